@@ -1,0 +1,88 @@
+import sharp, { type Sharp } from 'sharp';
+import { createRgbaImage, type RgbaImage } from '../image/rgba-image.js';
+import { checkJpegQuality, checkRgbaImage } from './check-encode-args.js';
+import { decodeBmp } from './decode-bmp.js';
+import type { DecodedImage, DecodeLimits, ImageCodec } from './image-codec.js';
+import { checkMaxPixels } from './pixel-limit.js';
+import { assertPixelLimit, readImageHeader } from './read-image-header.js';
+
+/**
+ * The Node codec, on sharp (libvips). Node only: the browser bundle must never import this file.
+ *
+ * Encoder settings, measured on portrait-1 scaled to 648×648 (sharp 0.35, one libvips thread):
+ *  - PNG: zlib level 6 with adaptive filtering: 324 KB in 38 ms. Level 9 saves another 5.6 %
+ *    (306 KB) but takes 183 ms; adaptive filtering alone saves 29–33 % at every level; opaque
+ *    images are written as RGB, 11 % smaller than RGBA (366 KB).
+ *  - JPEG: mozjpeg mode (trellis quantisation, optimised progressive scans, its quant tables).
+ *    At equal file size it scores 0.4–1.3 dB PSNR above the libjpeg-turbo-style defaults (mean
+ *    0.7–0.9 dB over four test photos); an encode takes 22–48 ms instead of 5–7 ms.
+ */
+export const PNG_COMPRESSION_LEVEL = 6;
+
+export function createSharpCodec(): ImageCodec {
+  return {
+    name: 'sharp',
+
+    async decode(bytes: Uint8Array, limits: DecodeLimits): Promise<DecodedImage> {
+      if (!(bytes instanceof Uint8Array)) throw new TypeError('decode expects the image as a Uint8Array');
+      const maxPixels = checkMaxPixels(limits?.maxPixels);
+      const header = readImageHeader(bytes);
+      assertPixelLimit(header, maxPixels);
+      const base = { format: header.format, orientation: header.orientation, originalWidth: header.width, originalHeight: header.height };
+
+      // libvips has no BMP loader; ours also keeps Node and browser pixels identical. BMP has no orientation.
+      if (header.format === 'bmp') return { image: decodeBmp(bytes, { maxPixels }), ...base };
+
+      const { data, info } = await sharp(bytes, {
+        limitInputPixels: Number.isFinite(maxPixels) ? maxPixels : false,
+        failOn: 'error', // truncated and corrupt data fail; harmless warnings do not
+        autoOrient: true,
+        pages: 1, // animated GIF/WebP: the first frame only
+        page: 0,
+      })
+        .toColourspace('srgb') // CMYK and 16-bit inputs come out as 8-bit sRGB
+        .ensureAlpha()
+        .raw({ depth: 'uchar' })
+        .toBuffer({ resolveWithObject: true });
+      if (info.channels !== 4) throw new Error(`sharp returned ${info.channels} channels instead of 4`);
+      const pixels = new Uint8ClampedArray(data.buffer, data.byteOffset, data.length);
+      return { image: createRgbaImage(info.width, info.height, pixels), ...base };
+    },
+
+    async encodePng(image: RgbaImage): Promise<Uint8Array> {
+      checkRgbaImage(image);
+      let pipeline = fromRgba(image);
+      // Dropping a constant alpha channel shrinks the file ~11 % and loses nothing.
+      if (isOpaque(image)) pipeline = pipeline.removeAlpha();
+      const out = await pipeline.png({ compressionLevel: PNG_COMPRESSION_LEVEL, adaptiveFiltering: true, palette: false }).toBuffer();
+      return asUint8Array(out);
+    },
+
+    async encodeJpeg(image: RgbaImage, quality: number): Promise<Uint8Array> {
+      checkRgbaImage(image);
+      checkJpegQuality(quality);
+      // Raw input carries no metadata, and sharp writes none unless asked: no EXIF, no ICC.
+      const out = await fromRgba(image)
+        .removeAlpha()
+        .jpeg({ quality, chromaSubsampling: '4:2:0', mozjpeg: true })
+        .toBuffer();
+      return asUint8Array(out);
+    },
+  };
+}
+
+function fromRgba(image: RgbaImage): Sharp {
+  const { width, height, data } = image;
+  return sharp(new Uint8Array(data.buffer, data.byteOffset, data.length), { raw: { width, height, channels: 4 } });
+}
+
+function isOpaque(image: RgbaImage): boolean {
+  const data = image.data;
+  for (let i = 3; i < data.length; i += 4) if (data[i] !== 255) return false;
+  return true;
+}
+
+// Buffer is a Uint8Array already; hand out a plain view so callers see one type on every platform.
+function asUint8Array(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
+}
