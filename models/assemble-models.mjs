@@ -4,7 +4,7 @@
 // recorded transforms, and checks every file against the manifest's sha256. Files that are
 // already present and correct are left alone, so running it again costs a few hashes.
 //
-//   node models/assemble-models.mjs [--out DIR] [--only ID,ID] [--update-manifest]
+//   node models/assemble-models.mjs [--out DIR] [--only ID,ID] [--manifest FILE] [--update-manifest]
 //
 // --out              where to write the model files (default: this folder, or $FACECRAFT_MODELS_DIR)
 // --update-manifest  record the bytes/sha256 of what was built (for maintainers changing a model)
@@ -19,7 +19,6 @@ import { makeIsnetResolutionAgnostic } from './transforms/isnet-dynamic-resize.m
 import { convertLandmark68ToOnnx } from './transforms/landmark68-to-onnx.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const manifestPath = path.join(here, 'manifest.json');
 
 /** @param {Uint8Array} bytes */
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
@@ -59,9 +58,11 @@ async function main() {
     options: {
       out: { type: 'string' },
       only: { type: 'string' },
+      manifest: { type: 'string' },
       'update-manifest': { type: 'boolean', default: false },
     },
   });
+  const manifestPath = path.resolve(values.manifest ?? path.join(here, 'manifest.json'));
   const outDir = path.resolve(values.out ?? process.env.FACECRAFT_MODELS_DIR ?? here);
   const cacheDir = path.join(here, 'cache');
   const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
@@ -108,7 +109,7 @@ async function main() {
     await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
     console.log(`updated  ${path.relative(process.cwd(), manifestPath)}`);
   }
-  if (path.resolve(outDir) !== here) await copyFile(manifestPath, path.join(outDir, 'manifest.json'));
+  if (outDir !== path.dirname(manifestPath)) await copyFile(manifestPath, path.join(outDir, 'manifest.json'));
   if (failures > 0) {
     console.error(`${failures} model(s) could not be assembled`);
     process.exit(1);

@@ -1,0 +1,325 @@
+/**
+ * 2-D affine transforms and the affine warp that turns a rotated crop window of a photo into an
+ * upright output image.
+ *
+ * Coordinates are continuous image coordinates: pixel (i, j) covers [i, i+1) × [j, j+1) and its
+ * centre is (i + 0.5, j + 0.5); x grows to the right and y grows downwards. With y pointing down a
+ * positive rotation angle turns the x axis towards the y axis, i.e. it looks clockwise on screen.
+ */
+import { createRgbaImage, cropRgbaImage, type RgbaImage } from './rgba-image.js';
+import { resizeImage } from './resize.js';
+import {
+  assertFiniteNumber,
+  assertObject,
+  assertPositiveInteger,
+  assertPositiveNumber,
+  assertRgbaImage,
+  describeValue,
+} from './validate.js';
+
+/**
+ * `[a, b, c, d, e, f]` meaning x' = a·x + b·y + c and y' = d·x + e·y + f: the top two rows of
+ * the 3×3 homogeneous matrix.
+ */
+export type Affine2D = readonly [a: number, b: number, c: number, d: number, e: number, f: number];
+
+export interface Point2D {
+  readonly x: number;
+  readonly y: number;
+}
+
+export const IDENTITY_AFFINE: Affine2D = Object.freeze([1, 0, 0, 0, 1, 0] as const);
+
+/** Beyond this many source pixels per output pixel, supersampling alone stops being enough. */
+const MAX_SUPERSAMPLING = 4;
+/** The scale left for supersampling after the resize prefilter has taken out the rest. */
+const PREFILTER_RESIDUAL_SCALE = 2;
+
+export function assertAffine(value: unknown, name: string): asserts value is Affine2D {
+  if (!Array.isArray(value) && !ArrayBuffer.isView(value)) {
+    throw new TypeError(`Expected 6-element array for ${name} but received ${describeValue(value)}`);
+  }
+  const arr = value as ArrayLike<unknown>;
+  if (arr.length !== 6) {
+    throw new RangeError(`Expected 6 elements for ${name} but received ${arr.length}`);
+  }
+  for (let i = 0; i < 6; i++) assertFiniteNumber(arr[i], `${name}[${i}]`);
+}
+
+export function applyAffine(m: Affine2D, x: number, y: number): Point2D {
+  return { x: m[0] * x + m[1] * y + m[2], y: m[3] * x + m[4] * y + m[5] };
+}
+
+/** `outer ∘ inner`: the transform that applies `inner` first, then `outer`. */
+export function composeAffine(outer: Affine2D, inner: Affine2D): Affine2D {
+  assertAffine(outer, 'outer');
+  assertAffine(inner, 'inner');
+  const [oa, ob, oc, od, oe, of] = outer;
+  const [ia, ib, ic, id, ie, iF] = inner;
+  return [
+    oa * ia + ob * id,
+    oa * ib + ob * ie,
+    oa * ic + ob * iF + oc,
+    od * ia + oe * id,
+    od * ib + oe * ie,
+    od * ic + oe * iF + of,
+  ];
+}
+
+export function invertAffine(m: Affine2D): Affine2D {
+  assertAffine(m, 'm');
+  const [a, b, c, d, e, f] = m;
+  const det = a * e - b * d;
+  // Relative test: a transform that squashes the plane onto a line cannot be undone.
+  const magnitude = Math.max(Math.abs(a * e), Math.abs(b * d), Number.MIN_VALUE);
+  if (det === 0 || Math.abs(det) < 1e-12 * magnitude) {
+    throw new RangeError(`Expected invertible affine transform but received one with determinant ${det}`);
+  }
+  const inv = 1 / det;
+  return [e * inv, -b * inv, (b * f - e * c) * inv, -d * inv, a * inv, (d * c - a * f) * inv];
+}
+
+export function translateAffine(tx: number, ty: number): Affine2D {
+  assertFiniteNumber(tx, 'tx');
+  assertFiniteNumber(ty, 'ty');
+  return [1, 0, tx, 0, 1, ty];
+}
+
+export function scaleAffine(sx: number, sy: number = sx): Affine2D {
+  assertFiniteNumber(sx, 'sx');
+  assertFiniteNumber(sy, 'sy');
+  return [sx, 0, 0, 0, sy, 0];
+}
+
+/** Rotation by `angle` radians about the origin (clockwise on screen for positive angles). */
+export function rotateAffine(angle: number): Affine2D {
+  assertFiniteNumber(angle, 'angle');
+  const cos = Math.cos(angle);
+  const sin = Math.sin(angle);
+  return [cos, -sin, 0, sin, cos, 0];
+}
+
+export interface RotateScaleTranslateOptions {
+  /** Rotation in radians about (pivotX, pivotY). Default 0. */
+  angle?: number;
+  pivotX?: number;
+  pivotY?: number;
+  /** Uniform scale about the origin, applied after the rotation. Default 1. */
+  scale?: number;
+  translateX?: number;
+  translateY?: number;
+}
+
+/**
+ * Rotate by `angle` about the pivot, then scale by `scale` (about the origin), then translate:
+ * p' = s · (R(θ)(p − pivot) + pivot) + t. The pivot therefore lands on s·pivot + t.
+ */
+export function rotateScaleTranslateAffine(options: RotateScaleTranslateOptions): Affine2D {
+  assertObject(options, 'options');
+  const { angle = 0, pivotX = 0, pivotY = 0, scale = 1, translateX = 0, translateY = 0 } = options;
+  assertFiniteNumber(angle, 'options.angle');
+  assertFiniteNumber(pivotX, 'options.pivotX');
+  assertFiniteNumber(pivotY, 'options.pivotY');
+  assertPositiveNumber(scale, 'options.scale');
+  assertFiniteNumber(translateX, 'options.translateX');
+  assertFiniteNumber(translateY, 'options.translateY');
+  const cos = Math.cos(angle) * scale;
+  const sin = Math.sin(angle) * scale;
+  return [
+    cos,
+    -sin,
+    scale * pivotX - cos * pivotX + sin * pivotY + translateX,
+    sin,
+    cos,
+    scale * pivotY - sin * pivotX - cos * pivotY + translateY,
+  ];
+}
+
+export interface CropWindow {
+  /** Centre of the window in source coordinates. */
+  centerX: number;
+  centerY: number;
+  /** Size of the window in source pixels (along its own, possibly rotated, axes). */
+  width: number;
+  height: number;
+  /**
+   * Direction of the window's x axis in the source, radians: the window's top edge runs along
+   * (cos θ, sin θ). Pass the measured tilt of the eye line to get a levelled head. Default 0.
+   */
+  angle?: number;
+  /** Size of the image that `warpAffine` will produce. */
+  outputWidth: number;
+  outputHeight: number;
+}
+
+/**
+ * The destination→source transform for `warpAffine` that cuts a rotated rectangle out of the
+ * source and maps it onto an upright `outputWidth × outputHeight` image.
+ */
+export function cropWindowAffine(window: CropWindow): Affine2D {
+  assertObject(window, 'window');
+  const { centerX, centerY, width, height, angle = 0, outputWidth, outputHeight } = window;
+  assertFiniteNumber(centerX, 'window.centerX');
+  assertFiniteNumber(centerY, 'window.centerY');
+  assertPositiveNumber(width, 'window.width');
+  assertPositiveNumber(height, 'window.height');
+  assertFiniteNumber(angle, 'window.angle');
+  assertPositiveInteger(outputWidth, 'window.outputWidth');
+  assertPositiveInteger(outputHeight, 'window.outputHeight');
+  // Output centre → origin, scale to source units, rotate, move to the window centre.
+  const toWindowUnits: Affine2D = [width / outputWidth, 0, -width / 2, 0, height / outputHeight, -height / 2];
+  return composeAffine(composeAffine(translateAffine(centerX, centerY), rotateAffine(angle)), toWindowUnits);
+}
+
+/**
+ * Adds the bilinear sample at pixel-index position (sx, sy) to `acc` as premultiplied
+ * (r·a, g·a, b·a, a). Taps outside the image count as transparent, which is what gives the
+ * warped image a one-pixel soft edge instead of a jagged one.
+ */
+function accumulateBilinear(data: Uint8ClampedArray, w: number, h: number, sx: number, sy: number, acc: Float64Array): void {
+  const x0 = Math.floor(sx);
+  const y0 = Math.floor(sy);
+  if (x0 < -1 || y0 < -1 || x0 >= w || y0 >= h) return;
+  const fx = sx - x0;
+  const fy = sy - y0;
+  const gx = 1 - fx;
+  const gy = 1 - fy;
+  if (x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h) {
+    // Interior: all four taps exist.
+    const i00 = (y0 * w + x0) * 4;
+    const i10 = i00 + 4;
+    const i01 = i00 + w * 4;
+    const i11 = i01 + 4;
+    const a00 = data[i00 + 3] * gx * gy;
+    const a10 = data[i10 + 3] * fx * gy;
+    const a01 = data[i01 + 3] * gx * fy;
+    const a11 = data[i11 + 3] * fx * fy;
+    acc[0] += data[i00] * a00 + data[i10] * a10 + data[i01] * a01 + data[i11] * a11;
+    acc[1] += data[i00 + 1] * a00 + data[i10 + 1] * a10 + data[i01 + 1] * a01 + data[i11 + 1] * a11;
+    acc[2] += data[i00 + 2] * a00 + data[i10 + 2] * a10 + data[i01 + 2] * a01 + data[i11 + 2] * a11;
+    acc[3] += a00 + a10 + a01 + a11;
+    return;
+  }
+  for (let ty = 0; ty < 2; ty++) {
+    const y = y0 + ty;
+    if (y < 0 || y >= h) continue;
+    const wy = ty === 0 ? gy : fy;
+    for (let tx = 0; tx < 2; tx++) {
+      const x = x0 + tx;
+      if (x < 0 || x >= w) continue;
+      const i = (y * w + x) * 4;
+      const al = data[i + 3] * wy * (tx === 0 ? gx : fx);
+      acc[0] += data[i] * al;
+      acc[1] += data[i + 1] * al;
+      acc[2] += data[i + 2] * al;
+      acc[3] += al;
+    }
+  }
+}
+
+/**
+ * Resamples `src` through `dstToSrc`: every output pixel centre (x + 0.5, y + 0.5) is mapped into
+ * source coordinates and sampled bilinearly in premultiplied alpha. Output pixels that land
+ * outside the source become transparent, with a one-pixel soft transition at the border.
+ *
+ * Downsampling is antialiased: with s source pixels per output pixel, each output pixel averages
+ * k×k bilinear samples, k = min(4, ceil(s)). Beyond s = 4 the part of the source the output
+ * covers is first reduced with a Lanczos3 resize so that only a factor of about 2 remains for the
+ * supersampling (a mip level, in effect).
+ */
+export function warpAffine(src: RgbaImage, dstToSrc: Affine2D, width: number, height: number): RgbaImage {
+  assertRgbaImage(src, 'src');
+  assertAffine(dstToSrc, 'dstToSrc');
+  assertPositiveInteger(width, 'width');
+  assertPositiveInteger(height, 'height');
+
+  let source = src;
+  let m = dstToSrc;
+  // How far one output pixel reaches along each source axis.
+  const reachX = Math.hypot(m[0], m[1]);
+  const reachY = Math.hypot(m[3], m[4]);
+  if (reachX > MAX_SUPERSAMPLING || reachY > MAX_SUPERSAMPLING) {
+    const fx = reachX > MAX_SUPERSAMPLING ? reachX / PREFILTER_RESIDUAL_SCALE : 1;
+    const fy = reachY > MAX_SUPERSAMPLING ? reachY / PREFILTER_RESIDUAL_SCALE : 1;
+    // Only the part of the source that the output can see needs prefiltering (a face crop is a
+    // small part of a big photo): the mapped output rectangle plus the Lanczos support and the
+    // sampling reach, clamped to the image.
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    for (const [ox, oy] of [[0, 0], [width, 0], [0, height], [width, height]]) {
+      const sx = m[0] * ox + m[1] * oy + m[2];
+      const sy = m[3] * ox + m[4] * oy + m[5];
+      minX = Math.min(minX, sx);
+      maxX = Math.max(maxX, sx);
+      minY = Math.min(minY, sy);
+      maxY = Math.max(maxY, sy);
+    }
+    const margin = Math.ceil(5 * Math.max(fx, fy)) + 2;
+    const x0 = Math.max(0, Math.floor(minX) - margin);
+    const y0 = Math.max(0, Math.floor(minY) - margin);
+    const x1 = Math.min(src.width, Math.ceil(maxX) + margin);
+    const y1 = Math.min(src.height, Math.ceil(maxY) + margin);
+    if (x0 >= x1 || y0 >= y1) return createRgbaImage(width, height); // sees nothing of the source
+    const region = x0 === 0 && y0 === 0 && x1 === src.width && y1 === src.height ? src : cropRgbaImage(src, x0, y0, x1 - x0, y1 - y0);
+    const pw = Math.max(1, Math.round(region.width / fx));
+    const ph = Math.max(1, Math.round(region.height / fy));
+    source = resizeImage(region, pw, ph, { filter: 'lanczos3' });
+    // Source coordinates → region coordinates → reduced-region coordinates.
+    m = composeAffine([pw / region.width, 0, (-x0 * pw) / region.width, 0, ph / region.height, (-y0 * ph) / region.height], m);
+  }
+
+  const [a, b, c, d, e, f] = m;
+  const step = Math.max(Math.hypot(a, d), Math.hypot(b, e));
+  // The epsilon keeps an exact 2× (or 1×) mapping from rounding up to the next k.
+  const k = Math.min(MAX_SUPERSAMPLING, Math.max(1, Math.ceil(step - 1e-9)));
+  const samples = k * k;
+  // Sub-sample offsets in source units, relative to the mapped pixel centre.
+  const subDx = new Float64Array(samples);
+  const subDy = new Float64Array(samples);
+  for (let j = 0; j < k; j++) {
+    const oy = (j + 0.5) / k - 0.5;
+    for (let i = 0; i < k; i++) {
+      const ox = (i + 0.5) / k - 0.5;
+      subDx[j * k + i] = a * ox + b * oy;
+      subDy[j * k + i] = d * ox + e * oy;
+    }
+  }
+
+  const out = createRgbaImage(width, height);
+  const dst = out.data;
+  const sdata = source.data;
+  const sw = source.width;
+  const sh = source.height;
+  const acc = new Float64Array(4);
+  for (let y = 0; y < height; y++) {
+    // Map the pixel centre, then shift by −0.5 to get pixel-index coordinates for sampling.
+    const rowX = b * (y + 0.5) + c - 0.5;
+    const rowY = e * (y + 0.5) + f - 0.5;
+    let o = y * width * 4;
+    for (let x = 0; x < width; x++, o += 4) {
+      const cx = a * (x + 0.5) + rowX;
+      const cy = d * (x + 0.5) + rowY;
+      acc[0] = 0;
+      acc[1] = 0;
+      acc[2] = 0;
+      acc[3] = 0;
+      if (samples === 1) {
+        accumulateBilinear(sdata, sw, sh, cx, cy, acc);
+      } else {
+        for (let s = 0; s < samples; s++) accumulateBilinear(sdata, sw, sh, cx + subDx[s], cy + subDy[s], acc);
+      }
+      const alphaSum = acc[3];
+      if (alphaSum > 0) {
+        const inv = 1 / alphaSum;
+        dst[o] = acc[0] * inv;
+        dst[o + 1] = acc[1] * inv;
+        dst[o + 2] = acc[2] * inv;
+        dst[o + 3] = alphaSum / samples;
+      }
+      // else: stays transparent black (the buffer starts zeroed).
+    }
+  }
+  return out;
+}

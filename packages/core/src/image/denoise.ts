@@ -1,0 +1,187 @@
+/**
+ * Edge-preserving denoise: a bilateral filter. Each pixel becomes a weighted mean of its
+ * neighbours, the weight falling off with distance (sigmaSpace) and with colour difference
+ * (sigmaColor), so flat areas are smoothed while edges, whose two sides differ strongly in colour,
+ * are not averaged across.
+ *
+ * Semantics follow OpenCV's bilateralFilter for 3-channel 8-bit images: a circular window of the
+ * given radius and a colour distance that is the sum of the absolute R, G, B differences.
+ */
+import { createRgbaImage, type RgbaImage } from './rgba-image.js';
+import { assertInteger, assertOptionalObject, assertPositiveNumber, assertRgbaImage, describeValue } from './validate.js';
+
+export interface BilateralOptions {
+  /** Window radius in pixels (the window is the disc of this radius). Default 4. */
+  radius?: number;
+  /** Gaussian sigma on the colour distance |ΔR| + |ΔG| + |ΔB| (0..765). Default 25. */
+  sigmaColor?: number;
+  /** Gaussian sigma on the spatial distance, pixels. Default 2.5. */
+  sigmaSpace?: number;
+}
+
+/** Keeps the combined weight table (taps × 768 floats) within a few MB. */
+const MAX_RADIUS = 16;
+/** Colour distances |ΔR| + |ΔG| + |ΔB| run 0..765; rows of the weight table are this long. */
+const DIST_STRIDE = 768;
+
+interface Window {
+  /** Neighbour offsets into the padded RGBA buffer. */
+  readonly offsets: Int32Array;
+  /** `weights[k·768 + dist]` = spatial weight of tap k × range weight of colour distance dist. */
+  readonly weights: Float32Array;
+}
+
+/** Copy with `radius` replicated edge pixels on every side, so no lookup needs a bounds check. */
+function padReplicate(img: RgbaImage, radius: number): Uint8Array {
+  const { width, height, data: src } = img;
+  const pw = width + 2 * radius;
+  const ph = height + 2 * radius;
+  const padded = new Uint8Array(pw * ph * 4);
+  for (let py = 0; py < ph; py++) {
+    const sy = Math.min(height - 1, Math.max(0, py - radius));
+    const srcRow = sy * width * 4;
+    const dstRow = py * pw * 4;
+    padded.set(src.subarray(srcRow, srcRow + width * 4), dstRow + radius * 4);
+    for (let px = 0; px < radius; px++) {
+      padded.set(src.subarray(srcRow, srcRow + 4), dstRow + px * 4);
+      padded.set(src.subarray(srcRow + (width - 1) * 4, srcRow + width * 4), dstRow + (radius + width + px) * 4);
+    }
+  }
+  return padded;
+}
+
+/** Disc-shaped window with spatial and range weights folded into one table lookup per tap. */
+function buildWindow(radius: number, paddedWidth: number, sigmaColor: number, sigmaSpace: number): Window {
+  const offsetList: number[] = [];
+  const spaceList: number[] = [];
+  const spaceCoeff = -0.5 / (sigmaSpace * sigmaSpace);
+  for (let dy = -radius; dy <= radius; dy++) {
+    for (let dx = -radius; dx <= radius; dx++) {
+      const r2 = dx * dx + dy * dy;
+      if (r2 > radius * radius) continue;
+      offsetList.push((dy * paddedWidth + dx) * 4);
+      spaceList.push(Math.exp(r2 * spaceCoeff));
+    }
+  }
+  const colorCoeff = -0.5 / (sigmaColor * sigmaColor);
+  const range = new Float64Array(DIST_STRIDE);
+  for (let i = 0; i < DIST_STRIDE; i++) range[i] = Math.exp(i * i * colorCoeff);
+  const weights = new Float32Array(offsetList.length * DIST_STRIDE);
+  for (let k = 0; k < offsetList.length; k++) {
+    for (let i = 0; i < DIST_STRIDE; i++) weights[k * DIST_STRIDE + i] = spaceList[k] * range[i];
+  }
+  return { offsets: Int32Array.from(offsetList), weights };
+}
+
+/** Inner loop for fully opaque images (the common case): no alpha factor per tap. */
+function filterOpaque(padded: Uint8Array, radius: number, width: number, height: number, win: Window, dst: Uint8ClampedArray): void {
+  const { offsets, weights } = win;
+  const taps = offsets.length;
+  const pw = width + 2 * radius;
+  for (let y = 0; y < height; y++) {
+    let c = ((y + radius) * pw + radius) * 4;
+    let o = y * width * 4;
+    for (let x = 0; x < width; x++, c += 4, o += 4) {
+      const r0 = padded[c];
+      const g0 = padded[c + 1];
+      const b0 = padded[c + 2];
+      let sr = 0;
+      let sg = 0;
+      let sb = 0;
+      let sw = 0;
+      for (let k = 0, t = 0; k < taps; k++, t += DIST_STRIDE) {
+        const j = c + offsets[k];
+        const r = padded[j];
+        const g = padded[j + 1];
+        const b = padded[j + 2];
+        const w = weights[t + Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0)];
+        sr += r * w;
+        sg += g * w;
+        sb += b * w;
+        sw += w;
+      }
+      // sw > 0: the centre tap has weight 1 · 1.
+      const inv = 1 / sw;
+      dst[o] = sr * inv;
+      dst[o + 1] = sg * inv;
+      dst[o + 2] = sb * inv;
+      dst[o + 3] = padded[c + 3];
+    }
+  }
+}
+
+/** Inner loop with each neighbour also weighted by its alpha. */
+function filterWithAlpha(padded: Uint8Array, radius: number, width: number, height: number, win: Window, dst: Uint8ClampedArray): void {
+  const { offsets, weights } = win;
+  const taps = offsets.length;
+  const pw = width + 2 * radius;
+  const inv255 = 1 / 255;
+  for (let y = 0; y < height; y++) {
+    let c = ((y + radius) * pw + radius) * 4;
+    let o = y * width * 4;
+    for (let x = 0; x < width; x++, c += 4, o += 4) {
+      const r0 = padded[c];
+      const g0 = padded[c + 1];
+      const b0 = padded[c + 2];
+      let sr = 0;
+      let sg = 0;
+      let sb = 0;
+      let sw = 0;
+      for (let k = 0, t = 0; k < taps; k++, t += DIST_STRIDE) {
+        const j = c + offsets[k];
+        const r = padded[j];
+        const g = padded[j + 1];
+        const b = padded[j + 2];
+        const w = weights[t + Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0)] * padded[j + 3] * inv255;
+        sr += r * w;
+        sg += g * w;
+        sb += b * w;
+        sw += w;
+      }
+      if (sw > 0) {
+        const inv = 1 / sw;
+        dst[o] = sr * inv;
+        dst[o + 1] = sg * inv;
+        dst[o + 2] = sb * inv;
+      } else {
+        // Fully transparent neighbourhood: nothing to average, keep the pixel.
+        dst[o] = r0;
+        dst[o + 1] = g0;
+        dst[o + 2] = b0;
+      }
+      dst[o + 3] = padded[c + 3];
+    }
+  }
+}
+
+/**
+ * Bilateral filter on R, G, B; alpha is copied unchanged. Where the image has transparency,
+ * neighbours are also weighted by their alpha, so the colour hidden under a removed background
+ * cannot bleed into the subject.
+ */
+export function bilateralFilter(img: RgbaImage, options: BilateralOptions = {}): RgbaImage {
+  assertRgbaImage(img, 'img');
+  assertOptionalObject(options, 'options');
+  const { radius = 4, sigmaColor = 25, sigmaSpace = 2.5 } = options;
+  assertInteger(radius, 'options.radius');
+  if (radius < 1 || radius > MAX_RADIUS) {
+    throw new RangeError(`Expected integer in [1, ${MAX_RADIUS}] for options.radius but received ${describeValue(radius)}`);
+  }
+  assertPositiveNumber(sigmaColor, 'options.sigmaColor');
+  assertPositiveNumber(sigmaSpace, 'options.sigmaSpace');
+
+  const { width, height, data: src } = img;
+  let opaque = true;
+  for (let i = 3; i < src.length; i += 4) {
+    if (src[i] !== 255) {
+      opaque = false;
+      break;
+    }
+  }
+  const padded = padReplicate(img, radius);
+  const win = buildWindow(radius, width + 2 * radius, sigmaColor, sigmaSpace);
+  const out = createRgbaImage(width, height);
+  if (opaque) filterOpaque(padded, radius, width, height, win, out.data);
+  else filterWithAlpha(padded, radius, width, height, win, out.data);
+  return out;
+}

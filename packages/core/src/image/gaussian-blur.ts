@@ -1,0 +1,133 @@
+/**
+ * Separable Gaussian blur (kernel radius ceil(3σ), edges clamped) for float planes and for RGBA.
+ * RGBA is blurred in premultiplied alpha so that transparent pixels contribute no colour.
+ */
+import { createGrayImage, createRgbaImage, type GrayImage, type RgbaImage } from './rgba-image.js';
+import { assertGrayImage, assertNonNegativeNumber, assertRgbaImage } from './validate.js';
+
+/** Normalised 1-D Gaussian, length 2·ceil(3σ) + 1; σ = 0 gives the identity kernel [1]. */
+export function gaussianKernel(sigma: number): Float32Array {
+  assertNonNegativeNumber(sigma, 'sigma');
+  const radius = Math.ceil(3 * sigma);
+  const kernel = new Float32Array(2 * radius + 1);
+  if (radius === 0) {
+    kernel[0] = 1;
+    return kernel;
+  }
+  const inv = -1 / (2 * sigma * sigma);
+  let total = 0;
+  for (let i = -radius; i <= radius; i++) total += Math.exp(i * i * inv);
+  for (let i = -radius; i <= radius; i++) kernel[i + radius] = Math.exp(i * i * inv) / total;
+  return kernel;
+}
+
+/**
+ * One horizontal pass over interleaved rows with `channels` (1 or 4) values per pixel, writing
+ * the result transposed (dst is height × width). Running it twice blurs both axes and restores
+ * the orientation, and both passes read memory sequentially, which is several times faster in JS
+ * than a column pass. Each row is first copied into a buffer extended by `radius` clamped pixels
+ * per side, so the convolution itself needs no edge tests.
+ */
+function convolveRowsTransposed(src: Float32Array, dst: Float32Array, width: number, height: number, channels: 1 | 4, kernel: Float32Array): void {
+  const radius = (kernel.length - 1) >> 1;
+  const taps = kernel.length;
+  const rowLen = width * channels;
+  const ext = new Float32Array((width + 2 * radius) * channels);
+  for (let y = 0; y < height; y++) {
+    const row = y * rowLen;
+    ext.set(src.subarray(row, row + rowLen), radius * channels);
+    for (let p = 0; p < radius; p++) {
+      for (let c = 0; c < channels; c++) {
+        ext[p * channels + c] = src[row + c];
+        ext[(radius + width + p) * channels + c] = src[row + rowLen - channels + c];
+      }
+    }
+    if (channels === 1) {
+      for (let x = 0; x < width; x++) {
+        let sum = 0;
+        for (let k = 0; k < taps; k++) sum += kernel[k] * ext[x + k];
+        dst[x * height + y] = sum;
+      }
+    } else {
+      for (let x = 0; x < width; x++) {
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let k = 0, i = x * 4; k < taps; k++, i += 4) {
+          const w = kernel[k];
+          s0 += w * ext[i];
+          s1 += w * ext[i + 1];
+          s2 += w * ext[i + 2];
+          s3 += w * ext[i + 3];
+        }
+        const o = (x * height + y) * 4;
+        dst[o] = s0;
+        dst[o + 1] = s1;
+        dst[o + 2] = s2;
+        dst[o + 3] = s3;
+      }
+    }
+  }
+}
+
+/** Blurs interleaved float data in place (through one scratch buffer). */
+function blurInterleavedInPlace(data: Float32Array, width: number, height: number, channels: 1 | 4, sigma: number): void {
+  const kernel = gaussianKernel(sigma);
+  if (kernel.length === 1) return;
+  const scratch = new Float32Array(data.length);
+  convolveRowsTransposed(data, scratch, width, height, channels, kernel);
+  convolveRowsTransposed(scratch, data, height, width, channels, kernel);
+}
+
+export function gaussianBlurGray(img: GrayImage, sigma: number): GrayImage {
+  assertGrayImage(img, 'img');
+  assertNonNegativeNumber(sigma, 'sigma');
+  const out = createGrayImage(img.width, img.height, new Float32Array(img.data));
+  blurInterleavedInPlace(out.data, img.width, img.height, 1, sigma);
+  return out;
+}
+
+/**
+ * Blurs in premultiplied alpha and returns straight (un-premultiplied) RGBA as floats on 0..255,
+ * unrounded: for callers such as unsharp masking that need the blur at full precision.
+ */
+export function gaussianBlurRgbaFloat(img: RgbaImage, sigma: number): Float32Array {
+  assertRgbaImage(img, 'img');
+  assertNonNegativeNumber(sigma, 'sigma');
+  const src = img.data;
+  const buf = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i += 4) {
+    const a = src[i + 3];
+    const s = a / 255;
+    buf[i] = src[i] * s;
+    buf[i + 1] = src[i + 1] * s;
+    buf[i + 2] = src[i + 2] * s;
+    buf[i + 3] = a;
+  }
+  blurInterleavedInPlace(buf, img.width, img.height, 4, sigma);
+  for (let i = 0; i < buf.length; i += 4) {
+    const a = buf[i + 3];
+    if (a > 1e-6) {
+      const s = 255 / a;
+      buf[i] *= s;
+      buf[i + 1] *= s;
+      buf[i + 2] *= s;
+    } else {
+      buf[i] = 0;
+      buf[i + 1] = 0;
+      buf[i + 2] = 0;
+      buf[i + 3] = 0;
+    }
+  }
+  return buf;
+}
+
+export function gaussianBlurRgba(img: RgbaImage, sigma: number): RgbaImage {
+  const blurred = gaussianBlurRgbaFloat(img, sigma);
+  const out = createRgbaImage(img.width, img.height);
+  const dst = out.data;
+  // Uint8ClampedArray rounds and clamps on assignment (a plain loop beats TypedArray.set here).
+  for (let i = 0; i < blurred.length; i++) dst[i] = blurred[i];
+  return out;
+}

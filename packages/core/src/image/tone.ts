@@ -1,0 +1,103 @@
+/**
+ * Global tone adjustments with Pillow's ImageEnhance semantics (the enhancement recipe was tuned
+ * with Pillow, so results should match it level for level), plus a gamma curve. Alpha is never
+ * changed.
+ */
+import { applyLut } from './channel-lut.js';
+import { createRgbaImage, type GrayImage, type RgbaImage } from './rgba-image.js';
+import { assertFiniteNumber, assertOptionalMask, assertOptionalObject, assertPositiveNumber, assertRgbaImage } from './validate.js';
+
+/** Pillow's RGB → L conversion (ITU-R 601-2 luma, 16-bit fixed point, rounded). */
+export function pillowLuma(r: number, g: number, b: number): number {
+  return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
+}
+
+/**
+ * Pillow's ImagingBlend for one 8-bit value: in1 + α·(in2 − in1) in float32, truncated
+ * (clamped first when α lies outside [0, 1], i.e. when extrapolating).
+ */
+function pillowBlend(in1: number, in2: number, alpha32: number): number {
+  const t = Math.fround(in1 + Math.fround(alpha32 * (in2 - in1)));
+  if (t <= 0) return 0;
+  if (t >= 255) return 255;
+  return Math.trunc(t);
+}
+
+export interface ContrastOptions {
+  /**
+   * Optional per-pixel weight for the mean grey level (e.g. the subject's alpha, so a removed
+   * background does not pull the mean). Pillow weighs every pixel equally, which is the default.
+   */
+  mask?: GrayImage;
+}
+
+/**
+ * Pillow `ImageEnhance.Contrast(img).enhance(factor)`: blends every channel with the image's mean
+ * grey level (rounded Pillow luma mean). 1 = unchanged, 1.15 = 15 % more contrast, 0 = flat grey.
+ */
+export function adjustContrast(img: RgbaImage, factor: number, options: ContrastOptions = {}): RgbaImage {
+  assertRgbaImage(img, 'img');
+  assertFiniteNumber(factor, 'factor');
+  assertOptionalObject(options, 'options');
+  const { mask } = options;
+  assertOptionalMask(mask, 'options.mask', img, 'img');
+  const src = img.data;
+  const weights = mask?.data;
+  let sum = 0;
+  let total = 0;
+  for (let p = 0, i = 0; i < src.length; p++, i += 4) {
+    const w = weights ? weights[p] : 1;
+    if (!(w > 0)) continue;
+    sum += w * pillowLuma(src[i], src[i + 1], src[i + 2]);
+    total += w;
+  }
+  if (!(total > 0)) throw new RangeError('Expected mask with positive total weight but received one that is zero everywhere');
+  const mean = Math.trunc(sum / total + 0.5);
+  // Every channel value maps independently once the mean is known: a table does the rest.
+  const alpha32 = Math.fround(factor);
+  const lut = new Uint8Array(256);
+  for (let v = 0; v < 256; v++) lut[v] = pillowBlend(mean, v, alpha32);
+  return applyLut(img, lut);
+}
+
+/**
+ * Pillow `ImageEnhance.Color(img).enhance(factor)`: blends each pixel with its own grey (Pillow
+ * luma). 1 = unchanged, 0 = greyscale, > 1 = more saturated.
+ */
+export function adjustSaturation(img: RgbaImage, factor: number): RgbaImage {
+  assertRgbaImage(img, 'img');
+  assertFiniteNumber(factor, 'factor');
+  const alpha32 = Math.fround(factor);
+  const src = img.data;
+  const out = createRgbaImage(img.width, img.height);
+  const dst = out.data;
+  for (let i = 0; i < src.length; i += 4) {
+    const r = src[i];
+    const g = src[i + 1];
+    const b = src[i + 2];
+    const grey = pillowLuma(r, g, b);
+    dst[i] = pillowBlend(grey, r, alpha32);
+    dst[i + 1] = pillowBlend(grey, g, alpha32);
+    dst[i + 2] = pillowBlend(grey, b, alpha32);
+    dst[i + 3] = src[i + 3];
+  }
+  return out;
+}
+
+/** Table for out = 255·(in/255)^(1/gamma), rounded. */
+export function gammaLut(gamma: number): Uint8Array {
+  assertPositiveNumber(gamma, 'gamma');
+  const lut = new Uint8Array(256);
+  const inv = 1 / gamma;
+  for (let v = 0; v < 256; v++) lut[v] = Math.round(255 * Math.pow(v / 255, inv));
+  return lut;
+}
+
+/**
+ * Gamma curve out = 255·(in/255)^(1/gamma) on R, G, B: gamma > 1 brightens the mid-tones,
+ * gamma < 1 darkens them, 0 and 255 stay put.
+ */
+export function adjustGamma(img: RgbaImage, gamma: number): RgbaImage {
+  assertRgbaImage(img, 'img');
+  return applyLut(img, gammaLut(gamma));
+}

@@ -1,0 +1,70 @@
+/**
+ * Grey-world white balance: assume the scene averages to neutral grey and scale each channel so
+ * that its mean meets the grey mean. Gains are clamped because a photo that really is mostly one
+ * colour (a red wall, a green lawn) would otherwise be "corrected" into a strong opposite cast.
+ */
+import { applyChannelLuts } from './channel-lut.js';
+import type { GrayImage, RgbaImage } from './rgba-image.js';
+import { assertNumberInRange, assertOptionalMask, assertOptionalObject, assertRgbaImage } from './validate.js';
+
+export interface WhiteBalanceOptions {
+  /** Each gain is clamped to [1/maxGain, maxGain]. Default 1.5; must be ≥ 1. */
+  maxGain?: number;
+  /** Per-pixel weight for the channel statistics (e.g. the subject's alpha). Default: uniform. */
+  mask?: GrayImage;
+}
+
+export interface ChannelGains {
+  readonly r: number;
+  readonly g: number;
+  readonly b: number;
+}
+
+export interface WhiteBalanceResult {
+  readonly image: RgbaImage;
+  readonly gains: ChannelGains;
+}
+
+/** Weighted per-channel means of R, G, B (alpha is not used unless passed as the mask). */
+export function channelMeans(img: RgbaImage, mask?: GrayImage): ChannelGains {
+  assertRgbaImage(img, 'img');
+  assertOptionalMask(mask, 'mask', img, 'img');
+  const src = img.data;
+  const weights = mask?.data;
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  let total = 0;
+  for (let p = 0, i = 0; i < src.length; p++, i += 4) {
+    const w = weights ? weights[p] : 1;
+    if (!(w > 0)) continue;
+    r += w * src[i];
+    g += w * src[i + 1];
+    b += w * src[i + 2];
+    total += w;
+  }
+  if (!(total > 0)) throw new RangeError('Expected mask with positive total weight but received one that is zero everywhere');
+  return { r: r / total, g: g / total, b: b / total };
+}
+
+/** Gains = grey mean / channel mean, each clamped to [1/maxGain, maxGain]; alpha is untouched. */
+export function greyWorldWhiteBalance(img: RgbaImage, options: WhiteBalanceOptions = {}): WhiteBalanceResult {
+  assertRgbaImage(img, 'img');
+  assertOptionalObject(options, 'options');
+  const { maxGain = 1.5, mask } = options;
+  assertNumberInRange(maxGain, 'options.maxGain', 1, Infinity, { maxExclusive: true });
+  const means = channelMeans(img, mask);
+  const grey = (means.r + means.g + means.b) / 3;
+  const gain = (mean: number): number => {
+    // A channel with no signal at all would need an infinite gain: the clamp decides.
+    const raw = mean > 0 ? grey / mean : maxGain;
+    return Math.min(maxGain, Math.max(1 / maxGain, raw));
+  };
+  const gains = { r: gain(means.r), g: gain(means.g), b: gain(means.b) };
+  const luts = [gains.r, gains.g, gains.b].map((k) => {
+    const lut = new Uint8ClampedArray(256);
+    for (let v = 0; v < 256; v++) lut[v] = v * k;
+    return lut;
+  });
+  return { image: applyChannelLuts(img, luts[0], luts[1], luts[2]), gains };
+}

@@ -1,0 +1,39 @@
+/**
+ * @facecraft/core — the platform-free part: the pipeline, written against abstract inference
+ * backends, model sources and image codecs. `@facecraft/core/node` and `@facecraft/core/web`
+ * add the onnxruntime-node / onnxruntime-web backends and the sharp / canvas codecs.
+ */
+export * from './errors.js';
+export type { InferenceBackend, InferenceSession, Tensor } from './backends/inference-backend.js';
+export { parseModelManifest, type ModelEntry, type ModelManifest, type ModelStage } from './models/model-manifest.js';
+export { readVerifiedModel, type ModelSource } from './models/model-source.js';
+export { sha256Hex } from './models/sha256.js';
+export {
+  createPortraitProcessor,
+  type CreatePortraitProcessorOptions,
+  type ModelRuntime,
+  type PortraitAnalysis,
+  type PortraitProcessor,
+  type PortraitResult,
+  type ProcessCallbacks,
+} from './pipeline/portrait-processor.js';
+export {
+  DEFAULT_ENHANCE_OPTIONS,
+  DEFAULT_PORTRAIT_OPTIONS,
+  resolvePortraitOptions,
+  type EnhanceOptions,
+  type PortraitOptions,
+  type PortraitOptionsInput,
+  type RgbColor,
+  type SubjectPolicy,
+} from './pipeline/portrait-options.js';
+export type { FaceDetection } from './pipeline/detect-faces.js';
+export { toPortraitReport, type PortraitReport } from './pipeline/portrait-report.js';
+export type { ModelLoadProgress, PortraitModels } from './pipeline/load-models.js';
+export type { EnhanceReport } from './pipeline/enhance-photo.js';
+export type { StageTimings } from './pipeline/stage-timer.js';
+export { eyeGeometry, LANDMARK_INDEX, type EyeGeometry } from './geometry/face-landmarks.js';
+export type { PortraitMetrics } from './geometry/portrait-metrics.js';
+export type { Box, Point } from './geometry/point.js';
+export * from './image/index.js';
+export * from './io/index.js';

@@ -1,0 +1,292 @@
+import type { InferenceBackend } from '../backends/inference-backend.js';
+import { eyeGeometry, LANDMARK_INDEX } from '../geometry/face-landmarks.js';
+import { measurePortrait, type PortraitMetrics } from '../geometry/portrait-metrics.js';
+import { computePortraitWindow } from '../geometry/portrait-window.js';
+import type { Point } from '../geometry/point.js';
+import { applyAffine, cropWindowAffine, invertAffine, warpAffine, type Affine2D } from '../image/affine.js';
+import { alphaToMask, compositeOnColor, multiplyAlpha, withAlpha } from '../image/composite.js';
+import { featheredEllipseMask } from '../image/ellipse-mask.js';
+import { resizeImage } from '../image/resize.js';
+import type { GrayImage, RgbaImage } from '../image/rgba-image.js';
+import { decodeImage, type ImageCodec } from '../io/image-codec.js';
+import { encodeJpegUnder } from '../io/jpeg-under-size.js';
+import type { ImageFormat } from '../io/sniff-format.js';
+import type { ModelSource } from '../models/model-source.js';
+import { detectFaces, type FaceDetection } from './detect-faces.js';
+import { detectLandmarks } from './detect-landmarks.js';
+import { enhancePhoto, type EnhanceReport } from './enhance-photo.js';
+import { loadPortraitModels, type ModelLoadProgress, type PortraitModels } from './load-models.js';
+import { resolvePortraitOptions, type PortraitOptions, type PortraitOptionsInput } from './portrait-options.js';
+import { restoreFace } from './restore-face.js';
+import { segmentPortrait } from './segment-portrait.js';
+import { selectSubject } from './select-subject.js';
+import { createStageTimer, type StageTimings } from './stage-timer.js';
+
+/** Oval radii as a fraction of the crop, and the feather as a fraction of the smaller side. */
+const OVAL_RADIUS = 0.48;
+const OVAL_FEATHER = 0.03;
+/** Photos are searched for faces on a copy whose long side is at most this. */
+const DETECTION_LONG_SIDE = 1280;
+
+export interface ModelRuntime {
+  readonly model: string;
+  readonly stage: string;
+  readonly backend: string;
+  readonly device: string;
+}
+
+export interface PortraitResult {
+  readonly png: Uint8Array;
+  readonly jpeg: Uint8Array;
+  readonly jpegQuality: number;
+  /** False when even the lowest allowed quality is over `maxJpegKb` (the JPEG is then that encode). */
+  readonly jpegFits: boolean;
+  /** The output pixels (straight alpha), as in the PNG. */
+  readonly image: RgbaImage;
+  readonly width: number;
+  readonly height: number;
+  readonly input: { readonly format: ImageFormat; readonly width: number; readonly height: number; readonly orientation: number };
+  /** Every face found, largest first, in the upright photo's pixels. */
+  readonly faces: readonly FaceDetection[];
+  readonly subjectIndex: number;
+  /** The subject's 68 landmarks in the upright photo's pixels. */
+  readonly landmarks: readonly Point[];
+  /** The rotated crop window in the photo. */
+  readonly window: { readonly centerX: number; readonly centerY: number; readonly width: number; readonly height: number; readonly angleDegrees: number };
+  readonly metrics: PortraitMetrics;
+  readonly enhancement: EnhanceReport | null;
+  readonly restoration: 'applied' | 'disabled' | 'no-model';
+  readonly timings: StageTimings;
+  readonly backend: readonly ModelRuntime[];
+  readonly options: PortraitOptions;
+}
+
+export interface PortraitAnalysis {
+  readonly width: number;
+  readonly height: number;
+  readonly faces: readonly FaceDetection[];
+  readonly subjectIndex: number;
+  readonly landmarks: readonly Point[];
+  readonly rollDegrees: number;
+}
+
+export interface ProcessCallbacks {
+  readonly onStage?: (stage: string, phase: 'start' | 'end') => void;
+}
+
+export interface PortraitProcessor {
+  readonly backend: InferenceBackend;
+  readonly codec: ImageCodec;
+  readonly runtimes: readonly ModelRuntime[];
+  readonly models: PortraitModels;
+  /** Decodes a photo (JPEG, PNG, WebP, BMP, … with EXIF orientation applied) and makes the portrait. */
+  process(bytes: Uint8Array, options?: PortraitOptionsInput, callbacks?: ProcessCallbacks): Promise<PortraitResult>;
+  /** Faces in a photo, without making a portrait. */
+  detect(bytes: Uint8Array, options?: Pick<PortraitOptionsInput, 'maxPixels'>): Promise<readonly FaceDetection[]>;
+  /** Faces, the subject's landmarks and its roll: the first stages alone, e.g. to check a result. */
+  analyze(bytes: Uint8Array, options?: Pick<PortraitOptionsInput, 'maxPixels' | 'subject'>): Promise<PortraitAnalysis>;
+  release(): Promise<void>;
+}
+
+export interface CreatePortraitProcessorOptions {
+  readonly backend: InferenceBackend;
+  readonly models: ModelSource;
+  readonly codec: ImageCodec;
+  readonly onModelProgress?: (progress: ModelLoadProgress) => void;
+}
+
+/**
+ * A detection carried through an affine map (scale, rotation, translation): the box keeps its
+ * size relative to the face (centre mapped, sides scaled), rather than growing into the
+ * bounding box of a rotated square.
+ */
+function mapDetection(m: Affine2D, face: FaceDetection): FaceDetection {
+  const scale = Math.sqrt(Math.abs(m[0] * m[4] - m[1] * m[3]));
+  const centre = applyAffine(m, face.box.x + face.box.width / 2, face.box.y + face.box.height / 2);
+  const width = face.box.width * scale;
+  const height = face.box.height * scale;
+  return {
+    box: { x: centre.x - width / 2, y: centre.y - height / 2, width, height },
+    keypoints: face.keypoints.map((p) => applyAffine(m, p.x, p.y)),
+    score: face.score,
+  };
+}
+
+/** A downscaled copy for detection and the factor back to the photo's pixels. */
+function detectionCopy(photo: RgbaImage): { image: RgbaImage; scale: number } {
+  const long = Math.max(photo.width, photo.height);
+  if (long <= DETECTION_LONG_SIDE) return { image: photo, scale: 1 };
+  const scale = long / DETECTION_LONG_SIDE;
+  const width = Math.max(1, Math.round(photo.width / scale));
+  const height = Math.max(1, Math.round(photo.height / scale));
+  return { image: resizeImage(photo, width, height, { filter: 'bilinear' }), scale: photo.width / width };
+}
+
+/** An ellipse over the cheeks, nose and forehead: where exposure is judged. */
+function faceSkinMask(landmarks: readonly Point[], width: number, height: number): GrayImage {
+  const eyes = eyeGeometry(landmarks);
+  const chin = landmarks[LANDMARK_INDEX.chin];
+  const jaw = landmarks.slice(...LANDMARK_INDEX.jaw);
+  const jawWidth = Math.max(...jaw.map((p) => p.x)) - Math.min(...jaw.map((p) => p.x));
+  return featheredEllipseMask(width, height, {
+    centerX: (eyes.midpoint.x + chin.x) / 2,
+    centerY: (eyes.midpoint.y + chin.y) / 2 - (chin.y - eyes.midpoint.y) * 0.1,
+    radiusX: jawWidth * 0.35,
+    radiusY: (chin.y - eyes.midpoint.y) * 0.6,
+    feather: 2,
+  });
+}
+
+export async function createPortraitProcessor(options: CreatePortraitProcessorOptions): Promise<PortraitProcessor> {
+  const { backend, codec } = options;
+  const models = await loadPortraitModels(options.models, backend, options.onModelProgress);
+  const detectors = { shortRange: models.shortRangeDetector, fullRange: models.fullRangeDetector };
+  const runtimes: ModelRuntime[] = Object.values(models).map((m) => ({
+    model: m.entry.id,
+    stage: m.entry.stage,
+    backend: m.session.backend,
+    device: m.session.device,
+  }));
+
+  async function findFaces(photo: RgbaImage): Promise<FaceDetection[]> {
+    const copy = detectionCopy(photo);
+    const faces = await detectFaces(copy.image, detectors);
+    return copy.scale === 1 ? faces : faces.map((f) => mapDetection([copy.scale, 0, 0, 0, copy.scale, 0], f));
+  }
+
+  async function process(bytes: Uint8Array, input: PortraitOptionsInput = {}, callbacks: ProcessCallbacks = {}): Promise<PortraitResult> {
+    const o = resolvePortraitOptions(input);
+    const timer = createStageTimer(callbacks.onStage);
+
+    const decoded = await timer.time('decode', () => decodeImage(codec, bytes, { maxPixels: o.maxPixels }));
+    const photo = decoded.image;
+    const faces = await timer.time('detect', () => findFaces(photo));
+    const subjectIndex = selectSubject(faces, o.subject, photo.width, photo.height);
+    const subject = faces[subjectIndex];
+    const landmarks = await timer.time('landmarks', () => detectLandmarks(photo, subject, models.landmarks));
+    const rollBefore = eyeGeometry(landmarks).rollDegrees;
+
+    // One warp from the photo into the levelled crop, at the canvas size, or at the crop's own
+    // size when the photo has fewer pixels there than the canvas (upscaled with Lanczos at the end).
+    const window = computePortraitWindow(landmarks, { faceMargin: o.faceMargin, topMarginFactor: o.topMarginFactor, aspect: o.width / o.height });
+    const nativeScale = Math.min(1, window.width / o.width);
+    const workWidth = Math.max(1, Math.round(o.width * nativeScale));
+    const workHeight = Math.max(1, Math.round(o.height * nativeScale));
+    const cropToPhoto = cropWindowAffine({ ...window, outputWidth: workWidth, outputHeight: workHeight });
+    const crop = await timer.time('warp', () => warpAffine(photo, cropToPhoto, workWidth, workHeight));
+    const inPhoto = alphaToMask(crop);
+
+    const subjectMask: GrayImage | undefined = o.removeBackground
+      ? await timer.time('segment', () => segmentPortrait(photo, cropToPhoto, crop, models.segmentation, o.segmentationSize))
+      : undefined;
+
+    const photoToCrop = invertAffine(cropToPhoto);
+    const cropLandmarks = landmarks.map((p) => applyAffine(photoToCrop, p.x, p.y));
+
+    let working = crop;
+    let enhancement: EnhanceReport | null = null;
+    if (o.enhance) {
+      const enhanceOptions = o.enhance;
+      const result = await timer.time('enhance', () =>
+        enhancePhoto(crop, { face: faceSkinMask(cropLandmarks, workWidth, workHeight), subject: subjectMask ?? inPhoto, inPhoto }, enhanceOptions),
+      );
+      working = result.image;
+      enhancement = result.report;
+    }
+    let restoration: PortraitResult['restoration'] = 'disabled';
+    if (o.restoreFace) {
+      restoration = 'no-model';
+      const restorer = models.restoration;
+      if (restorer) {
+        working = await timer.time('restore', () => restoreFace(working, cropLandmarks, restorer, o.fidelity));
+        restoration = 'applied';
+      }
+    }
+
+    let alpha = subjectMask ?? inPhoto;
+    if (o.ovalMask) {
+      alpha = await timer.time('oval', () => {
+        const oval = featheredEllipseMask(workWidth, workHeight, {
+          centerX: workWidth / 2,
+          centerY: workHeight / 2,
+          radiusX: workWidth * OVAL_RADIUS,
+          radiusY: workHeight * OVAL_RADIUS,
+          feather: Math.min(workWidth, workHeight) * OVAL_FEATHER,
+        });
+        return multiplyAlpha(withAlpha(working, alpha), oval);
+      }).then(alphaToMask);
+    }
+    let output = withAlpha(working, alpha);
+    if (workWidth !== o.width || workHeight !== o.height) {
+      output = await timer.time('resize', () => resizeImage(output, o.width, o.height, { filter: 'lanczos3' }));
+    }
+
+    // Re-measure on the result: the landmark net on the subject's face as it now stands in the
+    // (levelled, enhanced) crop. Ratios are the same at the crop's size and the canvas's.
+    const subjectInCrop = mapDetection(photoToCrop, subject);
+    const croppedLandmarks = await timer.time('measure', () => detectLandmarks(working, subjectInCrop, models.landmarks));
+    const metrics = measurePortrait({
+      landmarks: croppedLandmarks,
+      mask: subjectMask,
+      width: workWidth,
+      height: workHeight,
+      rollBeforeDegrees: rollBefore,
+      faceCount: faces.length,
+    });
+
+    const [png, jpeg] = await timer.time('encode', async () => {
+      const pngBytes = await codec.encodePng(output);
+      const jpegResult = await encodeJpegUnder(codec, compositeOnColor(output, o.background), {
+        maxBytes: Math.floor(o.maxJpegKb * 1024),
+        minQuality: o.minJpegQuality,
+        maxQuality: 95,
+      });
+      return [pngBytes, jpegResult] as const;
+    });
+
+    return {
+      png,
+      jpeg: jpeg.bytes,
+      jpegQuality: jpeg.quality,
+      jpegFits: jpeg.fits,
+      image: output,
+      width: o.width,
+      height: o.height,
+      input: { format: decoded.format, width: photo.width, height: photo.height, orientation: decoded.orientation },
+      faces,
+      subjectIndex,
+      landmarks,
+      window: { centerX: window.centerX, centerY: window.centerY, width: window.width, height: window.height, angleDegrees: (window.angle * 180) / Math.PI },
+      metrics,
+      enhancement,
+      restoration,
+      timings: timer.timings,
+      backend: runtimes,
+      options: o,
+    };
+  }
+
+  return {
+    backend,
+    codec,
+    runtimes,
+    models,
+    process,
+    async detect(bytes, input = {}) {
+      const o = resolvePortraitOptions({ maxPixels: input.maxPixels });
+      const decoded = await decodeImage(codec, bytes, { maxPixels: o.maxPixels });
+      return findFaces(decoded.image);
+    },
+    async analyze(bytes, input = {}) {
+      const o = resolvePortraitOptions({ maxPixels: input.maxPixels, subject: input.subject });
+      const { image } = await decodeImage(codec, bytes, { maxPixels: o.maxPixels });
+      const faces = await findFaces(image);
+      const subjectIndex = selectSubject(faces, o.subject, image.width, image.height);
+      const landmarks = await detectLandmarks(image, faces[subjectIndex], models.landmarks);
+      return { width: image.width, height: image.height, faces, subjectIndex, landmarks, rollDegrees: eyeGeometry(landmarks).rollDegrees };
+    },
+    async release() {
+      await Promise.allSettled(Object.values(models).map((m) => m.session.release()));
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * @facecraft/core/web — the same pipeline in the browser: onnxruntime-web on WebGPU, else WASM;
+ * canvas decoding and encoding; models fetched from the same origin and kept in Cache Storage.
+ */
+import { createOrtWebBackend, type WebDevice } from './backends/ort-web-backend.js';
+import { createCanvasCodec } from './io/web-codec.js';
+import { createFetchModelSource } from './models/fetch-model-source.js';
+import type { ModelLoadProgress } from './pipeline/load-models.js';
+import { createPortraitProcessor, type PortraitProcessor } from './pipeline/portrait-processor.js';
+
+export * from './index.js';
+export { createOrtWebBackend, type OrtWebBackendOptions, type WebDevice } from './backends/ort-web-backend.js';
+export { createCanvasCodec } from './io/web-codec.js';
+export { createFetchModelSource, type FetchModelSourceOptions } from './models/fetch-model-source.js';
+
+export interface WebPortraitProcessorOptions {
+  /** URL of the folder holding manifest.json and the model files. */
+  readonly modelsUrl: string;
+  readonly device?: WebDevice;
+  readonly wasmPaths?: string;
+  readonly numThreads?: number;
+  readonly onModelProgress?: (progress: ModelLoadProgress) => void;
+}
+
+export async function createWebPortraitProcessor(options: WebPortraitProcessorOptions): Promise<PortraitProcessor> {
+  const backend = await createOrtWebBackend({
+    device: options.device ?? 'auto',
+    ...(options.wasmPaths ? { wasmPaths: options.wasmPaths } : {}),
+    ...(options.numThreads ? { numThreads: options.numThreads } : {}),
+  });
+  return createPortraitProcessor({
+    backend,
+    models: createFetchModelSource(options.modelsUrl),
+    codec: createCanvasCodec(),
+    ...(options.onModelProgress ? { onModelProgress: options.onModelProgress } : {}),
+  });
+}

@@ -1,0 +1,30 @@
+import { runProcessCommand } from './process-command.js';
+
+const USAGE = `Usage: facecraft <command> [options]
+
+Commands:
+  process <images...> --out DIR [options]   make portraits of photos: <name>.png, <name>.jpg, <name>.json
+  serve [--host H] [--port P]               run the HTTP service (configured by FACECRAFT_* variables)
+
+Run "facecraft <command> --help" for the options of a command.`;
+
+/** Entry of the `facecraft` binary; returns the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'process':
+      return runProcessCommand(rest);
+    case 'serve': {
+      const { runServeCommand } = await import('./serve-command.js');
+      return runServeCommand(rest);
+    }
+    case undefined:
+    case '-h':
+    case '--help':
+      console.log(USAGE);
+      return command === undefined ? 1 : 0;
+    default:
+      console.error(`facecraft: unknown command "${command}"\n\n${USAGE}`);
+      return 1;
+  }
+}
