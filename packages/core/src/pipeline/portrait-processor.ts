@@ -18,6 +18,7 @@ import { enhancePhoto, type EnhanceReport } from './enhance-photo.js';
 import { loadPortraitModels, type ModelLoadProgress, type PortraitModels } from './load-models.js';
 import { resolvePortraitOptions, type PortraitOptions, type PortraitOptionsInput } from './portrait-options.js';
 import { restoreFace } from './restore-face.js';
+import { isolateSubject } from './isolate-subject.js';
 import { segmentPortrait } from './segment-portrait.js';
 import { selectSubject } from './select-subject.js';
 import { createStageTimer, type StageTimings } from './stage-timer.js';
@@ -122,6 +123,12 @@ function detectionCopy(photo: RgbaImage): { image: RgbaImage; scale: number } {
   return { image: resizeImage(photo, width, height, { filter: 'bilinear' }), scale: photo.width / width };
 }
 
+/** Points certainly on the subject: eyes, nose, mouth centre, chin. */
+function faceSeeds(landmarks: readonly Point[]): Point[] {
+  const eyes = eyeGeometry(landmarks);
+  return [eyes.midpoint, eyes.imageLeftEye, eyes.imageRightEye, landmarks[30], landmarks[51], landmarks[57], landmarks[LANDMARK_INDEX.chin]];
+}
+
 /** An ellipse over the cheeks, nose and forehead: where exposure is judged. */
 function faceSkinMask(landmarks: readonly Point[], width: number, height: number): GrayImage {
   const eyes = eyeGeometry(landmarks);
@@ -176,12 +183,15 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
     const crop = await timer.time('warp', () => warpAffine(photo, cropToPhoto, workWidth, workHeight));
     const inPhoto = alphaToMask(crop);
 
-    const subjectMask: GrayImage | undefined = o.removeBackground
-      ? await timer.time('segment', () => segmentPortrait(photo, cropToPhoto, crop, models.segmentation, o.segmentationSize))
-      : undefined;
-
     const photoToCrop = invertAffine(cropToPhoto);
     const cropLandmarks = landmarks.map((p) => applyAffine(photoToCrop, p.x, p.y));
+
+    // The subject only: parts of other people that ISNet also finds are cut away.
+    const subjectMask: GrayImage | undefined = o.removeBackground
+      ? await timer.time('segment', async () =>
+          isolateSubject(await segmentPortrait(photo, cropToPhoto, crop, models.segmentation, o.segmentationSize), faceSeeds(cropLandmarks)),
+        )
+      : undefined;
 
     let working = crop;
     let enhancement: EnhanceReport | null = null;

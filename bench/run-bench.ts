@@ -1,0 +1,102 @@
+// `pnpm bench`: the pipeline on the portrait fixtures with the bundled models, on this machine.
+// Warm-up, then ≥ 5 timed runs per fixture; per-stage medians; the segmentation size study
+// (mask IoU against 1024² and time per size). Writes bench/results/<name>.json.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createNodePortraitProcessor, type PortraitResult } from '@facecraft/core/node';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const fixtures = path.join(root, 'packages/core/test/fixtures');
+const PORTRAITS = ['portrait-1.jpg', 'portrait-2.jpg', 'portrait-3.jpg', 'portrait-4.jpg', 'portrait-5.jpg', 'portrait-5-tilted.jpg'];
+const SEGMENTATION_SIZES = [512, 640, 768, 896, 1024];
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    device: { type: 'string', default: process.env.FACECRAFT_DEVICE ?? 'cpu' },
+    name: { type: 'string' },
+    'skip-sizes': { type: 'boolean', default: false },
+  },
+});
+const runs = Math.max(5, Number(values.runs));
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const round = (v: number) => Math.round(v * 10) / 10;
+const total = (r: PortraitResult) => Object.values(r.timings).reduce((a, b) => a + b, 0);
+
+function maskIoU(a: PortraitResult, b: PortraitResult): number {
+  let inter = 0;
+  let union = 0;
+  for (let i = 3; i < a.image.data.length; i += 4) {
+    const x = a.image.data[i] > 127;
+    const y = b.image.data[i] > 127;
+    if (x && y) inter++;
+    if (x || y) union++;
+  }
+  return union ? inter / union : 1;
+}
+
+const processor = await createNodePortraitProcessor({ modelsDir: path.join(root, 'models'), device: values.device as 'cpu' | 'cuda' | 'auto' });
+const cpu = os.cpus()[0]?.model.trim() ?? 'unknown';
+console.log(`Facecraft bench: ${cpu}, ${os.cpus().length} cores, node ${process.version}, ${processor.backend.name} on ${processor.backend.device}`);
+
+const perFixture = [];
+for (const name of PORTRAITS) {
+  const bytes = new Uint8Array(await readFile(path.join(fixtures, name)));
+  await processor.process(bytes); // warm-up
+  const results: PortraitResult[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    const result = await processor.process(bytes);
+    results.push({ ...result, timings: { ...result.timings, wall: performance.now() - start } });
+  }
+  const stages = Object.keys(results[0].timings);
+  const stageMedians = Object.fromEntries(stages.map((s) => [s, round(median(results.map((r) => r.timings[s] ?? 0)))]));
+  const entry = { fixture: name, runs, medianMs: stageMedians.wall, stageMediansMs: stageMedians, minMs: round(Math.min(...results.map((r) => r.timings.wall))), maxMs: round(Math.max(...results.map((r) => r.timings.wall))) };
+  perFixture.push(entry);
+  console.log(`${name.padEnd(22)} median ${entry.medianMs} ms  (${stages.filter((s) => s !== 'wall').map((s) => `${s} ${stageMedians[s]}`).join(', ')})`);
+}
+
+const segmentation = [];
+if (!values['skip-sizes']) {
+  console.log('\nSegmentation size: mask IoU against 1024² (no oval, no enhancement) and segment-stage time');
+  for (const name of PORTRAITS) {
+    const bytes = new Uint8Array(await readFile(path.join(fixtures, name)));
+    const bySize = new Map<number, PortraitResult>();
+    const times = new Map<number, number[]>();
+    for (const size of SEGMENTATION_SIZES) {
+      for (let i = 0; i < 3; i++) {
+        const r = await processor.process(bytes, { segmentationSize: size, ovalMask: false, enhance: false });
+        bySize.set(size, r);
+        times.set(size, [...(times.get(size) ?? []), r.timings.segment]);
+      }
+    }
+    const reference = bySize.get(1024) as PortraitResult;
+    const row = { fixture: name, sizes: SEGMENTATION_SIZES.map((size) => ({ size, iouVs1024: Math.round(maskIoU(bySize.get(size) as PortraitResult, reference) * 1000) / 1000, segmentMedianMs: round(median(times.get(size) ?? [])) })) };
+    segmentation.push(row);
+    console.log(`${name.padEnd(22)} ${row.sizes.map((s) => `${s.size}: IoU ${s.iouVs1024.toFixed(3)} ${s.segmentMedianMs} ms`).join(' | ')}`);
+  }
+}
+await processor.release();
+
+const result = {
+  name: values.name ?? `node-${processor.backend.device}`,
+  date: new Date().toISOString(),
+  machine: { cpu, cores: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.arch()}`, node: process.version },
+  backend: { name: processor.backend.name, device: processor.backend.device },
+  options: 'defaults (648×648, segmentation 768, enhancement on, oval on)',
+  overallMedianMs: round(median(perFixture.map((f) => f.medianMs))),
+  fixtures: perFixture,
+  segmentationSizes: segmentation,
+};
+await mkdir(path.join(root, 'bench/results'), { recursive: true });
+const file = path.join(root, 'bench/results', `${result.name}.json`);
+await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`\nmedian of fixture medians: ${result.overallMedianMs} ms → ${path.relative(root, file)}`);

