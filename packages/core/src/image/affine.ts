@@ -47,6 +47,9 @@ export function assertAffine(value: unknown, name: string): asserts value is Aff
 }
 
 export function applyAffine(m: Affine2D, x: number, y: number): Point2D {
+  assertAffine(m, 'm');
+  assertFiniteNumber(x, 'x');
+  assertFiniteNumber(y, 'y');
   return { x: m[0] * x + m[1] * y + m[2], y: m[3] * x + m[4] * y + m[5] };
 }
 

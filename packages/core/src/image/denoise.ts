@@ -5,7 +5,8 @@
  * are not averaged across.
  *
  * Semantics follow OpenCV's bilateralFilter for 3-channel 8-bit images: a circular window of the
- * given radius and a colour distance that is the sum of the absolute R, G, B differences.
+ * given radius and a colour distance that is the sum of the absolute R, G, B differences (edges
+ * are extended by replication rather than OpenCV's reflection).
  */
 import { createRgbaImage, type RgbaImage } from './rgba-image.js';
 import { assertInteger, assertOptionalObject, assertPositiveNumber, assertRgbaImage, describeValue } from './validate.js';

@@ -12,6 +12,12 @@ export interface WhiteBalanceOptions {
   maxGain?: number;
   /** Per-pixel weight for the channel statistics (e.g. the subject's alpha). Default: uniform. */
   mask?: GrayImage;
+  /**
+   * How much of the correction to apply, 0..1: each applied gain is 1 + strength·(gain − 1),
+   * with gain the clamped grey-world gain. Real portraits are rarely grey on average, so a partial
+   * correction is often the safer choice. Default 1.
+   */
+  strength?: number;
 }
 
 export interface ChannelGains {
@@ -47,18 +53,23 @@ export function channelMeans(img: RgbaImage, mask?: GrayImage): ChannelGains {
   return { r: r / total, g: g / total, b: b / total };
 }
 
-/** Gains = grey mean / channel mean, each clamped to [1/maxGain, maxGain]; alpha is untouched. */
+/**
+ * Gains = grey mean / channel mean, each clamped to [1/maxGain, maxGain] and then scaled towards 1
+ * by `strength`; returns the balanced image and the gains applied. Alpha is untouched.
+ */
 export function greyWorldWhiteBalance(img: RgbaImage, options: WhiteBalanceOptions = {}): WhiteBalanceResult {
   assertRgbaImage(img, 'img');
   assertOptionalObject(options, 'options');
-  const { maxGain = 1.5, mask } = options;
+  const { maxGain = 1.5, mask, strength = 1 } = options;
   assertNumberInRange(maxGain, 'options.maxGain', 1, Infinity, { maxExclusive: true });
+  assertNumberInRange(strength, 'options.strength', 0, 1);
   const means = channelMeans(img, mask);
   const grey = (means.r + means.g + means.b) / 3;
   const gain = (mean: number): number => {
     // A channel with no signal at all would need an infinite gain: the clamp decides.
     const raw = mean > 0 ? grey / mean : maxGain;
-    return Math.min(maxGain, Math.max(1 / maxGain, raw));
+    const clamped = Math.min(maxGain, Math.max(1 / maxGain, raw));
+    return 1 + strength * (clamped - 1);
   };
   const gains = { r: gain(means.r), g: gain(means.g), b: gain(means.b) };
   const luts = [gains.r, gains.g, gains.b].map((k) => {

@@ -17,6 +17,11 @@ const FACE_LIGHTNESS_TARGET = 150;
 /** Grey world assumes an average-grey scene; real portraits often are not, so correct half-way. */
 const WHITE_BALANCE_STRENGTH = 0.5;
 
+function hasWeight(mask: GrayImage): boolean {
+  for (let i = 0; i < mask.data.length; i++) if (mask.data[i] > 0) return true;
+  return false;
+}
+
 export interface EnhanceReport {
   readonly steps: readonly string[];
   readonly meanLightnessBefore: number;
@@ -37,7 +42,10 @@ export function enhancePhoto(
 ): { image: RgbaImage; report: EnhanceReport } {
   const steps: string[] = [];
   let out = image;
-  const lightness = meanLightness(out, masks.face);
+  // Statistics over an empty mask are undefined: fall back to the whole photo area.
+  const face = hasWeight(masks.face) ? masks.face : masks.inPhoto;
+  const subject = hasWeight(masks.subject) ? masks.subject : masks.inPhoto;
+  const lightness = meanLightness(out, face);
   if (options.exposure && (lightness < FACE_LIGHTNESS_RANGE[0] || lightness > FACE_LIGHTNESS_RANGE[1])) {
     // L is roughly proportional to (value/255)^0.8 over skin tones; solve for the gamma that
     // moves the face's mean to the target, limited to a moderate curve.
@@ -52,7 +60,7 @@ export function enhancePhoto(
   }
   let gains: EnhanceReport['whiteBalanceGains'];
   if (options.whiteBalance) {
-    const balanced = greyWorldWhiteBalance(out, { maxGain: 1.5, mask: masks.inPhoto /* strength: WHITE_BALANCE_STRENGTH */ });
+    const balanced = greyWorldWhiteBalance(out, { maxGain: 1.5, mask: masks.inPhoto, strength: WHITE_BALANCE_STRENGTH });
     out = balanced.image;
     gains = balanced.gains;
     steps.push('white-balance');
@@ -62,7 +70,7 @@ export function enhancePhoto(
     steps.push('sharpen');
   }
   if (options.contrast !== 1) {
-    out = adjustContrast(out, options.contrast, { mask: masks.subject });
+    out = adjustContrast(out, options.contrast, { mask: subject });
     steps.push('contrast');
   }
   if (options.saturation !== 1) {

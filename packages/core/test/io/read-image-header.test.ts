@@ -291,18 +291,6 @@ describe('assertPixelLimit', () => {
     expect(error).toBeInstanceOf(ImageTooLargeError);
     expect((error as ImageTooLargeError).message).toMatch(/40000×40000.*1,600,000,000 pixels.*50,000,000 pixels/);
     expect((error as ImageTooLargeError).details).toEqual({ width: 40000, height: 40000, pixels: 1_600_000_000, maxPixels: 50_000_000 });
-
-    const runs = 2000;
-    const started = performance.now();
-    for (let i = 0; i < runs; i++) {
-      try {
-        assertPixelLimit(readImageHeader(bytes), 50_000_000);
-      } catch {
-        // expected
-      }
-    }
-    const microseconds = ((performance.now() - started) * 1000) / runs;
-    expect(microseconds).toBeLessThan(250); // typically ~20 µs, mostly building the error
   });
 
   it('passes sizes within the limit, including exactly at it, and Infinity', () => {

@@ -1,0 +1,130 @@
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { psnr } from '../../src/image/compare.js';
+import { bilateralFilter } from '../../src/image/denoise.js';
+import { gaussianBlurRgba } from '../../src/image/gaussian-blur.js';
+import { createRgbaImage, type RgbaImage } from '../../src/image/rgba-image.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
+
+async function loadFixture(name: string): Promise<RgbaImage> {
+  const { data, info } = await sharp(FIXTURES + name).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return createRgbaImage(info.width, info.height, new Uint8ClampedArray(data.buffer, data.byteOffset, data.length));
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** 200×200 grey step (60 | 180 at x = 100) with Gaussian noise of the given sigma. */
+function noisyStep(sigma: number): RgbaImage {
+  const rng = mulberry32(42);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+  const img = createRgbaImage(200, 200);
+  for (let y = 0; y < 200; y++) {
+    for (let x = 0; x < 200; x++) {
+      const base = x < 100 ? 60 : 180;
+      const i = (y * 200 + x) * 4;
+      for (let c = 0; c < 3; c++) img.data[i + c] = base + sigma * gauss();
+      img.data[i + 3] = 255;
+    }
+  }
+  return img;
+}
+
+/** Standard deviation of the red channel over columns [x0, x1). */
+function regionStd(img: RgbaImage, x0: number, x1: number): number {
+  let sum = 0;
+  let sq = 0;
+  let n = 0;
+  for (let y = 0; y < img.height; y++) {
+    for (let x = x0; x < x1; x++) {
+      const v = img.data[(y * img.width + x) * 4];
+      sum += v;
+      sq += v * v;
+      n++;
+    }
+  }
+  return Math.sqrt(sq / n - (sum / n) ** 2);
+}
+
+function columnMean(img: RgbaImage, x: number): number {
+  let sum = 0;
+  for (let y = 0; y < img.height; y++) sum += img.data[(y * img.width + x) * 4];
+  return sum / img.height;
+}
+
+describe('bilateralFilter', () => {
+  it('reduces noise on flat regions by at least 50 % while keeping a step edge sharp', () => {
+    const noisy = noisyStep(8);
+    const out = bilateralFilter(noisy);
+    for (const [x0, x1] of [[10, 90], [110, 190]]) {
+      expect(regionStd(out, x0, x1)).toBeLessThanOrEqual(0.5 * regionStd(noisy, x0, x1));
+    }
+    // The two columns either side of the edge keep their levels…
+    expect(Math.abs(columnMean(out, 99) - 60)).toBeLessThan(3);
+    expect(Math.abs(columnMean(out, 100) - 180)).toBeLessThan(3);
+    // …whereas a Gaussian blur with comparable noise reduction smears them towards each other.
+    const blurred = gaussianBlurRgba(noisy, 1.5);
+    expect(Math.abs(columnMean(blurred, 99) - 60)).toBeGreaterThan(20);
+  });
+
+  it('leaves a flat image unchanged', () => {
+    const img = createRgbaImage(30, 20);
+    for (let i = 0; i < img.data.length; i += 4) img.data.set([12, 200, 99, 255], i);
+    expect(psnr(bilateralFilter(img, { radius: 3 }), img, { channels: 'rgba' })).toBe(Infinity);
+  });
+
+  it('smooths a real photo only mildly (its edges survive)', async () => {
+    const photo = await loadFixture('portrait-2.jpg');
+    const out = bilateralFilter(photo, { radius: 4, sigmaColor: 20, sigmaSpace: 2 });
+    expect(psnr(out, photo)).toBeGreaterThan(30);
+  });
+
+  it('copies alpha and lets no colour in from transparent neighbours', () => {
+    const img = createRgbaImage(40, 40);
+    for (let i = 0; i < img.data.length; i += 4) {
+      const x = (i / 4) % 40;
+      img.data.set(x < 20 ? [200, 40, 40, 255] : [40, 200, 40, x % 2 ? 0 : 3], i);
+    }
+    // Large sigmaColor: only the alpha weighting can keep the green out.
+    const out = bilateralFilter(img, { radius: 5, sigmaColor: 1000, sigmaSpace: 5 });
+    let wrong = 0;
+    for (let i = 0; i < img.data.length; i += 4) {
+      if (out.data[i + 3] !== img.data[i + 3]) wrong++;
+      const x = (i / 4) % 40;
+      if (x < 20 && (out.data[i] < 195 || out.data[i + 1] > 45)) wrong++;
+    }
+    expect(wrong).toBe(0);
+  });
+
+  it('handles images smaller than the window', () => {
+    const img = createRgbaImage(2, 3);
+    img.data.set([0, 0, 0, 255, 10, 10, 10, 255, 20, 20, 20, 255, 30, 30, 30, 255, 40, 40, 40, 255, 50, 50, 50, 255]);
+    const out = bilateralFilter(img, { radius: 6, sigmaColor: 200, sigmaSpace: 10 });
+    expect(out.width).toBe(2);
+    expect(out.height).toBe(3);
+    // Strong smoothing pulls the extremes together but keeps their order.
+    expect(out.data[0]).toBeGreaterThan(0);
+    expect(out.data[20]).toBeLessThan(50);
+    expect(out.data[0]).toBeLessThan(out.data[20]);
+  });
+
+  it('validates its arguments', () => {
+    const img = createRgbaImage(4, 4);
+    expect(() => bilateralFilter(img, { radius: 1.5 })).toThrow(new RangeError('Expected integer for options.radius but received 1.5'));
+    expect(() => bilateralFilter(img, { radius: 0 })).toThrow(RangeError);
+    expect(() => bilateralFilter(img, { radius: 99 })).toThrow(RangeError);
+    expect(() => bilateralFilter(img, { sigmaColor: 0 })).toThrow(RangeError);
+    expect(() => bilateralFilter(img, { sigmaSpace: '2' as never })).toThrow(TypeError);
+    expect(() => bilateralFilter({ width: 1, height: 1, data: new Uint8Array(4) } as never)).toThrow(TypeError);
+  });
+});

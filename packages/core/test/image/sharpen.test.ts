@@ -1,0 +1,90 @@
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { psnr } from '../../src/image/compare.js';
+import { gaussianBlurRgbaFloat } from '../../src/image/gaussian-blur.js';
+import { createRgbaImage, type RgbaImage } from '../../src/image/rgba-image.js';
+import { unsharpMask } from '../../src/image/sharpen.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
+
+async function loadFixture(name: string): Promise<RgbaImage> {
+  const { data, info } = await sharp(FIXTURES + name).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return createRgbaImage(info.width, info.height, new Uint8ClampedArray(data.buffer, data.byteOffset, data.length));
+}
+
+function step(width: number, left: number, right: number): RgbaImage {
+  const img = createRgbaImage(width, 5);
+  for (let i = 0; i < img.data.length; i += 4) {
+    const v = (i / 4) % width < width / 2 ? left : right;
+    img.data.set([v, v, v, 255], i);
+  }
+  return img;
+}
+
+/** Mean squared Laplacian of the green channel: a measure of fine detail. */
+function detailEnergy(img: RgbaImage): number {
+  const { width: w, height: h, data } = img;
+  let sum = 0;
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      const i = (y * w + x) * 4 + 1;
+      const lap = 4 * data[i] - data[i - 4] - data[i + 4] - data[i - w * 4] - data[i + w * 4];
+      sum += lap * lap;
+    }
+  }
+  return sum / ((w - 2) * (h - 2));
+}
+
+describe('unsharpMask', () => {
+  it('adds amount × (image − blur) where the difference exceeds the threshold', () => {
+    const img = step(20, 80, 160);
+    const out = unsharpMask(img, { amount: 1, sigma: 1, threshold: 0 });
+    const blur = gaussianBlurRgbaFloat(img, 1);
+    const row = 2 * 20 * 4;
+    for (let x = 0; x < 20; x++) {
+      const i = row + x * 4;
+      const expected = Math.min(255, Math.max(0, Math.round(img.data[i] + (img.data[i] - blur[i]))));
+      expect(Math.abs(out.data[i] - expected)).toBeLessThanOrEqual(1);
+    }
+    // Overshoot either side of the edge, nothing far from it.
+    expect(out.data[row + 9 * 4]).toBeLessThan(80);
+    expect(out.data[row + 10 * 4]).toBeGreaterThan(160);
+    expect(out.data[row + 2 * 4]).toBe(80);
+    expect(out.data[row + 17 * 4]).toBe(160);
+  });
+
+  it('leaves differences at or below the threshold alone', () => {
+    const faint = step(20, 100, 104);
+    expect(psnr(unsharpMask(faint, { amount: 2, sigma: 1, threshold: 3 }), faint)).toBe(Infinity);
+    const strong = step(20, 100, 160);
+    expect(psnr(unsharpMask(strong, { amount: 2, sigma: 1, threshold: 3 }), strong)).toBeLessThan(40);
+  });
+
+  it('is the identity for amount 0 and on flat images', () => {
+    const img = step(16, 30, 200);
+    expect(psnr(unsharpMask(img, { amount: 0 }), img, { channels: 'rgba' })).toBe(Infinity);
+    const flat = step(16, 90, 90);
+    expect(psnr(unsharpMask(flat, { amount: 3, threshold: 0 }), flat, { channels: 'rgba' })).toBe(Infinity);
+  });
+
+  it('increases fine detail on a real photo without wrecking it, and copies alpha', async () => {
+    const photo = await loadFixture('portrait-4.jpg');
+    for (let i = 3; i < photo.data.length; i += 4) photo.data[i] = 255 - ((i >> 2) % 7);
+    const out = unsharpMask(photo, { amount: 0.6, sigma: 1.2, threshold: 2 });
+    expect(detailEnergy(out)).toBeGreaterThan(detailEnergy(photo) * 1.3);
+    expect(psnr(out, photo)).toBeGreaterThan(28);
+    let alphaChanged = 0;
+    for (let i = 3; i < photo.data.length; i += 4) if (out.data[i] !== photo.data[i]) alphaChanged++;
+    expect(alphaChanged).toBe(0);
+  });
+
+  it('validates its arguments', () => {
+    const img = step(4, 0, 255);
+    expect(() => unsharpMask(img, { amount: -1 })).toThrow(RangeError);
+    expect(() => unsharpMask(img, { sigma: 0 })).toThrow(new RangeError('Expected number in (0, Infinity) for options.sigma but received 0'));
+    expect(() => unsharpMask(img, { threshold: 300 })).toThrow(RangeError);
+    expect(() => unsharpMask(img, { threshold: '1' as never })).toThrow(TypeError);
+    expect(() => unsharpMask(img, 5 as never)).toThrow(TypeError);
+  });
+});

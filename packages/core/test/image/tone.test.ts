@@ -1,0 +1,136 @@
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { psnr } from '../../src/image/compare.js';
+import { createGrayImage, createRgbaImage, type RgbaImage } from '../../src/image/rgba-image.js';
+import { adjustContrast, adjustGamma, adjustSaturation, gammaLut, pillowLuma } from '../../src/image/tone.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
+
+async function loadFixture(name: string): Promise<RgbaImage> {
+  const { data, info } = await sharp(FIXTURES + name).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return createRgbaImage(info.width, info.height, new Uint8ClampedArray(data.buffer, data.byteOffset, data.length));
+}
+
+/** The 16×16 synthetic RGB image the Pillow references were computed from. */
+function synthetic(): RgbaImage {
+  const img = createRgbaImage(16, 16);
+  for (let y = 0; y < 16; y++) {
+    for (let x = 0; x < 16; x++) img.data.set([(x * 17 + y * 3) % 256, (x * 5 + y * 11 + 40) % 256, (x * y + 7 * x) % 256, 255], (y * 16 + x) * 4);
+  }
+  return img;
+}
+
+/** FNV-1a over the R, G, B bytes (the layout of a Pillow RGB image's tobytes()). */
+function rgbHash(img: RgbaImage): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < img.data.length; i++) {
+    if ((i & 3) === 3) continue;
+    h = Math.imul(h ^ img.data[i], 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+// Pillow 9.4: ImageEnhance.Contrast / ImageEnhance.Color(synthetic).enhance(factor), hashed.
+const PILLOW = [
+  { factor: 1.15, contrast: 0x24b3e481, color: 0x3530657e },
+  { factor: 0.6, contrast: 0x5f98d795, color: 0x73a3c85b },
+  { factor: 1.8, contrast: 0xf7bf490a, color: 0x2aeb574c },
+];
+
+describe('pillowLuma', () => {
+  it('is ITU-R 601-2 luma in Pillow fixed point', () => {
+    expect(pillowLuma(255, 255, 255)).toBe(255);
+    expect(pillowLuma(0, 0, 0)).toBe(0);
+    expect(pillowLuma(255, 0, 0)).toBe(76);
+    expect(pillowLuma(0, 255, 0)).toBe(150);
+    expect(pillowLuma(0, 0, 255)).toBe(29);
+    expect(pillowLuma(10, 200, 30)).toBe(Math.round(0.299 * 10 + 0.587 * 200 + 0.114 * 30));
+  });
+});
+
+describe('adjustContrast', () => {
+  it.each(PILLOW)('matches Pillow ImageEnhance.Contrast at factor $factor level for level', ({ factor, contrast }) => {
+    expect(rgbHash(adjustContrast(synthetic(), factor))).toBe(contrast);
+  });
+
+  it('blends with the rounded mean grey: factor 0 is flat grey, 1 is the identity', async () => {
+    const photo = await loadFixture('portrait-4.jpg');
+    expect(psnr(adjustContrast(photo, 1), photo, { channels: 'rgba' })).toBe(Infinity);
+    let sum = 0;
+    for (let i = 0; i < photo.data.length; i += 4) sum += pillowLuma(photo.data[i], photo.data[i + 1], photo.data[i + 2]);
+    const mean = Math.trunc(sum / (photo.width * photo.height) + 0.5);
+    const flat = adjustContrast(photo, 0);
+    let off = 0;
+    for (let i = 0; i < flat.data.length; i += 4) if (flat.data[i] !== mean || flat.data[i + 1] !== mean || flat.data[i + 2] !== mean) off++;
+    expect(off).toBe(0);
+  });
+
+  it('factor 1.15 spreads values 15 % further from the mean', () => {
+    const img = createRgbaImage(2, 1);
+    img.data.set([50, 50, 50, 255, 150, 150, 150, 255]);
+    const out = adjustContrast(img, 1.15);
+    // Mean grey 100: 100 ± 1.15 · 50, truncated as Pillow does.
+    expect(Array.from(out.data)).toEqual([42, 42, 42, 255, 157, 157, 157, 255]);
+  });
+
+  it('can take the mean over a mask (e.g. the subject only)', () => {
+    const img = createRgbaImage(2, 1);
+    img.data.set([50, 50, 50, 255, 150, 150, 150, 255]);
+    const out = adjustContrast(img, 2, { mask: createGrayImage(2, 1, new Float32Array([1, 0])) });
+    // Mean 50 from the first pixel alone: 50 stays, 150 → 250.
+    expect(Array.from(out.data)).toEqual([50, 50, 50, 255, 250, 250, 250, 255]);
+  });
+
+  it('validates its arguments', () => {
+    expect(() => adjustContrast(synthetic(), Number.NaN)).toThrow(RangeError);
+    expect(() => adjustContrast(synthetic(), '1' as never)).toThrow(new TypeError('Expected number for factor but received string "1"'));
+    expect(() => adjustContrast(synthetic(), 1, { mask: createGrayImage(2, 2) })).toThrow(RangeError);
+  });
+});
+
+describe('adjustSaturation', () => {
+  it.each(PILLOW)('matches Pillow ImageEnhance.Color at factor $factor level for level', ({ factor, color }) => {
+    expect(rgbHash(adjustSaturation(synthetic(), factor))).toBe(color);
+  });
+
+  it('factor 0 gives Pillow greyscale, factor 1 the identity, alpha untouched', () => {
+    const img = synthetic();
+    for (let i = 3; i < img.data.length; i += 4) img.data[i] = i % 256;
+    const grey = adjustSaturation(img, 0);
+    for (let i = 0; i < img.data.length; i += 4) {
+      const l = pillowLuma(img.data[i], img.data[i + 1], img.data[i + 2]);
+      expect([grey.data[i], grey.data[i + 1], grey.data[i + 2], grey.data[i + 3]]).toEqual([l, l, l, img.data[i + 3]]);
+    }
+    expect(psnr(adjustSaturation(img, 1), img, { channels: 'rgba' })).toBe(Infinity);
+  });
+
+  it('pushes colours away from grey for factors above 1', () => {
+    const img = createRgbaImage(1, 1);
+    img.data.set([200, 100, 100, 255]);
+    const out = adjustSaturation(img, 1.5);
+    // Grey 130: 130 + 1.5·70 = 235, 130 − 1.5·30 = 85.
+    expect(Array.from(out.data)).toEqual([235, 85, 85, 255]);
+  });
+});
+
+describe('adjustGamma', () => {
+  it('maps through 255·(v/255)^(1/gamma): > 1 brightens, endpoints fixed', () => {
+    const lut = gammaLut(2);
+    expect(lut[0]).toBe(0);
+    expect(lut[255]).toBe(255);
+    expect(lut[128]).toBe(Math.round(255 * Math.sqrt(128 / 255)));
+    expect(Array.from(gammaLut(1))).toEqual(Array.from({ length: 256 }, (_, i) => i));
+    const dark = gammaLut(0.5);
+    expect(dark[128]).toBeLessThan(128);
+  });
+
+  it('applies the curve to R, G, B and leaves alpha alone', () => {
+    const img = createRgbaImage(1, 1);
+    img.data.set([64, 128, 192, 77]);
+    const out = adjustGamma(img, 2.2);
+    const f = (v: number): number => Math.round(255 * (v / 255) ** (1 / 2.2));
+    expect(Array.from(out.data)).toEqual([f(64), f(128), f(192), 77]);
+    expect(() => adjustGamma(img, 0)).toThrow(RangeError);
+  });
+});
