@@ -1,5 +1,79 @@
-/** `facecraft serve`: the HTTP service arrives with the server issue; until then it says so. */
-export async function runServeCommand(_argv: readonly string[]): Promise<number> {
-  console.error('facecraft serve: the HTTP server is not part of this build yet');
-  return 1;
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config.js';
+import { startServer } from '../start-server.js';
+
+const HELP = `Usage: facecraft serve [--host H] [--port P]
+
+Runs the HTTP service: the API under /api/v1, docs at /docs, the playground at /playground.
+Every setting is a FACECRAFT_* environment variable (see the README); --host and --port
+override FACECRAFT_HOST and FACECRAFT_PORT. SIGTERM or SIGINT stops it gracefully: new work is
+refused, requests in flight finish, then it exits 0.
+`;
+
+/** `facecraft serve`: returns the exit code once the server has stopped (or failed to start). */
+export async function runServeCommand(argv: readonly string[]): Promise<number> {
+  let values: { host?: string; port?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { host: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    }));
+  } catch (error) {
+    console.error(`facecraft serve: ${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  let port: number | undefined;
+  if (values.port !== undefined) {
+    port = Number(values.port);
+    if (!/^\d+$/.test(values.port) || port > 65535) {
+      console.error(`facecraft serve: --port expects an integer from 0 to 65535 but received "${values.port}"`);
+      return 2;
+    }
+  }
+
+  let server;
+  try {
+    server = await startServer({ ...(values.host !== undefined ? { host: values.host } : {}), ...(port !== undefined ? { port } : {}) });
+  } catch (error) {
+    if (error instanceof ConfigError) console.error(`facecraft serve: ${error.message}`);
+    else console.error(`facecraft serve: could not start: ${(error as Error).message}`);
+    return 1;
+  }
+  console.error(`facecraft: listening on ${server.url} (docs at ${server.url}/docs); loading models on ${server.config.workers} worker(s)…`);
+  server.ready.then(
+    () => {
+      const info = server.runtime();
+      console.error(`facecraft: ready on ${info?.device ?? 'unknown device'} (${info?.backend ?? 'unknown backend'})`);
+      if (info?.notice) console.error(`facecraft: ${info.notice}`);
+    },
+    () => {
+      // Logged by the server; /ready stays 503 and the process keeps serving /health and /status.
+    },
+  );
+
+  return new Promise<number>((resolve) => {
+    let signals = 0;
+    const stop = (signal: NodeJS.Signals) => {
+      signals++;
+      if (signals > 1) {
+        console.error(`facecraft: ${signal} again, exiting without waiting`);
+        resolve(1);
+        process.exit(1);
+      }
+      console.error(`facecraft: ${signal} received, finishing requests in flight…`);
+      server.close().then(
+        () => resolve(0),
+        (error: Error) => {
+          console.error(`facecraft: error while stopping: ${error.message}`);
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
 }

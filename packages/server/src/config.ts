@@ -1,0 +1,331 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Every FACECRAFT_* variable: its name, its default as written in the environment, what it does.
+ * This list is the single source of the README's configuration table; `loadConfig` parses and
+ * validates each variable and refuses to start on any invalid value, naming the variable.
+ */
+export interface ConfigVariable {
+  readonly name: string;
+  /** The default as it would be written in the environment; null when unset by default (the description says what then applies). */
+  readonly default: string | null;
+  readonly description: string;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type DeviceSetting = 'auto' | 'cpu' | 'cuda';
+
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly workers: number;
+  readonly logLevel: LogLevel;
+  readonly device: DeviceSetting;
+  readonly modelsDir: string;
+  readonly defaults: {
+    readonly width: number;
+    readonly height: number;
+    readonly background: { readonly r: number; readonly g: number; readonly b: number };
+    readonly faceMargin: number;
+    readonly ovalMask: boolean;
+    readonly fidelity: number;
+  };
+  readonly uploadDir: string;
+  readonly outputDir: string;
+  /** Largest accepted file, in bytes. */
+  readonly maxUploadBytes: number;
+  /** Jobs older than this are deleted; 0 = never. */
+  readonly cleanupAgeMs: number;
+  readonly maxConcurrentJobs: number;
+  readonly queueSize: number;
+  readonly batchMaxFiles: number;
+  /** ['*'] for any origin, [] for no CORS headers, else the allowed origins. */
+  readonly corsOrigins: readonly string[];
+  readonly apiKey: string | undefined;
+  /** The built playground, or undefined when there is none. */
+  readonly playgroundDir: string | undefined;
+  /** Non-fatal remarks for the start-up log (deprecated names, unknown variables). */
+  readonly warnings: readonly string[];
+}
+
+export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
+  { name: 'FACECRAFT_HOST', default: '0.0.0.0', description: 'Address the HTTP server listens on.' },
+  { name: 'FACECRAFT_PORT', default: '8000', description: 'TCP port, 0 to 65535 (0 picks a free port).' },
+  {
+    name: 'FACECRAFT_WORKERS',
+    default: '1',
+    description: 'Inference worker threads (1 to 64), each with its own copy of the models (on the CPU about 0.7 GB resident once loaded, about 1 GB once warm); onnxruntime gets max(1, floor(cores / workers)) threads per worker.',
+  },
+  { name: 'FACECRAFT_LOG_LEVEL', default: 'INFO', description: 'DEBUG, INFO, WARN or ERROR (any case; WARNING and CRITICAL are accepted). Logs are JSON lines on stdout.' },
+  { name: 'FACECRAFT_DEBUG', default: 'false', description: 'true turns on debug logging whatever FACECRAFT_LOG_LEVEL says (true/false/1/0/yes/no).' },
+  {
+    name: 'FACECRAFT_DEVICE',
+    default: 'auto',
+    description: 'auto (CUDA when its onnxruntime provider loads, else the CPU, with a notice), cpu, or cuda (cuda:0 is accepted; choose another GPU with CUDA_VISIBLE_DEVICES).',
+  },
+  {
+    name: 'FACECRAFT_MODELS_DIR',
+    default: '/app/models',
+    description: 'Folder with manifest.json and the model files (`pnpm models` assembles them into ./models of a clone, which `npm start` passes here). Relative paths are resolved against the working directory. Start-up fails when it holds no manifest.json.',
+  },
+  { name: 'FACECRAFT_DEFAULT_WIDTH', default: '648', description: 'Output width in pixels when a request gives none (64 to 4096).' },
+  { name: 'FACECRAFT_DEFAULT_HEIGHT', default: '648', description: 'Output height in pixels when a request gives none (64 to 4096).' },
+  { name: 'FACECRAFT_DEFAULT_BACKGROUND_R', default: '240', description: 'Default background red (0 to 255), used for the JPEG.' },
+  { name: 'FACECRAFT_DEFAULT_BACKGROUND_G', default: '240', description: 'Default background green (0 to 255).' },
+  { name: 'FACECRAFT_DEFAULT_BACKGROUND_B', default: '240', description: 'Default background blue (0 to 255).' },
+  { name: 'FACECRAFT_DEFAULT_FACE_MARGIN', default: '0.3', description: 'Default margin around the head as a fraction of its size (0 to 2; the top gets 1.5× as much).' },
+  {
+    name: 'FACECRAFT_DEFAULT_OVAL_MASK',
+    default: 'true',
+    description: 'Default for use_oval_mask (true/false/1/0/yes/no).',
+  },
+  { name: 'FACECRAFT_DEFAULT_ENHANCE_FIDELITY', default: '0.7', description: 'Default face-restoration fidelity (0 to 1); used only when a restoration model is installed.' },
+  {
+    name: 'FACECRAFT_UPLOAD_DIR',
+    default: '/app/uploads',
+    description: 'Where multipart uploads are streamed while a request runs, one random folder per request, deleted when the request ends whatever its outcome. Created at start-up; leftovers of a crash are removed then.',
+  },
+  {
+    name: 'FACECRAFT_OUTPUT_DIR',
+    default: '/app/processed',
+    description: 'Where results are kept: <dir>/<job_id>/portrait.png, portrait.jpg, result.json (batch jobs: one numbered folder per item). Survives restarts.',
+  },
+  {
+    name: 'FACECRAFT_MAX_UPLOAD_SIZE_MB',
+    default: '20',
+    description: 'Largest accepted image file in MB (1 MB = 1,048,576 bytes; fractions allowed), checked while the upload streams; larger uploads get 413.',
+  },
+  {
+    name: 'FACECRAFT_CLEANUP_AGE_HOURS',
+    default: '24',
+    description: 'Jobs whose folder is older than this many hours are deleted, at start-up and then every hour at most (fractions allowed); a job being downloaded is kept until its download ends. 0 keeps jobs forever.',
+  },
+  {
+    name: 'FACECRAFT_MAX_CONCURRENT_JOBS',
+    default: '4',
+    description: 'Images admitted at once, running on a worker or waiting for one (a batch counts one per image it has in flight); beyond it requests get 503 with Retry-After.',
+  },
+  {
+    name: 'FACECRAFT_QUEUE_SIZE',
+    default: null,
+    description: 'Images that may wait for a free worker (0 or more); default: FACECRAFT_MAX_CONCURRENT_JOBS. The number admitted at once is min(FACECRAFT_MAX_CONCURRENT_JOBS, FACECRAFT_WORKERS + FACECRAFT_QUEUE_SIZE).',
+  },
+  { name: 'FACECRAFT_BATCH_MAX_FILES', default: '50', description: 'Most files in one /api/v1/process/batch request (1 to 1000); more get 400.' },
+  {
+    name: 'FACECRAFT_CORS_ORIGINS',
+    default: '*',
+    description: 'Origins allowed to call the API from a browser: * for any, or a comma-separated list of origins (https://example.com); empty for no CORS headers.',
+  },
+  {
+    name: 'FACECRAFT_API_KEY',
+    default: null,
+    description: 'When set, every /api/* request needs it in X-API-Key or Authorization: Bearer; /health, /ready, /status, /docs, /openapi.json and /playground stay open. Unset or empty: no authentication.',
+  },
+  {
+    name: 'FACECRAFT_PLAYGROUND_DIR',
+    default: null,
+    description: 'Folder served at /playground/ (the Vite build of @facecraft/web). Default: packages/web/dist next to the server package when it exists, else /playground answers 404. Start-up fails when a folder given here does not exist.',
+  },
+]);
+
+/** Variables of the original that have no meaning here: accepted with a remark, never an error. */
+const IGNORED_ORIGINAL_VARIABLES: Readonly<Record<string, string>> = {
+  FACECRAFT_PREDICTOR_PATH: 'models come from FACECRAFT_MODELS_DIR/manifest.json',
+  FACECRAFT_CODEFORMER_PATH: 'a restoration model is listed in FACECRAFT_MODELS_DIR/manifest.json',
+  FACECRAFT_API_URL: 'read by the playground dev server, not by the service',
+};
+
+/** Start-up refused: one line per invalid variable. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, on: true, off: false };
+
+/** true/false/1/0/yes/no/on/off in any case; undefined for anything else. */
+export function parseBooleanWord(raw: string): boolean | undefined {
+  return BOOLEAN_WORDS[raw.trim().toLowerCase()];
+}
+
+/** Where this package's folder is (dist/config.js or src/config.ts → the package root). */
+export const SERVER_PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DEFAULT_PLAYGROUND_DIR = path.resolve(SERVER_PACKAGE_DIR, '../web/dist');
+
+export interface LoadConfigOptions {
+  /** Relative directories are resolved against this (default: process.cwd()). */
+  readonly cwd?: string;
+  /** Where the default playground is looked for (default: packages/web/dist beside this package). */
+  readonly defaultPlaygroundDir?: string;
+}
+
+/** Parses and validates the FACECRAFT_* variables; throws ConfigError naming every invalid one. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env, options: LoadConfigOptions = {}): ServerConfig {
+  const cwd = options.cwd ?? process.cwd();
+  const problems: string[] = [];
+  const warnings: string[] = [];
+
+  const raw = (name: string): string | undefined => {
+    const value = env[name];
+    return value !== undefined && value.trim() !== '' ? value.trim() : undefined;
+  };
+  const defaultOf = (name: string): string | null => CONFIG_VARIABLES.find((v) => v.name === name)?.default ?? null;
+  const text = (name: string): string => raw(name) ?? defaultOf(name) ?? '';
+  const invalid = (name: string, expected: string, value: string) => {
+    problems.push(`${name}: expected ${expected} but received ${JSON.stringify(value)}`);
+  };
+  const integer = (name: string, min: number, max: number): number => {
+    const value = text(name);
+    const n = Number(value);
+    if (!/^[+-]?\d+$/.test(value) || n < min || n > max) {
+      invalid(name, `an integer from ${min} to ${max}`, value);
+      return min;
+    }
+    return n;
+  };
+  const decimal = (name: string, min: number, max: number, { exclusiveMin = false } = {}): number => {
+    const value = text(name);
+    const n = Number(value);
+    if (value === '' || !Number.isFinite(n) || (exclusiveMin ? n <= min : n < min) || n > max) {
+      invalid(name, `a number ${exclusiveMin ? 'above' : 'from'} ${min}${exclusiveMin ? ' and at most' : ' to'} ${max}`, value);
+      return Math.max(min, 0);
+    }
+    return n;
+  };
+  const boolean = (name: string): boolean => {
+    const value = text(name);
+    const b = parseBooleanWord(value);
+    if (b === undefined) {
+      invalid(name, 'true, false, 1, 0, yes or no', value);
+      return false;
+    }
+    return b;
+  };
+  const directory = (name: string): string => path.resolve(cwd, text(name));
+
+  const host = text('FACECRAFT_HOST');
+  if (/\s/.test(host)) invalid('FACECRAFT_HOST', 'a host name or IP address', host);
+  const port = integer('FACECRAFT_PORT', 0, 65535);
+  const workers = integer('FACECRAFT_WORKERS', 1, 64);
+
+  const levelText = text('FACECRAFT_LOG_LEVEL').toLowerCase();
+  const LEVELS: Record<string, LogLevel> = { debug: 'debug', info: 'info', warn: 'warn', warning: 'warn', error: 'error', critical: 'error' };
+  const chosenLevel = LEVELS[levelText] ?? (invalid('FACECRAFT_LOG_LEVEL', 'debug, info, warn or error', text('FACECRAFT_LOG_LEVEL')), 'info');
+  // The original's FACECRAFT_DEBUG: here it means debug logs (there is no reload mode to turn on).
+  const logLevel: LogLevel = boolean('FACECRAFT_DEBUG') ? 'debug' : chosenLevel;
+
+  const deviceText = text('FACECRAFT_DEVICE').toLowerCase();
+  let device: DeviceSetting = 'auto';
+  if (deviceText === 'auto' || deviceText === 'cpu' || deviceText === 'cuda') device = deviceText;
+  else if (deviceText === 'cuda:0') device = 'cuda';
+  else if (/^cuda:\d+$/.test(deviceText)) {
+    problems.push(`FACECRAFT_DEVICE: only the first visible GPU is used; instead of ${JSON.stringify(deviceText)} set CUDA_VISIBLE_DEVICES=${deviceText.slice(5)} and FACECRAFT_DEVICE=cuda`);
+  } else invalid('FACECRAFT_DEVICE', 'auto, cpu or cuda', text('FACECRAFT_DEVICE'));
+
+  const modelsDir = directory('FACECRAFT_MODELS_DIR');
+  if (!existsSync(path.join(modelsDir, 'manifest.json'))) {
+    problems.push(`FACECRAFT_MODELS_DIR: no manifest.json in ${modelsDir} (run \`pnpm models\` or point it at the model folder)`);
+  }
+
+  const defaults = {
+    width: integer('FACECRAFT_DEFAULT_WIDTH', 64, 4096),
+    height: integer('FACECRAFT_DEFAULT_HEIGHT', 64, 4096),
+    background: {
+      r: integer('FACECRAFT_DEFAULT_BACKGROUND_R', 0, 255),
+      g: integer('FACECRAFT_DEFAULT_BACKGROUND_G', 0, 255),
+      b: integer('FACECRAFT_DEFAULT_BACKGROUND_B', 0, 255),
+    },
+    faceMargin: decimal('FACECRAFT_DEFAULT_FACE_MARGIN', 0, 2),
+    ovalMask: boolean('FACECRAFT_DEFAULT_OVAL_MASK'),
+    fidelity: decimal('FACECRAFT_DEFAULT_ENHANCE_FIDELITY', 0, 1),
+  };
+
+  const uploadDir = directory('FACECRAFT_UPLOAD_DIR');
+  const outputDir = directory('FACECRAFT_OUTPUT_DIR');
+  for (const [name, dir] of [['FACECRAFT_UPLOAD_DIR', uploadDir], ['FACECRAFT_OUTPUT_DIR', outputDir]] as const) {
+    if (existsSync(dir) && !statSync(dir).isDirectory()) problems.push(`${name}: ${dir} exists and is not a folder`);
+  }
+  if (uploadDir === outputDir) problems.push(`FACECRAFT_UPLOAD_DIR: must differ from FACECRAFT_OUTPUT_DIR (both are ${uploadDir})`);
+
+  const maxUploadMb = decimal('FACECRAFT_MAX_UPLOAD_SIZE_MB', 0, 4096, { exclusiveMin: true });
+  const cleanupAgeHours = decimal('FACECRAFT_CLEANUP_AGE_HOURS', 0, 24 * 365 * 100);
+  const maxConcurrentJobs = integer('FACECRAFT_MAX_CONCURRENT_JOBS', 1, 10_000);
+  const queueSize = raw('FACECRAFT_QUEUE_SIZE') === undefined ? maxConcurrentJobs : integer('FACECRAFT_QUEUE_SIZE', 0, 10_000);
+  const batchMaxFiles = integer('FACECRAFT_BATCH_MAX_FILES', 1, 1000);
+
+  const corsText = env.FACECRAFT_CORS_ORIGINS === undefined ? '*' : env.FACECRAFT_CORS_ORIGINS.trim();
+  let corsOrigins: string[] = [];
+  if (corsText === '*') corsOrigins = ['*'];
+  else if (corsText !== '') {
+    for (const entry of corsText.split(',').map((s) => s.trim()).filter(Boolean)) {
+      let origin: string | undefined;
+      try {
+        const url = new URL(entry);
+        if ((url.protocol === 'http:' || url.protocol === 'https:') && url.origin === entry.replace(/\/$/, '')) origin = url.origin;
+      } catch {
+        // reported below
+      }
+      if (origin) corsOrigins.push(origin);
+      else invalid('FACECRAFT_CORS_ORIGINS', '* or comma-separated origins such as https://example.com', entry);
+    }
+  }
+
+  const apiKeyText = env.FACECRAFT_API_KEY;
+  const apiKey = apiKeyText === undefined || apiKeyText.trim() === '' ? undefined : apiKeyText.trim();
+  if (apiKey !== undefined && apiKey.length < 8) warnings.push('FACECRAFT_API_KEY is shorter than 8 characters; use a long random key');
+
+  let playgroundDir: string | undefined;
+  const playgroundText = raw('FACECRAFT_PLAYGROUND_DIR');
+  if (playgroundText !== undefined) {
+    playgroundDir = path.resolve(cwd, playgroundText);
+    if (!existsSync(playgroundDir) || !statSync(playgroundDir).isDirectory()) {
+      problems.push(`FACECRAFT_PLAYGROUND_DIR: ${playgroundDir} is not a folder (build it with \`pnpm --filter @facecraft/web build\`, or unset the variable)`);
+      playgroundDir = undefined;
+    }
+  } else {
+    const candidate = options.defaultPlaygroundDir ?? DEFAULT_PLAYGROUND_DIR;
+    if (existsSync(path.join(candidate, 'index.html'))) playgroundDir = candidate;
+  }
+
+  const known = new Set(CONFIG_VARIABLES.map((v) => v.name));
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith('FACECRAFT_') || known.has(name)) continue;
+    const why = IGNORED_ORIGINAL_VARIABLES[name];
+    warnings.push(why ? `${name} is not used: ${why}` : `${name} is not a Facecraft setting (typo?); it is ignored`);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({
+    host,
+    port,
+    workers,
+    logLevel,
+    device,
+    modelsDir,
+    defaults: Object.freeze({ ...defaults, background: Object.freeze(defaults.background) }),
+    uploadDir,
+    outputDir,
+    maxUploadBytes: Math.floor(maxUploadMb * 1024 * 1024),
+    cleanupAgeMs: cleanupAgeHours * 3600 * 1000,
+    maxConcurrentJobs,
+    queueSize,
+    batchMaxFiles,
+    corsOrigins: Object.freeze(corsOrigins),
+    apiKey,
+    playgroundDir,
+    warnings: Object.freeze(warnings),
+  });
+}
+
+/** The configuration table in Markdown, as the README shows it. */
+export function configTableMarkdown(): string {
+  const escape = (s: string) => s.replace(/\|/g, '\\|');
+  const rows = CONFIG_VARIABLES.map((v) => `| \`${v.name}\` | ${v.default === null ? '(unset)' : `\`${v.default}\``} | ${escape(v.description)} |`);
+  return ['| Variable | Default | Description |', '| --- | --- | --- |', ...rows].join('\n');
+}

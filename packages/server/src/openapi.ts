@@ -1,0 +1,325 @@
+import type { ServerConfig } from './config.js';
+import { docsRouteSpecs } from './routes/docs.js';
+import { healthRouteSpecs } from './routes/health.js';
+import { jobRouteSpecs } from './routes/jobs.js';
+import { processRouteSpecs } from './routes/process.js';
+import type { FieldSpec, ResponseSpec, RouteSpec } from './routes/route-spec.js';
+
+/**
+ * The OpenAPI 3.0 document, derived from the same route specs the handlers validate with: a
+ * field, its range and its default exist once. Response bodies are described by the schemas
+ * below (tests compare real responses with them).
+ */
+export function allRouteSpecs(config: ServerConfig): RouteSpec[] {
+  return [
+    ...Object.values(healthRouteSpecs),
+    ...Object.values(processRouteSpecs(config)),
+    ...Object.values(jobRouteSpecs),
+    ...Object.values(docsRouteSpecs),
+  ];
+}
+
+type Schema = Record<string, unknown>;
+
+function fieldSchema(spec: FieldSpec): Schema {
+  const base: Schema = { description: spec.description, default: spec.default };
+  switch (spec.type) {
+    case 'boolean':
+      return { type: 'boolean', ...base, description: `${spec.description} Accepts true/false, 1/0, yes/no.` };
+    case 'string':
+      return { type: 'string', enum: [...spec.enum], ...base };
+    case 'integer':
+      return { type: 'integer', minimum: spec.minimum, maximum: spec.maximum, ...(spec.multipleOf ? { multipleOf: spec.multipleOf } : {}), ...base };
+    case 'number':
+      return { type: 'number', minimum: spec.minimum, maximum: spec.maximum, ...base };
+  }
+}
+
+function responseObject(response: ResponseSpec): Schema {
+  const headers = response.headers
+    ? { headers: Object.fromEntries(Object.entries(response.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) }
+    : {};
+  const binary = { schema: { type: 'string', format: 'binary' } };
+  switch (response.kind) {
+    case 'json':
+      return { description: response.description, ...headers, content: { 'application/json': { schema: response.schema ? { $ref: `#/components/schemas/${response.schema}` } : { type: 'object' } } } };
+    case 'png':
+      return { description: response.description, ...headers, content: { 'image/png': binary } };
+    case 'jpeg':
+      return { description: response.description, ...headers, content: { 'image/jpeg': binary } };
+    case 'image':
+      return { description: response.description, ...headers, content: { 'image/png': binary, 'image/jpeg': binary } };
+    case 'html':
+      return { description: response.description, ...headers, content: { 'text/html': { schema: { type: 'string' } } } };
+    case 'redirect':
+      return { description: response.description, headers: { Location: { schema: { type: 'string' } } } };
+    case 'none':
+      return { description: response.description, ...headers };
+  }
+}
+
+function operation(spec: RouteSpec, secured: boolean): Schema {
+  const op: Schema = {
+    operationId: spec.operationId,
+    summary: spec.summary,
+    ...(spec.description ? { description: spec.description } : {}),
+    tags: [...spec.tags],
+    responses: Object.fromEntries(Object.entries(spec.responses).map(([status, r]) => [status, responseObject(r)])),
+  };
+  if (spec.params) {
+    op.parameters = Object.entries(spec.params).map(([name, p]) => ({
+      name,
+      in: 'path',
+      required: true,
+      description: p.description,
+      schema: p.enum ? { type: 'string', enum: [...p.enum] } : { type: 'string', pattern: p.pattern.source },
+    }));
+  }
+  if (spec.multipart) {
+    const { file, fields } = spec.multipart;
+    const fileSchema = file.maxCount === 1
+      ? { type: 'string', format: 'binary', description: file.description }
+      : { type: 'array', items: { type: 'string', format: 'binary' }, minItems: 1, maxItems: file.maxCount, description: file.description };
+    op.requestBody = {
+      required: true,
+      content: {
+        'multipart/form-data': {
+          schema: {
+            type: 'object',
+            required: [file.name],
+            properties: { [file.name]: fileSchema, ...Object.fromEntries(Object.entries(fields).map(([name, f]) => [name, fieldSchema(f)])) },
+          },
+          ...(file.maxCount > 1 ? { encoding: { [file.name]: { style: 'form', explode: true } } } : {}),
+        },
+      },
+    };
+  }
+  // With a key configured the document-wide security applies; the open routes opt out.
+  if (secured && !spec.secured) op.security = [];
+  return op;
+}
+
+const box = { type: 'object', properties: { x: { type: 'number' }, y: { type: 'number' }, width: { type: 'number' }, height: { type: 'number' } } };
+const point = { type: 'object', properties: { x: { type: 'number' }, y: { type: 'number' } } };
+
+const portraitProperties: Record<string, Schema> = {
+  result: {
+    type: 'object',
+    description: 'The original service\'s summary',
+    properties: {
+      face_detected: { type: 'boolean' },
+      face_count: { type: 'integer' },
+      face_position: { ...box, nullable: true, description: 'The portrayed face in the photo, pixels' },
+      output_size: { type: 'object', properties: { width: { type: 'integer' }, height: { type: 'integer' } } },
+      file_size_bytes: { type: 'integer', description: 'Size of the JPEG' },
+    },
+  },
+  width: { type: 'integer' },
+  height: { type: 'integer' },
+  input: { type: 'object', properties: { format: { type: 'string' }, width: { type: 'integer' }, height: { type: 'integer' }, orientation: { type: 'integer' } } },
+  face_count: { type: 'integer' },
+  subject_index: { type: 'integer', description: 'Which of `faces` is portrayed' },
+  faces: { type: 'array', items: { type: 'object', properties: { box, score: { type: 'number' }, keypoints: { type: 'array', items: point } } } },
+  landmarks: { type: 'array', items: point, description: 'The subject\'s 68 landmarks in the photo (dlib layout)' },
+  window: {
+    type: 'object',
+    properties: { center_x: { type: 'number' }, center_y: { type: 'number' }, width: { type: 'number' }, height: { type: 'number' }, angle_degrees: { type: 'number' } },
+  },
+  metrics: {
+    type: 'object',
+    properties: {
+      head_height_ratio: { type: 'number' },
+      crown_source: { type: 'string', enum: ['mask', 'landmarks'] },
+      eye_line_from_top_ratio: { type: 'number' },
+      eye_line_from_bottom_ratio: { type: 'number' },
+      eye_center_offset_ratio: { type: 'number' },
+      roll_before_degrees: { type: 'number' },
+      roll_after_degrees: { type: 'number' },
+      face_count: { type: 'integer' },
+    },
+  },
+  jpeg: { type: 'object', properties: { bytes: { type: 'integer' }, quality: { type: 'integer' }, fits_limit: { type: 'boolean' }, max_kb: { type: 'number' } } },
+  jpeg_quality: { type: 'integer' },
+  jpeg_size_kb: { type: 'number' },
+  png: { type: 'object', properties: { bytes: { type: 'integer' } } },
+  enhancement: { type: 'object', nullable: true },
+  restoration: { type: 'string', enum: ['applied', 'disabled', 'no-model'] },
+  timings: { type: 'object', additionalProperties: { type: 'number' }, description: 'Milliseconds per pipeline stage' },
+  worker_ms: { type: 'number', description: 'Time on the worker thread' },
+  backend: {
+    type: 'array',
+    items: { type: 'object', properties: { model: { type: 'string' }, stage: { type: 'string' }, backend: { type: 'string' }, device: { type: 'string' } } },
+  },
+  options: { type: 'object', description: 'The options as the pipeline resolved them' },
+};
+const PORTRAIT_REQUIRED = ['result', 'width', 'height', 'face_count', 'faces', 'subject_index', 'metrics', 'jpeg', 'jpeg_quality', 'timings', 'backend'];
+
+const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    success: { type: 'boolean', enum: [false] },
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: {
+          type: 'string',
+          description:
+            'invalid_option, bad_request, expected_multipart, malformed_multipart, missing_file, too_many_files, unexpected_file_field, unauthorized, not_found, job_not_found, playground_not_built, method_not_allowed, file_too_large, image_too_large, invalid_image, no_face, multiple_faces, server_busy, not_ready, shutting_down, worker_crashed, internal_error',
+        },
+        message: { type: 'string' },
+        details: { type: 'object' },
+      },
+    },
+  },
+};
+
+export function buildOpenApi(config: ServerConfig, version: string): Schema {
+  const secured = config.apiKey !== undefined;
+  const paths: Record<string, Record<string, Schema>> = {};
+  for (const spec of allRouteSpecs(config)) {
+    paths[spec.path] ??= {};
+    paths[spec.path][spec.method] = operation(spec, secured);
+  }
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'Facecraft',
+      version,
+      description:
+        'Portraits from photos: face found, background removed, head levelled, cropped, colour-corrected, optional oval mask; a transparent PNG and a JPEG under a size limit. Errors are `{ "error": { "code", "message" } }`.',
+      license: { name: 'MIT' },
+    },
+    tags: [
+      { name: 'processing', description: 'Make portraits' },
+      { name: 'jobs', description: 'Results kept on disk' },
+      { name: 'health', description: 'Probes and status' },
+      { name: 'docs', description: 'This documentation' },
+    ],
+    paths,
+    components: {
+      schemas: {
+        Error: errorSchema,
+        Health: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['healthy'] } } },
+        Ready: {
+          type: 'object',
+          required: ['ready', 'models_loaded'],
+          properties: {
+            ready: { type: 'boolean' },
+            models_loaded: { type: 'boolean' },
+            workers: { type: 'object', properties: { ready: { type: 'integer' }, total: { type: 'integer' } } },
+            reason: { type: 'string' },
+          },
+        },
+        Status: {
+          type: 'object',
+          required: ['status', 'version', 'uptime_seconds', 'device', 'models', 'statistics'],
+          properties: {
+            status: { type: 'string', enum: ['operational', 'starting', 'stopping', 'error'] },
+            version: { type: 'string' },
+            uptime_seconds: { type: 'integer' },
+            device: { type: 'object', properties: { type: { type: 'string', nullable: true }, requested: { type: 'string' }, name: { type: 'string', nullable: true }, notice: { type: 'string', nullable: true } } },
+            backends: portraitProperties.backend,
+            models: {
+              type: 'object',
+              additionalProperties: {
+                type: 'object',
+                properties: {
+                  loaded: { type: 'boolean' },
+                  type: { type: 'string' },
+                  name: { type: 'string' },
+                  file: { type: 'string' },
+                  bytes: { type: 'integer' },
+                  sha256: { type: 'string' },
+                  licence: { type: 'string' },
+                  source: { type: 'string' },
+                  backend: { type: 'string', nullable: true },
+                  device: { type: 'string', nullable: true },
+                },
+              },
+            },
+            workers: { type: 'object' },
+            queue: { type: 'object' },
+            statistics: {
+              type: 'object',
+              required: ['total', 'succeeded', 'failed', 'success_rate', 'avg_processing_ms', 'p95_processing_ms'],
+              properties: {
+                total: { type: 'integer' },
+                total_processed: { type: 'integer' },
+                succeeded: { type: 'integer' },
+                failed: { type: 'integer' },
+                rejected: { type: 'integer', description: 'Refused with 503 for lack of room' },
+                success_rate: { type: 'number' },
+                avg_processing_ms: { type: 'number' },
+                p95_processing_ms: { type: 'number' },
+              },
+            },
+            memory: { type: 'object', properties: { rss_bytes: { type: 'integer' }, heap_used_bytes: { type: 'integer' } } },
+          },
+        },
+        ProcessResponse: {
+          type: 'object',
+          required: ['success', 'job_id', 'png_url', 'jpg_url', 'processing_time_ms', ...PORTRAIT_REQUIRED],
+          properties: {
+            success: { type: 'boolean' },
+            job_id: { type: 'string', format: 'uuid' },
+            message: { type: 'string' },
+            processing_time_ms: { type: 'integer' },
+            png_url: { type: 'string' },
+            jpg_url: { type: 'string' },
+            download_url: { type: 'string', description: 'Same as png_url (the original\'s field)' },
+            png_base64: { type: 'string', description: 'With return_base64=true' },
+            jpg_base64: { type: 'string', description: 'With return_base64=true' },
+            ...portraitProperties,
+          },
+        },
+        BatchItem: {
+          type: 'object',
+          required: ['index', 'filename', 'success'],
+          properties: {
+            index: { type: 'integer' },
+            filename: { type: 'string', description: 'The client\'s file name (display only)' },
+            success: { type: 'boolean' },
+            png_url: { type: 'string' },
+            jpg_url: { type: 'string' },
+            download_url: { type: 'string' },
+            png_base64: { type: 'string' },
+            jpg_base64: { type: 'string' },
+            status: { type: 'integer', description: 'On failure: the HTTP status this error has on its own' },
+            error: errorSchema.properties.error,
+            error_message: { type: 'string' },
+            ...portraitProperties,
+          },
+        },
+        BatchResponse: {
+          type: 'object',
+          required: ['success', 'job_id', 'total', 'successful', 'failed', 'processing_time_ms', 'results'],
+          properties: {
+            success: { type: 'boolean', description: 'True when every item succeeded' },
+            job_id: { type: 'string', format: 'uuid' },
+            total: { type: 'integer' },
+            successful: { type: 'integer' },
+            failed: { type: 'integer' },
+            processing_time_ms: { type: 'integer' },
+            results: { type: 'array', items: { $ref: '#/components/schemas/BatchItem' } },
+          },
+        },
+        DeleteResponse: {
+          type: 'object',
+          required: ['success', 'job_id'],
+          properties: { success: { type: 'boolean' }, job_id: { type: 'string' }, message: { type: 'string' } },
+        },
+      },
+      ...(secured
+        ? {
+            securitySchemes: {
+              ApiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+              BearerKey: { type: 'http', scheme: 'bearer', description: 'The same key as a bearer token' },
+            },
+          }
+        : {}),
+    },
+    ...(secured ? { security: [{ ApiKeyHeader: [] }, { BearerKey: [] }] } : {}),
+  };
+}

@@ -1,0 +1,130 @@
+import Router from '@koa/router';
+import type { ModelManifest } from '@facecraft/core';
+import type { ServerConfig } from '../config.js';
+import type { JobLimiter } from '../jobs/job-limiter.js';
+import type { PortraitService } from '../jobs/portrait-service.js';
+import type { Statistics } from '../jobs/statistics.js';
+import type { WorkerPool } from '../workers/worker-pool.js';
+import { routerPath, type RouteSpec } from './route-spec.js';
+
+export interface HealthRouteDeps {
+  readonly config: ServerConfig;
+  readonly pool: WorkerPool;
+  readonly limiter: JobLimiter;
+  readonly stats: Statistics;
+  readonly service: PortraitService;
+  readonly manifest: ModelManifest;
+  readonly version: string;
+  readonly startedAt: number;
+}
+
+export const healthRouteSpecs = {
+  health: {
+    method: 'get',
+    path: '/health',
+    operationId: 'health',
+    summary: 'Liveness: the process answers',
+    tags: ['health'],
+    secured: false,
+    responses: { 200: { description: 'Alive', kind: 'json', schema: 'Health' } },
+  },
+  ready: {
+    method: 'get',
+    path: '/ready',
+    operationId: 'ready',
+    summary: 'Readiness: every worker has loaded its models',
+    tags: ['health'],
+    secured: false,
+    responses: {
+      200: { description: 'Ready to process', kind: 'json', schema: 'Ready' },
+      503: { description: 'Still loading, a worker is being replaced, the models could not be loaded, or shutting down', kind: 'json', schema: 'Ready' },
+    },
+  },
+  status: {
+    method: 'get',
+    path: '/status',
+    operationId: 'status',
+    summary: 'Version, uptime, device, backend per model, models, queue, statistics, memory',
+    tags: ['health'],
+    secured: false,
+    responses: { 200: { description: 'Status', kind: 'json', schema: 'Status' } },
+  },
+} as const satisfies Record<string, RouteSpec>;
+
+export function createHealthRouter(deps: HealthRouteDeps): Router {
+  const { config, pool, limiter, stats, service, manifest } = deps;
+  const router = new Router();
+
+  router.get(routerPath(healthRouteSpecs.health), (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { status: 'healthy' };
+  });
+
+  router.get(routerPath(healthRouteSpecs.ready), (ctx) => {
+    const ready = pool.isReady && !service.stopping;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.status = ready ? 200 : 503;
+    if (!ready) ctx.set('Retry-After', '5');
+    ctx.body = {
+      ready,
+      models_loaded: pool.readyWorkers > 0,
+      workers: { ready: pool.readyWorkers, total: pool.size },
+      ...(service.stopping ? { reason: 'shutting down' } : pool.loadError ? { reason: `models could not be loaded: ${pool.loadError.message.split('\n')[0]}` } : !ready ? { reason: 'loading models' } : {}),
+    };
+  });
+
+  router.get(routerPath(healthRouteSpecs.status), (ctx) => {
+    const info = pool.info;
+    const s = stats.snapshot();
+    const memory = process.memoryUsage();
+    const runtimeOf = (id: string) => info?.runtimes.find((r) => r.model === id);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      status: service.stopping ? 'stopping' : pool.loadError ? 'error' : pool.isReady ? 'operational' : 'starting',
+      version: deps.version,
+      uptime_seconds: Math.floor((Date.now() - deps.startedAt) / 1000),
+      device: {
+        type: info?.device ?? null,
+        requested: config.device,
+        name: info?.device === 'cuda' ? 'CUDA device 0' : info?.device === 'cpu' ? 'CPU' : null,
+        notice: info?.notice ?? null,
+      },
+      backends: info?.runtimes.map((r) => ({ model: r.model, stage: r.stage, backend: r.backend, device: r.device })) ?? [],
+      models: Object.fromEntries(
+        manifest.models.map((m) => {
+          const runtime = runtimeOf(m.id);
+          return [
+            m.id,
+            {
+              loaded: runtime !== undefined,
+              type: m.stage,
+              name: m.name,
+              file: m.file,
+              bytes: m.bytes,
+              sha256: m.sha256,
+              licence: m.licence,
+              source: `${m.source.package}@${m.source.version}`,
+              backend: runtime?.backend ?? null,
+              device: runtime?.device ?? null,
+            },
+          ];
+        }),
+      ),
+      workers: { configured: pool.size, ready: pool.readyWorkers, busy: pool.running, model_load_ms: info?.loadMs ?? null },
+      queue: { capacity: limiter.capacity, in_progress: limiter.inUse, running: pool.running, waiting: pool.waiting, max_concurrent_jobs: config.maxConcurrentJobs, queue_size: config.queueSize },
+      statistics: {
+        total: s.total,
+        total_processed: s.total,
+        succeeded: s.succeeded,
+        failed: s.failed,
+        rejected: s.rejected,
+        success_rate: s.successRate,
+        avg_processing_ms: s.averageMs,
+        p95_processing_ms: s.p95Ms,
+      },
+      memory: { rss_bytes: memory.rss, heap_used_bytes: memory.heapUsed, external_bytes: memory.external, array_buffers_bytes: memory.arrayBuffers },
+    };
+  });
+
+  return router;
+}

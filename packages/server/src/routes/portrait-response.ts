@@ -1,0 +1,69 @@
+import type { PortraitReport } from '@facecraft/core';
+import { mapError } from '../errors.js';
+import type { PortraitJobResult } from '../workers/worker-pool.js';
+
+/** camelCase keys → snake_case, all the way down (the API keeps the original's snake_case). */
+export function snakeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeKeys);
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), snakeKeys(v)]));
+}
+
+export const downloadUrl = (jobId: string, format: 'png' | 'jpg', index?: number) =>
+  index === undefined ? `/api/v1/download/${jobId}/${format}` : `/api/v1/download/${jobId}/${index}/${format}`;
+
+/**
+ * Everything a client may want to know about one portrait, in snake_case: the original service's
+ * `result` block (face_detected, face_count, face_position, output_size, file_size_bytes) and the
+ * full report of the new pipeline beside it (faces, landmarks, metrics, jpeg, timings, backend…).
+ */
+export function portraitFields(report: PortraitReport, jobResultMs: number) {
+  const subject = report.faces[report.subjectIndex];
+  const { options, ...rest } = report;
+  return {
+    result: {
+      face_detected: report.faceCount > 0,
+      face_count: report.faceCount,
+      face_position: subject
+        ? { x: Math.round(subject.box.x), y: Math.round(subject.box.y), width: Math.round(subject.box.width), height: Math.round(subject.box.height) }
+        : null,
+      output_size: { width: report.width, height: report.height },
+      file_size_bytes: report.jpeg.bytes,
+    },
+    jpeg_quality: report.jpeg.quality,
+    jpeg_size_kb: Math.round((report.jpeg.bytes / 1024) * 10) / 10,
+    worker_ms: jobResultMs,
+    ...(snakeKeys(rest) as Record<string, unknown>),
+    // Stage names are keys, not fields: leave them as the pipeline names them.
+    timings: report.timings,
+    options: snakeKeys(options),
+  };
+}
+
+export function singleResponse(jobId: string, job: PortraitJobResult, started: number, returnBase64: boolean) {
+  const png_url = downloadUrl(jobId, 'png');
+  const jpg_url = downloadUrl(jobId, 'jpg');
+  return {
+    success: true as const,
+    job_id: jobId,
+    message: 'Portrait processed',
+    processing_time_ms: Math.round(performance.now() - started),
+    png_url,
+    jpg_url,
+    download_url: png_url,
+    ...(returnBase64 ? { png_base64: Buffer.from(job.png).toString('base64'), jpg_base64: Buffer.from(job.jpeg).toString('base64') } : {}),
+    ...portraitFields(job.report, job.ms),
+  };
+}
+
+/** An item that failed: its own error, in the same shape as a whole request's error. */
+export function itemError(error: unknown) {
+  const mapped = mapError(error);
+  return { status: mapped.status, error: { code: mapped.code, message: mapped.message }, error_message: mapped.message };
+}
+
+/** A JSON copy without the base64 images, for result.json. */
+export function withoutBase64<T extends Record<string, unknown>>(body: T): Omit<T, 'png_base64' | 'jpg_base64'> {
+  const { png_base64: _p, jpg_base64: _j, ...rest } = body;
+  return rest;
+}

@@ -1,0 +1,222 @@
+import path from 'node:path';
+import Router from '@koa/router';
+import { FacecraftError } from '@facecraft/core';
+import type { Context, Middleware } from 'koa';
+import type { ServerConfig } from '../config.js';
+import { badRequest, HttpError, mapError } from '../errors.js';
+import { newJobId } from '../jobs/job-id.js';
+import type { JobStore } from '../jobs/job-store.js';
+import type { PortraitService } from '../jobs/portrait-service.js';
+import type { Logger } from '../logger.js';
+import { multipart, type MultipartState } from '../middleware/multipart.js';
+import type { PortraitJobResult } from '../workers/worker-pool.js';
+import { processFields, quickFields, quickPortraitOptions, toPortraitOptions } from './process-fields.js';
+import { downloadUrl, itemError, portraitFields, singleResponse, withoutBase64 } from './portrait-response.js';
+import { parseFields, routerPath, type RouteSpec } from './route-spec.js';
+
+export interface ProcessRouteDeps {
+  readonly config: ServerConfig;
+  readonly service: PortraitService;
+  readonly store: JobStore;
+  readonly logger: Logger;
+}
+
+const ERRORS = {
+  400: { description: 'Bad options, malformed multipart body, or no file', kind: 'json', schema: 'Error' },
+  401: { description: 'Missing or wrong API key (when FACECRAFT_API_KEY is set)', kind: 'json', schema: 'Error' },
+  413: { description: 'File larger than FACECRAFT_MAX_UPLOAD_SIZE_MB, or more pixels than allowed', kind: 'json', schema: 'Error' },
+  415: { description: 'Not a supported image (content sniffed by magic bytes), or an image that cannot be decoded', kind: 'json', schema: 'Error' },
+  503: {
+    description: 'Models still loading, queue full, or shutting down',
+    kind: 'json',
+    schema: 'Error',
+    headers: { 'Retry-After': 'Seconds to wait before retrying' },
+  },
+} as const;
+const FACE_ERRORS = { 422: { description: 'No face found, or several faces under subject=single', kind: 'json', schema: 'Error' } } as const;
+
+/** The route specs of this group; their fields are those the handlers parse. */
+export function processRouteSpecs(config: ServerConfig) {
+  const fields = processFields(config.defaults);
+  const process = {
+    method: 'post',
+    path: '/api/v1/process',
+    operationId: 'processPortrait',
+    summary: 'Make a portrait from one photo',
+    description:
+      'The original service\'s form fields plus the new options. The result is kept on disk under a new job id and can be downloaded from png_url and jpg_url (also returned inline with return_base64=true).',
+    tags: ['processing'],
+    secured: true,
+    multipart: { file: { name: 'file', description: 'The photo (JPEG, PNG, WebP, BMP, TIFF, GIF or AVIF)', maxCount: 1 }, fields },
+    responses: { 200: { description: 'The portrait was made', kind: 'json', schema: 'ProcessResponse' }, ...ERRORS, ...FACE_ERRORS },
+  } as const satisfies RouteSpec;
+  const quick = {
+    method: 'post',
+    path: '/api/v1/process/quick',
+    operationId: 'processQuick',
+    summary: 'Make a square portrait and get the PNG back directly',
+    tags: ['processing'],
+    secured: true,
+    multipart: { file: { name: 'file', description: 'The photo', maxCount: 1 }, fields: quickFields(config.defaults) },
+    responses: { 200: { description: 'The transparent PNG portrait', kind: 'png' }, ...ERRORS, ...FACE_ERRORS },
+  } as const satisfies RouteSpec;
+  const batch = {
+    method: 'post',
+    path: '/api/v1/process/batch',
+    operationId: 'processBatch',
+    summary: 'Make portraits from several photos',
+    description: `Up to ${config.batchMaxFiles} files (FACECRAFT_BATCH_MAX_FILES) in repeated "files" fields, with the same options as /api/v1/process applied to each. Items run concurrently within the job limit; each one succeeds or carries its own error. Item results download from /api/v1/download/{job_id}/{index}/{format}.`,
+    tags: ['processing'],
+    secured: true,
+    multipart: { file: { name: 'files', description: 'The photos', maxCount: config.batchMaxFiles }, fields },
+    responses: { 200: { description: 'One result per file, in order', kind: 'json', schema: 'BatchResponse' }, ...ERRORS },
+  } as const satisfies RouteSpec;
+  return { process, quick, batch };
+}
+
+/** Only the base name, printable, at most 200 characters: for JSON, never for paths. */
+function displayName(name: string): string {
+  const base = path.win32.basename(path.posix.basename(name));
+  // eslint-disable-next-line no-control-regex
+  return base.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200);
+}
+
+/** Aborted when the client goes away before its answer is sent: a job still waiting is dropped. */
+function clientGone(ctx: Context): AbortSignal {
+  const controller = new AbortController();
+  ctx.res.once('close', () => {
+    if (!ctx.res.writableFinished) controller.abort(new HttpError(499, 'client_closed', 'The client closed the connection'));
+  });
+  return controller.signal;
+}
+
+export function createProcessRouter(deps: ProcessRouteDeps): Router {
+  const { config, service, store, logger } = deps;
+  const specs = processRouteSpecs(config);
+  const router = new Router();
+
+  const accepting: Middleware = async (_ctx, next) => {
+    service.assertAccepting();
+    await next();
+  };
+  const upload = (field: string, maxFiles: number) =>
+    multipart({ uploadDir: config.uploadDir, fileField: field, maxFiles, maxFileBytes: config.maxUploadBytes, logger });
+
+  const readOne = async (ctx: Context) => {
+    const { files } = ctx.state.multipart as MultipartState;
+    const file = files[0];
+    if (!file) throw badRequest('missing_file', 'No image uploaded: send it as a file in the "file" field');
+    try {
+      return await service.readImage(file);
+    } catch (error) {
+      service.recordRefusedImage();
+      throw error;
+    }
+  };
+
+  router.post(routerPath(specs.process), accepting, upload('file', 1), async (ctx) => {
+    const started = performance.now();
+    const fields = parseFields(specs.process.multipart.fields, (ctx.state.multipart as MultipartState).fields);
+    const image = await readOne(ctx);
+    const job = await service.process(image.bytes, toPortraitOptions(fields), clientGone(ctx));
+    const jobId = newJobId();
+    ctx.state.jobId = jobId;
+    const body = singleResponse(jobId, job, started, fields.return_base64);
+    await store.saveSingle(jobId, { png: job.png, jpeg: job.jpeg, result: withoutBase64(body) });
+    ctx.set('X-Job-Id', jobId);
+    ctx.body = body;
+  });
+
+  router.post(routerPath(specs.quick), accepting, upload('file', 1), async (ctx) => {
+    const { size } = parseFields(specs.quick.multipart.fields, (ctx.state.multipart as MultipartState).fields);
+    const image = await readOne(ctx);
+    const job = await service.process(image.bytes, quickPortraitOptions(size, config.defaults), clientGone(ctx));
+    ctx.type = 'image/png';
+    ctx.set('Content-Disposition', 'inline; filename="portrait.png"');
+    ctx.set('X-Processing-Time-Ms', String(job.ms));
+    ctx.body = Buffer.from(job.png.buffer, job.png.byteOffset, job.png.byteLength);
+  });
+
+  router.post(routerPath(specs.batch), accepting, upload('files', config.batchMaxFiles), async (ctx) => {
+    const started = performance.now();
+    const state = ctx.state.multipart as MultipartState;
+    const fields = parseFields(specs.batch.multipart.fields, state.fields);
+    if (state.files.length === 0) throw badRequest('missing_file', 'No images uploaded: send them as files in repeated "files" fields');
+    const options = toPortraitOptions(fields);
+    const jobId = newJobId();
+    ctx.state.jobId = jobId;
+
+    interface Item {
+      readonly index: number;
+      readonly filename: string;
+      bytes?: Uint8Array;
+      job?: PortraitJobResult;
+      error?: unknown;
+    }
+    const items: Item[] = state.files.map((file, index) => ({ index, filename: displayName(file.clientName) }));
+    await Promise.all(
+      items.map(async (item) => {
+        try {
+          item.bytes = (await service.readImage(state.files[item.index])).bytes;
+        } catch (error) {
+          service.recordRefusedImage();
+          item.error = error;
+        }
+      }),
+    );
+    await service.processMany(
+      items.filter((item) => item.bytes),
+      async (item, run) => {
+        try {
+          item.job = await run(item.bytes as Uint8Array, options);
+        } catch (error) {
+          item.error = error;
+          if (!(error instanceof FacecraftError) && mapError(error).unexpected) {
+            logger.error('batch item failed', { job_id: jobId, index: item.index, error: (error as Error).message, stack: (error as Error).stack });
+          }
+        } finally {
+          item.bytes = undefined;
+        }
+      },
+    );
+
+    const results = items.map((item) => {
+      if (!item.job) return { index: item.index, filename: item.filename, success: false as const, ...itemError(item.error) };
+      return {
+        index: item.index,
+        filename: item.filename,
+        success: true as const,
+        png_url: downloadUrl(jobId, 'png', item.index),
+        jpg_url: downloadUrl(jobId, 'jpg', item.index),
+        download_url: downloadUrl(jobId, 'png', item.index),
+        ...(fields.return_base64
+          ? { png_base64: Buffer.from(item.job.png).toString('base64'), jpg_base64: Buffer.from(item.job.jpeg).toString('base64') }
+          : {}),
+        ...portraitFields(item.job.report, item.job.ms),
+      };
+    });
+    const successful = results.filter((r) => r.success).length;
+    const body = {
+      success: successful === results.length,
+      job_id: jobId,
+      total: results.length,
+      successful,
+      failed: results.length - successful,
+      processing_time_ms: Math.round(performance.now() - started),
+      results,
+    };
+    const stored = { ...body, results: results.map((r) => withoutBase64(r)) };
+    await store.saveBatch(
+      jobId,
+      items.map((item, i) => ({
+        result: stored.results[i],
+        ...(item.job ? { portrait: { png: item.job.png, jpeg: item.job.jpeg, result: stored.results[i] } } : {}),
+      })),
+      stored,
+    );
+    ctx.set('X-Job-Id', jobId);
+    ctx.body = body;
+  });
+
+  return router;
+}

@@ -1,0 +1,157 @@
+import { readFile, readdir, rm, mkdir } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseModelManifest, type ModelManifest } from '@facecraft/core';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig, type ServerConfig } from './config.js';
+import { JobLimiter } from './jobs/job-limiter.js';
+import { JobStore, scheduleCleanup } from './jobs/job-store.js';
+import { PortraitService } from './jobs/portrait-service.js';
+import { Statistics } from './jobs/statistics.js';
+import { createLogger, type Logger } from './logger.js';
+import { EXPECTS_CONTINUE } from './middleware/multipart.js';
+import { SERVER_VERSION } from './version.js';
+import type { PortraitWorkerData } from './workers/worker-messages.js';
+import { WorkerPool, type PoolRuntimeInfo } from './workers/worker-pool.js';
+
+export interface StartServerOptions {
+  /** The FACECRAFT_* variables (default: process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Override FACECRAFT_HOST. */
+  readonly host?: string;
+  /** Override FACECRAFT_PORT; 0 picks a free port. */
+  readonly port?: number;
+  /** Where log lines go (default: stdout). */
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  /** http://host:port, with 127.0.0.1 / [::1] for a wildcard host. */
+  readonly url: string;
+  readonly port: number;
+  /** Resolves when every worker has loaded its models (/ready turns 200); rejects when they cannot be loaded. */
+  readonly ready: Promise<void>;
+  /** Backend and device once the first worker is up (undefined before). */
+  readonly runtime: () => PoolRuntimeInfo | undefined;
+  readonly config: ServerConfig;
+  /**
+   * Graceful stop: refuse new work (503), stop accepting connections, let requests in flight
+   * (and their jobs) finish, then end the workers. Safe to call more than once.
+   */
+  close(): Promise<void>;
+}
+
+/** How long close() waits for requests in flight before cutting connections. */
+const SHUTDOWN_GRACE_MS = 120_000;
+
+async function readManifest(modelsDir: string): Promise<ModelManifest> {
+  try {
+    return parseModelManifest(JSON.parse(await readFile(path.join(modelsDir, 'manifest.json'), 'utf8')));
+  } catch (error) {
+    throw new ConfigError([`FACECRAFT_MODELS_DIR: ${path.join(modelsDir, 'manifest.json')} is not a valid model manifest (${(error as Error).message})`]);
+  }
+}
+
+/** Uploads are per-request folders that are always removed; any left belong to a crashed run. */
+async function emptyUploadDir(dir: string, logger: Logger): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const leftovers = await readdir(dir);
+  await Promise.all(leftovers.map((name) => rm(path.join(dir, name), { recursive: true, force: true })));
+  if (leftovers.length > 0) logger.info('removed leftover uploads', { count: leftovers.length });
+}
+
+function urlFor(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/**
+ * Starts the service: validates the configuration (ConfigError naming each bad variable),
+ * prepares the folders, starts the workers (models load in the background: `ready`), and
+ * listens. Resolves once the port is open; /health answers from then on.
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const env = { ...(options.env ?? process.env) };
+  if (options.host !== undefined) env.FACECRAFT_HOST = options.host;
+  if (options.port !== undefined) env.FACECRAFT_PORT = String(options.port);
+  const config = loadConfig(env);
+  const logger = createLogger(config.logLevel, options.log);
+  for (const warning of config.warnings) logger.warn(warning);
+  const manifest = await readManifest(config.modelsDir);
+
+  await emptyUploadDir(config.uploadDir, logger);
+  const store = new JobStore(config.outputDir, logger);
+  await store.init();
+  const stopCleanup = scheduleCleanup(store, config.cleanupAgeMs, logger);
+
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const workerData: PortraitWorkerData = { modelsDir: config.modelsDir, device: config.device, threads: Math.max(1, Math.floor(cores / config.workers)) };
+  const pool = new WorkerPool({ size: config.workers, workerData, logger });
+  const limiter = new JobLimiter(Math.min(config.maxConcurrentJobs, config.workers + config.queueSize));
+  if (limiter.capacity < config.workers) {
+    logger.warn(`only ${limiter.capacity} images are admitted at once (FACECRAFT_MAX_CONCURRENT_JOBS) but FACECRAFT_WORKERS=${config.workers}: some workers will stay idle`);
+  }
+  const stats = new Statistics();
+  const service = new PortraitService({ pool, limiter, stats, logger });
+  const app = createApp({ config, logger, pool, limiter, service, store, stats, manifest, version: SERVER_VERSION, startedAt: Date.now() });
+
+  const handler = app.callback();
+  const server = createServer({ requestTimeout: 300_000, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, handler);
+  // Answer `Expect: 100-continue` only when the upload is actually wanted (multipart.ts).
+  server.on('checkContinue', (req: IncomingMessage & { [EXPECTS_CONTINUE]?: boolean }, res) => {
+    req[EXPECTS_CONTINUE] = true;
+    void handler(req, res);
+  });
+  try {
+    await listen(server, config.port, config.host);
+  } catch (error) {
+    stopCleanup();
+    await pool.close();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const url = urlFor(config.host, port);
+  logger.info('listening', { url, version: SERVER_VERSION, workers: config.workers, threads_per_worker: workerData.threads, capacity: limiter.capacity });
+
+  const ready = pool.ready.then(() => {
+    const info = pool.info;
+    logger.info('ready', { device: info?.device, backend: info?.backend, load_ms: info?.loadMs });
+    if (info?.notice) logger.warn(info.notice);
+  });
+  ready.catch((error: Error) => logger.error('the models could not be loaded; /ready stays 503', { error: error.message }));
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      logger.info('shutting down: finishing requests in flight');
+      service.stop();
+      stopCleanup();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections that go idle are closed as soon as they do.
+      const idle = setInterval(() => server.closeIdleConnections(), 100);
+      const grace = new Promise<'timeout'>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS, 'timeout').unref());
+      if ((await Promise.race([closed, grace])) === 'timeout') {
+        logger.warn('requests still open after the grace period; closing their connections');
+        server.closeAllConnections();
+        await closed;
+      }
+      clearInterval(idle);
+      await pool.drain();
+      await pool.close();
+      logger.info('stopped');
+    })());
+
+  return { url, port, ready, runtime: () => pool.info, config, close };
+}

@@ -1,0 +1,74 @@
+/**
+ * A worker thread with its own portrait processor: loads the models once, then processes one
+ * image at a time as the pool sends them. Inference and image work never touch the main
+ * thread's event loop, so /health answers while portraits are being made.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { FacecraftError, toPortraitReport, type PortraitProcessor } from '@facecraft/core';
+import { createNodePortraitProcessor } from '@facecraft/core/node';
+import type { PortraitWorkerData, ProcessRequest, SerializedError, WorkerMessage } from './worker-messages.js';
+
+if (!parentPort) throw new Error('portrait-worker.js runs only as a worker thread');
+const port = parentPort;
+const data = workerData as PortraitWorkerData;
+
+function serialize(error: unknown): SerializedError {
+  if (error instanceof FacecraftError) {
+    return { name: error.name, code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
+  }
+  const e = error instanceof Error ? error : new Error(String(error));
+  return { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
+}
+
+/** Transfers a result's memory when it owns its whole buffer; otherwise copies it once into one that does. */
+function transferable(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
+}
+
+function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
+  try {
+    port.postMessage(message, transfer);
+  } catch {
+    // Some buffers (external memory from native code) cannot be detached: send a copy.
+    port.postMessage(message);
+  }
+}
+
+let processor: PortraitProcessor | undefined;
+const started = performance.now();
+try {
+  processor = await createNodePortraitProcessor({ modelsDir: data.modelsDir, device: data.device, threads: data.threads });
+  post({
+    type: 'ready',
+    backend: processor.backend.name,
+    device: processor.backend.device,
+    ...(processor.backend.notice ? { notice: processor.backend.notice } : {}),
+    runtimes: processor.runtimes,
+    loadMs: Math.round(performance.now() - started),
+  });
+} catch (error) {
+  post({ type: 'load-failed', error: serialize(error) });
+  // Let the message reach the main thread, then end this thread (process.exit in a worker ends only the worker).
+  setImmediate(() => process.exit(1));
+}
+
+port.on('message', async (request: ProcessRequest | { type: 'close' }) => {
+  if (request?.type === 'close') {
+    // Free the onnxruntime sessions before the thread ends.
+    await processor?.release().catch(() => {});
+    process.exit(0);
+  }
+  if (request?.type !== 'process' || !processor) return;
+  const start = performance.now();
+  try {
+    const result = await processor.process(request.bytes, request.options);
+    const png = transferable(result.png);
+    const jpeg = transferable(result.jpeg);
+    post(
+      { type: 'done', id: request.id, ok: true, png, jpeg, report: toPortraitReport(result), ms: Math.round(performance.now() - start) },
+      [png.buffer as ArrayBuffer, jpeg.buffer as ArrayBuffer],
+    );
+  } catch (error) {
+    post({ type: 'done', id: request.id, ok: false, error: serialize(error), ms: Math.round(performance.now() - start) });
+  }
+});

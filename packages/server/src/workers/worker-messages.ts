@@ -1,0 +1,61 @@
+import type { ModelRuntime, PortraitOptionsInput, PortraitReport } from '@facecraft/core';
+
+/** What a portrait worker is started with (workerData). */
+export interface PortraitWorkerData {
+  readonly modelsDir: string;
+  readonly device: 'auto' | 'cpu' | 'cuda';
+  /** onnxruntime intra-op threads per session. */
+  readonly threads: number;
+}
+
+/** Main thread → worker. The image's buffer is transferred, not copied. */
+export interface ProcessRequest {
+  readonly type: 'process';
+  readonly id: number;
+  readonly bytes: Uint8Array;
+  readonly options: PortraitOptionsInput;
+}
+
+/** An error as it crosses the thread boundary: enough to rebuild a typed FacecraftError. */
+export interface SerializedError {
+  readonly name: string;
+  readonly code?: string;
+  readonly message: string;
+  readonly details?: Record<string, unknown>;
+  readonly stack?: string;
+}
+
+export interface WorkerReady {
+  readonly type: 'ready';
+  readonly backend: string;
+  readonly device: string;
+  readonly notice?: string;
+  readonly runtimes: readonly ModelRuntime[];
+  readonly loadMs: number;
+}
+
+export interface WorkerLoadFailed {
+  readonly type: 'load-failed';
+  readonly error: SerializedError;
+}
+
+export interface ProcessSucceeded {
+  readonly type: 'done';
+  readonly id: number;
+  readonly ok: true;
+  readonly png: Uint8Array;
+  readonly jpeg: Uint8Array;
+  readonly report: PortraitReport;
+  /** Wall-clock time inside the worker. */
+  readonly ms: number;
+}
+
+export interface ProcessFailed {
+  readonly type: 'done';
+  readonly id: number;
+  readonly ok: false;
+  readonly error: SerializedError;
+  readonly ms: number;
+}
+
+export type WorkerMessage = WorkerReady | WorkerLoadFailed | ProcessSucceeded | ProcessFailed;

@@ -1,0 +1,96 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { WorkerCrashedError } from '../src/errors.js';
+import { JobLimiter } from '../src/jobs/job-limiter.js';
+import { JobStore } from '../src/jobs/job-store.js';
+import { PortraitService } from '../src/jobs/portrait-service.js';
+import { Statistics } from '../src/jobs/statistics.js';
+import { createLogger, silentLogger } from '../src/logger.js';
+import { WorkerPool } from '../src/workers/worker-pool.js';
+import { fixture, form, modelsDir, scratchDirs } from './support/server-harness.js';
+
+const FAKE_WORKER = new URL('./support/fake-portrait-worker.mjs', import.meta.url);
+const pools: WorkerPool[] = [];
+const newPool = (size = 1) => {
+  const pool = new WorkerPool({ size, workerData: {}, logger: silentLogger, workerUrl: FAKE_WORKER, respawnDelayMs: 20 });
+  pools.push(pool);
+  return pool;
+};
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+});
+
+describe('WorkerPool (with a stand-in worker; the real one is exercised by the server tests)', () => {
+  it('transfers the image buffer to the worker instead of copying it', async () => {
+    const pool = newPool();
+    await pool.ready;
+    const bytes = new Uint8Array(1000);
+    const result = await pool.run(bytes, { width: 100 });
+    expect(bytes.byteLength).toBe(0); // detached: it moved to the worker
+    expect([...result.png]).toEqual([0x89, 0x50, 0x4e, 0x47, 1000 & 0xff]);
+  });
+
+  it('fails the job of a worker that exits or throws, replaces the worker, and goes on', async () => {
+    const pool = newPool();
+    await pool.ready;
+    await expect(pool.run(new Uint8Array(4), { width: 901 })).rejects.toBeInstanceOf(WorkerCrashedError);
+    expect(pool.isReady).toBe(false);
+    expect((await pool.run(new Uint8Array(4), { width: 100 })).png.length).toBe(5);
+    expect(pool.isReady).toBe(true);
+    await expect(pool.run(new Uint8Array(4), { width: 902 })).rejects.toBeInstanceOf(WorkerCrashedError);
+    expect((await pool.run(new Uint8Array(4), { width: 100 })).png.length).toBe(5);
+  });
+
+  it('queues beyond its workers in order, drops a waiting job whose client left, and drains', async () => {
+    const pool = newPool(1);
+    await pool.ready;
+    const hung = pool.run(new Uint8Array(1), { width: 903 });
+    const controller = new AbortController();
+    const waiting = pool.run(new Uint8Array(2), { width: 100 }, controller.signal);
+    expect(pool.waiting).toBe(1);
+    controller.abort(new Error('client gone'));
+    await expect(waiting).rejects.toThrow('client gone');
+    expect(pool.waiting).toBe(0);
+    void hung.catch(() => {});
+  });
+});
+
+describe('the HTTP answer when a worker crashes', () => {
+  it('is a 500 JSON worker_crashed (not a hung request), and the next request is served', async () => {
+    const dirs = scratchDirs();
+    const lines: string[] = [];
+    const config = loadConfig({ FACECRAFT_MODELS_DIR: modelsDir, FACECRAFT_UPLOAD_DIR: dirs.uploads, FACECRAFT_OUTPUT_DIR: dirs.processed }, { defaultPlaygroundDir: '/nonexistent' });
+    const logger = createLogger('warn', (l) => lines.push(l));
+    const pool = newPool();
+    const limiter = new JobLimiter(2);
+    const stats = new Statistics();
+    const store = new JobStore(dirs.processed, logger);
+    await store.init();
+    const app = createApp({ config, logger, pool, limiter, service: new PortraitService({ pool, limiter, stats, logger }), store, stats, manifest: { version: 1, models: [] }, version: 'test', startedAt: Date.now() });
+    const server = createServer(app.callback()).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await pool.ready;
+      const photo = (size: number) => form({ file: { name: 'p.jpg', bytes: fixture('portrait-1.jpg') } }, { size });
+      const crashed = await fetch(`${base}/api/v1/process/quick`, { method: 'POST', body: photo(901), signal: AbortSignal.timeout(10_000) });
+      expect(crashed.status).toBe(500);
+      const body: any = await crashed.json();
+      expect(body.error.code).toBe('worker_crashed');
+      expect(JSON.stringify(body)).not.toMatch(/exit|code 3|stack/i);
+      expect(lines.some((l) => l.includes('"level":"error"') && l.includes('worker_crashed') === false && l.includes('request failed'))).toBe(true);
+      // The replacement worker is starting: the next request waits for it in the queue.
+      const ok = await fetch(`${base}/api/v1/process/quick`, { method: "POST", body: photo(300) });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('content-type')).toBe('image/png');
+      expect(stats.snapshot()).toMatchObject({ succeeded: 1, failed: 1 });
+      expect(limiter.inUse).toBe(0);
+    } finally {
+      server.close();
+      dirs.remove();
+    }
+  });
+});

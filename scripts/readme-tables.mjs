@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// Generates the README's tables from their sources of truth, between marker comments:
+//   <!-- generated:NAME --> … <!-- /generated:NAME -->
+// models (models/manifest.json), env (the server's config schema), bench (bench/results/*.json),
+// images (bench/results/image-sizes.json). `pnpm readme` rewrites README.md; `--check` fails
+// when it is out of date (a test runs that).
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+async function modelsTable() {
+  const manifest = JSON.parse(await readFile(path.join(root, 'models/manifest.json'), 'utf8'));
+  const rows = manifest.models.map((m) => {
+    const from = m.source.path ?? m.source.resource ?? '';
+    const transform = { copy: 'as shipped', 'tfjs-landmark68-to-onnx': 'TF.js weights converted to ONNX', 'isnet-chunks-resolution-agnostic': 'chunks joined; Resize sizes made dynamic' }[m.transform] ?? m.transform;
+    return `| ${m.stage} | ${m.name} | \`${m.file}\` | ${mb(m.bytes)} | ${m.licence} | \`${m.source.package}@${m.source.version}\` ${from ? `(\`${from}\`)` : ''}; ${transform} |`;
+  });
+  return ['| stage | model | file | size | licence | source |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+async function envTable() {
+  const configModule = path.join(root, 'packages/server/dist/config.js');
+  if (!existsSync(configModule)) throw new Error('Build the server first (pnpm build): the env table comes from its config schema');
+  const { CONFIG_SCHEMA } = await import(pathToFileURL(configModule).href);
+  const rows = CONFIG_SCHEMA.map((v) => `| \`${v.name}\` | ${v.default === undefined || v.default === '' ? '(unset)' : `\`${v.default}\``} | ${v.description} |`);
+  return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+async function benchTable() {
+  const dir = path.join(root, 'bench/results');
+  const files = existsSync(dir) ? (await readdir(dir)).filter((f) => f.endsWith('.json') && f !== 'image-sizes.json').sort() : [];
+  const rows = [];
+  for (const file of files) {
+    const r = JSON.parse(await readFile(path.join(dir, file), 'utf8'));
+    if (!Array.isArray(r.fixtures)) continue;
+    for (const f of r.fixtures) {
+      const s = f.stageMediansMs ?? {};
+      rows.push(`| ${r.backend?.name ?? r.name} (${r.backend?.device ?? '?'}) | ${r.machine.cpu}, ${r.machine.cores} cores | ${f.fixture} | **${f.medianMs}** | ${s.detect ?? '–'} | ${s.landmarks ?? '–'} | ${s.segment ?? '–'} | ${s.enhance ?? '–'} | ${s.encode ?? '–'} | \`${file}\` |`);
+    }
+  }
+  if (rows.length === 0) return '_No benchmark results yet: run `pnpm bench`._';
+  return ['| runtime | machine | photo | median ms | detect | landmarks | segment | enhance | encode | file |', '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |', ...rows].join('\n');
+}
+
+async function segmentationTable() {
+  const dir = path.join(root, 'bench/results');
+  const files = existsSync(dir) ? (await readdir(dir)).filter((f) => f.endsWith('.json')).sort() : [];
+  for (const file of files) {
+    const r = JSON.parse(await readFile(path.join(dir, file), 'utf8'));
+    if (!Array.isArray(r.segmentationSizes) || r.segmentationSizes.length === 0) continue;
+    const sizes = r.segmentationSizes[0].sizes.map((s) => s.size);
+    const header = `| photo | ${sizes.map((s) => `${s}²`).join(' | ')} |`;
+    const rows = r.segmentationSizes.map((f) => `| ${f.fixture} | ${f.sizes.map((s) => `${s.iouVs1024.toFixed(3)} / ${Math.round(s.segmentMedianMs)} ms`).join(' | ')} |`);
+    return [`Mask IoU against 1024² / segment-stage median (\`${file}\`):`, '', header, `| --- | ${sizes.map(() => '---').join(' | ')} |`, ...rows].join('\n');
+  }
+  return '_No segmentation size study yet: run `pnpm bench`._';
+}
+
+async function imagesTable() {
+  const file = path.join(root, 'bench/results/image-sizes.json');
+  if (!existsSync(file)) return '_Image sizes are measured by `docker/check-images.sh`._';
+  const sizes = JSON.parse(await readFile(file, 'utf8'));
+  const images = Array.isArray(sizes.images) ? sizes.images : [];
+  const rows = images.map((i) => `| \`${i.tag}\` | ${mb(i.bytes)} | ${i.note ?? ''} |`);
+  return ['| image | size | note |', '| --- | ---: | --- |', ...rows].join('\n');
+}
+
+const generators = { models: modelsTable, env: envTable, bench: benchTable, segmentation: segmentationTable, images: imagesTable };
+
+export async function renderReadme(text) {
+  let out = text;
+  for (const [name, generate] of Object.entries(generators)) {
+    const pattern = new RegExp(`(<!-- generated:${name} -->\\n)[\\s\\S]*?(\\n<!-- /generated:${name} -->)`);
+    if (!pattern.test(out)) continue;
+    const body = await generate();
+    out = out.replace(pattern, (_, open, close) => `${open}${body}${close}`);
+  }
+  return out;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const readmePath = path.join(root, 'README.md');
+  const current = await readFile(readmePath, 'utf8');
+  const rendered = await renderReadme(current);
+  if (process.argv.includes('--check')) {
+    if (rendered !== current) {
+      console.error('README.md is out of date with its sources: run `pnpm readme`');
+      process.exit(1);
+    }
+    console.log('README.md tables are up to date');
+  } else {
+    await writeFile(readmePath, rendered);
+    console.log(rendered === current ? 'README.md unchanged' : 'README.md tables regenerated');
+  }
+}
