@@ -25,9 +25,8 @@ async function modelsTable() {
 async function envTable() {
   const configModule = path.join(root, 'packages/server/dist/config.js');
   if (!existsSync(configModule)) throw new Error('Build the server first (pnpm build): the env table comes from its config schema');
-  const { CONFIG_SCHEMA } = await import(pathToFileURL(configModule).href);
-  const rows = CONFIG_SCHEMA.map((v) => `| \`${v.name}\` | ${v.default === undefined || v.default === '' ? '(unset)' : `\`${v.default}\``} | ${v.description} |`);
-  return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
+  const { configTableMarkdown } = await import(pathToFileURL(configModule).href);
+  return configTableMarkdown();
 }
 
 async function benchTable() {
@@ -74,10 +73,10 @@ const generators = { models: modelsTable, env: envTable, bench: benchTable, segm
 export async function renderReadme(text) {
   let out = text;
   for (const [name, generate] of Object.entries(generators)) {
-    const pattern = new RegExp(`(<!-- generated:${name} -->\\n)[\\s\\S]*?(\\n<!-- /generated:${name} -->)`);
+    const pattern = new RegExp(`(<!-- generated:${name} -->\\n)[\\s\\S]*?(<!-- /generated:${name} -->)`);
     if (!pattern.test(out)) continue;
     const body = await generate();
-    out = out.replace(pattern, (_, open, close) => `${open}${body}${close}`);
+    out = out.replace(pattern, (_, open, close) => `${open}${body}\n${close}`);
   }
   return out;
 }

@@ -39,12 +39,22 @@ function pnpmVersion() {
 
 if (pnpmVersion() !== PNPM_VERSION) step('pnpm', 'npm', ['install', '--global', '--no-fund', '--no-audit', `pnpm@${PNPM_VERSION}`]);
 
-if (forTests && !existsSync('/usr/bin/chromium')) {
+// What the tests need from the system: Chromium for the playground, curl and Python's requests
+// for the README's API examples.
+const systemPackages = forTests
+  ? [
+      ['chromium', () => existsSync('/usr/bin/chromium')],
+      ['curl', () => has('curl')],
+      ['python3-requests', () => spawnSync('python3', ['-c', 'import requests'], { stdio: 'ignore' }).status === 0],
+    ].filter(([, present]) => !present()).map(([name]) => name)
+  : [];
+if (systemPackages.length > 0) {
   if (process.getuid?.() === 0 && has('apt-get')) {
-    step('Chromium for the browser tests', 'apt-get', ['update', '-qq']);
-    step('Chromium for the browser tests', 'apt-get', ['install', '-y', '-qq', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    step('system packages for the tests', 'apt-get', ['update', '-qq'], { env });
+    step('system packages for the tests', 'apt-get', ['install', '-y', '-qq', ...systemPackages], { env });
   } else {
-    console.error('The browser tests need /usr/bin/chromium: run `sudo apt-get install -y chromium` (Debian) first.');
+    console.error(`The tests need ${systemPackages.join(', ')}: install them first (Debian: sudo apt-get install -y ${systemPackages.join(' ')}).`);
     process.exit(1);
   }
 }
