@@ -31,7 +31,7 @@ async function envTable() {
 
 async function benchTable() {
   const dir = path.join(root, 'bench/results');
-  const files = existsSync(dir) ? (await readdir(dir)).filter((f) => f.endsWith('.json') && f !== 'image-sizes.json').sort() : [];
+  const files = existsSync(dir) ? (await readdir(dir)).filter((f) => f.endsWith('.json') && !['image-sizes.json', 'browser.json'].includes(f)).sort() : [];
   const rows = [];
   for (const file of files) {
     const r = JSON.parse(await readFile(path.join(dir, file), 'utf8'));
@@ -43,6 +43,24 @@ async function benchTable() {
   }
   if (rows.length === 0) return '_No benchmark results yet: run `pnpm bench`._';
   return ['| runtime | machine | photo | median ms | detect | landmarks | segment | enhance | encode | file |', '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |', ...rows].join('\n');
+}
+
+async function browserTable() {
+  const file = path.join(root, 'bench/results/browser.json');
+  if (!existsSync(file)) return '_No in-browser results yet: run `pnpm bench`._';
+  const r = JSON.parse(await readFile(file, 'utf8'));
+  const rows = Object.values(r.results).map((e) => {
+    const m = e.medianMsBy ?? e.medianMs;
+    const devices = Object.entries(e.modelDevices).map(([model, device]) => `${model}: ${device}`).join(', ');
+    return `| ${e.engine} | ${r.machine.cpu}, ${r.machine.cores} cores, Chromium ${r.chromium} | ${r.photo} | **${Math.round(e.medianTotalMs)}** | ${Math.round(m.detect)} | ${Math.round(m.landmarks)} | ${Math.round(m.segment)} | ${Math.round(m.enhance)} | ${Math.round(m.encode)} | ${devices} |`;
+  });
+  return [
+    `In the browser (\`bench/results/browser.json\`, ${r.runs} runs after ${r.warmupRuns} warm-up, segmentation ${r.options.segmentationSize}², in a Web Worker):`,
+    '',
+    '| engine | machine | photo | median ms | detect | landmarks | segment | enhance | encode | where each model ran |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...rows,
+  ].join('\n');
 }
 
 async function segmentationTable() {
@@ -68,7 +86,7 @@ async function imagesTable() {
   return ['| image | size | note |', '| --- | ---: | --- |', ...rows].join('\n');
 }
 
-const generators = { models: modelsTable, env: envTable, bench: benchTable, segmentation: segmentationTable, images: imagesTable };
+const generators = { models: modelsTable, env: envTable, bench: benchTable, browser: browserTable, segmentation: segmentationTable, images: imagesTable };
 
 export async function renderReadme(text) {
   let out = text;

@@ -14,13 +14,17 @@ export interface OrtWebBackendOptions {
   numThreads?: number;
 }
 
-async function webGpuAdapterAvailable(): Promise<boolean> {
-  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
-  if (!gpu) return false;
+interface GpuAdapterLike {
+  readonly features?: { has(name: string): boolean };
+}
+
+async function requestWebGpuAdapter(): Promise<GpuAdapterLike | null> {
+  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } } | undefined)?.gpu;
+  if (!gpu) return null;
   try {
-    return (await gpu.requestAdapter()) !== null;
+    return await gpu.requestAdapter();
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -38,21 +42,28 @@ export async function createOrtWebBackend(options: OrtWebBackendOptions = {}): P
 
   let device: 'webgpu' | 'wasm' = 'wasm';
   let notice: string | undefined;
+  let shaderF16 = false;
   if (requested !== 'wasm') {
-    if (await webGpuAdapterAvailable()) device = 'webgpu';
-    else notice = 'No WebGPU adapter is available; running on WASM';
+    const adapter = await requestWebGpuAdapter();
+    if (adapter) {
+      device = 'webgpu';
+      shaderF16 = adapter.features?.has('shader-f16') === true;
+    } else notice = 'No WebGPU adapter is available; running on WASM';
   }
   const backend: InferenceBackend & { device: string; notice?: string } = {
     name: 'ort-web',
     device,
     ...(notice ? { notice } : {}),
-    async load(_model: ModelEntry, bytes: Uint8Array) {
-      if (device === 'webgpu') {
+    async load(model: ModelEntry, bytes: Uint8Array) {
+      if (device === 'webgpu' && !shaderF16 && model.weightType === 'float16') {
+        // Its session would compile, then fail at run time with invalid f16 shaders: use WASM.
+        backend.notice = `${model.id} has float16 weights and this WebGPU adapter lacks 'shader-f16'; that model runs on WASM`;
+      } else if (device === 'webgpu') {
         try {
           return await createOrtSession(ort as unknown as OrtModule, bytes, { executionProviders: ['webgpu'] }, { backend: 'ort-web', device: 'webgpu' });
         } catch (error) {
           // A model the WebGPU EP cannot compile still runs on WASM: say so, don't fail.
-          backend.notice = `WebGPU could not run ${_model.id} (${(error as Error).message.split('\n')[0]}); that model runs on WASM`;
+          backend.notice = `WebGPU could not run ${model.id} (${(error as Error).message.split('\n')[0]}); that model runs on WASM`;
         }
       }
       return createOrtSession(ort as unknown as OrtModule, bytes, { executionProviders: ['wasm'] }, { backend: 'ort-web', device: 'wasm' });

@@ -5,6 +5,7 @@ import type { DecodedImage, DecodeLimits, ImageCodec } from './image-codec.js';
 import { checkMaxPixels } from './pixel-limit.js';
 import { assertPixelLimit, readImageHeader } from './read-image-header.js';
 import { IMAGE_MIME_TYPES } from './sniff-format.js';
+import { canEncodePngExactly, encodePngExact } from './png-encode.js';
 
 /**
  * The browser codec, on createImageBitmap and a 2D canvas. Browser only: no Node imports here.
@@ -42,6 +43,9 @@ export function createCanvasCodec(): ImageCodec {
 
     async encodePng(image: RgbaImage): Promise<Uint8Array> {
       checkRgbaImage(image);
+      // A canvas keeps pixels premultiplied and rounds every translucent colour (the oval's
+      // feather, hair edges); the exact writer keeps what the pipeline made, as sharp does.
+      if (canEncodePngExactly()) return encodePngExact(image);
       return encode(image, new Uint8ClampedArray(image.data), 'image/png');
     },
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createSharpCodec } from '../../src/io/node-codec.js';
 import { createRgbaImage } from '../../src/image/rgba-image.js';
 import { decodeBmp } from '../../src/io/decode-bmp.js';
 import { decodeImage } from '../../src/io/image-codec.js';
@@ -118,21 +119,38 @@ describe('canvas codec wiring (with fake browser APIs)', () => {
     expect(fakes.createImageBitmap).not.toHaveBeenCalled();
   });
 
-  it('encodes JPEG from an opaque copy at quality/100 and PNG as is', async () => {
+  it('encodes JPEG from an opaque copy at quality/100', async () => {
     const fakes = installFakes({ offscreen: true });
     const image = createRgbaImage(1, 2, new Uint8ClampedArray([10, 20, 30, 0, 40, 50, 60, 128]));
     const codec = createCanvasCodec();
     expect(await codec.encodeJpeg(image, 85)).toEqual(new Uint8Array([1, 2, 3]));
-    expect(await codec.encodePng(image)).toEqual(new Uint8Array([1, 2, 3]));
-    expect(fakes.blobCalls).toEqual([{ type: 'image/jpeg', quality: 0.85 }, { type: 'image/png' }]);
+    expect(fakes.blobCalls).toEqual([{ type: 'image/jpeg', quality: 0.85 }]);
     expect([...fakes.contexts[0].put[0].data]).toEqual([10, 20, 30, 255, 40, 50, 60, 255]);
-    expect([...fakes.contexts[1].put[0].data]).toEqual([10, 20, 30, 0, 40, 50, 60, 128]);
     expect([...image.data]).toEqual([10, 20, 30, 0, 40, 50, 60, 128]); // the caller's pixels are untouched
     await expect(codec.encodeJpeg(image, 0)).rejects.toBeInstanceOf(RangeError);
   });
 
+  it('writes PNG exactly with CompressionStream, translucent colours included (no canvas involved)', async () => {
+    const fakes = installFakes({ offscreen: true });
+    const image = createRgbaImage(1, 2, new Uint8ClampedArray([10, 20, 30, 0, 40, 50, 60, 128]));
+    const png = await createCanvasCodec().encodePng(image);
+    expect(fakes.blobCalls).toEqual([]);
+    const back = await createSharpCodec().decode(png, { maxPixels: 100 });
+    expect([...back.image.data]).toEqual([10, 20, 30, 0, 40, 50, 60, 128]);
+  });
+
+  it('writes PNG through the canvas where CompressionStream is missing', async () => {
+    const fakes = installFakes({ offscreen: true });
+    vi.stubGlobal('CompressionStream', undefined);
+    const image = createRgbaImage(1, 2, new Uint8ClampedArray([10, 20, 30, 0, 40, 50, 60, 128]));
+    expect(await createCanvasCodec().encodePng(image)).toEqual(new Uint8Array([1, 2, 3]));
+    expect(fakes.blobCalls).toEqual([{ type: 'image/png' }]);
+    expect([...fakes.contexts[0].put[0].data]).toEqual([10, 20, 30, 0, 40, 50, 60, 128]);
+  });
+
   it('falls back to a DOM canvas and fails loudly when the browser cannot write the type', async () => {
     const fakes = installFakes({ offscreen: false, blobType: () => 'image/png' });
+    vi.stubGlobal('CompressionStream', undefined);
     const codec = createCanvasCodec();
     const image = createRgbaImage(1, 1);
     expect(await codec.encodePng(image)).toEqual(new Uint8Array([1, 2, 3]));

@@ -1,0 +1,51 @@
+// How the browser backend places each model: WebGPU when it can run it, WASM otherwise, and it
+// says why. In Node there is no real WebGPU, so a fake adapter drives the choice.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createOrtWebBackend } from '../../src/backends/ort-web-backend.js';
+import { parseModelManifest } from '../../src/models/model-manifest.js';
+import { modelsDir } from '../support/fixtures.js';
+
+const manifest = parseModelManifest(JSON.parse(await readFile(path.join(modelsDir, 'manifest.json'), 'utf8')));
+const entry = (id: string) => {
+  const found = manifest.models.find((m) => m.id === id);
+  if (!found) throw new Error(`no ${id}`);
+  return found;
+};
+const bytesOf = async (id: string) => new Uint8Array(await readFile(path.join(modelsDir, entry(id).file)));
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('ort-web backend placement', () => {
+  it('uses WASM and says so when there is no WebGPU adapter', async () => {
+    const backend = await createOrtWebBackend({ device: 'auto' });
+    expect(backend.device).toBe('wasm');
+    expect(backend.notice).toMatch(/No WebGPU adapter/);
+    const session = await backend.load(entry('landmarks-68'), await bytesOf('landmarks-68'));
+    expect(session.device).toBe('wasm');
+    await session.release();
+  });
+
+  it('keeps a float16 model off an adapter without shader-f16', async () => {
+    vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => ({ features: new Set<string>() }) } });
+    const backend = await createOrtWebBackend({ device: 'auto' });
+    expect(backend.device).toBe('webgpu');
+    expect(entry('isnet').weightType).toBe('float16');
+    const session = await backend.load(entry('isnet'), await bytesOf('isnet'));
+    expect(session.device).toBe('wasm');
+    expect(backend.notice).toMatch(/isnet has float16 weights.*shader-f16/);
+    await session.release();
+  });
+
+  it('falls back to WASM for a model the WebGPU provider cannot create, naming it', async () => {
+    // onnxruntime-web's Node build has no WebGPU provider: creating the session fails like a
+    // browser whose WebGPU cannot compile the graph.
+    vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => ({ features: new Set(['shader-f16']) }) } });
+    const backend = await createOrtWebBackend({ device: 'auto' });
+    const session = await backend.load(entry('blazeface-front-128'), await bytesOf('blazeface-front-128'));
+    expect(session.device).toBe('wasm');
+    expect(backend.notice).toMatch(/WebGPU could not run blazeface-front-128/);
+    await session.release();
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * In-browser timings of the playground: the real page, served by @facecraft/server (or vite preview
+ * before it exists), in Debian's headless Chromium, on WASM and on WebGPU (SwiftShader, a software
+ * adapter, unless the machine has a GPU Chromium can use). Per device: model load on a fresh
+ * profile, one warm-up run, then the median of N runs per stage.
+ *
+ *   pnpm --filter @facecraft/web bench [-- --runs 3 --segmentation 768 --devices wasm,webgpu --photo FILE]
+ *
+ * Writes bench/results/browser.json at the repository root (the date is inside). Needs packages/web/dist
+ * (`pnpm --filter @facecraft/web build`) and the models (`pnpm models`).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { launchBrowser } from '../test/support/browser.js';
+import { openPlayground, processPhoto, waitForModels } from '../test/support/playground-page.js';
+import { fixturesDir, repoRoot, startPlaygroundServer } from '../test/support/playground-server.js';
+
+interface LastRun {
+  readonly engine: string;
+  readonly timings: Record<string, number>;
+  readonly totalMs: number;
+  readonly runtimes: { model: string; device: string }[];
+  readonly models?: { loadMs: number; wasmThreads: number; crossOriginIsolated: boolean; inWorker: boolean; notice?: string };
+}
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    segmentation: { type: 'string', default: '768' },
+    devices: { type: 'string', default: 'wasm,webgpu' },
+    photo: { type: 'string', default: path.join(fixturesDir, 'portrait-1.jpg') },
+  },
+});
+const runs = Math.max(3, Number(values.runs));
+const segmentation = Number(values.segmentation);
+const devices = (values.devices ?? '').split(',').filter((d): d is 'wasm' | 'webgpu' => d === 'wasm' || d === 'webgpu');
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const round = (x: number) => Math.round(x * 10) / 10;
+
+const server = await startPlaygroundServer();
+const results: Record<string, unknown> = {};
+let chromiumVersion = '';
+try {
+  for (const device of devices) {
+    const session = await launchBrowser({ webgpu: device === 'webgpu' });
+    chromiumVersion = session.context.browser()?.version() ?? chromiumVersion;
+    try {
+      const { page } = session;
+      const started = Date.now();
+      await openPlayground(page, `${server.playgroundUrl}?device=${device}&segmentation=${segmentation}`);
+      if ((await waitForModels(page, 600_000)) !== 'ready') throw new Error(`${device}: the models did not load`);
+      const firstLoadMs = Date.now() - started;
+      const samples: LastRun[] = [];
+      for (let i = 0; i <= runs; i++) {
+        const state = await processPhoto(page, values.photo as string, 900_000);
+        if (state !== 'done') throw new Error(`${device}: run ${i} ended in ${state}: ${await page.getByTestId('error').textContent()}`);
+        const last = (await page.evaluate(() => (globalThis as { facecraftPlayground?: unknown }).facecraftPlayground)) as LastRun;
+        if (i > 0) samples.push(last); // run 0 is the warm-up (shader compilation, first allocations)
+        console.log(`${device} ${i === 0 ? 'warm-up' : `run ${i}`}: ${Math.round(last.totalMs)} ms on ${last.engine}`);
+      }
+      const stages = Object.keys(samples[0].timings);
+      const last = samples[samples.length - 1];
+      results[device] = {
+        engine: last.engine,
+        modelDevices: Object.fromEntries(last.runtimes.map((r) => [r.model, r.device])),
+        notice: last.models?.notice,
+        wasmThreads: last.models?.wasmThreads,
+        crossOriginIsolated: last.models?.crossOriginIsolated,
+        inWorker: last.models?.inWorker,
+        firstVisitModelLoadMs: firstLoadMs,
+        medianMs: Object.fromEntries(stages.map((s) => [s, round(median(samples.map((r) => r.timings[s] ?? 0)))])),
+        medianTotalMs: round(median(samples.map((r) => r.totalMs))),
+        runsMs: samples.map((r) => round(r.totalMs)),
+      };
+    } finally {
+      await session.close();
+    }
+  }
+} finally {
+  await server.close();
+}
+
+const now = new Date();
+const report = {
+  kind: 'browser',
+  date: now.toISOString(),
+  machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}` },
+  chromium: chromiumVersion,
+  node: process.version,
+  server: server.kind,
+  photo: path.basename(values.photo as string),
+  options: { width: 648, height: 648, segmentationSize: segmentation },
+  warmupRuns: 1,
+  runs,
+  results,
+};
+const outDir = path.join(repoRoot, 'bench/results');
+mkdirSync(outDir, { recursive: true });
+const file = path.join(outDir, 'browser.json');
+writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+console.log(JSON.stringify(results, null, 2));
+console.log(`wrote ${path.relative(process.cwd(), file)}`);

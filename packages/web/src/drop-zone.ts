@@ -1,0 +1,39 @@
+import { byId } from './dom.js';
+
+/** The file picker and drag-and-drop (onto the drop zone or anywhere on the page). */
+export function bindDropZone(onFile: (file: File) => void) {
+  const zone = byId('dropzone', HTMLLabelElement);
+  const input = byId('file-input', HTMLInputElement);
+  const name = byId('file-name', HTMLSpanElement);
+  let depth = 0;
+
+  input.addEventListener('change', () => {
+    const file = input.files?.[0];
+    if (file) onFile(file);
+    // Choosing the same file again must fire `change` again.
+    input.value = '';
+  });
+  document.addEventListener('dragenter', (e) => {
+    if (!e.dataTransfer?.types.includes('Files')) return;
+    depth++;
+    zone.classList.add('dragging');
+  });
+  document.addEventListener('dragleave', () => {
+    depth = Math.max(0, depth - 1);
+    if (depth === 0) zone.classList.remove('dragging');
+  });
+  document.addEventListener('dragover', (e) => e.preventDefault());
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    depth = 0;
+    zone.classList.remove('dragging');
+    const file = e.dataTransfer?.files[0];
+    if (file) onFile(file);
+  });
+  return {
+    showName(text: string) {
+      name.textContent = text;
+      zone.classList.toggle('has-file', text !== '');
+    },
+  };
+}

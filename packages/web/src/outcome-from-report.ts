@@ -1,0 +1,28 @@
+import type { PortraitReport } from '@facecraft/core';
+import type { EngineKind, PortraitOutcome } from './engine-types.js';
+
+/** The kind shown for an in-browser result: WebGPU when the models ran there, else WASM. */
+export function browserEngineKind(devices: readonly string[]): EngineKind {
+  return devices.includes('webgpu') ? 'WebGPU' : 'WASM';
+}
+
+export function outcomeFromReport(report: PortraitReport, png: ArrayBuffer, jpeg: ArrayBuffer, totalMs: number): PortraitOutcome {
+  return {
+    engine: browserEngineKind(report.backend.map((b) => b.device)),
+    png: new Blob([png], { type: 'image/png' }),
+    jpeg: new Blob([jpeg], { type: 'image/jpeg' }),
+    width: report.width,
+    height: report.height,
+    faces: report.faces.map((f) => ({ box: f.box, score: f.score })),
+    subjectIndex: report.subjectIndex,
+    landmarks: report.landmarks,
+    window: report.window,
+    metrics: report.metrics,
+    timings: report.timings,
+    totalMs,
+    runtimes: report.backend,
+    jpegQuality: report.jpeg.quality,
+    jpegFits: report.jpeg.fitsLimit,
+    report,
+  };
+}

@@ -1,0 +1,95 @@
+import type { PortraitOptionsInput } from '@facecraft/core';
+import { PlaygroundError, type EngineEvent, type PortraitEngine, type PortraitOutcome } from './engine-types.js';
+import { readServerResponse } from './server-response.js';
+
+const flag = (value: boolean | undefined, fallback: boolean) => String(value ?? fallback);
+
+/** The multipart form of POST /api/v1/process: the original service's fields plus the new options. */
+export function serverFormData(photo: Blob, fileName: string, options: PortraitOptionsInput): FormData {
+  const form = new FormData();
+  form.append('file', photo, fileName);
+  const set = (name: string, value: string | number | undefined) => {
+    if (value !== undefined) form.append(name, String(value));
+  };
+  set('width', options.width);
+  set('height', options.height);
+  const bg = options.background;
+  if (bg) {
+    const [r, g, b] = Array.isArray(bg) ? bg : [(bg as { r: number }).r, (bg as { g: number }).g, (bg as { b: number }).b];
+    set('background_r', r);
+    set('background_g', g);
+    set('background_b', b);
+  }
+  set('face_margin', options.faceMargin);
+  set('use_oval_mask', flag(options.ovalMask, true));
+  set('enhance_face', flag(options.restoreFace, true));
+  set('enhance_fidelity', options.fidelity);
+  set('remove_background', flag(options.removeBackground, true));
+  set('enhance', String(options.enhance !== false));
+  set('subject', options.subject);
+  set('max_kb', options.maxJpegKb);
+  set('segmentation_size', options.segmentationSize);
+  set('return_base64', 'false');
+  return form;
+}
+
+function fromBase64(data: string, type: string): Blob {
+  const binary = atob(data.replace(/^data:[^,]*,/, ''));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return new Blob([bytes], { type });
+}
+
+async function download(url: string, type: string): Promise<Blob> {
+  const response = await fetch(new URL(url, location.href), { cache: 'no-store' });
+  if (!response.ok) throw new PlaygroundError('download_failed', `Could not download the result (${url}): HTTP ${response.status}`);
+  const blob = await response.blob();
+  return blob.type === type ? blob : new Blob([blob], { type });
+}
+
+/** Sends the photo to @facecraft/server on this origin and fetches the PNG/JPEG it made. */
+export function createServerEngine(apiUrl: string): PortraitEngine {
+  return {
+    async process(photo: Blob, options: PortraitOptionsInput, onEvent: (event: EngineEvent) => void): Promise<PortraitOutcome> {
+      const started = performance.now();
+      const name = photo instanceof File ? photo.name : 'photo';
+      onEvent({ type: 'stage', stage: 'server', phase: 'start' });
+      let response: Response;
+      try {
+        response = await fetch(new URL('process', apiUrl), { method: 'POST', body: serverFormData(photo, name, options) });
+      } catch (error) {
+        throw new PlaygroundError('server_unreachable', 'The server could not be reached. Is @facecraft/server running?', { cause: error });
+      }
+      const body: unknown = await response.json().catch(() => undefined);
+      if (!response.ok) {
+        const err = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+        throw new PlaygroundError(err?.code ?? `http_${response.status}`, err?.message ?? `The server answered HTTP ${response.status}`);
+      }
+      const summary = readServerResponse(body);
+      const [png, jpeg] = await Promise.all([
+        summary.pngBase64 ? fromBase64(summary.pngBase64, 'image/png') : summary.pngUrl ? download(summary.pngUrl, 'image/png') : undefined,
+        summary.jpgBase64 ? fromBase64(summary.jpgBase64, 'image/jpeg') : summary.jpgUrl ? download(summary.jpgUrl, 'image/jpeg') : undefined,
+      ]);
+      if (!png || !jpeg) throw new PlaygroundError('bad_response', 'The server answered without the images');
+      onEvent({ type: 'stage', stage: 'server', phase: 'end' });
+      return {
+        engine: 'Server',
+        png,
+        jpeg,
+        width: summary.width ?? options.width ?? 0,
+        height: summary.height ?? options.height ?? 0,
+        faces: summary.faces,
+        subjectIndex: summary.subjectIndex,
+        landmarks: summary.landmarks,
+        window: summary.window,
+        metrics: summary.metrics,
+        timings: summary.timings,
+        totalMs: performance.now() - started,
+        runtimes: summary.runtimes,
+        jpegQuality: summary.jpegQuality,
+        jpegFits: summary.jpegFits,
+        report: body,
+      };
+    },
+  };
+}

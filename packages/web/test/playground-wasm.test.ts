@@ -1,0 +1,117 @@
+// The playground in Chromium without WebGPU: the pipeline runs on onnxruntime-web's WASM build in
+// a worker, against @facecraft/server serving packages/web/dist and the models. One browser profile
+// is kept for the whole file, so the last test can check that a second visit downloads no model.
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, tempProfile, type BrowserSession } from './support/browser.js';
+import { pngPsnr } from './support/compare-png.js';
+import { downloadPng, isApi, isModelFile, offOrigin, openPlayground, processPhoto, readResultPixels, waitForModels } from './support/playground-page.js';
+import { fixturesDir, repoRoot, serverAvailable, startPlaygroundServer, type PlaygroundServer } from './support/playground-server.js';
+
+const PORTRAIT = path.join(fixturesDir, 'portrait-1.jpg');
+const NO_FACE = path.join(fixturesDir, 'no-face-cat.png');
+const SCREENSHOT = path.join(repoRoot, 'test-results/playground-result.png');
+
+describe('playground on WASM (no WebGPU adapter)', () => {
+  let server: PlaygroundServer;
+  let browser: BrowserSession;
+  const profile = tempProfile();
+  let browserPng: Uint8Array | undefined;
+  const hasServer = serverAvailable();
+
+  beforeAll(async () => {
+    server = await startPlaygroundServer();
+    browser = await launchBrowser({ userDataDir: profile });
+    await openPlayground(browser.page, server.playgroundUrl);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('downloads the models from its own origin, checks them and says WASM', { timeout: 300_000 }, async () => {
+    const { page, network } = browser;
+    expect(await waitForModels(page)).toBe('ready');
+    expect((await page.getByTestId('backend').textContent())?.trim()).toBe('WASM');
+    const models = network.filter(isModelFile);
+    expect(models.map((e) => path.basename(new URL(e.url).pathname)).sort()).toEqual(['blazeface-back-256.onnx', 'blazeface-front-128.onnx', 'face-landmark-68.onnx', 'isnet.onnx']);
+    // onnxruntime-web's runtime comes from the bundle's own assets, not a CDN.
+    expect(network.some((e) => /\/playground\/assets\/ort-[\d.]+\/ort-wasm-simd-threaded\.jsep\.wasm$/.test(e.url))).toBe(true);
+    expect(await page.getByTestId('model-progress').textContent()).toMatch(/downloaded/);
+  });
+
+  it('shows the no-face message for a photo without a face, and the page stays usable', { timeout: 300_000 }, async () => {
+    const { page } = browser;
+    expect(await processPhoto(page, NO_FACE)).toBe('error');
+    const error = page.getByTestId('error');
+    expect(await error.isVisible()).toBe(true);
+    expect(await error.getAttribute('data-code')).toBe('no_face');
+    expect(await error.textContent()).toMatch(/No face found/);
+    expect(await page.getByTestId('process').isEnabled()).toBe(true);
+    expect(await page.getByTestId('result').isHidden()).toBe(true);
+  });
+
+  it('makes a 648×648 portrait with alpha in the browser, with no request to the API', { timeout: 600_000 }, async () => {
+    const { page, network } = browser;
+    expect(await processPhoto(page, PORTRAIT)).toBe('done');
+    expect(await page.getByTestId('error').isHidden()).toBe(true);
+    expect((await page.getByTestId('backend').textContent())?.trim()).toBe('WASM');
+    const pixels = await readResultPixels(page);
+    expect(pixels).toMatchObject({ tag: 'img', width: 648, height: 648 });
+    expect(pixels.transparent).toBeGreaterThan(648 * 648 * 0.1); // background removed, oval outside
+    expect(pixels.opaque).toBeGreaterThan(648 * 648 * 0.05); // the subject
+    expect(pixels.opaque + pixels.translucent).toBeGreaterThan(648 * 648 * 0.25); // with soft (feathered) edges
+    expect(network.filter(isApi)).toEqual([]);
+    // Every stage of the run is shown with its time.
+    const stages = await page.locator('#timings tr[data-stage]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.stage));
+    expect(stages).toEqual(expect.arrayContaining(['decode', 'detect', 'landmarks', 'warp', 'segment', 'enhance', 'oval', 'measure', 'encode']));
+    browserPng = await downloadPng(page);
+
+    await page.getByTestId('overlay').check();
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  });
+
+  it('sends the photo to /api/v1/process when switched to the server, with the same result', { timeout: 300_000 }, async (ctx) => {
+    if (!(await hasServer)) ctx.skip(); // vite preview stands in for @facecraft/server: no API
+    const { page, network } = browser;
+    await page.getByTestId('overlay').uncheck();
+    await page.getByTestId('mode').check();
+    expect((await page.getByTestId('backend').textContent())?.trim()).toBe('Server');
+    const apiBefore = network.filter(isApi).length;
+    expect(await processPhoto(page, PORTRAIT)).toBe('done');
+    expect((await page.getByTestId('backend').textContent())?.trim()).toBe('Server');
+    const api = network.filter(isApi).slice(apiBefore);
+    expect(api.filter((e) => e.method === 'POST').map((e) => new URL(e.url).pathname)).toEqual(['/api/v1/process']);
+    const pixels = await readResultPixels(page);
+    expect(pixels).toMatchObject({ width: 648, height: 648 });
+    expect(pixels.transparent).toBeGreaterThan(648 * 648 * 0.1);
+
+    // The same photo and options, in the browser and on the server: the same portrait.
+    expect(browserPng).toBeDefined();
+    const serverPng = await downloadPng(page);
+    const db = await pngPsnr(browserPng as Uint8Array, serverPng);
+    console.info(`browser (WASM) vs server PNG: PSNR ${db.toFixed(2)} dB on RGBA`);
+    expect(db).toBeGreaterThanOrEqual(35);
+    await page.getByTestId('mode').uncheck();
+  });
+
+  it('made no request off its origin', () => {
+    expect(offOrigin(browser.network, server.origin)).toEqual([]);
+    expect(browser.network.filter((e) => e.failed && !/ERR_ABORTED/.test(e.failed))).toEqual([]);
+  });
+
+  it('downloads no model bytes on a second visit with the same profile', { timeout: 300_000 }, async () => {
+    await browser.close();
+    browser = await launchBrowser({ userDataDir: profile });
+    const { page, network } = browser;
+    await openPlayground(page, server.playgroundUrl);
+    expect(await waitForModels(page)).toBe('ready');
+    expect(network.filter(isModelFile).filter((e) => !e.fromCache)).toEqual([]);
+    expect(await page.getByTestId('model-progress').textContent()).toMatch(/cache/);
+    expect((await page.getByTestId('backend').textContent())?.trim()).toBe('WASM');
+    expect(offOrigin(network, server.origin)).toEqual([]);
+  });
+});
