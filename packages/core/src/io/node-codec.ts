@@ -1,10 +1,8 @@
 import sharp, { type Sharp } from 'sharp';
 import { createRgbaImage, type RgbaImage } from '../image/rgba-image.js';
 import { checkJpegQuality, checkRgbaImage } from './check-encode-args.js';
-import { decodeBmp } from './decode-bmp.js';
 import type { DecodedImage, DecodeLimits, ImageCodec } from './image-codec.js';
-import { checkMaxPixels } from './pixel-limit.js';
-import { assertPixelLimit, readImageHeader } from './read-image-header.js';
+import { beginDecode } from './begin-decode.js';
 
 /**
  * The Node codec, on sharp (libvips). Node only: the browser bundle must never import this file.
@@ -24,14 +22,8 @@ export function createSharpCodec(): ImageCodec {
     name: 'sharp',
 
     async decode(bytes: Uint8Array, limits: DecodeLimits): Promise<DecodedImage> {
-      if (!(bytes instanceof Uint8Array)) throw new TypeError('decode expects the image as a Uint8Array');
-      const maxPixels = checkMaxPixels(limits?.maxPixels);
-      const header = readImageHeader(bytes);
-      assertPixelLimit(header, maxPixels);
-      const base = { format: header.format, orientation: header.orientation, originalWidth: header.width, originalHeight: header.height };
-
-      // libvips has no BMP loader; ours also keeps Node and browser pixels identical. BMP has no orientation.
-      if (header.format === 'bmp') return { image: decodeBmp(bytes, { maxPixels }), ...base };
+      const { maxPixels, base, bmp } = beginDecode(bytes, limits);
+      if (bmp) return bmp;
 
       const { data, info } = await sharp(bytes, {
         limitInputPixels: Number.isFinite(maxPixels) ? maxPixels : false,

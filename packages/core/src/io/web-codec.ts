@@ -1,11 +1,9 @@
 import { createRgbaImage, type RgbaImage } from '../image/rgba-image.js';
 import { checkJpegQuality, checkRgbaImage } from './check-encode-args.js';
-import { decodeBmp } from './decode-bmp.js';
 import type { DecodedImage, DecodeLimits, ImageCodec } from './image-codec.js';
-import { checkMaxPixels } from './pixel-limit.js';
-import { assertPixelLimit, readImageHeader } from './read-image-header.js';
 import { IMAGE_MIME_TYPES } from './sniff-format.js';
 import { canEncodePngExactly, encodePngExact } from './png-encode.js';
+import { beginDecode } from './begin-decode.js';
 
 /**
  * The browser codec, on createImageBitmap and a 2D canvas. Browser only: no Node imports here.
@@ -17,12 +15,8 @@ export function createCanvasCodec(): ImageCodec {
     name: 'canvas',
 
     async decode(bytes: Uint8Array, limits: DecodeLimits): Promise<DecodedImage> {
-      if (!(bytes instanceof Uint8Array)) throw new TypeError('decode expects the image as a Uint8Array');
-      const maxPixels = checkMaxPixels(limits?.maxPixels);
-      const header = readImageHeader(bytes);
-      assertPixelLimit(header, maxPixels);
-      const base = { format: header.format, orientation: header.orientation, originalWidth: header.width, originalHeight: header.height };
-      if (header.format === 'bmp') return { image: decodeBmp(bytes, { maxPixels }), ...base };
+      const { header, base, bmp } = beginDecode(bytes, limits);
+      if (bmp) return bmp;
 
       const blob = new Blob([ownBuffer(bytes)], { type: IMAGE_MIME_TYPES[header.format] });
       const bitmap = await createImageBitmap(blob, {
