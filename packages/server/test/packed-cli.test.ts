@@ -1,0 +1,58 @@
+// The published packages work outside the workspace: `pnpm pack` of @facecraft/core and
+// @facecraft/server, installed together from their tarballs into a fresh folder, give a working
+// `facecraft` binary (the same as `npm install -g @facecraft/server` would).
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fixturePath, modelsDir, repoRoot } from './support/server-harness.js';
+
+const run = promisify(execFile);
+const work = mkdtempSync(path.join(os.tmpdir(), 'facecraft-packed-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+async function pack(packageDir: string): Promise<string> {
+  // pnpm pack turns `workspace:*` into the real version, as `pnpm publish` does.
+  const { stdout } = await run('pnpm', ['pack', '--pack-destination', work], { cwd: packageDir });
+  const tarball = stdout.trim().split('\n').pop() as string;
+  return path.isAbsolute(tarball) ? tarball : path.join(work, path.basename(tarball));
+}
+
+describe('the packed facecraft binary', () => {
+  it('installs from the tarballs and makes portraits, one line per failure and exit 1', { timeout: 600_000 }, async () => {
+    const core = await pack(path.join(repoRoot, 'packages/core'));
+    const server = await pack(path.join(repoRoot, 'packages/server'));
+    const manifest = JSON.parse((await run('tar', ['-xzOf', server, 'package/package.json'])).stdout);
+    expect(manifest.dependencies['@facecraft/core']).toBe(JSON.parse(readFileSync(path.join(repoRoot, 'packages/core/package.json'), 'utf8')).version);
+
+    const app = path.join(work, 'app');
+    await run('mkdir', ['-p', app]);
+    writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'facecraft-user', private: true }));
+    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', core, server], {
+      cwd: app,
+      env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const bin = path.join(app, 'node_modules/.bin/facecraft');
+    expect(existsSync(bin)).toBe(true);
+
+    const out = path.join(work, 'out');
+    const result = await run(bin, ['process', fixturePath('portrait-2.jpg'), fixturePath('no-face-cat.png'), '--out', out, '--models', modelsDir, '--device', 'cpu', '--max-kb', '50'], {
+      cwd: app,
+    }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    expect((result as { code?: number }).code).toBe(1);
+    const { stdout, stderr } = result as { stdout: string; stderr: string };
+    expect(stdout).toMatch(/portrait-2\.jpg: portrait-2\.png portrait-2\.jpg/);
+    expect(stderr.trim().split('\n').filter((l) => l.includes('failed'))).toEqual([expect.stringMatching(/no-face-cat\.png: failed: no_face: /)]);
+    const png = await sharp(readFileSync(path.join(out, 'portrait-2.png'))).metadata();
+    expect([png.width, png.height, png.channels]).toEqual([648, 648, 4]);
+    expect(readFileSync(path.join(out, 'portrait-2.jpg')).length).toBeLessThanOrEqual(50 * 1024);
+    const report = JSON.parse(readFileSync(path.join(out, 'portrait-2.json'), 'utf8'));
+    expect(report).toMatchObject({ source: 'portrait-2.jpg', faceCount: 1, width: 648 });
+    expect(report.metrics.rollAfterDegrees).toBeDefined();
+    expect(existsSync(path.join(out, 'no-face-cat.png'))).toBe(false);
+  });
+});
