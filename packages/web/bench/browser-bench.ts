@@ -94,7 +94,6 @@ const report = {
   machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}` },
   chromium: chromiumVersion,
   node: process.version,
-  server: server.kind,
   photo: path.basename(values.photo as string),
   options: { width: 648, height: 648, segmentationSize: segmentation },
   warmupRuns: 1,

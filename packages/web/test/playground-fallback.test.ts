@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type BrowserSession } from './support/browser.js';
 import { isApi, offOrigin, openPlayground, processPhoto, readResultPixels, waitForModels } from './support/playground-page.js';
-import { fixturesDir, serverAvailable, startPlaygroundServer, type PlaygroundServer } from './support/playground-server.js';
+import { fixturesDir, startPlaygroundServer, type PlaygroundServer } from './support/playground-server.js';
 
 describe('playground fallback to the server', () => {
   let server: PlaygroundServer;
@@ -23,13 +23,12 @@ describe('playground fallback to the server', () => {
     await server?.close();
   });
 
-  it('switches to the server when the models cannot be loaded, and processes there', { timeout: 300_000 }, async (ctx) => {
+  it('switches to the server when the models cannot be loaded, and processes there', { timeout: 300_000 }, async () => {
     const { page, network } = browser;
     expect(await waitForModels(page)).toBe('failed');
     expect(await page.getByTestId('mode').isChecked()).toBe(true);
     expect((await page.getByTestId('backend').textContent())?.trim()).toBe('Server');
     expect(await page.getByTestId('notice').textContent()).toMatch(/server instead/);
-    if (!(await serverAvailable())) ctx.skip();
     expect(await processPhoto(page, path.join(fixturesDir, 'portrait-2.jpg'))).toBe('done');
     expect((await page.getByTestId('backend').textContent())?.trim()).toBe('Server');
     expect(network.filter(isApi).some((e) => e.method === 'POST' && new URL(e.url).pathname === '/api/v1/process')).toBe(true);
