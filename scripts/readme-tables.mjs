@@ -80,10 +80,16 @@ async function segmentationTable() {
 async function imagesTable() {
   const file = path.join(root, 'bench/results/image-sizes.json');
   if (!existsSync(file)) return '_Image sizes are measured by `docker/check-images.sh`._';
-  const sizes = JSON.parse(await readFile(file, 'utf8'));
-  const images = Array.isArray(sizes.images) ? sizes.images : [];
-  const rows = images.map((i) => `| \`${i.tag}\` | ${mb(i.bytes)} | ${i.note ?? ''} |`);
-  return ['| image | size | note |', '| --- | ---: | --- |', ...rows].join('\n');
+  const r = JSON.parse(await readFile(file, 'utf8'));
+  const row = (name, i) => `| ${name} | ${i.real_base} | ${i.above_base_mb} MB | ${(i.ready_ms / 1000).toFixed(1)} s | ${(i.quick_ms / 1000).toFixed(1)} s |`;
+  return [
+    `Measured by \`docker/check-images.sh\` (${r.machine}, ${r.measured_at.slice(0, 10)}), built on a local Debian bookworm + Node stand-in base:`,
+    '',
+    '| image | base in the published image | added to the base | start → /ready | one /process/quick (256 px) |',
+    '| --- | --- | ---: | ---: | ---: |',
+    row('`djok/facecraft:cpu`', r.cpu),
+    row('`djok/facecraft:gpu` (CPU stand-in)', r.gpu_standin),
+  ].join('\n');
 }
 
 const generators = { models: modelsTable, env: envTable, bench: benchTable, browser: browserTable, segmentation: segmentationTable, images: imagesTable };

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+// Must come before onnxruntime-node: it sets the environment the native library reads at load.
+import './ort-node-env.js';
 import * as ort from 'onnxruntime-node';
 import type { ModelEntry } from '../models/model-manifest.js';
 import type { InferenceBackend } from './inference-backend.js';
