@@ -27,6 +27,9 @@ async function loadModelWithHome(extraEnv: Record<string, string>): Promise<stri
     await session.release();`;
   const env: Record<string, string | undefined> = { ...process.env, HOME: home, XDG_CACHE_HOME: path.join(home, '.cache'), ...extraEnv };
   if (!('ORT_DISABLE_TELEMETRY' in extraEnv)) delete env.ORT_DISABLE_TELEMETRY;
+  // The telemetry client also keeps quiet when it sees CI=…, which .ci/run sets: take it away so
+  // that only our setting decides.
+  delete env.CI;
   await run(process.execPath, ['--input-type=module', '-e', script], { env });
   return home;
 }
