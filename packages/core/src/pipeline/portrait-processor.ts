@@ -4,7 +4,7 @@ import { measurePortrait, type PortraitMetrics } from '../geometry/portrait-metr
 import { computePortraitWindow } from '../geometry/portrait-window.js';
 import type { Point } from '../geometry/point.js';
 import { applyAffine, cropWindowAffine, invertAffine, warpAffine, type Affine2D } from '../image/affine.js';
-import { alphaToMask, compositeOnColor, multiplyAlpha, withAlpha } from '../image/composite.js';
+import { alphaToMask, compositeOnColor, withAlpha } from '../image/composite.js';
 import { featheredEllipseMask } from '../image/ellipse-mask.js';
 import { resizeImage } from '../image/resize.js';
 import type { GrayImage, RgbaImage } from '../image/rgba-image.js';
@@ -215,6 +215,7 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
 
     let alpha = subjectMask ?? inPhoto;
     if (o.ovalMask) {
+      const mask = alpha;
       alpha = await timer.time('oval', () => {
         const oval = featheredEllipseMask(workWidth, workHeight, {
           centerX: workWidth / 2,
@@ -223,8 +224,9 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
           radiusY: workHeight * OVAL_RADIUS,
           feather: Math.min(workWidth, workHeight) * OVAL_FEATHER,
         });
-        return multiplyAlpha(withAlpha(working, alpha), oval);
-      }).then(alphaToMask);
+        for (let i = 0; i < oval.data.length; i++) oval.data[i] *= mask.data[i];
+        return oval;
+      });
     }
     let output = withAlpha(working, alpha);
     if (workWidth !== o.width || workHeight !== o.height) {
