@@ -40,6 +40,8 @@ export interface ServerConfig {
   readonly cleanupAgeMs: number;
   readonly maxConcurrentJobs: number;
   readonly queueSize: number;
+  /** Longest one image may run on a worker before the worker is replaced; 0 = no limit. */
+  readonly jobTimeoutMs: number;
   readonly batchMaxFiles: number;
   /** ['*'] for any origin, [] for no CORS headers, else the allowed origins. */
   readonly corsOrigins: readonly string[];
@@ -111,6 +113,11 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
     name: 'FACECRAFT_QUEUE_SIZE',
     default: null,
     description: 'Images that may wait for a free worker (0 or more); default: FACECRAFT_MAX_CONCURRENT_JOBS. The number admitted at once is min(FACECRAFT_MAX_CONCURRENT_JOBS, FACECRAFT_WORKERS + FACECRAFT_QUEUE_SIZE).',
+  },
+  {
+    name: 'FACECRAFT_JOB_TIMEOUT_S',
+    default: '300',
+    description: 'Longest one image may take on its worker, in seconds (fractions allowed; the wait in the queue does not count). Past it the request gets 504 processing_timeout and the worker is ended and replaced, so a stuck job cannot hold a worker forever. 0 means no limit.',
   },
   { name: 'FACECRAFT_BATCH_MAX_FILES', default: '50', description: 'Most files in one /api/v1/process/batch request (1 to 1000); more get 400.' },
   {
@@ -257,6 +264,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const cleanupAgeHours = decimal('FACECRAFT_CLEANUP_AGE_HOURS', 0, 24 * 365 * 100);
   const maxConcurrentJobs = integer('FACECRAFT_MAX_CONCURRENT_JOBS', 1, 10_000);
   const queueSize = raw('FACECRAFT_QUEUE_SIZE') === undefined ? maxConcurrentJobs : integer('FACECRAFT_QUEUE_SIZE', 0, 10_000);
+  const jobTimeoutSeconds = decimal('FACECRAFT_JOB_TIMEOUT_S', 0, 86_400);
   const batchMaxFiles = integer('FACECRAFT_BATCH_MAX_FILES', 1, 1000);
 
   const corsText = env.FACECRAFT_CORS_ORIGINS === undefined ? '*' : env.FACECRAFT_CORS_ORIGINS.trim();
@@ -315,6 +323,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     cleanupAgeMs: cleanupAgeHours * 3600 * 1000,
     maxConcurrentJobs,
     queueSize,
+    jobTimeoutMs: Math.round(jobTimeoutSeconds * 1000),
     batchMaxFiles,
     corsOrigins: Object.freeze(corsOrigins),
     apiKey,

@@ -36,6 +36,17 @@ export class WorkerCrashedError extends Error {
   }
 }
 
+/** A job ran on its worker for longer than FACECRAFT_JOB_TIMEOUT_S; the worker was ended and replaced. */
+export class JobTimeoutError extends Error {
+  readonly seconds: number;
+
+  constructor(seconds: number) {
+    super(`Processing took longer than ${seconds} s`);
+    this.name = 'JobTimeoutError';
+    this.seconds = seconds;
+  }
+}
+
 const STATUS_OF_CODE: Readonly<Record<FacecraftErrorCode, number>> = {
   invalid_option: 400,
   invalid_image: 415,
@@ -68,6 +79,9 @@ export function mapError(error: unknown): MappedError {
   }
   if (error instanceof WorkerCrashedError) {
     return { status: 500, code: 'worker_crashed', message: 'The worker processing this image stopped unexpectedly; it has been replaced. Try again.', headers: {}, unexpected: true };
+  }
+  if (error instanceof JobTimeoutError) {
+    return { status: 504, code: 'processing_timeout', message: `Processing this image took longer than ${error.seconds} s and was stopped; the worker has been replaced.`, headers: {}, unexpected: true };
   }
   // Koa's own errors (ctx.throw, body parsers): trust only client-error statuses and their text.
   const status = (error as { status?: unknown })?.status;

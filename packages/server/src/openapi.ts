@@ -166,7 +166,7 @@ const errorSchema = {
         code: {
           type: 'string',
           description:
-            'invalid_option, bad_request, expected_multipart, malformed_multipart, missing_file, too_many_files, unexpected_file_field, unauthorized, not_found, job_not_found, playground_not_built, method_not_allowed, file_too_large, image_too_large, invalid_image, no_face, multiple_faces, server_busy, not_ready, shutting_down, worker_crashed, internal_error',
+            'invalid_option, bad_request, expected_multipart, malformed_multipart, missing_file, too_many_files, unexpected_file_field, unauthorized, not_found, job_not_found, playground_not_built, method_not_allowed, file_too_large, image_too_large, invalid_image, no_face, multiple_faces, server_busy, not_ready, shutting_down, worker_crashed, processing_timeout, internal_error',
         },
         message: { type: 'string' },
         details: { type: 'object' },

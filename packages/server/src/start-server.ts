@@ -98,7 +98,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   const workerData: PortraitWorkerData = { modelsDir: config.modelsDir, device: config.device, threads: Math.max(1, Math.floor(cores / config.workers)) };
-  const pool = new WorkerPool({ size: config.workers, workerData, logger });
+  const pool = new WorkerPool({ size: config.workers, workerData, logger, jobTimeoutMs: config.jobTimeoutMs });
   const limiter = new JobLimiter(Math.min(config.maxConcurrentJobs, config.workers + config.queueSize));
   if (limiter.capacity < config.workers) {
     logger.warn(`only ${limiter.capacity} images are admitted at once (FACECRAFT_MAX_CONCURRENT_JOBS) but FACECRAFT_WORKERS=${config.workers}: some workers will stay idle`);

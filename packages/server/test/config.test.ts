@@ -38,6 +38,7 @@ describe('configuration', () => {
       ['FACECRAFT_CLEANUP_AGE_HOURS', '24'],
       ['FACECRAFT_MAX_CONCURRENT_JOBS', '4'],
       ['FACECRAFT_QUEUE_SIZE', null],
+      ['FACECRAFT_JOB_TIMEOUT_S', '300'],
       ['FACECRAFT_BATCH_MAX_FILES', '50'],
       ['FACECRAFT_CORS_ORIGINS', '*'],
       ['FACECRAFT_API_KEY', null],
@@ -67,6 +68,7 @@ describe('configuration', () => {
       cleanupAgeMs: 24 * 3600 * 1000,
       maxConcurrentJobs: 4,
       queueSize: 4,
+      jobTimeoutMs: 300_000,
       batchMaxFiles: 50,
       corsOrigins: ['*'],
       apiKey: undefined,
@@ -97,6 +99,7 @@ describe('configuration', () => {
       FACECRAFT_CLEANUP_AGE_HOURS: '0',
       FACECRAFT_MAX_CONCURRENT_JOBS: '8',
       FACECRAFT_QUEUE_SIZE: '0',
+      FACECRAFT_JOB_TIMEOUT_S: '2.5',
       FACECRAFT_BATCH_MAX_FILES: '50',
       FACECRAFT_CORS_ORIGINS: 'https://a.example, http://localhost:5173',
       FACECRAFT_API_KEY: '  secret-key-123  ',
@@ -115,11 +118,13 @@ describe('configuration', () => {
       cleanupAgeMs: 0,
       maxConcurrentJobs: 8,
       queueSize: 0,
+      jobTimeoutMs: 2500,
       batchMaxFiles: 50,
       corsOrigins: ['https://a.example', 'http://localhost:5173'],
       apiKey: 'secret-key-123',
       playgroundDir: web,
     });
+    expect(load({ FACECRAFT_JOB_TIMEOUT_S: '0' }).jobTimeoutMs).toBe(0);
     expect(load({ FACECRAFT_CORS_ORIGINS: '' }).corsOrigins).toEqual([]);
     expect(load({ FACECRAFT_API_KEY: '' }).apiKey).toBeUndefined();
   });
@@ -157,6 +162,8 @@ describe('configuration', () => {
     ['FACECRAFT_CLEANUP_AGE_HOURS', '-1'],
     ['FACECRAFT_MAX_CONCURRENT_JOBS', '0'],
     ['FACECRAFT_QUEUE_SIZE', '-2'],
+    ['FACECRAFT_JOB_TIMEOUT_S', '-1'],
+    ['FACECRAFT_JOB_TIMEOUT_S', 'soon'],
     ['FACECRAFT_BATCH_MAX_FILES', '0'],
     ['FACECRAFT_CORS_ORIGINS', 'example.com'],
     ['FACECRAFT_CORS_ORIGINS', 'https://a.example/path'],

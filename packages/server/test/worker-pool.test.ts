@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { WorkerCrashedError } from '../src/errors.js';
+import { JobTimeoutError, WorkerCrashedError } from '../src/errors.js';
 import { JobLimiter } from '../src/jobs/job-limiter.js';
 import { JobStore } from '../src/jobs/job-store.js';
 import { PortraitService } from '../src/jobs/portrait-service.js';
@@ -14,8 +14,8 @@ import { fixture, form, modelsDir, scratchDirs } from './support/server-harness.
 
 const FAKE_WORKER = new URL('./support/fake-portrait-worker.mjs', import.meta.url);
 const pools: WorkerPool[] = [];
-const newPool = (size = 1) => {
-  const pool = new WorkerPool({ size, workerData: {}, logger: silentLogger, workerUrl: FAKE_WORKER, respawnDelayMs: 20 });
+const newPool = (size = 1, jobTimeoutMs = 0) => {
+  const pool = new WorkerPool({ size, workerData: {}, logger: silentLogger, workerUrl: FAKE_WORKER, respawnDelayMs: 20, jobTimeoutMs });
   pools.push(pool);
   return pool;
 };
@@ -44,6 +44,23 @@ describe('WorkerPool (with a stand-in worker; the real one is exercised by the s
     expect((await pool.run(new Uint8Array(4), { width: 100 })).png.length).toBe(5);
   });
 
+  it('ends a worker stuck on a job past the time limit, fails that job, and serves the next one on a fresh worker', async () => {
+    const pool = newPool(1, 300);
+    await pool.ready;
+    const stuck = pool.run(new Uint8Array(1), { width: 904 });
+    const next = pool.run(new Uint8Array(7), { width: 100 });
+    expect(pool.waiting).toBe(1);
+    const error = await stuck.then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(JobTimeoutError);
+    expect((error as JobTimeoutError).seconds).toBe(0.3);
+    // The job that waited behind it runs on the replacement worker.
+    expect([...(await next).png]).toEqual([0x89, 0x50, 0x4e, 0x47, 7]);
+    expect(pool.isReady).toBe(true);
+    expect(pool.running).toBe(0);
+    // A job that finishes in time is not touched by the limit.
+    expect((await pool.run(new Uint8Array(2), { width: 100 })).png.length).toBe(5);
+  });
+
   it('queues beyond its workers in order, drops a waiting job whose client left, and drains', async () => {
     const pool = newPool(1);
     await pool.ready;
@@ -58,24 +75,35 @@ describe('WorkerPool (with a stand-in worker; the real one is exercised by the s
   });
 });
 
-describe('the HTTP answer when a worker crashes', () => {
+/** A real app and HTTP server around a stand-in pool; `lines` collects the warn+ logs. */
+async function serveWith(pool: WorkerPool) {
+  const dirs = scratchDirs();
+  const lines: string[] = [];
+  const config = loadConfig({ FACECRAFT_MODELS_DIR: modelsDir, FACECRAFT_UPLOAD_DIR: dirs.uploads, FACECRAFT_OUTPUT_DIR: dirs.processed }, { defaultPlaygroundDir: '/nonexistent' });
+  const logger = createLogger('warn', (l) => lines.push(l));
+  const limiter = new JobLimiter(2);
+  const stats = new Statistics();
+  const store = new JobStore(dirs.processed, logger);
+  await store.init();
+  const app = createApp({ config, logger, pool, limiter, service: new PortraitService({ pool, limiter, stats, logger }), store, stats, manifest: { version: 1, models: [] }, version: 'test', startedAt: Date.now() });
+  const server = createServer(app.callback()).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const close = () => {
+    server.close();
+    dirs.remove();
+  };
+  return { base, lines, limiter, stats, close };
+}
+
+const photo = (size: number) => form({ file: { name: 'p.jpg', bytes: fixture('portrait-1.jpg') } }, { size });
+
+describe('the HTTP answer when a worker crashes or hangs', () => {
   it('is a 500 JSON worker_crashed (not a hung request), and the next request is served', async () => {
-    const dirs = scratchDirs();
-    const lines: string[] = [];
-    const config = loadConfig({ FACECRAFT_MODELS_DIR: modelsDir, FACECRAFT_UPLOAD_DIR: dirs.uploads, FACECRAFT_OUTPUT_DIR: dirs.processed }, { defaultPlaygroundDir: '/nonexistent' });
-    const logger = createLogger('warn', (l) => lines.push(l));
     const pool = newPool();
-    const limiter = new JobLimiter(2);
-    const stats = new Statistics();
-    const store = new JobStore(dirs.processed, logger);
-    await store.init();
-    const app = createApp({ config, logger, pool, limiter, service: new PortraitService({ pool, limiter, stats, logger }), store, stats, manifest: { version: 1, models: [] }, version: 'test', startedAt: Date.now() });
-    const server = createServer(app.callback()).listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { base, lines, limiter, stats, close } = await serveWith(pool);
     try {
       await pool.ready;
-      const photo = (size: number) => form({ file: { name: 'p.jpg', bytes: fixture('portrait-1.jpg') } }, { size });
       const crashed = await fetch(`${base}/api/v1/process/quick`, { method: 'POST', body: photo(901), signal: AbortSignal.timeout(10_000) });
       expect(crashed.status).toBe(500);
       const body: any = await crashed.json();
@@ -89,8 +117,27 @@ describe('the HTTP answer when a worker crashes', () => {
       expect(stats.snapshot()).toMatchObject({ succeeded: 1, failed: 1 });
       expect(limiter.inUse).toBe(0);
     } finally {
-      server.close();
-      dirs.remove();
+      close();
+    }
+  });
+
+  it('is a 504 JSON processing_timeout when a job outlives FACECRAFT_JOB_TIMEOUT_S, and the next request is served', async () => {
+    const pool = newPool(1, 500);
+    const { base, lines, limiter, stats, close } = await serveWith(pool);
+    try {
+      await pool.ready;
+      const stuck = await fetch(`${base}/api/v1/process/quick`, { method: 'POST', body: photo(904), signal: AbortSignal.timeout(10_000) });
+      expect(stuck.status).toBe(504);
+      const body: any = await stuck.json();
+      expect(body.error.code).toBe('processing_timeout');
+      expect(body.error.message).toMatch(/longer than 0\.5 s/);
+      expect(lines.some((l) => l.includes('"level":"error"') && l.includes('request failed'))).toBe(true);
+      const ok = await fetch(`${base}/api/v1/process/quick`, { method: 'POST', body: photo(300), signal: AbortSignal.timeout(10_000) });
+      expect(ok.status).toBe(200);
+      expect(stats.snapshot()).toMatchObject({ succeeded: 1, failed: 1 });
+      expect(limiter.inUse).toBe(0);
+    } finally {
+      close();
     }
   });
 });

@@ -32,6 +32,7 @@ const ERRORS = {
     schema: 'Error',
     headers: { 'Retry-After': 'Seconds to wait before retrying' },
   },
+  504: { description: 'Processing ran longer than FACECRAFT_JOB_TIMEOUT_S; the job was stopped and its worker replaced', kind: 'json', schema: 'Error' },
 } as const;
 const FACE_ERRORS = { 422: { description: 'No face found, or several faces under subject=single', kind: 'json', schema: 'Error' } } as const;
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { FacecraftError, type FacecraftErrorCode, type ModelRuntime, type PortraitOptionsInput, type PortraitReport } from '@facecraft/core';
-import { WorkerCrashedError } from '../errors.js';
+import { JobTimeoutError, WorkerCrashedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ProcessRequest, SerializedError, WorkerMessage } from './worker-messages.js';
 
@@ -10,7 +10,8 @@ import type { ProcessRequest, SerializedError, WorkerMessage } from './worker-me
  * A fixed number of worker threads, each with its own processor, fed from one FIFO queue.
  * Admission (how many may wait) is decided before `run` by the JobLimiter; the pool itself only
  * dispatches. A worker that dies is replaced and its job rejected with WorkerCrashedError, so no
- * request hangs on a dead thread.
+ * request hangs on a dead thread; a worker that holds one job past `jobTimeoutMs` is ended and
+ * replaced the same way (JobTimeoutError), so no request hangs on a stuck one either.
  */
 export interface WorkerPoolOptions {
   readonly size: number;
@@ -20,6 +21,8 @@ export interface WorkerPoolOptions {
   readonly workerUrl?: URL;
   /** First delay before a crashed worker is replaced; doubled for crashes in quick succession, up to 30 s. */
   readonly respawnDelayMs?: number;
+  /** Longest a job may run on its worker before the worker is ended and replaced; 0 or absent: no limit. */
+  readonly jobTimeoutMs?: number;
 }
 
 export interface PortraitJobResult {
@@ -53,6 +56,8 @@ interface Slot {
   worker: Worker;
   state: 'loading' | 'idle' | 'busy' | 'closing' | 'dead';
   task: Task | undefined;
+  /** Ends the worker when its job runs past jobTimeoutMs. */
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 const FACECRAFT_CODES: readonly FacecraftErrorCode[] = ['invalid_image', 'image_too_large', 'no_face', 'multiple_faces', 'model_load_failed', 'invalid_option'];
@@ -200,7 +205,7 @@ export class WorkerPool {
 
   #spawn(index: number): Slot {
     const worker = new Worker(this.#url, { workerData: this.#options.workerData, name: `facecraft-worker-${index}` });
-    const slot: Slot = { index, worker, state: 'loading', task: undefined };
+    const slot: Slot = { index, worker, state: 'loading', task: undefined, timer: undefined };
     worker.on('message', (message: WorkerMessage) => this.#onMessage(slot, message));
     worker.on('error', (error) => {
       this.#options.logger.error('worker error', { worker: index, error: error.message, stack: error.stack });
@@ -238,6 +243,7 @@ export class WorkerPool {
         const task = slot.task;
         if (!task || task.id !== message.id) return;
         slot.task = undefined;
+        clearTimeout(slot.timer);
         if (slot.state === 'busy') slot.state = 'idle';
         task.signal?.removeEventListener('abort', task.onAbort);
         if (message.ok) task.resolve({ png: message.png, jpeg: message.jpeg, report: message.report, ms: message.ms });
@@ -254,6 +260,7 @@ export class WorkerPool {
     const wasLoading = slot.state === 'loading';
     const task = slot.task;
     slot.task = undefined;
+    clearTimeout(slot.timer);
     if (task) {
       task.signal?.removeEventListener('abort', task.onAbort);
       task.reject(new WorkerCrashedError(`Worker ${slot.index} exited with code ${code} while processing`));
@@ -293,7 +300,25 @@ export class WorkerPool {
       const bytes = owned ? task.bytes : task.bytes.slice();
       const request: ProcessRequest = { type: 'process', id: task.id, bytes, options: task.options };
       slot.worker.postMessage(request, [bytes.buffer as ArrayBuffer]);
+      const timeoutMs = this.#options.jobTimeoutMs ?? 0;
+      if (timeoutMs > 0) slot.timer = setTimeout(() => this.#onJobTimeout(slot, task, timeoutMs), timeoutMs).unref();
     }
+  }
+
+  /**
+   * A job ran too long: answer it now, end its worker (terminate stops the thread even inside a
+   * loop that never yields) and put a fresh worker in the slot at once, without crash back-off.
+   */
+  #onJobTimeout(slot: Slot, task: Task, timeoutMs: number): void {
+    if (slot.task !== task || this.#closing) return;
+    slot.task = undefined;
+    slot.state = 'closing'; // its exit is expected: #onExit must not replace it a second time
+    task.signal?.removeEventListener('abort', task.onAbort);
+    task.reject(new JobTimeoutError(timeoutMs / 1000));
+    this.#options.logger.warn('job ran past the time limit; replacing its worker', { worker: slot.index, job_timeout_ms: timeoutMs });
+    void slot.worker.terminate();
+    this.#slots[slot.index] = this.#spawn(slot.index);
+    this.#notifyIdle();
   }
 
   #notifyIdle(): void {

@@ -1,5 +1,6 @@
 // A stand-in portrait worker for the pool's crash tests: it speaks the worker protocol and
-// dies on request (width 901: process.exit; width 902: an uncaught exception; width 903: hang).
+// dies on request (width 901: process.exit; width 902: an uncaught exception; width 903: never
+// answer; width 904: spin forever without yielding, as a stuck native call would).
 import { parentPort } from 'node:worker_threads';
 
 parentPort.postMessage({ type: 'ready', backend: 'fake', device: 'cpu', runtimes: [], loadMs: 0 });
@@ -14,6 +15,7 @@ parentPort.on('message', (message) => {
     return;
   }
   if (width === 903) return;
+  if (width === 904) for (;;);
   const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, message.bytes.length & 0xff]);
   const jpeg = Uint8Array.from([0xff, 0xd8, 0xff]);
   parentPort.postMessage({ type: 'done', id: message.id, ok: true, png, jpeg, report: { fake: true }, ms: 1 }, [png.buffer, jpeg.buffer]);
