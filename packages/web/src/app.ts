@@ -12,7 +12,7 @@ import { createDetailsView } from './views/details-view.js';
 import { createModelProgressView } from './views/model-progress-view.js';
 import { createPhotoView } from './views/photo-view.js';
 import { createResultView } from './views/result-view.js';
-import { createStageProgressView, expectedStages } from './views/stage-progress-view.js';
+import { createStageProgressView, expectedStages, SERVER_STAGES } from './views/stage-progress-view.js';
 import { createBackendView, createErrorView, createNoticeView } from './views/status-views.js';
 
 export interface AppConfig {
@@ -176,7 +176,7 @@ export function startApp(config: AppConfig): void {
       }
     }
     if (token !== runToken) return;
-    stages.start(engine === server ? ['server'] : expectedStages(choice.options));
+    stages.start(engine === server ? SERVER_STAGES : expectedStages(choice.options));
     resultView.busy(engine === server ? 'Processing on the server…' : 'Making the portrait…');
     try {
       let result: PortraitOutcome;
@@ -187,7 +187,7 @@ export function startApp(config: AppConfig): void {
         // A crash of the in-browser engine (not a verdict on the photo) gets a second chance on the server.
         if (engine === server || USER_ERROR_CODES.has(code) || token !== runToken) throw error;
         notice.show(`In-browser processing failed (${(error as Error).message}); this photo was sent to the server instead.`);
-        stages.start(['server']);
+        stages.start(SERVER_STAGES);
         result = await server.process(photo, choice.options, onEvent);
       }
       if (token !== runToken) return;

@@ -61,7 +61,8 @@ export type ModelPhase = 'download' | 'verify' | 'compile' | 'ready';
 
 export type EngineEvent =
   | { readonly type: 'model'; readonly model: string; readonly phase: ModelPhase; readonly loaded: number; readonly total: number }
-  | { readonly type: 'stage'; readonly stage: string; readonly phase: 'start' | 'end' };
+  | { readonly type: 'stage'; readonly stage: string; readonly phase: 'start' | 'end' }
+  | { readonly type: 'upload'; readonly loaded: number; readonly total: number };
 
 /** An error with the pipeline's (or the server's) code: no_face, invalid_image, image_too_large, … */
 export class PlaygroundError extends Error {

@@ -1,5 +1,6 @@
 import type { PortraitOptionsInput } from '@facecraft/core';
 import { PlaygroundError, type EngineEvent, type PortraitEngine, type PortraitOutcome } from './engine-types.js';
+import { postWithUploadProgress } from './post-with-upload-progress.js';
 import { readServerResponse } from './server-response.js';
 
 const flag = (value: boolean | undefined, fallback: boolean) => String(value ?? fallback);
@@ -53,17 +54,17 @@ export function createServerEngine(apiUrl: string): PortraitEngine {
     async process(photo: Blob, options: PortraitOptionsInput, onEvent: (event: EngineEvent) => void): Promise<PortraitOutcome> {
       const started = performance.now();
       const name = photo instanceof File ? photo.name : 'photo';
-      onEvent({ type: 'stage', stage: 'server', phase: 'start' });
-      let response: Response;
-      try {
-        response = await fetch(new URL('process', apiUrl), { method: 'POST', body: serverFormData(photo, name, options) });
-      } catch (error) {
-        throw new PlaygroundError('server_unreachable', 'The server could not be reached. Is @facecraft/server running?', { cause: error });
-      }
-      const body: unknown = await response.json().catch(() => undefined);
-      if (!response.ok) {
+      onEvent({ type: 'stage', stage: 'upload', phase: 'start' });
+      const { status, body } = await postWithUploadProgress(new URL('process', apiUrl), serverFormData(photo, name, options), {
+        onProgress: (loaded, total) => onEvent({ type: 'upload', loaded, total }),
+        onSent: () => {
+          onEvent({ type: 'stage', stage: 'upload', phase: 'end' });
+          onEvent({ type: 'stage', stage: 'server', phase: 'start' });
+        },
+      });
+      if (status < 200 || status >= 300) {
         const err = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-        throw new PlaygroundError(err?.code ?? `http_${response.status}`, err?.message ?? `The server answered HTTP ${response.status}`);
+        throw new PlaygroundError(err?.code ?? `http_${status}`, err?.message ?? `The server answered HTTP ${status}`);
       }
       const summary = readServerResponse(body);
       const [png, jpeg] = await Promise.all([

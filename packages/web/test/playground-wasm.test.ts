@@ -107,6 +107,12 @@ describe('playground on WASM (no WebGPU adapter)', () => {
     expect((await page.getByTestId('backend').textContent())?.trim()).toBe('Server');
     const api = network.filter(isApi).slice(apiBefore);
     expect(api.filter((e) => e.method === 'POST').map((e) => new URL(e.url).pathname)).toEqual(['/api/v1/process']);
+    // The upload has its own bar, which ends with the bytes sent; then the wait for the server.
+    const upload = page.locator('[data-stage="upload"]');
+    expect(await upload.getAttribute('data-state')).toBe('done');
+    expect(await upload.getAttribute('data-determinate')).toBe('true');
+    expect((await upload.locator('.stage-time').textContent())?.trim()).toMatch(/^\d+(\.\d)? (KB|MB) · \d/);
+    expect(await page.locator('[data-stage="server"]').getAttribute('data-state')).toBe('done');
     const pixels = await readResultPixels(page);
     expect(pixels).toMatchObject({ width: 648, height: 648 });
     expect(pixels.transparent).toBeGreaterThan(648 * 648 * 0.1);

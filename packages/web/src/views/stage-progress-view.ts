@@ -1,7 +1,7 @@
 import type { PortraitOptionsInput } from '@facecraft/core';
 import { byId, h } from '../dom.js';
 import type { EngineEvent } from '../engine-types.js';
-import { formatMs } from '../format.js';
+import { formatBytes, formatMs } from '../format.js';
 
 export const STAGE_LABELS: Record<string, string> = {
   decode: 'Decode',
@@ -15,8 +15,12 @@ export const STAGE_LABELS: Record<string, string> = {
   resize: 'Resize',
   measure: 'Measure',
   encode: 'Encode',
+  upload: 'Upload',
   server: 'Processing on the server',
 };
+
+/** The rows a run on the server shows: the upload (with bytes), then the wait for the answer. */
+export const SERVER_STAGES: readonly string[] = ['upload', 'server'];
 
 /** The stages a run will go through with these options (resize/restore are added when they start). */
 export function expectedStages(options: PortraitOptionsInput): string[] {
@@ -54,6 +58,15 @@ export function createStageProgressView() {
       for (const stage of stages) add(stage);
     },
     update(event: EngineEvent) {
+      if (event.type === 'upload') {
+        // A determinate bar: how much of the photo has gone up, in bytes.
+        const entry = rows.get('upload') ?? add('upload');
+        const fill = entry.row.querySelector<HTMLElement>('.bar > span');
+        entry.row.dataset.determinate = 'true';
+        if (fill) fill.style.width = `${event.total > 0 ? Math.min(100, (100 * event.loaded) / event.total) : 0}%`;
+        entry.time.textContent = `${formatBytes(event.loaded)} / ${formatBytes(event.total)}`;
+        return;
+      }
       if (event.type !== 'stage') return;
       const entry = rows.get(event.stage) ?? add(event.stage);
       if (event.phase === 'start') {
@@ -61,7 +74,11 @@ export function createStageProgressView() {
         entry.row.dataset.state = 'running';
       } else {
         entry.row.dataset.state = 'done';
-        entry.time.textContent = formatMs(performance.now() - entry.started);
+        entry.row.querySelector<HTMLElement>('.bar > span')?.style.removeProperty('width');
+        const ms = formatMs(performance.now() - entry.started);
+        // The upload row keeps its byte count: "3.1 MB · 420 ms".
+        const sent = entry.row.dataset.determinate ? entry.time.textContent?.split(' / ').pop() : undefined;
+        entry.time.textContent = sent ? `${sent} · ${ms}` : ms;
       }
     },
     /** Marks what did not finish as stopped (after an error). */
