@@ -117,7 +117,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
   {
     name: 'FACECRAFT_JOB_TIMEOUT_S',
     default: '300',
-    description: 'Longest one image may take on its worker, in seconds (fractions allowed; the wait in the queue does not count). Past it the request gets 504 processing_timeout and the worker is ended and replaced, so a stuck job cannot hold a worker forever. 0 means no limit.',
+    description: 'Longest one image may take on its worker, in seconds (fractions allowed; the wait in the queue does not count). Past it the request gets 504 processing_timeout and a fresh worker takes the slot at once, so a stuck job cannot hold a worker; the old one exits when its job ends, keeping its memory until then (at most FACECRAFT_WORKERS such workers at once; beyond that a slot waits for its old worker). 0 means no limit.',
   },
   { name: 'FACECRAFT_BATCH_MAX_FILES', default: '50', description: 'Most files in one /api/v1/process/batch request (1 to 1000); more get 400.' },
   {

@@ -14,6 +14,13 @@ import { fixture, form, modelsDir, scratchDirs } from './support/server-harness.
 
 const FAKE_WORKER = new URL('./support/fake-portrait-worker.mjs', import.meta.url);
 const pools: WorkerPool[] = [];
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 const newPool = (size = 1, jobTimeoutMs = 0) => {
   const pool = new WorkerPool({ size, workerData: {}, logger: silentLogger, workerUrl: FAKE_WORKER, respawnDelayMs: 20, jobTimeoutMs });
   pools.push(pool);
@@ -44,21 +51,42 @@ describe('WorkerPool (with a stand-in worker; the real one is exercised by the s
     expect((await pool.run(new Uint8Array(4), { width: 100 })).png.length).toBe(5);
   });
 
-  it('ends a worker stuck on a job past the time limit, fails that job, and serves the next one on a fresh worker', async () => {
-    const pool = newPool(1, 300);
+  it('answers a job past the time limit at once and serves the next on a fresh worker, while the old one ends its job and exits', async () => {
+    const lines: string[] = [];
+    const pool = new WorkerPool({ size: 1, workerData: {}, logger: createLogger('info', (l) => lines.push(l)), workerUrl: FAKE_WORKER, jobTimeoutMs: 200 });
+    pools.push(pool);
     await pool.ready;
-    const stuck = pool.run(new Uint8Array(1), { width: 904 });
+    const slow = pool.run(new Uint8Array(1), { width: 905 });
     const next = pool.run(new Uint8Array(7), { width: 100 });
     expect(pool.waiting).toBe(1);
-    const error = await stuck.then(() => undefined, (e: unknown) => e);
+    const error = await slow.then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(JobTimeoutError);
-    expect((error as JobTimeoutError).seconds).toBe(0.3);
-    // The job that waited behind it runs on the replacement worker.
+    expect((error as JobTimeoutError).seconds).toBe(0.2);
+    // The job that waited behind it runs on the replacement while the old worker is still in its job.
     expect([...(await next).png]).toEqual([0x89, 0x50, 0x4e, 0x47, 7]);
+    expect(pool.retiring).toBe(1);
+    await waitFor(() => pool.retiring === 0, 5000);
     expect(pool.isReady).toBe(true);
-    expect(pool.running).toBe(0);
+    const messages = lines.map((l) => JSON.parse(l).msg as string);
+    expect(messages).toContain('job ran past the time limit; retiring its worker');
+    expect(messages).toContain('timed-out worker exited');
     // A job that finishes in time is not touched by the limit.
     expect((await pool.run(new Uint8Array(2), { width: 100 })).png.length).toBe(5);
+  });
+
+  it('retires at most as many workers as it has slots; beyond that a slot waits for its old worker to exit', async () => {
+    const pool = newPool(1, 100);
+    await pool.ready;
+    await expect(pool.run(new Uint8Array(1), { width: 905 })).rejects.toBeInstanceOf(JobTimeoutError);
+    expect(pool.retiring).toBe(1); // replaced at once
+    await waitFor(() => pool.isReady, 2000);
+    await expect(pool.run(new Uint8Array(1), { width: 905 })).rejects.toBeInstanceOf(JobTimeoutError);
+    // Two retiring for one slot: no third copy of the models; the slot is filled when one exits.
+    expect(pool.retiring).toBe(2);
+    expect(pool.readyWorkers).toBe(0);
+    expect((await pool.run(new Uint8Array(4), { width: 100 })).png[4]).toBe(4);
+    await waitFor(() => pool.retiring === 0, 5000);
+    expect(pool.isReady).toBe(true);
   });
 
   it('queues beyond its workers in order, drops a waiting job whose client left, and drains', async () => {
@@ -126,7 +154,7 @@ describe('the HTTP answer when a worker crashes or hangs', () => {
     const { base, lines, limiter, stats, close } = await serveWith(pool);
     try {
       await pool.ready;
-      const stuck = await fetch(`${base}/api/v1/process/quick`, { method: 'POST', body: photo(904), signal: AbortSignal.timeout(10_000) });
+      const stuck = await fetch(`${base}/api/v1/process/quick`, { method: 'POST', body: photo(905), signal: AbortSignal.timeout(10_000) });
       expect(stuck.status).toBe(504);
       const body: any = await stuck.json();
       expect(body.error.code).toBe('processing_timeout');

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { FacecraftError, toPortraitReport, type PortraitProcessor } from '@facecraft/core';
 import { createNodePortraitProcessor } from '@facecraft/core/node';
-import type { PortraitWorkerData, ProcessRequest, SerializedError, WorkerMessage } from './worker-messages.js';
+import type { PortraitWorkerData, ProcessRequest, SerializedError, WorkerClose, WorkerMessage } from './worker-messages.js';
 
 if (!parentPort) throw new Error('portrait-worker.js runs only as a worker thread');
 const port = parentPort;
@@ -52,8 +52,12 @@ try {
   setImmediate(() => process.exit(1));
 }
 
-port.on('message', async (request: ProcessRequest | { type: 'close' }) => {
+/** The job in hand: 'close' waits for it, since ending the thread under a native call aborts the process. */
+let current: Promise<unknown> | undefined;
+
+port.on('message', async (request: ProcessRequest | WorkerClose) => {
   if (request?.type === 'close') {
+    await current?.catch(() => {});
     // Free the onnxruntime sessions before the thread ends.
     await processor?.release().catch(() => {});
     process.exit(0);
@@ -61,7 +65,9 @@ port.on('message', async (request: ProcessRequest | { type: 'close' }) => {
   if (request?.type !== 'process' || !processor) return;
   const start = performance.now();
   try {
-    const result = await processor.process(request.bytes, request.options);
+    const job = processor.process(request.bytes, request.options);
+    current = job;
+    const result = await job;
     const png = transferable(result.png);
     const jpeg = transferable(result.jpeg);
     post(
@@ -70,5 +76,7 @@ port.on('message', async (request: ProcessRequest | { type: 'close' }) => {
     );
   } catch (error) {
     post({ type: 'done', id: request.id, ok: false, error: serialize(error), ms: Math.round(performance.now() - start) });
+  } finally {
+    current = undefined;
   }
 });

@@ -58,4 +58,9 @@ export interface ProcessFailed {
   readonly ms: number;
 }
 
+/** Main thread → worker besides ProcessRequest: exit once the job in hand has ended. */
+export interface WorkerClose {
+  readonly type: 'close';
+}
+
 export type WorkerMessage = WorkerReady | WorkerLoadFailed | ProcessSucceeded | ProcessFailed;

@@ -10,8 +10,9 @@ import type { ProcessRequest, SerializedError, WorkerMessage } from './worker-me
  * A fixed number of worker threads, each with its own processor, fed from one FIFO queue.
  * Admission (how many may wait) is decided before `run` by the JobLimiter; the pool itself only
  * dispatches. A worker that dies is replaced and its job rejected with WorkerCrashedError, so no
- * request hangs on a dead thread; a worker that holds one job past `jobTimeoutMs` is ended and
- * replaced the same way (JobTimeoutError), so no request hangs on a stuck one either.
+ * request hangs on a dead thread. A worker that holds one job past `jobTimeoutMs` has that job
+ * answered with JobTimeoutError and is retired: a fresh worker takes its slot, and the old one
+ * exits when its job ends (see #retire for why it is not terminated).
  */
 export interface WorkerPoolOptions {
   readonly size: number;
@@ -54,11 +55,17 @@ interface Task {
 interface Slot {
   readonly index: number;
   worker: Worker;
-  state: 'loading' | 'idle' | 'busy' | 'closing' | 'dead';
+  state: 'loading' | 'idle' | 'busy' | 'retiring' | 'closing' | 'dead';
   task: Task | undefined;
-  /** Ends the worker when its job runs past jobTimeoutMs. */
+  /** Retires the worker when its job runs past jobTimeoutMs. */
   timer: ReturnType<typeof setTimeout> | undefined;
 }
+/**
+ * How long close() waits for a worker that is loading models or ending a timed-out job before it
+ * cuts the thread off: a last resort, since a thread ended inside a native call aborts the process
+ * (see #retire).
+ */
+const NATIVE_CALL_GRACE_MS = 60_000;
 
 const FACECRAFT_CODES: readonly FacecraftErrorCode[] = ['invalid_image', 'image_too_large', 'no_face', 'multiple_faces', 'model_load_failed', 'invalid_option'];
 
@@ -91,6 +98,8 @@ export class WorkerPool {
   readonly #options: WorkerPoolOptions;
   readonly #url: URL;
   readonly #slots: Slot[] = [];
+  /** Workers taken off a slot after a time-out, until they exit. */
+  readonly #retiring = new Set<Slot>();
   readonly #queue: Task[] = [];
   readonly #idleWaiters: (() => void)[] = [];
   #info: PoolRuntimeInfo | undefined;
@@ -133,6 +142,11 @@ export class WorkerPool {
 
   get running(): number {
     return this.#slots.filter((s) => s.state === 'busy').length;
+  }
+
+  /** Workers that timed out and are finishing their last call before they exit. */
+  get retiring(): number {
+    return this.#retiring.size;
   }
 
   get waiting(): number {
@@ -190,17 +204,27 @@ export class WorkerPool {
     for (const task of this.#queue.splice(0)) task.reject(new Error('The server is shutting down'));
     this.#notifyIdle();
     if (!this.#readySettled) this.#settleReady(new Error('The worker pool was closed before its models were loaded'));
-    await Promise.all(
-      this.#slots.map(async (slot) => {
-        if (slot.state === 'dead') return;
+    const exitOf = (slot: Slot) => new Promise<void>((resolve) => slot.worker.once('exit', () => resolve()));
+    await Promise.all([
+      ...this.#slots.map(async (slot) => {
+        if (slot.state === 'dead' || slot.state === 'retiring') return;
+        // One still loading is inside onnxruntime's session set-up: it closes once that is done.
+        const grace = slot.state === 'loading' ? NATIVE_CALL_GRACE_MS : 5000;
         slot.state = 'closing';
-        const exited = new Promise<void>((resolve) => slot.worker.once('exit', () => resolve()));
+        const exited = exitOf(slot);
         slot.worker.postMessage({ type: 'close' });
-        const timer = setTimeout(() => void slot.worker.terminate(), 5000);
+        const timer = setTimeout(() => void slot.worker.terminate(), grace);
         await exited;
         clearTimeout(timer);
       }),
-    );
+      // Already told to close: each gets time to end its job (see #retire), then is cut off.
+      ...[...this.#retiring].map(async (slot) => {
+        const exited = exitOf(slot);
+        const timer = setTimeout(() => void slot.worker.terminate(), NATIVE_CALL_GRACE_MS);
+        await exited;
+        clearTimeout(timer);
+      }),
+    ]);
   }
 
   #spawn(index: number): Slot {
@@ -265,6 +289,15 @@ export class WorkerPool {
       task.signal?.removeEventListener('abort', task.onAbort);
       task.reject(new WorkerCrashedError(`Worker ${slot.index} exited with code ${code} while processing`));
     }
+    if (slot.state === 'retiring') {
+      this.#retiring.delete(slot);
+      slot.state = 'dead';
+      this.#options.logger.info('timed-out worker exited', { worker: slot.index, exit_code: code });
+      // Its slot waited for it when too many were retiring at once: fill it now.
+      if (this.#slots[slot.index] === slot && !this.#closing) this.#slots[slot.index] = this.#spawn(slot.index);
+      this.#notifyIdle();
+      return;
+    }
     if (this.#closing || slot.state === 'closing' || this.#loadError) {
       slot.state = 'dead';
       this.#notifyIdle();
@@ -306,20 +339,33 @@ export class WorkerPool {
   }
 
   /**
-   * A job ran too long: answer it now, end its worker (terminate stops the thread even inside a
-   * loop that never yields) and put a fresh worker in the slot at once, without crash back-off.
+   * A job ran too long: answer it now and retire its worker. A fresh worker takes the slot at once
+   * unless as many workers as the pool's size are already retiring (each holds its models'
+   * memory until its job ends); then the slot is filled when the old worker exits.
    */
   #onJobTimeout(slot: Slot, task: Task, timeoutMs: number): void {
     if (slot.task !== task || this.#closing) return;
     slot.task = undefined;
-    slot.state = 'closing'; // its exit is expected: #onExit must not replace it a second time
     task.signal?.removeEventListener('abort', task.onAbort);
     task.reject(new JobTimeoutError(timeoutMs / 1000));
-    this.#options.logger.warn('job ran past the time limit; replacing its worker', { worker: slot.index, job_timeout_ms: timeoutMs });
-    void slot.worker.terminate();
-    this.#slots[slot.index] = this.#spawn(slot.index);
+    this.#retire(slot);
+    const replaceNow = this.#retiring.size <= this.size;
+    this.#options.logger.warn('job ran past the time limit; retiring its worker', { worker: slot.index, job_timeout_ms: timeoutMs, retiring: this.#retiring.size, replaced_now: replaceNow });
+    if (replaceNow) this.#slots[slot.index] = this.#spawn(slot.index);
     this.#notifyIdle();
   }
+
+  /**
+   * Asks a timed-out worker to exit once its job ends, instead of terminating it: onnxruntime-node
+   * runs a model synchronously on the worker's thread, and a thread terminated inside that call
+   * aborts the whole process when the call returns into the terminated environment.
+   */
+  #retire(slot: Slot): void {
+    slot.state = 'retiring';
+    this.#retiring.add(slot);
+    slot.worker.postMessage({ type: 'close' });
+  }
+
 
   #notifyIdle(): void {
     if (this.#queue.length > 0 || this.running > 0) return;
