@@ -22,7 +22,7 @@ export interface WorkerPoolOptions {
   readonly workerUrl?: URL;
   /** First delay before a crashed worker is replaced; doubled for crashes in quick succession, up to 30 s. */
   readonly respawnDelayMs?: number;
-  /** Longest a job may run on its worker before the worker is ended and replaced; 0 or absent: no limit. */
+  /** Longest a job may run on its worker before it is answered with JobTimeoutError and the worker retired; 0 or absent: no limit. */
   readonly jobTimeoutMs?: number;
 }
 
@@ -60,6 +60,7 @@ interface Slot {
   /** Retires the worker when its job runs past jobTimeoutMs. */
   timer: ReturnType<typeof setTimeout> | undefined;
 }
+
 /**
  * How long close() waits for a worker that is loading models or ending a timed-out job before it
  * cuts the thread off: a last resort, since a thread ended inside a native call aborts the process
@@ -365,7 +366,6 @@ export class WorkerPool {
     this.#retiring.add(slot);
     slot.worker.postMessage({ type: 'close' });
   }
-
 
   #notifyIdle(): void {
     if (this.#queue.length > 0 || this.running > 0) return;
