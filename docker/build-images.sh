@@ -21,13 +21,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-what=${1:-all}
-case "$what" in
-  cpu) flavours=(cpu) ;;
-  gpu) flavours=(gpu) ;;
-  all) flavours=(cpu gpu) ;;
-  *) fail "usage: build-images.sh [cpu|gpu|all]" ;;
-esac
+flavours_from_arg "${1:-all}" build-images.sh
 
 engine=${FACECRAFT_ENGINE:-}
 if [ -z "$engine" ]; then

@@ -35,6 +35,16 @@ timed() {
   return $rc
 }
 
+# Sets the array `flavours` from the scripts' argument: cpu, gpu or all.
+flavours_from_arg() {
+  case "$1" in
+    cpu) flavours=(cpu) ;;
+    gpu) flavours=(gpu) ;;
+    all) flavours=(cpu gpu) ;;
+    *) fail "usage: $2 [cpu|gpu|all]" ;;
+  esac
+}
+
 have_docker_engine() {
   command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1
 }

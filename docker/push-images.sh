@@ -10,13 +10,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-what=${1:-all}
-case "$what" in
-  cpu) flavours=(cpu) ;;
-  gpu) flavours=(gpu) ;;
-  all) flavours=(cpu gpu) ;;
-  *) fail "usage: push-images.sh [cpu|gpu|all]" ;;
-esac
+flavours_from_arg "${1:-all}" push-images.sh
 
 registry=${IMAGE_REPO%%/*}
 case "$registry" in

@@ -85,6 +85,7 @@ export function mapError(error: unknown): MappedError {
   }
   // Koa's own errors (ctx.throw, body parsers): trust only client-error statuses and their text.
   const status = (error as { status?: unknown })?.status;
+  // 501 is @koa/router's allowedMethods() answer to an HTTP method it does not know (PROPFIND, …).
   if (status === 501) return { status, code: 'not_implemented', message: 'This method is not implemented', headers: {}, unexpected: false };
   if (typeof status === 'number' && status >= 400 && status < 500 && (error as { expose?: unknown }).expose !== false) {
     return { status, code: httpCode(status), message: (error as Error).message, headers: {}, unexpected: false };
