@@ -6,7 +6,7 @@ import type { JobStore } from './jobs/job-store.js';
 import type { PortraitService } from './jobs/portrait-service.js';
 import type { Statistics } from './jobs/statistics.js';
 import type { Logger } from './logger.js';
-import { apiKeyGuard } from './middleware/api-key.js';
+import { apiKeyCheck } from './middleware/api-key.js';
 import { cors } from './middleware/cors.js';
 import { errorMapper } from './middleware/error-mapper.js';
 import { requestLogger } from './middleware/request-logger.js';
@@ -33,8 +33,9 @@ export interface AppDeps {
 
 /**
  * The Koa application: `app.callback()` is a plain (req, res) handler, so tests and other
- * servers can use it without a port. Order: error mapper, request log, CORS, API key (only
- * /api/*), then the playground's static files and the routers.
+ * servers can use it without a port. Order: error mapper, request log, CORS, the API key on the
+ * /api namespace (any spelling of it), then the playground's static files and the routers, whose
+ * secured routes check the key again themselves.
  */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: false });
@@ -46,8 +47,9 @@ export function createApp(deps: AppDeps): Koa {
   });
 
   const openapi = buildOpenApi(deps.config, deps.version);
-  const api = createProcessRouter({ config: deps.config, service: deps.service, store: deps.store, logger: deps.logger });
-  const jobs = createJobsRouter(deps.store);
+  const auth = apiKeyCheck(deps.config.apiKey);
+  const api = createProcessRouter({ config: deps.config, service: deps.service, store: deps.store, logger: deps.logger, requireApiKey: auth.requireApiKey });
+  const jobs = createJobsRouter(deps.store, auth.requireApiKey);
   const health = createHealthRouter(deps);
   const docs = createDocsRouter(() => openapi);
 
@@ -60,7 +62,7 @@ export function createApp(deps: AppDeps): Koa {
     await next();
   });
   app.use(cors(deps.config.corsOrigins));
-  app.use(apiKeyGuard(deps.config.apiKey));
+  app.use(auth.apiNamespaceGuard);
   app.use(playground({ dir: deps.config.playgroundDir, modelsDir: deps.config.modelsDir, manifest: deps.manifest }));
   for (const router of [health, docs, api, jobs]) {
     app.use(router.routes());

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { notFound } from '../errors.js';
 import { sendFile } from '../static/send-file.js';
-import { routerPath, type RouteSpec } from './route-spec.js';
+import { createRouter, routerPath, type RouteSpec } from './route-spec.js';
 
 /** Swagger UI from the swagger-ui-dist package in node_modules: no CDN, works offline. */
 const SWAGGER_DIR = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
@@ -59,7 +59,7 @@ const PAGE = `<!doctype html>
 `;
 
 export function createDocsRouter(openapi: () => unknown): Router {
-  const router = new Router();
+  const router = createRouter();
   router.get(routerPath(docsRouteSpecs.root), (ctx) => {
     ctx.redirect('/docs');
   });

@@ -1,11 +1,11 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { ModelManifest } from '@facecraft/core';
 import type { ServerConfig } from '../config.js';
 import type { JobLimiter } from '../jobs/job-limiter.js';
 import type { PortraitService } from '../jobs/portrait-service.js';
 import type { Statistics } from '../jobs/statistics.js';
 import type { WorkerPool } from '../workers/worker-pool.js';
-import { routerPath, type RouteSpec } from './route-spec.js';
+import { createRouter, routerPath, type RouteSpec } from './route-spec.js';
 
 export interface HealthRouteDeps {
   readonly config: ServerConfig;
@@ -53,7 +53,7 @@ export const healthRouteSpecs = {
 
 export function createHealthRouter(deps: HealthRouteDeps): Router {
   const { config, pool, limiter, stats, service, manifest } = deps;
-  const router = new Router();
+  const router = createRouter();
 
   router.get(routerPath(healthRouteSpecs.health), (ctx) => {
     ctx.set('Cache-Control', 'no-store');

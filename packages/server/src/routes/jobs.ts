@@ -1,8 +1,9 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import type { Middleware } from 'koa';
 import { HttpError, notFound } from '../errors.js';
 import { JOB_ID_PATTERN } from '../jobs/job-id.js';
 import { JobNotFoundError, type DownloadFormat, type JobStore } from '../jobs/job-store.js';
-import { checkParams, routerPath, type ParamSpec, type RouteSpec } from './route-spec.js';
+import { addRoute, checkParams, createRouter, type ParamSpec, type RouteSpec } from './route-spec.js';
 
 const JOB_ID: ParamSpec = { description: 'A job id returned by a processing request (a lower-case UUID)', pattern: JOB_ID_PATTERN, onInvalid: 'not_found' };
 const FORMAT: ParamSpec = { description: 'png (transparent) or jpg (on the background colour; jpeg is accepted too)', pattern: /^(png|jpg|jpeg)$/, enum: ['png', 'jpg'], onInvalid: 'bad_request' };
@@ -53,11 +54,11 @@ export const jobRouteSpecs = {
   },
 } as const satisfies Record<string, RouteSpec>;
 
-export function createJobsRouter(store: JobStore): Router {
-  const router = new Router();
+export function createJobsRouter(store: JobStore, requireApiKey: Middleware): Router {
+  const router = createRouter();
 
   const download = (spec: RouteSpec) =>
-    router.get(routerPath(spec), async (ctx) => {
+    addRoute(router, spec, requireApiKey, async (ctx) => {
       checkParams(spec, ctx.params);
       const { job_id: jobId, format: rawFormat, index } = ctx.params as { job_id: string; format: string; index?: string };
       ctx.state.jobId = jobId;
@@ -78,7 +79,7 @@ export function createJobsRouter(store: JobStore): Router {
   download(jobRouteSpecs.download);
   download(jobRouteSpecs.downloadItem);
 
-  router.delete(routerPath(jobRouteSpecs.remove), async (ctx) => {
+  addRoute(router, jobRouteSpecs.remove, requireApiKey, async (ctx) => {
     checkParams(jobRouteSpecs.remove, ctx.params);
     const jobId = ctx.params.job_id as string;
     ctx.state.jobId = jobId;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { FacecraftError } from '@facecraft/core';
 import type { Context, Middleware } from 'koa';
 import type { ServerConfig } from '../config.js';
@@ -12,13 +12,15 @@ import { multipart, type MultipartState } from '../middleware/multipart.js';
 import type { PortraitJobResult } from '../workers/worker-pool.js';
 import { processFields, quickFields, quickPortraitOptions, toPortraitOptions } from './process-fields.js';
 import { downloadUrl, itemError, portraitFields, singleResponse, withoutBase64 } from './portrait-response.js';
-import { parseFields, routerPath, type RouteSpec } from './route-spec.js';
+import { addRoute, createRouter, parseFields, type RouteSpec } from './route-spec.js';
 
 export interface ProcessRouteDeps {
   readonly config: ServerConfig;
   readonly service: PortraitService;
   readonly store: JobStore;
   readonly logger: Logger;
+  /** The API-key check every secured route starts with. */
+  readonly requireApiKey: Middleware;
 }
 
 const ERRORS = {
@@ -92,9 +94,9 @@ function clientGone(ctx: Context): AbortSignal {
 }
 
 export function createProcessRouter(deps: ProcessRouteDeps): Router {
-  const { config, service, store, logger } = deps;
+  const { config, service, store, logger, requireApiKey } = deps;
   const specs = processRouteSpecs(config);
-  const router = new Router();
+  const router = createRouter();
 
   const accepting: Middleware = async (_ctx, next) => {
     service.assertAccepting();
@@ -115,7 +117,7 @@ export function createProcessRouter(deps: ProcessRouteDeps): Router {
     }
   };
 
-  router.post(routerPath(specs.process), accepting, upload('file', 1), async (ctx) => {
+  addRoute(router, specs.process, requireApiKey, accepting, upload('file', 1), async (ctx) => {
     const started = performance.now();
     const fields = parseFields(specs.process.multipart.fields, (ctx.state.multipart as MultipartState).fields);
     const image = await readOne(ctx);
@@ -128,7 +130,7 @@ export function createProcessRouter(deps: ProcessRouteDeps): Router {
     ctx.body = body;
   });
 
-  router.post(routerPath(specs.quick), accepting, upload('file', 1), async (ctx) => {
+  addRoute(router, specs.quick, requireApiKey, accepting, upload('file', 1), async (ctx) => {
     const { size } = parseFields(specs.quick.multipart.fields, (ctx.state.multipart as MultipartState).fields);
     const image = await readOne(ctx);
     const job = await service.process(image.bytes, quickPortraitOptions(size, config.defaults), clientGone(ctx));
@@ -138,7 +140,7 @@ export function createProcessRouter(deps: ProcessRouteDeps): Router {
     ctx.body = Buffer.from(job.png.buffer, job.png.byteOffset, job.png.byteLength);
   });
 
-  router.post(routerPath(specs.batch), accepting, upload('files', config.batchMaxFiles), async (ctx) => {
+  addRoute(router, specs.batch, requireApiKey, accepting, upload('files', config.batchMaxFiles), async (ctx) => {
     const started = performance.now();
     const state = ctx.state.multipart as MultipartState;
     const fields = parseFields(specs.batch.multipart.fields, state.fields);

@@ -1,3 +1,5 @@
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
 import { parseBooleanWord } from '../config.js';
 import { badRequest, notFound } from '../errors.js';
 
@@ -83,6 +85,31 @@ export interface RouteSpec {
 /** `/api/v1/download/{job_id}/{format}` → `/api/v1/download/:job_id/:format` for @koa/router. */
 export function routerPath(spec: RouteSpec): string {
   return spec.path.replace(/\{([a-z_]+)\}/g, ':$1');
+}
+
+/** A router that matches paths exactly as written: case and trailing slashes count. */
+export function createRouter(): Router {
+  return new Router({ sensitive: true, strict: true });
+}
+
+/**
+ * Registers a route from its spec. A secured spec gets `requireApiKey` as its first middleware,
+ * before any upload is read, so every secured route is protected by construction.
+ */
+export function addRoute(router: Router, spec: RouteSpec, requireApiKey: Middleware, ...handlers: Middleware[]): void {
+  const chain = spec.secured ? [requireApiKey, ...handlers] : handlers;
+  const path = routerPath(spec);
+  switch (spec.method) {
+    case 'get':
+      router.get(path, ...chain);
+      return;
+    case 'post':
+      router.post(path, ...chain);
+      return;
+    case 'delete':
+      router.delete(path, ...chain);
+      return;
+  }
 }
 
 function fail(name: string, expected: string, value: string): never {
