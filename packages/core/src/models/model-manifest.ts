@@ -18,14 +18,15 @@ export interface ModelEntry {
   readonly inputSize: number;
 }
 
-export type ModelStage = 'detection' | 'landmarks' | 'segmentation' | 'restoration';
+/** `person`: a person prior (whole body, neck and clothes included) next to the salient-object `segmentation`. */
+export type ModelStage = 'detection' | 'landmarks' | 'segmentation' | 'person' | 'restoration';
 
 export interface ModelManifest {
   readonly version: number;
   readonly models: readonly ModelEntry[];
 }
 
-const STAGES: readonly ModelStage[] = ['detection', 'landmarks', 'segmentation', 'restoration'];
+const STAGES: readonly ModelStage[] = ['detection', 'landmarks', 'segmentation', 'person', 'restoration'];
 
 /** Checks the shape of a parsed manifest so that a broken file fails with a precise message. */
 export function parseModelManifest(json: unknown): ModelManifest {
