@@ -13,6 +13,8 @@ export interface PortraitModels {
   readonly fullRangeDetector: LoadedModel;
   readonly landmarks: LoadedModel;
   readonly segmentation: LoadedModel;
+  /** The person prior (MediaPipe Selfie Segmentation by default); present when the manifest lists a `person` model. */
+  readonly person?: LoadedModel;
   /** Present only when a restoration model is installed and listed in the manifest. */
   readonly restoration?: LoadedModel;
 }
@@ -50,6 +52,8 @@ export async function loadPortraitModels(
     if (!entry) throw new ModelLoadError(`The model manifest in ${source.description} has no ${role} model`);
   }
   const restorationEntry = optionalRestoration ? pick(manifest.models, 'restoration') : undefined;
+  // Optional so that a models folder from before the person stage still loads.
+  const personEntry = pick(manifest.models, 'person');
 
   const loaded: LoadedModel[] = [];
   const load = async (entry: ModelEntry): Promise<LoadedModel> => {
@@ -72,6 +76,7 @@ export async function loadPortraitModels(
       fullRangeDetector: await load(entries.fullRangeDetector as ModelEntry),
       landmarks: await load(entries.landmarks as ModelEntry),
       segmentation: await load(entries.segmentation as ModelEntry),
+      ...(personEntry ? { person: await load(personEntry) } : {}),
     };
     return restorationEntry ? { ...models, restoration: await load(restorationEntry) } : models;
   } catch (error) {

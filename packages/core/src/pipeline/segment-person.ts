@@ -1,0 +1,97 @@
+import type { InferenceSession } from '../backends/inference-backend.js';
+import { composeAffine, warpAffine, type Affine2D } from '../image/affine.js';
+import { createGrayImage, type GrayImage, type RgbaImage } from '../image/rgba-image.js';
+import type { ModelEntry } from '../models/model-manifest.js';
+import { imageToTensor } from './image-tensor.js';
+import { resizeGrayBilinear } from './segment-portrait.js';
+
+/** A person-segmentation model (manifest stage `person`): square RGB input in [0, 1], NCHW; one probability plane out. */
+export interface PersonModel {
+  readonly entry: ModelEntry;
+  readonly session: InferenceSession;
+}
+
+/**
+ * How a window that is not square reaches the model's square input.
+ * - 'pad' (default): the model sees a square of the photo centred on the window, its side the
+ *   window's long side, so the person keeps their proportions and the model sees real context
+ *   around the window (black only where the square leaves the photo); the window's part of the
+ *   output is then cut out.
+ * - 'squash': the window is stretched to the square.
+ */
+export type PersonFit = 'pad' | 'squash';
+
+export interface SegmentPersonOptions {
+  readonly fit?: PersonFit;
+}
+
+/**
+ * Bilinear resample of the rectangle (x, y, width, height) of `src` (in its pixel units) to
+ * `outWidth × outHeight`, pixel centres aligned; samples beyond the plane repeat its edge.
+ * With the whole plane as the rectangle this is `resizeGrayBilinear`.
+ */
+function resampleGrayRegion(src: GrayImage, x: number, y: number, width: number, height: number, outWidth: number, outHeight: number): GrayImage {
+  const out = createGrayImage(outWidth, outHeight);
+  const sx = width / outWidth;
+  const sy = height / outHeight;
+  for (let j = 0; j < outHeight; j++) {
+    const fy = Math.min(Math.max(y + (j + 0.5) * sy - 0.5, 0), src.height - 1);
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(y0 + 1, src.height - 1);
+    const wy = fy - y0;
+    for (let i = 0; i < outWidth; i++) {
+      const fx = Math.min(Math.max(x + (i + 0.5) * sx - 0.5, 0), src.width - 1);
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(x0 + 1, src.width - 1);
+      const wx = fx - x0;
+      const top = src.data[y0 * src.width + x0] * (1 - wx) + src.data[y0 * src.width + x1] * wx;
+      const bottom = src.data[y1 * src.width + x0] * (1 - wx) + src.data[y1 * src.width + x1] * wx;
+      out.data[j * outWidth + i] = top * (1 - wy) + bottom * wy;
+    }
+  }
+  return out;
+}
+
+/**
+ * The probability (0..1) that each pixel of a `width × height` window of the photo shows a
+ * person: face, hair, neck, clothes. `windowToPhoto` maps window pixels to photo pixels (as
+ * `cropWindowAffine` makes it, rotation included). The model input is warped straight from the
+ * photo at the model's input size. Parts of the window outside the photo come out as whatever
+ * the model says about black (low); callers that need them cleared multiply by the crop's alpha.
+ */
+export async function segmentPerson(
+  photo: RgbaImage,
+  windowToPhoto: Affine2D,
+  width: number,
+  height: number,
+  model: PersonModel,
+  options: SegmentPersonOptions = {},
+): Promise<GrayImage> {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+    throw new RangeError(`Expected a positive integer window size but received ${width}×${height}`);
+  }
+  const fit = options.fit ?? 'pad';
+  const size = model.entry.inputSize;
+  // Model input pixel → window pixel. 'pad': a square of side max(width, height) centred on the window.
+  const side = Math.max(width, height);
+  const offsetX = fit === 'pad' ? (side - width) / 2 : 0;
+  const offsetY = fit === 'pad' ? (side - height) / 2 : 0;
+  const inputToWindow: Affine2D = fit === 'pad' ? [side / size, 0, -offsetX, 0, side / size, -offsetY] : [width / size, 0, 0, 0, height / size, 0];
+  const input = warpAffine(photo, composeAffine(windowToPhoto, inputToWindow), size, size);
+
+  const [inputName] = model.entry.inputs;
+  const [outputName] = model.entry.outputs;
+  const outputs = await model.session.run({ [inputName]: imageToTensor(input, 'nchw') }, [outputName]);
+  const output = outputs[outputName];
+  if (!output || output.data.length !== size * size) {
+    throw new Error(`Person model ${model.entry.id} returned ${output?.data.length ?? 0} values, expected ${size * size}`);
+  }
+  const plane = createGrayImage(size, size, output.data as Float32Array);
+  const scale = size / side;
+  const mask =
+    fit === 'pad'
+      ? resampleGrayRegion(plane, offsetX * scale, offsetY * scale, width * scale, height * scale, width, height)
+      : resizeGrayBilinear(plane, width, height);
+  for (let i = 0; i < mask.data.length; i++) mask.data[i] = Math.min(1, Math.max(0, mask.data[i]));
+  return mask;
+}
