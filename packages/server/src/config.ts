@@ -43,6 +43,12 @@ export interface ServerConfig {
   /** Longest one image may run on a worker before the worker is replaced; 0 = no limit. */
   readonly jobTimeoutMs: number;
   readonly batchMaxFiles: number;
+  /** Largest output side (width, height, quick size) a request may ask for. */
+  readonly maxCanvas: number;
+  /** Largest segmentation_size a request may ask for. */
+  readonly maxSegmentationSize: number;
+  /** A worker is replaced after a job that leaves the process above this many bytes; 0 = never. */
+  readonly maxRssBytes: number;
   /** ['*'] for any origin, [] for no CORS headers, else the allowed origins. */
   readonly corsOrigins: readonly string[];
   readonly apiKey: string | undefined;
@@ -118,6 +124,21 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
     name: 'FACECRAFT_JOB_TIMEOUT_S',
     default: '300',
     description: 'Longest one image may take on its worker, in seconds (fractions allowed; the wait in the queue does not count). Past it the request gets 504 processing_timeout and a fresh worker takes the slot at once, so a stuck job cannot hold a worker; the old one exits when its job ends, keeping its memory until then (at most FACECRAFT_WORKERS such workers at once; beyond that a slot waits for its old worker). 0 means no limit.',
+  },
+  {
+    name: 'FACECRAFT_MAX_CANVAS',
+    default: '2048',
+    description: 'Largest output width or height (and quick size) a request may ask for, 64 to 4096; larger requests get 400. Memory per job grows with its square (a 4096² portrait needs about 1 GB more than a 648² one).',
+  },
+  {
+    name: 'FACECRAFT_MAX_SEGMENTATION_SIZE',
+    default: '1024',
+    description: 'Largest segmentation_size a request may ask for (256 to 2048, a multiple of 32); larger requests get 400. 2048 needs about 1.5 GB more per job than the default 768.',
+  },
+  {
+    name: 'FACECRAFT_WORKER_MAX_RSS_MB',
+    default: '2048',
+    description: 'Memory ceiling per worker: when a job ends with the process above this many MB × FACECRAFT_WORKERS resident, the worker that ran it is replaced by a fresh one before it takes another job, so memory a job left behind is given back. 0 never replaces.',
   },
   { name: 'FACECRAFT_BATCH_MAX_FILES', default: '50', description: 'Most files in one /api/v1/process/batch request (1 to 1000); more get 400.' },
   {
@@ -266,6 +287,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const queueSize = raw('FACECRAFT_QUEUE_SIZE') === undefined ? maxConcurrentJobs : integer('FACECRAFT_QUEUE_SIZE', 0, 10_000);
   const jobTimeoutSeconds = decimal('FACECRAFT_JOB_TIMEOUT_S', 0, 86_400);
   const batchMaxFiles = integer('FACECRAFT_BATCH_MAX_FILES', 1, 1000);
+  const problemsBefore = problems.length;
+  const maxCanvas = integer('FACECRAFT_MAX_CANVAS', 64, 4096);
+  for (const name of problems.length > problemsBefore ? [] : (['FACECRAFT_DEFAULT_WIDTH', 'FACECRAFT_DEFAULT_HEIGHT'] as const)) {
+    const value = name === 'FACECRAFT_DEFAULT_WIDTH' ? defaults.width : defaults.height;
+    if (value > maxCanvas) problems.push(`${name}: ${value} is above FACECRAFT_MAX_CANVAS (${maxCanvas})`);
+  }
+  const maxSegmentationSize = integer('FACECRAFT_MAX_SEGMENTATION_SIZE', 256, 2048);
+  if (maxSegmentationSize % 32 !== 0) invalid('FACECRAFT_MAX_SEGMENTATION_SIZE', 'a multiple of 32', text('FACECRAFT_MAX_SEGMENTATION_SIZE'));
+  const workerMaxRssMb = integer('FACECRAFT_WORKER_MAX_RSS_MB', 0, 1_048_576);
 
   const corsText = env.FACECRAFT_CORS_ORIGINS === undefined ? '*' : env.FACECRAFT_CORS_ORIGINS.trim();
   let corsOrigins: string[] = [];
@@ -325,6 +355,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     queueSize,
     jobTimeoutMs: Math.round(jobTimeoutSeconds * 1000),
     batchMaxFiles,
+    maxCanvas,
+    maxSegmentationSize,
+    maxRssBytes: workerMaxRssMb * workers * 1024 * 1024,
     corsOrigins: Object.freeze(corsOrigins),
     apiKey,
     playgroundDir,

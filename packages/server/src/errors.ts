@@ -47,6 +47,33 @@ export class JobTimeoutError extends Error {
   }
 }
 
+/** errno codes that mean the disk is full, and those that mean it cannot be written at all. */
+const STORAGE_FULL_CODES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT']);
+const STORAGE_DOWN_CODES: ReadonlySet<string> = new Set(['EROFS', 'EIO', 'EACCES', 'EPERM', 'EMFILE', 'ENFILE']);
+
+/** A file-system error of the server's own storage (uploads or results), never the client's fault. */
+export function isStorageError(error: unknown): error is NodeJS.ErrnoException {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && (STORAGE_FULL_CODES.has(code) || STORAGE_DOWN_CODES.has(code));
+}
+
+/** The server could not write where it keeps uploads or results. */
+export class StorageError extends Error {
+  readonly where: 'uploads' | 'results';
+  readonly errno: string;
+
+  constructor(where: 'uploads' | 'results', cause: NodeJS.ErrnoException) {
+    super(`Could not write ${where}: ${cause.code}: ${cause.message}`, { cause });
+    this.name = 'StorageError';
+    this.where = where;
+    this.errno = String(cause.code);
+  }
+
+  get full(): boolean {
+    return STORAGE_FULL_CODES.has(this.errno);
+  }
+}
+
 const STATUS_OF_CODE: Readonly<Record<FacecraftErrorCode, number>> = {
   invalid_option: 400,
   invalid_image: 415,
@@ -76,6 +103,14 @@ export function mapError(error: unknown): MappedError {
     // Messages of FacecraftErrors are written for users; the details never hold paths.
     const message = error.code === 'model_load_failed' ? 'The models are not available' : error.message.split('\n')[0];
     return { status, code: error.code, message, headers: {}, details: error.details, unexpected: status >= 500 };
+  }
+  if (error instanceof StorageError || isStorageError(error)) {
+    const storage = error instanceof StorageError ? error : new StorageError('results', error);
+    const what = storage.where === 'uploads' ? 'the upload' : 'the result';
+    // The server's disk, not the client's request: 507 when full, 503 when it cannot be written; logged at error level.
+    return storage.full
+      ? { status: 507, code: 'storage_full', message: `The server's storage is full, so ${what} could not be kept; try again later`, headers: { 'Retry-After': '60' }, unexpected: true }
+      : { status: 503, code: 'storage_unavailable', message: `The server's storage cannot be written, so ${what} could not be kept; try again later`, headers: { 'Retry-After': '60' }, unexpected: true };
   }
   if (error instanceof WorkerCrashedError) {
     return { status: 500, code: 'worker_crashed', message: 'The worker processing this image stopped unexpectedly; it has been replaced. Try again.', headers: {}, unexpected: true };

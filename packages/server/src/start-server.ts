@@ -94,11 +94,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   await emptyUploadDir(config.uploadDir, logger);
   const store = new JobStore(config.outputDir, logger);
   await store.init();
+  // Half-written jobs of a process that died (kill -9) have no writer any more: gone at once.
+  await store.cleanup(0, Date.now(), { tempAgeMs: -1 });
   const stopCleanup = scheduleCleanup(store, config.cleanupAgeMs, logger);
 
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   const workerData: PortraitWorkerData = { modelsDir: config.modelsDir, device: config.device, threads: Math.max(1, Math.floor(cores / config.workers)) };
-  const pool = new WorkerPool({ size: config.workers, workerData, logger, jobTimeoutMs: config.jobTimeoutMs });
+  const pool = new WorkerPool({ size: config.workers, workerData, logger, jobTimeoutMs: config.jobTimeoutMs, maxRssBytes: config.maxRssBytes });
   const limiter = new JobLimiter(Math.min(config.maxConcurrentJobs, config.workers + config.queueSize));
   if (limiter.capacity < config.workers) {
     logger.warn(`only ${limiter.capacity} images are admitted at once (FACECRAFT_MAX_CONCURRENT_JOBS) but FACECRAFT_WORKERS=${config.workers}: some workers will stay idle`);

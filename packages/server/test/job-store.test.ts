@@ -56,7 +56,7 @@ describe('JobStore', () => {
 
   it('keeps batch items apart; a failed item has only its result', async () => {
     const id = newJobId();
-    await store.saveBatch(id, [{ portrait: portrait(1), result: { ok: true } }, { result: { error: 'no_face' } }], { total: 2 });
+    await store.saveBatch(id, [{ portrait: portrait(1), result: { ok: true } }, { result: { error: 'no_face' } }], () => ({ total: 2 }));
     expect(await store.isBatch(id)).toBe(true);
     expect([...(await read((await store.openDownload(id, 'png', 0)).stream))]).toEqual([0x89, 0x50, 1]);
     await expect(store.openDownload(id, 'png', 1)).rejects.toThrow(/Item 1 of this job has no result/);

@@ -12,14 +12,14 @@ import { resolvePortraitOptions } from '@facecraft/core';
 import { modelsDir } from './support/server-harness.js';
 
 const config = loadConfig({ FACECRAFT_MODELS_DIR: modelsDir, FACECRAFT_DEFAULT_WIDTH: '500', FACECRAFT_DEFAULT_OVAL_MASK: 'false' }, { defaultPlaygroundDir: '/nonexistent' });
-const fields = processFields(config.defaults);
+const fields = processFields(config);
 
 describe('form fields', () => {
   it('fill the server defaults and give options the pipeline accepts', () => {
     const parsed = parseFields(fields, {});
     expect(parsed).toMatchObject({ width: 500, height: 648, use_oval_mask: false, enhance_face: true, return_base64: false, subject: 'largest', max_kb: 99 });
     expect(() => resolvePortraitOptions(toPortraitOptions(parsed))).not.toThrow();
-    expect(parseFields(quickFields(config.defaults), {}).size).toBe(500);
+    expect(parseFields(quickFields(config), {}).size).toBe(500);
   });
 
   it('read the forms clients send: booleans in words, blanks as absent, the last of repeated values', () => {
@@ -33,7 +33,7 @@ describe('form fields', () => {
 
   it('refuse bad values with a 400 naming the field', () => {
     for (const [name, value, message] of [
-      ['width', '12.5', 'Expected an integer from 64 to 4096 for width but received "12.5"'],
+      ['width', '12.5', 'Expected an integer from 64 to 2048 for width but received "12.5"'],
       ['background_r', '300', 'Expected an integer from 0 to 255 for background_r but received "300"'],
       ['face_margin', '0x10', 'Expected a number from 0 to 2 for face_margin but received "0x10"'],
       ['enhance_fidelity', 'NaN', 'Expected a number from 0 to 1 for enhance_fidelity but received "NaN"'],

@@ -69,7 +69,7 @@ describe('WorkerPool (with a stand-in worker; the real one is exercised by the s
     expect(pool.isReady).toBe(true);
     const messages = lines.map((l) => JSON.parse(l).msg as string);
     expect(messages).toContain('job ran past the time limit; retiring its worker');
-    expect(messages).toContain('timed-out worker exited');
+    expect(messages).toContain('retired worker exited');
     // A job that finishes in time is not touched by the limit.
     expect((await pool.run(new Uint8Array(2), { width: 100 })).png.length).toBe(5);
   });

@@ -65,6 +65,10 @@ export async function createOrtNodeBackend(options: OrtNodeBackendOptions = {}):
     load: (_model: ModelEntry, bytes: Uint8Array) =>
       createOrtSession(ort as unknown as OrtModule, bytes, {
         executionProviders,
+        // onnxruntime's CPU arena grows to the largest run it has seen and never gives memory
+        // back: two 4096² portraits pinned 5.7 GB for good. Without it a worker stays at its
+        // working size (0.6 GB instead of 1.0 GB warm here) at no measurable cost in speed.
+        enableCpuMemArena: false,
         ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
       }, { backend: 'ort-node', device }),
   };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isStorageError, StorageError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { isJobId } from './job-id.js';
 
@@ -76,13 +77,13 @@ export class JobStore {
   async #writeAtomically(id: string, fill: (dir: string) => Promise<void>): Promise<void> {
     const target = this.#jobDir(id);
     const temp = path.join(this.dir, `${TEMP_PREFIX}${id}-${randomBytes(4).toString('hex')}`);
-    await mkdir(temp, { recursive: true });
     try {
+      await mkdir(temp, { recursive: true });
       await fill(temp);
       await rename(temp, target);
     } catch (error) {
       await rm(temp, { recursive: true, force: true });
-      throw error;
+      throw isStorageError(error) ? new StorageError('results', error) : error;
     }
   }
 
@@ -98,19 +99,32 @@ export class JobStore {
     await this.#writeAtomically(id, (dir) => JobStore.#writePortrait(dir, portrait));
   }
 
-  async saveBatch(id: string, items: readonly BatchItemToStore[], summary: unknown): Promise<void> {
+  /**
+   * Stores a batch item by item: an item whose files cannot be written (a full disk) is left out
+   * and reported in the returned map, the others are kept. `summarize` gets those failures and
+   * returns batch.json's content, written last; if even that cannot be written the batch is lost
+   * and a StorageError is thrown.
+   */
+  async saveBatch(id: string, items: readonly BatchItemToStore[], summarize: (unsaved: ReadonlyMap<number, StorageError>) => unknown): Promise<ReadonlyMap<number, StorageError>> {
     if (items.length > MAX_BATCH_ITEMS) throw new RangeError(`A batch holds at most ${MAX_BATCH_ITEMS} items`);
+    const unsaved = new Map<number, StorageError>();
     await this.#writeAtomically(id, async (dir) => {
-      await Promise.all(
-        items.map(async (item, index) => {
-          const itemDir = path.join(dir, String(index));
+      // One after another: on a filling disk the earlier items get the room.
+      for (const [index, item] of items.entries()) {
+        const itemDir = path.join(dir, String(index));
+        try {
           await mkdir(itemDir);
           if (item.portrait) await JobStore.#writePortrait(itemDir, item.portrait);
           else await writeFile(path.join(itemDir, 'result.json'), `${JSON.stringify(item.result, null, 2)}\n`);
-        }),
-      );
-      await writeFile(path.join(dir, 'batch.json'), `${JSON.stringify(summary, null, 2)}\n`);
+        } catch (error) {
+          if (!isStorageError(error)) throw error;
+          unsaved.set(index, new StorageError('results', error));
+          await rm(itemDir, { recursive: true, force: true });
+        }
+      }
+      await writeFile(path.join(dir, 'batch.json'), `${JSON.stringify(summarize(unsaved), null, 2)}\n`);
     });
+    return unsaved;
   }
 
   /** The stored result.json of a job (or of one batch item). */
@@ -201,7 +215,7 @@ export class JobStore {
    * Removes jobs whose folder was last modified more than `maxAgeMs` ago, except those being
    * downloaded, plus temporary folders left by a crash (after an hour). Anything else in the folder is left alone.
    */
-  async cleanup(maxAgeMs: number, now = Date.now()): Promise<{ removed: string[]; skippedActive: string[] }> {
+  async cleanup(maxAgeMs: number, now = Date.now(), options: { tempAgeMs?: number } = {}): Promise<{ removed: string[]; skippedActive: string[] }> {
     const removed: string[] = [];
     const skippedActive: string[] = [];
     let names: string[];
@@ -217,8 +231,8 @@ export class JobStore {
       const full = path.join(this.dir, name);
       const info = await stat(full).catch(() => undefined);
       // A temporary folder older than an hour is a write that died with its process.
-      const limit = isTemp ? Math.min(maxAgeMs, 3_600_000) : maxAgeMs;
-      if (!info?.isDirectory() || now - info.mtimeMs <= limit) continue;
+      const limit = isTemp ? (options.tempAgeMs ?? Math.min(maxAgeMs, 3_600_000)) : maxAgeMs;
+      if (!info?.isDirectory() || (!isTemp && maxAgeMs <= 0) || now - info.mtimeMs <= limit) continue;
       if (isTemp) {
         await rm(full, { recursive: true, force: true });
         continue;

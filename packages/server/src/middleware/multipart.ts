@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import multer from '@koa/multer';
 import type { Context, Middleware, Next } from 'koa';
-import { badRequest, HttpError } from '../errors.js';
+import { badRequest, HttpError, isStorageError, StorageError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -67,7 +67,9 @@ function discardBody(req: IncomingMessage, timeoutMs = 30_000): Promise<void> {
   });
 }
 
-function toHttpError(error: unknown, options: MultipartOptions): HttpError {
+function toHttpError(error: unknown, options: MultipartOptions): HttpError | StorageError {
+  // The upload folder full or unwritable is the server's problem, not a malformed request.
+  if (isStorageError(error)) return new StorageError('uploads', error);
   const code = (error as { code?: unknown })?.code;
   const field = (error as { field?: unknown })?.field;
   switch (code) {
@@ -124,14 +126,16 @@ export function multipart(options: MultipartOptions): Middleware {
     }
 
     const dir = path.join(options.uploadDir, randomBytes(16).toString('hex'));
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+      throw isStorageError(error) ? new StorageError('uploads', error) : error;
+    });
     req.facecraftUploadDir = dir;
     try {
       try {
         await parse(ctx, async () => {});
       } catch (error) {
         const mapped = toHttpError(error, options);
-        options.logger.debug('multipart refused', { code: mapped.code, reason: (error as Error)?.message });
+        if (mapped instanceof HttpError) options.logger.debug('multipart refused', { code: mapped.code, reason: (error as Error)?.message });
         throw mapped;
       }
       const stored = (ctx.files as Record<string, multer.File[]> | undefined)?.[options.fileField] ?? [];

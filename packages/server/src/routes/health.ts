@@ -110,7 +110,7 @@ export function createHealthRouter(deps: HealthRouteDeps): Router {
           ];
         }),
       ),
-      workers: { configured: pool.size, ready: pool.readyWorkers, busy: pool.running, retiring: pool.retiring, model_load_ms: info?.loadMs ?? null },
+      workers: { configured: pool.size, ready: pool.readyWorkers, busy: pool.running, retiring: pool.retiring, recycled: pool.recycled, model_load_ms: info?.loadMs ?? null },
       queue: { capacity: limiter.capacity, in_progress: limiter.inUse, running: pool.running, waiting: pool.waiting, max_concurrent_jobs: config.maxConcurrentJobs, queue_size: config.queueSize },
       statistics: {
         total: s.total,

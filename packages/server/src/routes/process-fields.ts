@@ -6,7 +6,8 @@ import type { BooleanField, EnumField, IntegerField, NumberField, ParsedFields }
  * The form fields of the processing routes: the original service's names and meanings, the
  * server's configured defaults, the pipeline's limits, and the new options beside them.
  */
-export function processFields(defaults: ServerConfig['defaults']) {
+export function processFields(config: Pick<ServerConfig, 'defaults' | 'maxCanvas' | 'maxSegmentationSize'>) {
+  const { defaults, maxCanvas } = config;
   const d = DEFAULT_PORTRAIT_OPTIONS;
   const channel = (name: string, value: number): IntegerField => ({
     type: 'integer',
@@ -16,8 +17,8 @@ export function processFields(defaults: ServerConfig['defaults']) {
     description: `Background ${name} (0–255): the colour the JPEG is composited on.`,
   });
   return {
-    width: { type: 'integer', minimum: 64, maximum: 4096, default: defaults.width, description: 'Output width in pixels.' } satisfies IntegerField,
-    height: { type: 'integer', minimum: 64, maximum: 4096, default: defaults.height, description: 'Output height in pixels.' } satisfies IntegerField,
+    width: { type: 'integer', minimum: 64, maximum: maxCanvas, default: defaults.width, description: 'Output width in pixels (at most FACECRAFT_MAX_CANVAS).' } satisfies IntegerField,
+    height: { type: 'integer', minimum: 64, maximum: maxCanvas, default: defaults.height, description: 'Output height in pixels (at most FACECRAFT_MAX_CANVAS).' } satisfies IntegerField,
     background_r: channel('red', defaults.background.r),
     background_g: channel('green', defaults.background.g),
     background_b: channel('blue', defaults.background.b),
@@ -60,22 +61,23 @@ export function processFields(defaults: ServerConfig['defaults']) {
     segmentation_size: {
       type: 'integer',
       minimum: 256,
-      maximum: 2048,
+      maximum: config.maxSegmentationSize,
       multipleOf: 32,
-      default: d.segmentationSize,
-      description: 'Side of the segmentation model input, a multiple of 32: larger is finer and slower.',
+      default: Math.min(d.segmentationSize, config.maxSegmentationSize - (config.maxSegmentationSize % 32)),
+      description: 'Side of the segmentation model input, a multiple of 32 (at most FACECRAFT_MAX_SEGMENTATION_SIZE): larger is finer and slower.',
     } satisfies IntegerField,
   } as const;
 }
 
 export type ProcessFields = ReturnType<typeof processFields>;
 
-export function quickFields(defaults: ServerConfig['defaults']) {
+export function quickFields(config: Pick<ServerConfig, 'defaults' | 'maxCanvas'>) {
+  const { defaults } = config;
   return {
     size: {
       type: 'integer',
       minimum: 64,
-      maximum: 4096,
+      maximum: config.maxCanvas,
       default: defaults.width,
       description: 'Width and height of the square portrait (default FACECRAFT_DEFAULT_WIDTH). The other options take the server defaults.',
     } satisfies IntegerField,
@@ -99,8 +101,9 @@ export function toPortraitOptions(f: ParsedFields<ProcessFields>): PortraitOptio
   };
 }
 
-/** The quick route: a square of `size`, everything else from the server's defaults. */
-export function quickPortraitOptions(size: number, defaults: ServerConfig['defaults']): PortraitOptionsInput {
+/** The quick route: a square of `size`, everything else from the server's defaults and limits. */
+export function quickPortraitOptions(size: number, config: Pick<ServerConfig, 'defaults' | 'maxSegmentationSize'>): PortraitOptionsInput {
+  const { defaults } = config;
   return {
     width: size,
     height: size,
@@ -108,5 +111,6 @@ export function quickPortraitOptions(size: number, defaults: ServerConfig['defau
     faceMargin: defaults.faceMargin,
     ovalMask: defaults.ovalMask,
     fidelity: defaults.fidelity,
+    segmentationSize: Math.min(DEFAULT_PORTRAIT_OPTIONS.segmentationSize, config.maxSegmentationSize - (config.maxSegmentationSize % 32)),
   };
 }

@@ -40,7 +40,7 @@ const FACE_ERRORS = { 422: { description: 'No face found, or several faces under
 
 /** The route specs of this group; their fields are those the handlers parse. */
 export function processRouteSpecs(config: ServerConfig) {
-  const fields = processFields(config.defaults);
+  const fields = processFields(config);
   const process = {
     method: 'post',
     path: '/api/v1/process',
@@ -60,7 +60,7 @@ export function processRouteSpecs(config: ServerConfig) {
     summary: 'Make a square portrait and get the PNG back directly',
     tags: ['processing'],
     secured: true,
-    multipart: { file: { name: 'file', description: 'The photo', maxCount: 1 }, fields: quickFields(config.defaults) },
+    multipart: { file: { name: 'file', description: 'The photo', maxCount: 1 }, fields: quickFields(config) },
     responses: { 200: { description: 'The transparent PNG portrait', kind: 'png' }, ...ERRORS, ...FACE_ERRORS },
   } as const satisfies RouteSpec;
   const batch = {
@@ -133,7 +133,7 @@ export function createProcessRouter(deps: ProcessRouteDeps): Router {
   addRoute(router, specs.quick, requireApiKey, accepting, upload('file', 1), async (ctx) => {
     const { size } = parseFields(specs.quick.multipart.fields, (ctx.state.multipart as MultipartState).fields);
     const image = await readOne(ctx);
-    const job = await service.process(image.bytes, quickPortraitOptions(size, config.defaults), clientGone(ctx));
+    const job = await service.process(image.bytes, quickPortraitOptions(size, config), clientGone(ctx));
     ctx.type = 'image/png';
     ctx.set('Content-Disposition', 'inline; filename="portrait.png"');
     ctx.set('X-Processing-Time-Ms', String(job.ms));
@@ -152,39 +152,33 @@ export function createProcessRouter(deps: ProcessRouteDeps): Router {
     interface Item {
       readonly index: number;
       readonly filename: string;
-      bytes?: Uint8Array;
       job?: PortraitJobResult;
       error?: unknown;
     }
     const items: Item[] = state.files.map((file, index) => ({ index, filename: displayName(file.clientName) }));
-    await Promise.all(
-      items.map(async (item) => {
-        try {
-          item.bytes = (await service.readImage(state.files[item.index])).bytes;
-        } catch (error) {
-          service.recordRefusedImage();
-          item.error = error;
+    // Admission first (processMany takes its places before any work), then each file is read
+    // from disk only when its turn comes: a batch holds at most one image per place in memory.
+    await service.processMany(items, async (item, run) => {
+      let bytes: Uint8Array;
+      try {
+        bytes = (await service.readImage(state.files[item.index])).bytes;
+      } catch (error) {
+        service.recordRefusedImage();
+        item.error = error;
+        return;
+      }
+      try {
+        item.job = await run(bytes, options);
+      } catch (error) {
+        item.error = error;
+        if (!(error instanceof FacecraftError) && mapError(error).unexpected) {
+          logger.error('batch item failed', { job_id: jobId, index: item.index, error: (error as Error).message, stack: (error as Error).stack });
         }
-      }),
-    );
-    await service.processMany(
-      items.filter((item) => item.bytes),
-      async (item, run) => {
-        try {
-          item.job = await run(item.bytes as Uint8Array, options);
-        } catch (error) {
-          item.error = error;
-          if (!(error instanceof FacecraftError) && mapError(error).unexpected) {
-            logger.error('batch item failed', { job_id: jobId, index: item.index, error: (error as Error).message, stack: (error as Error).stack });
-          }
-        } finally {
-          item.bytes = undefined;
-        }
-      },
-    );
+      }
+    });
 
-    const results = items.map((item) => {
-      if (!item.job) return { index: item.index, filename: item.filename, success: false as const, ...itemError(item.error) };
+    const resultOf = (item: Item, storageError?: unknown) => {
+      if (!item.job || storageError) return { index: item.index, filename: item.filename, success: false as const, ...itemError(storageError ?? item.error) };
       return {
         index: item.index,
         filename: item.filename,
@@ -197,26 +191,32 @@ export function createProcessRouter(deps: ProcessRouteDeps): Router {
           : {}),
         ...portraitFields(item.job.report, item.job.ms),
       };
-    });
-    const successful = results.filter((r) => r.success).length;
-    const body = {
-      success: successful === results.length,
-      job_id: jobId,
-      total: results.length,
-      successful,
-      failed: results.length - successful,
-      processing_time_ms: Math.round(performance.now() - started),
-      results,
     };
-    const stored = { ...body, results: results.map((r) => withoutBase64(r)) };
-    await store.saveBatch(
+    const summarize = (unsaved: ReadonlyMap<number, unknown>) => {
+      const results = items.map((item) => resultOf(item, unsaved.get(item.index)));
+      const successful = results.filter((r) => r.success).length;
+      return {
+        success: successful === results.length,
+        job_id: jobId,
+        total: results.length,
+        successful,
+        failed: results.length - successful,
+        processing_time_ms: Math.round(performance.now() - started),
+        results,
+      };
+    };
+    const withoutImages = (summary: ReturnType<typeof summarize>) => ({ ...summary, results: summary.results.map((r) => withoutBase64(r)) });
+    // Each item is kept or reported on its own: a disk filling up mid-batch costs only the items it could not hold.
+    const unsaved = await store.saveBatch(
       jobId,
-      items.map((item, i) => ({
-        result: stored.results[i],
-        ...(item.job ? { portrait: { png: item.job.png, jpeg: item.job.jpeg, result: stored.results[i] } } : {}),
-      })),
-      stored,
+      items.map((item) => {
+        const result = withoutBase64(resultOf(item));
+        return { result, ...(item.job ? { portrait: { png: item.job.png, jpeg: item.job.jpeg, result } } : {}) };
+      }),
+      (failures) => withoutImages(summarize(failures)),
     );
+    for (const [index, error] of unsaved) logger.error('batch item could not be stored', { job_id: jobId, index, error: error.message });
+    const body = summarize(unsaved);
     ctx.set('X-Job-Id', jobId);
     ctx.body = body;
   });

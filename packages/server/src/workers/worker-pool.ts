@@ -24,6 +24,8 @@ export interface WorkerPoolOptions {
   readonly respawnDelayMs?: number;
   /** Longest a job may run on its worker before it is answered with JobTimeoutError and the worker retired; 0 or absent: no limit. */
   readonly jobTimeoutMs?: number;
+  /** After a job, the process's resident bytes above which the worker that ran it is replaced; 0 or absent: never. */
+  readonly maxRssBytes?: number;
 }
 
 export interface PortraitJobResult {
@@ -106,6 +108,7 @@ export class WorkerPool {
   #info: PoolRuntimeInfo | undefined;
   #loadError: SerializedError | undefined;
   #nextId = 1;
+  #recycled = 0;
   #closing = false;
   #crashTimes: number[] = [];
   #resolveReady!: () => void;
@@ -148,6 +151,11 @@ export class WorkerPool {
   /** Workers that timed out and are finishing their last call before they exit. */
   get retiring(): number {
     return this.#retiring.size;
+  }
+
+  /** Workers replaced so far because memory stood above maxRssBytes after their job. */
+  get recycled(): number {
+    return this.#recycled;
   }
 
   get waiting(): number {
@@ -273,6 +281,7 @@ export class WorkerPool {
         task.signal?.removeEventListener('abort', task.onAbort);
         if (message.ok) task.resolve({ png: message.png, jpeg: message.jpeg, report: message.report, ms: message.ms });
         else task.reject(deserializeError(message.error));
+        this.#recycleIfOverMemory(slot);
         this.#dispatch();
         this.#notifyIdle();
         return;
@@ -293,7 +302,7 @@ export class WorkerPool {
     if (slot.state === 'retiring') {
       this.#retiring.delete(slot);
       slot.state = 'dead';
-      this.#options.logger.info('timed-out worker exited', { worker: slot.index, exit_code: code });
+      this.#options.logger.info('retired worker exited', { worker: slot.index, exit_code: code });
       // Its slot waited for it when too many were retiring at once: fill it now.
       if (this.#slots[slot.index] === slot && !this.#closing) this.#slots[slot.index] = this.#spawn(slot.index);
       this.#notifyIdle();
@@ -354,6 +363,21 @@ export class WorkerPool {
     this.#options.logger.warn('job ran past the time limit; retiring its worker', { worker: slot.index, job_timeout_ms: timeoutMs, retiring: this.#retiring.size, replaced_now: replaceNow });
     if (replaceNow) this.#slots[slot.index] = this.#spawn(slot.index);
     this.#notifyIdle();
+  }
+
+  /**
+   * Between jobs: when the process stands above maxRssBytes, the worker that just finished (the
+   * likeliest holder of what a large job left behind) is closed, and its slot gets a fresh worker
+   * once it has exited. One at a time: while a replacement is under way the others keep serving.
+   */
+  #recycleIfOverMemory(slot: Slot): void {
+    const limit = this.#options.maxRssBytes ?? 0;
+    if (limit <= 0 || this.#closing || slot.state !== 'idle' || this.#retiring.size > 0 || this.#slots.some((s) => s.state === 'loading')) return;
+    const rss = process.memoryUsage.rss();
+    if (rss <= limit) return;
+    this.#recycled++;
+    this.#options.logger.info('replacing a worker to give memory back', { worker: slot.index, rss_mb: Math.round(rss / 1048576), limit_mb: Math.round(limit / 1048576) });
+    this.#retire(slot);
   }
 
   /**
