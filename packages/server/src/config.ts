@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultModelsDir, MODELS_DIR_CANDIDATES } from './models-dir.js';
 
 /**
  * Every FACECRAFT_* variable: its name, its default as written in the environment, what it does.
@@ -76,7 +77,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
   {
     name: 'FACECRAFT_MODELS_DIR',
     default: '/app/models',
-    description: 'Folder with manifest.json and the model files (`pnpm models` assembles them into ./models of a clone, which `npm start` passes here). Relative paths are resolved against the working directory. Start-up fails when it holds no manifest.json.',
+    description: 'Folder with manifest.json and the model files. Unset: /app/models (the images), else the `models` folder of the clone the server runs from (where `pnpm models` assembles them). Relative paths are resolved against the working directory. Start-up fails when it holds no manifest.json.',
   },
   { name: 'FACECRAFT_DEFAULT_WIDTH', default: '648', description: 'Output width in pixels when a request gives none (64 to 4096).' },
   { name: 'FACECRAFT_DEFAULT_HEIGHT', default: '648', description: 'Output height in pixels when a request gives none (64 to 4096).' },
@@ -256,9 +257,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     problems.push(`FACECRAFT_DEVICE: only the first visible GPU is used; instead of ${JSON.stringify(deviceText)} set CUDA_VISIBLE_DEVICES=${deviceText.slice(5)} and FACECRAFT_DEVICE=cuda`);
   } else invalid('FACECRAFT_DEVICE', 'auto, cpu or cuda', text('FACECRAFT_DEVICE'));
 
-  const modelsDir = directory('FACECRAFT_MODELS_DIR');
+  const modelsDir = defaultModelsDir(env, cwd);
   if (!existsSync(path.join(modelsDir, 'manifest.json'))) {
-    problems.push(`FACECRAFT_MODELS_DIR: no manifest.json in ${modelsDir} (run \`pnpm models\` or point it at the model folder)`);
+    const looked = raw('FACECRAFT_MODELS_DIR') === undefined ? ` (looked in ${MODELS_DIR_CANDIDATES.join(' and ')})` : '';
+    problems.push(`FACECRAFT_MODELS_DIR: no manifest.json in ${modelsDir}${looked}; run \`pnpm models\` or point it at the model folder`);
   }
 
   const defaults = {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -77,6 +77,14 @@ describe('configuration', () => {
       apiKey: undefined,
       playgroundDir: undefined,
     });
+  });
+
+  it('finds the clone\'s assembled models when FACECRAFT_MODELS_DIR is unset and /app/models does not exist', () => {
+    expect(existsSync('/app/models/manifest.json')).toBe(false);
+    const config = loadConfig({}, { cwd, defaultPlaygroundDir: noPlayground });
+    expect(config.modelsDir).toBe(modelsDir);
+    // Given explicitly, a folder without a manifest is refused, naming it.
+    expect(() => loadConfig({ FACECRAFT_MODELS_DIR: cwd }, { cwd, defaultPlaygroundDir: noPlayground })).toThrow(`FACECRAFT_MODELS_DIR: no manifest.json in ${cwd}; run`);
   });
 
   it('parses every variable', () => {

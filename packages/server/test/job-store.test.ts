@@ -60,6 +60,12 @@ describe('JobStore', () => {
     expect(await store.isBatch(id)).toBe(true);
     expect([...(await read((await store.openDownload(id, 'png', 0)).stream))]).toEqual([0x89, 0x50, 1]);
     await expect(store.openDownload(id, 'png', 1)).rejects.toThrow(/Item 1 of this job has no result/);
+    // An item the batch never had, and an item of a job that is no batch: named as such, not as a missing job.
+    await expect(store.openDownload(id, 'png', 7)).rejects.toThrow(/^This batch job has no item 7$/);
+    const single = newJobId();
+    await store.saveSingle(single, portrait(2));
+    await expect(store.openDownload(single, 'png', 0)).rejects.toThrow(/is not a batch job/);
+    await expect(store.openDownload(newJobId(), 'png', 0)).rejects.toThrow(/^No job with this id$/);
     await expect(store.openDownload(id, 'png')).rejects.toThrow(/batch job/);
     await expect(store.openDownload(id, 'png', 5)).rejects.toBeInstanceOf(JobNotFoundError);
     expect(await store.readResult(id)).toEqual({ total: 2 });

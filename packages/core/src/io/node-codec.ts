@@ -1,4 +1,5 @@
 import sharp, { type Sharp } from 'sharp';
+import { ImageTooLargeError } from '../errors.js';
 import { createRgbaImage, type RgbaImage } from '../image/rgba-image.js';
 import { checkJpegQuality, checkRgbaImage } from './check-encode-args.js';
 import type { DecodedImage, DecodeLimits, ImageCodec } from './image-codec.js';
@@ -25,17 +26,7 @@ export function createSharpCodec(): ImageCodec {
       const { maxPixels, base, bmp } = beginDecode(bytes, limits);
       if (bmp) return bmp;
 
-      const { data, info } = await sharp(bytes, {
-        limitInputPixels: Number.isFinite(maxPixels) ? maxPixels : false,
-        failOn: 'error', // truncated and corrupt data fail; harmless warnings do not
-        autoOrient: true,
-        pages: 1, // animated GIF/WebP: the first frame only
-        page: 0,
-      })
-        .toColourspace('srgb') // CMYK and 16-bit inputs come out as 8-bit sRGB
-        .ensureAlpha()
-        .raw({ depth: 'uchar' })
-        .toBuffer({ resolveWithObject: true });
+      const { data, info } = await decodeWithSharp(bytes, maxPixels);
       if (info.channels !== 4) throw new Error(`sharp returned ${info.channels} channels instead of 4`);
       const pixels = new Uint8ClampedArray(data.buffer, data.byteOffset, data.length);
       return { image: createRgbaImage(info.width, info.height, pixels), ...base };
@@ -61,6 +52,31 @@ export function createSharpCodec(): ImageCodec {
       return asUint8Array(out);
     },
   };
+}
+
+/**
+ * sharp's own pixel limit also catches what a header understates (a GIF frame larger than its
+ * logical screen): that is an image too large, not an undecodable one.
+ */
+async function decodeWithSharp(bytes: Uint8Array, maxPixels: number) {
+  try {
+    return await sharp(bytes, {
+      limitInputPixels: Number.isFinite(maxPixels) ? maxPixels : false,
+      failOn: 'error', // truncated and corrupt data fail; harmless warnings do not
+      autoOrient: true,
+      pages: 1, // animated GIF/WebP: the first frame only
+      page: 0,
+    })
+      .toColourspace('srgb') // CMYK and 16-bit inputs come out as 8-bit sRGB
+      .ensureAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    if (error instanceof Error && /exceeds pixel limit/i.test(error.message)) {
+      throw new ImageTooLargeError(`The image decodes to more pixels than the limit of ${maxPixels} (its header understates its size)`, { maxPixels });
+    }
+    throw error;
+  }
 }
 
 function fromRgba(image: RgbaImage): Sharp {

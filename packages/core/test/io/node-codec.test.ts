@@ -98,6 +98,21 @@ describe('sharp codec: decoding the awkward cases', () => {
     expect(same(result.image.data, applyOrientation(stored, orientation).data)).toBe(true);
   });
 
+  it('refuses a GIF whose frame is larger than its logical screen as too large (413), not as undecodable', async () => {
+    // A 10×10 screen declared in the header, one 8000×8000 frame inside (64 MP > the 50 MP limit).
+    const u16 = (v: number) => [v & 255, v >> 8];
+    const gif = Uint8Array.from([
+      ...Buffer.from('GIF89a'), ...u16(10), ...u16(10), 0x80, 0, 0, 0, 0, 0, 255, 255, 255,
+      0x2c, ...u16(0), ...u16(0), ...u16(8000), ...u16(8000), 0,
+      2, 2, 0x4c, 0x01, 0, 0x3b,
+    ]);
+    const error = await decode(gif).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImageTooLargeError);
+    expect((error as Error).message).not.toMatch(/10×10/);
+    // Within a larger limit the same bytes decode.
+    expect((await decode(gif, { maxPixels: 70_000_000 })).image.width).toBe(8000);
+  });
+
   it('keeps only the first frame of an animated GIF and WebP', async () => {
     const frames = Buffer.alloc(8 * 12 * 3);
     for (let i = 0; i < frames.length; i += 3) frames.set(i < frames.length / 2 ? [255, 0, 0] : [0, 0, 255], i);

@@ -78,7 +78,7 @@ export function parseProcessArgs(argv: readonly string[]) {
     ...(values['no-enhance'] ? { enhance: false } : {}),
     ...(values['keep-background'] ? { removeBackground: false } : {}),
   };
-  return { help: false as const, inputs: positionals, outDir: values.out, options, modelsDir: values.models ?? defaultModelsDir(), device };
+  return { help: false as const, inputs: positionals, outDir: values.out, options, modelsDir: values.models ? path.resolve(values.models) : defaultModelsDir(), device };
 }
 
 /** Output base names, made unique when two inputs share a name (a/x.jpg and b/x.png). */

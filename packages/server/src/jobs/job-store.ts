@@ -175,7 +175,12 @@ export class JobStore {
       const handle = await open(path.join(dir, FILES[format].name), 'r').catch(async (error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error;
         const exists = await stat(dir).then(() => true, () => false);
-        throw new JobNotFoundError(exists && index !== undefined ? `Item ${index} of this job has no result (it failed)` : exists ? 'This job has no such file' : undefined);
+        if (exists) throw new JobNotFoundError(index !== undefined ? `Item ${index} of this job has no result (it failed)` : 'This job has no such file');
+        // The job is there but not this item: say so, rather than that the job does not exist.
+        if (index !== undefined && (await stat(this.#jobDir(id)).then(() => true, () => false))) {
+          throw new JobNotFoundError((await this.isBatch(id)) ? `This batch job has no item ${index}` : 'This job is not a batch job: download it at /api/v1/download/{job_id}/{format}');
+        }
+        throw new JobNotFoundError();
       });
       const { size } = await handle.stat().catch(async (error) => {
         await handle.close();

@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import { mapError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { loggedPath } from './request-logger.js';
 
 /**
  * The first middleware: every error becomes `{ "error": { "code", "message" } }` with its status.
@@ -14,7 +15,7 @@ export function errorMapper(logger: Logger): Middleware {
       // Statuses set without a body (no route matched, the router's 405/501): the same JSON shape.
       if (ctx.status >= 400 && ctx.body == null && !ctx.headerSent) {
         const status = ctx.status;
-        const mapped = mapError({ status, message: status === 404 ? `No route for ${ctx.method} ${ctx.path}` : `${ctx.method} is not allowed on ${ctx.path}` });
+        const mapped = mapError({ status, message: status === 404 ? `No route for ${ctx.method} ${loggedPath(ctx.path)}` : `${ctx.method} is not allowed on ${loggedPath(ctx.path)}` });
         ctx.status = status;
         ctx.body = { success: false, error: { code: mapped.code, message: mapped.message } };
       }
@@ -23,7 +24,7 @@ export function errorMapper(logger: Logger): Middleware {
       if (mapped.unexpected) {
         logger.error('request failed', {
           method: ctx.method,
-          path: ctx.path,
+          path: loggedPath(ctx.path),
           job_id: ctx.state.jobId,
           error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
           stack: error instanceof Error ? error.stack : undefined,

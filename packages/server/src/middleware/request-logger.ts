@@ -1,6 +1,14 @@
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.js';
 
+/** Longest path written to a log line: a multi-KB path is an attack or a bug, and its head says enough. */
+const MAX_LOGGED_PATH = 256;
+
+/** The path for a log line: at most MAX_LOGGED_PATH characters, marked when cut. */
+export function loggedPath(path: string): string {
+  return path.length <= MAX_LOGGED_PATH ? path : `${path.slice(0, MAX_LOGGED_PATH)}…(${path.length} chars)`;
+}
+
 /** Paths that orchestrators poll every few seconds: logged at debug level only. */
 const PROBES = new Set(['/health', '/ready']);
 
@@ -17,7 +25,7 @@ export function requestLogger(logger: Logger): Middleware {
       logged = true;
       const fields = {
         method: ctx.method,
-        path: ctx.path,
+        path: loggedPath(ctx.path),
         status: ctx.res.writableFinished ? ctx.status : 499,
         ms: Math.round((performance.now() - start) * 10) / 10,
         job_id: ctx.state.jobId ?? null,

@@ -84,12 +84,19 @@ function displayName(name: string): string {
   return base.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200);
 }
 
-/** Aborted when the client goes away before its answer is sent: a job still waiting is dropped. */
+/**
+ * Aborted when the client goes away before its answer is sent: a job still waiting is dropped.
+ * A client that left while its upload was read is gone already: the signal starts aborted.
+ */
 function clientGone(ctx: Context): AbortSignal {
   const controller = new AbortController();
-  ctx.res.once('close', () => {
-    if (!ctx.res.writableFinished) controller.abort(new HttpError(499, 'client_closed', 'The client closed the connection'));
-  });
+  const gone = () => controller.abort(new HttpError(499, 'client_closed', 'The client closed the connection'));
+  if (ctx.res.destroyed || ctx.req.socket?.destroyed) gone();
+  else {
+    ctx.res.once('close', () => {
+      if (!ctx.res.writableFinished) gone();
+    });
+  }
   return controller.signal;
 }
 
@@ -121,7 +128,9 @@ export function createProcessRouter(deps: ProcessRouteDeps): Router {
     const started = performance.now();
     const fields = parseFields(specs.process.multipart.fields, (ctx.state.multipart as MultipartState).fields);
     const image = await readOne(ctx);
-    const job = await service.process(image.bytes, toPortraitOptions(fields), clientGone(ctx));
+    const signal = clientGone(ctx);
+    const job = await service.process(image.bytes, toPortraitOptions(fields), signal);
+    if (signal.aborted) throw signal.reason;
     const jobId = newJobId();
     ctx.state.jobId = jobId;
     const body = singleResponse(jobId, job, started, fields.return_base64);
@@ -156,9 +165,15 @@ export function createProcessRouter(deps: ProcessRouteDeps): Router {
       error?: unknown;
     }
     const items: Item[] = state.files.map((file, index) => ({ index, filename: displayName(file.clientName) }));
+    const signal = clientGone(ctx);
     // Admission first (processMany takes its places before any work), then each file is read
     // from disk only when its turn comes: a batch holds at most one image per place in memory.
     await service.processMany(items, async (item, run) => {
+      // Nobody will read the answer: the items not started yet are not made.
+      if (signal.aborted) {
+        item.error = signal.reason;
+        return;
+      }
       let bytes: Uint8Array;
       try {
         bytes = (await service.readImage(state.files[item.index])).bytes;
@@ -206,6 +221,8 @@ export function createProcessRouter(deps: ProcessRouteDeps): Router {
       };
     };
     const withoutImages = (summary: ReturnType<typeof summarize>) => ({ ...summary, results: summary.results.map((r) => withoutBase64(r)) });
+    // Nobody can learn this job's id: nothing is stored.
+    if (signal.aborted) throw signal.reason;
     // Each item is kept or reported on its own: a disk filling up mid-batch costs only the items it could not hold.
     const unsaved = await store.saveBatch(
       jobId,
