@@ -13,6 +13,23 @@ export interface ModelSource {
   read(entry: ModelEntry, onProgress?: (loaded: number, total: number) => void): Promise<Uint8Array>;
 }
 
+/** Digests already computed, so bytes checked by their source (before caching) are not hashed twice. */
+const knownDigests = new WeakMap<Uint8Array, string>();
+
+/**
+ * Why `bytes` are not the model `entry` describes (wrong size, wrong sha256), or undefined when
+ * they are. Sources call it before they cache anything; readVerifiedModel calls it on every read.
+ */
+export async function modelBytesProblem(entry: ModelEntry, bytes: Uint8Array): Promise<string | undefined> {
+  if (bytes.length !== entry.bytes) return `has ${bytes.length} bytes but the manifest says ${entry.bytes}`;
+  let digest = knownDigests.get(bytes);
+  if (digest === undefined) {
+    digest = await sha256Hex(bytes);
+    knownDigests.set(bytes, digest);
+  }
+  return digest === entry.sha256 ? undefined : `fails its sha256 check (expected ${entry.sha256}, found ${digest})`;
+}
+
 /** Reads a model and refuses it unless size and sha256 match the manifest. */
 export async function readVerifiedModel(
   source: ModelSource,
@@ -25,12 +42,7 @@ export async function readVerifiedModel(
   } catch (error) {
     throw new ModelLoadError(`Could not read model ${entry.id} (${entry.file}) from ${source.description}: ${(error as Error).message}`, { model: entry.id }, { cause: error });
   }
-  if (bytes.length !== entry.bytes) {
-    throw new ModelLoadError(`Model ${entry.id} (${entry.file}) has ${bytes.length} bytes but the manifest says ${entry.bytes}; run \`pnpm models\``, { model: entry.id });
-  }
-  const digest = await sha256Hex(bytes);
-  if (digest !== entry.sha256) {
-    throw new ModelLoadError(`Model ${entry.id} (${entry.file}) fails its sha256 check (expected ${entry.sha256}, found ${digest}); run \`pnpm models\``, { model: entry.id });
-  }
+  const problem = await modelBytesProblem(entry, bytes);
+  if (problem) throw new ModelLoadError(`Model ${entry.id} (${entry.file}) ${problem}; run \`pnpm models\``, { model: entry.id });
   return bytes;
 }
