@@ -64,3 +64,4 @@ export {
   type RgbColor,
 } from './composite.js';
 export { maxChannelDifference, psnr, type CompareChannels, type CompareOptions } from './compare.js';
+export { guidedFilterAlpha, type GuidedFilterOptions } from './guided-filter.js';
