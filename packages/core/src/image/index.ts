@@ -65,3 +65,4 @@ export {
 } from './composite.js';
 export { maxChannelDifference, psnr, type CompareChannels, type CompareOptions } from './compare.js';
 export { guidedFilterAlpha, type GuidedFilterOptions } from './guided-filter.js';
+export { estimateForeground, type EstimateForegroundOptions } from './estimate-foreground.js';
