@@ -2,7 +2,7 @@
 // Generates the README's tables from their sources of truth, between marker comments:
 //   <!-- generated:NAME --> … <!-- /generated:NAME -->
 // models (models/manifest.json), env (the server's config schema), bench (bench/results/*.json),
-// images (bench/results/image-sizes.json). `pnpm readme` rewrites README.md; `--check` fails
+// images (bench/results/image-sizes.json), quality (bench/results/quality.json). `pnpm readme` rewrites README.md; `--check` fails
 // when it is out of date (a test runs that).
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -31,7 +31,7 @@ async function envTable() {
 
 async function benchTable() {
   const dir = path.join(root, 'bench/results');
-  const files = existsSync(dir) ? (await readdir(dir)).filter((f) => f.endsWith('.json') && !['image-sizes.json', 'browser.json'].includes(f)).sort() : [];
+  const files = existsSync(dir) ? (await readdir(dir)).filter((f) => f.endsWith('.json') && !['image-sizes.json', 'browser.json', 'quality.json'].includes(f)).sort() : [];
   const rows = [];
   for (const file of files) {
     const r = JSON.parse(await readFile(path.join(dir, file), 'utf8'));
@@ -92,7 +92,43 @@ async function imagesTable() {
   ].join('\n');
 }
 
-const generators = { models: modelsTable, env: envTable, bench: benchTable, browser: browserTable, segmentation: segmentationTable, images: imagesTable };
+async function qualityTable() {
+  const file = path.join(root, 'bench/results/quality.json');
+  if (!existsSync(file)) return '_No cut-out quality results yet: run `pnpm bench:quality`._';
+  const r = JSON.parse(await readFile(file, 'utf8'));
+  const out = [`Measured by \`pnpm bench:quality\` (${r.machine.cpu}, ${r.machine.cores} cores, ${r.date.slice(0, 10)}; \`bench/results/quality.json\`, contact sheets beside it).`];
+  if (r.real) {
+    const t = r.real.targets;
+    const checks = [
+      ['faceOpaque', `face α ≥ ${t.faceOpaque}`],
+      ['neckOpaque', `neck α ≥ ${t.neckOpaque}`],
+      ['cornersClear', `corners α ≤ ${t.cornersClear}`],
+      ['neighboursGone', `neighbours α ≤ ${t.neighboursGone}`],
+      ['photoEdgeCut', 'photo-edge cut = 0'],
+    ];
+    const fmt = (v) => (v == null ? '–' : v.toFixed(3));
+    out.push('', 'Real photos, checks without ground truth (mean value / outputs passing):', '');
+    out.push(`| set | cut-out | ${checks.map(([, label]) => label).join(' | ')} | all pass |`, `| --- | --- | ${checks.map(() => '---:').join(' | ')} | ---: |`);
+    for (const [set, variants] of Object.entries(r.real.summary)) {
+      for (const [variant, s] of Object.entries(variants)) {
+        out.push(`| ${set} | ${variant} | ${checks.map(([c]) => `${fmt(s.means[c])} / ${s.passes[c]}`).join(' | ')} | **${s.allPass} / ${s.outputs}** |`);
+      }
+    }
+  }
+  if (r.composites) {
+    const c = r.composites;
+    const n = (c.summary.salient ?? Object.values(c.summary)[0]).composites;
+    out.push('', `Composites with a known alpha (${c.foregrounds.length} foregrounds × ${c.backgrounds.length} backgrounds, ${n} composites; lower is better, ratio to \`salient\` in brackets):`, '');
+    out.push('| cut-out | SAD | MSE | gradient | other person taken |', '| --- | ---: | ---: | ---: | ---: |');
+    for (const [variant, s] of Object.entries(c.summary)) {
+      const q = s.ratioToSalient ?? {};
+      out.push(`| ${variant} | ${s.sad} (${q.sad}) | ${s.mse} (${q.mse}) | ${s.gradient} (${q.gradient}) | ${s.otherPersonTaken} |`);
+    }
+  }
+  return out.join('\n');
+}
+
+const generators = { models: modelsTable, env: envTable, bench: benchTable, browser: browserTable, segmentation: segmentationTable, images: imagesTable, quality: qualityTable };
 
 export async function renderReadme(text) {
   let out = text;

@@ -1,0 +1,218 @@
+/**
+ * Cut-out checks on real photos, with no ground truth: what a finished portrait must show
+ * whatever the photo (the face and neck opaque, the top corners clear, the neighbours gone, no
+ * straight cut where the photo ends inside the canvas). See README.md in this folder.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { PortraitProcessor } from '../../packages/core/src/node.ts';
+import {
+  alphaOf,
+  caption,
+  convexHull,
+  fillPolygon,
+  mapPoint,
+  meanOver,
+  onBackdrops,
+  onColourPng,
+  outputToPhoto,
+  photoTile,
+  photoToOutput,
+  qualityDir,
+  rectMask,
+  root,
+  round,
+  SIZE,
+  VARIANTS,
+  type Variant,
+} from './lib.mts';
+
+export const TARGETS = { faceOpaque: 0.99, neckOpaque: 0.95, cornersClear: 0.02, neighboursGone: 0.05, photoEdgeCut: 0 } as const;
+export type CheckName = keyof typeof TARGETS;
+export const CHECKS = Object.keys(TARGETS) as CheckName[];
+
+export interface PhotoEntry {
+  readonly name: string;
+  readonly file: string;
+  readonly set: 'dev' | 'held-out';
+}
+
+const fixtures = 'packages/core/test/fixtures';
+
+/**
+ * The development set: the core test fixtures, plus the photos bench/quality/photos/sets.json
+ * marks for development. The held-out set: the photos sets.json marks held out. A photo listed
+ * as held out is never in the development set (grace-hopper.jpg is held out there, so it is not
+ * copied into a dev folder).
+ */
+export function photoSets(): PhotoEntry[] {
+  const setsFile = path.join(qualityDir, 'photos/sets.json');
+  const sets = existsSync(setsFile) ? (JSON.parse(readFileSync(setsFile, 'utf8')) as { heldOut?: string[]; development?: string[] }) : {};
+  const heldOut = sets.heldOut ?? [];
+  const dev: PhotoEntry[] = [
+    ...['portrait-1.jpg', 'portrait-2.jpg', 'portrait-3.jpg', 'portrait-4.jpg', 'portrait-5.jpg', 'astronaut.png', 'group-1.jpg', 'group-2.jpg', 'group-3.jpg'].map((f) => ({
+      name: f.replace(/\.\w+$/, ''),
+      file: `${fixtures}/${f}`,
+      set: 'dev' as const,
+    })),
+    ...(sets.development ?? []).map((f) => ({ name: f.replace(/\.\w+$/, ''), file: `bench/quality/photos/${f}`, set: 'dev' as const })),
+  ].filter((p) => !heldOut.includes(path.basename(p.file)));
+  const held = heldOut.map((f) => ({ name: f.replace(/\.\w+$/, ''), file: `bench/quality/photos/${f}`, set: 'held-out' as const }));
+  return [...dev, ...held];
+}
+
+export interface Check {
+  readonly value: number | null;
+  readonly pass: boolean;
+  readonly note?: string;
+}
+
+export interface RealResult {
+  readonly photo: string;
+  readonly set: 'dev' | 'held-out';
+  readonly variant: Variant;
+  readonly faceMargin: number;
+  readonly ms: number;
+  readonly error?: string;
+  readonly facesInPhoto?: number;
+  readonly warnings?: unknown;
+  readonly checks: Record<CheckName, Check>;
+  readonly neighbours?: { face: number; meanAlpha: number; pixels: number }[];
+}
+
+type Result = Awaited<ReturnType<PortraitProcessor['process']>>;
+
+const centre = (pts: readonly { x: number; y: number }[]) => ({ x: pts.reduce((s, p) => s + p.x, 0) / pts.length, y: pts.reduce((s, p) => s + p.y, 0) / pts.length });
+
+/** Every check on one output. */
+export async function measureOutput(processor: PortraitProcessor, r: Result): Promise<Pick<RealResult, 'checks' | 'neighbours' | 'warnings'>> {
+  const alpha = alphaOf(r.image);
+  const W = r.image.width;
+  const H = r.image.height;
+  const warnings = (r as unknown as { warnings?: unknown }).warnings;
+  const hasWarning = Array.isArray(warnings) ? warnings.length > 0 : warnings != null;
+
+  // Face and neck: landmarks found again on the output over mid-grey.
+  let face: Check;
+  let neck: Check;
+  try {
+    const analysis = await processor.analyze(await onColourPng(r.image, 128));
+    const L = analysis.landmarks;
+    const hull = fillPolygon(convexHull(L), W, H);
+    const f = meanOver(alpha, hull).mean;
+    face = { value: round(f), pass: f != null && f >= TARGETS.faceOpaque };
+    const chin = L[8];
+    const eyes = centre(L.slice(36, 48));
+    const eyeChin = Math.hypot(chin.x - eyes.x, chin.y - eyes.y);
+    const jaw = Math.hypot(L[16].x - L[0].x, L[16].y - L[0].y);
+    const band = rectMask(chin.x - 0.3 * jaw, chin.y, chin.x + 0.3 * jaw, chin.y + 0.5 * eyeChin, W, H);
+    const n = meanOver(alpha, band);
+    neck = n.mean == null ? { value: null, pass: true, note: 'the band under the chin is off the canvas' } : { value: round(n.mean), pass: n.mean >= TARGETS.neckOpaque };
+  } catch (e) {
+    face = { value: null, pass: false, note: `no face found on the output: ${(e as Error).message.slice(0, 120)}` };
+    neck = { value: null, pass: false, note: 'no landmarks on the output' };
+  }
+
+  // The two top corners.
+  const side = Math.round(0.06 * W);
+  const corners = meanOver(alpha, rectMask(0, 0, side, side, W, H)).mean! / 2 + meanOver(alpha, rectMask(W - side, 0, W, side, W, H)).mean! / 2;
+
+  // Every other face found in the photo, its box mapped into the output.
+  const toOut = photoToOutput(r.window, W);
+  const neighbours: { face: number; meanAlpha: number; pixels: number }[] = [];
+  r.faces.forEach((f, i) => {
+    if (i === r.subjectIndex) return;
+    const { x, y, width, height } = f.box;
+    const poly = [mapPoint(toOut, x, y), mapPoint(toOut, x + width, y), mapPoint(toOut, x + width, y + height), mapPoint(toOut, x, y + height)];
+    const m = meanOver(alpha, fillPolygon(poly, W, H));
+    if (m.pixels > 0) neighbours.push({ face: i, meanAlpha: round(m.mean)!, pixels: m.pixels });
+  });
+  const worst = neighbours.length ? Math.max(...neighbours.map((n) => n.meanAlpha)) : null;
+  const neighbour: Check = worst == null ? { value: null, pass: true, note: 'no other face on the canvas' } : { value: worst, pass: worst <= TARGETS.neighboursGone };
+
+  // Photo-edge cut: opaque output pixels in the one-pixel strip just inside a photo edge that lies
+  // inside the canvas (1–2 output px in, past the warp's soft pixel), the bottom rows excluded. A
+  // strip one pixel wide holds about one pixel centre per pixel of edge length, at any angle.
+  const toPhoto = outputToPhoto(r.window, W);
+  const scale = W / r.window.width;
+  const pw = r.input.width;
+  const ph = r.input.height;
+  let cut = 0;
+  for (let y = 0; y < H - 3; y++)
+    for (let x = 0; x < W; x++) {
+      const p = mapPoint(toPhoto, x + 0.5, y + 0.5);
+      const d = Math.min(p.x, pw - p.x, p.y, ph - p.y) * scale;
+      if (d > 1 && d <= 2 && alpha[y * W + x] >= 0.5) cut++;
+    }
+  const cutShare = cut / W;
+  const edge: Check = { value: round(cutShare), pass: cutShare <= TARGETS.photoEdgeCut || hasWarning, ...(cutShare > 0 && hasWarning ? { note: 'cut, but the result carries a warning' } : {}) };
+
+  return {
+    checks: { faceOpaque: face, neckOpaque: neck, cornersClear: { value: round(corners), pass: corners <= TARGETS.cornersClear }, neighboursGone: neighbour, photoEdgeCut: edge },
+    neighbours,
+    ...(warnings !== undefined ? { warnings } : {}),
+  };
+}
+
+export interface RealRun {
+  readonly results: RealResult[];
+  /** Contact-sheet rows: the input, then each variant on a checkerboard and on a dark backdrop. */
+  readonly tiles: Buffer[];
+  readonly columns: number;
+}
+
+export async function runRealPhotos(processor: PortraitProcessor, tileSize: number, log: (s: string) => void = console.log): Promise<RealRun> {
+  const results: RealResult[] = [];
+  const tiles: Buffer[] = [];
+  for (const photo of photoSets()) {
+    const bytes = readFileSync(path.join(root, photo.file));
+    const margins = photo.set === 'dev' ? [0.4, 0.3] : [0.4];
+    for (const faceMargin of margins) {
+      tiles.push(await caption(await photoTile(bytes, tileSize), `${photo.name} (${photo.set}) m${faceMargin}`, tileSize));
+      for (const variant of VARIANTS) {
+        const t0 = performance.now();
+        try {
+          const r = await processor.process(bytes, { cutout: variant, ovalMask: false, faceMargin, enhance: false });
+          const ms = Math.round(performance.now() - t0);
+          const m = await measureOutput(processor, r);
+          results.push({ photo: photo.name, set: photo.set, variant, faceMargin, ms, facesInPhoto: r.faces.length, ...m });
+          const failed = CHECKS.filter((c) => !m.checks[c].pass);
+          const [checker, dark] = await onBackdrops(r.png, tileSize);
+          tiles.push(await caption(checker, `${variant}${failed.length ? ' ✗ ' + failed.map(shortName).join(' ') : ' ✓'}`, tileSize, failed.length > 0), dark);
+          log(`${photo.name} ${variant} m${faceMargin} ${ms} ms ${failed.length ? 'fails ' + failed.join(', ') : 'passes'}`);
+        } catch (e) {
+          const error = (e as Error).message;
+          const checks = Object.fromEntries(CHECKS.map((c) => [c, { value: null, pass: false, note: 'no output' }])) as Record<CheckName, Check>;
+          results.push({ photo: photo.name, set: photo.set, variant, faceMargin, ms: Math.round(performance.now() - t0), error, checks });
+          const blank = await photoTile(bytes, tileSize);
+          tiles.push(await caption(blank, `${variant}: ${error.slice(0, 40)}`, tileSize, true), blank);
+          log(`${photo.name} ${variant} m${faceMargin} error ${error}`);
+        }
+      }
+    }
+  }
+  return { results, tiles, columns: 1 + 2 * VARIANTS.length };
+}
+
+const shortName = (c: CheckName) => ({ faceOpaque: 'face', neckOpaque: 'neck', cornersClear: 'corners', neighboursGone: 'neighbour', photoEdgeCut: 'edge' })[c];
+
+/** Per set × variant: mean of each check's value and how many outputs pass it. */
+export function summarise(results: readonly RealResult[]) {
+  const out: Record<string, Record<string, { outputs: number; means: Record<CheckName, number | null>; passes: Record<CheckName, number>; allPass: number }>> = {};
+  for (const set of ['dev', 'held-out'] as const) {
+    out[set] = {};
+    for (const variant of VARIANTS) {
+      const rs = results.filter((r) => r.set === set && r.variant === variant);
+      if (rs.length === 0) continue;
+      const means = {} as Record<CheckName, number | null>;
+      const passes = {} as Record<CheckName, number>;
+      for (const c of CHECKS) {
+        const values = rs.map((r) => r.checks[c].value).filter((v): v is number => v != null);
+        means[c] = values.length ? round(values.reduce((a, b) => a + b, 0) / values.length) : null;
+        passes[c] = rs.filter((r) => r.checks[c].pass).length;
+      }
+      out[set][variant] = { outputs: rs.length, means, passes, allPass: rs.filter((r) => CHECKS.every((c) => r.checks[c].pass)).length };
+    }
+  }
+  return out;
+}
