@@ -36,9 +36,26 @@ export class ImageTooLargeError extends FacecraftError {
   }
 }
 
+/**
+ * No face to portray. `details.reason` says why when a face was found but could not be used:
+ * `landmarks_unreliable` (its landmarks disagree with the detection, see `checkLandmarks`) or
+ * `impossible_window` (its crop window would have no area).
+ */
 export class NoFaceError extends FacecraftError {
   constructor(message = 'No face was found in the image', details?: Record<string, unknown>) {
     super('no_face', message, details);
+  }
+}
+
+/**
+ * A crop window with a non-finite or non-positive size (or a non-finite place or angle). Every
+ * window in the pipeline comes from a detected face and its landmarks, so such a window means
+ * the face could not be placed: it is a `no_face` error (422 in the server) with
+ * `details.reason = 'impossible_window'`, never a plain RangeError.
+ */
+export class ImpossibleWindowError extends NoFaceError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(message, { reason: 'impossible_window', ...details });
   }
 }
 

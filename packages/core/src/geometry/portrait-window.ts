@@ -1,3 +1,4 @@
+import { ImpossibleWindowError } from '../errors.js';
 import { eyeGeometry, LANDMARK_INDEX } from './face-landmarks.js';
 import type { Point } from './point.js';
 
@@ -45,6 +46,8 @@ function rotateAbout(p: Point, pivot: Point, angle: number): Point {
  * The output window: levelled by the eye line, head box plus margin (the top margin larger),
  * centred horizontally on the eye midpoint, then grown to the output's aspect ratio — wider
  * on both sides, or taller downwards (more shoulders, never more empty space above the head).
+ * Throws `ImpossibleWindowError` (no_face) when the landmarks cannot make a window of positive,
+ * finite size.
  */
 export function computePortraitWindow(landmarks: readonly Point[], options: PortraitWindowOptions): PortraitWindow {
   const eyes = eyeGeometry(landmarks);
@@ -67,5 +70,14 @@ export function computePortraitWindow(landmarks: readonly Point[], options: Port
   }
   const centreLevelled = { x: head.eyeX, y: (top + bottom) / 2 };
   const centre = rotateAbout(centreLevelled, pivot, angle);
-  return { centerX: centre.x, centerY: centre.y, width, height, angle };
+  const window = { centerX: centre.x, centerY: centre.y, width, height, angle };
+  // Landmarks whose chin is not below their eyes (upside down, or a mirror image) give a head of
+  // negative height and so a window of negative size: refuse it as a face that cannot be placed.
+  if (![window.centerX, window.centerY, window.angle].every(Number.isFinite) || !(width > 0 && height > 0 && Number.isFinite(width) && Number.isFinite(height))) {
+    throw new ImpossibleWindowError('A face was detected but its landmarks could not be placed reliably: the portrait window would have no area', {
+      window: { ...window, angle: (angle * 180) / Math.PI },
+      headHeight,
+    });
+  }
+  return window;
 }

@@ -6,10 +6,12 @@
  * centre is (i + 0.5, j + 0.5); x grows to the right and y grows downwards. With y pointing down a
  * positive rotation angle turns the x axis towards the y axis, i.e. it looks clockwise on screen.
  */
+import { ImpossibleWindowError } from '../errors.js';
 import { createRgbaImage, cropRgbaImage, type RgbaImage } from './rgba-image.js';
 import { resizeImage } from './resize.js';
 import {
   assertFiniteNumber,
+  assertNumber,
   assertObject,
   assertPositiveInteger,
   assertPositiveNumber,
@@ -157,16 +159,24 @@ export interface CropWindow {
 
 /**
  * The destination→source transform for `warpAffine` that cuts a rotated rectangle out of the
- * source and maps it onto an upright `outputWidth × outputHeight` image.
+ * source and maps it onto an upright `outputWidth × outputHeight` image. A window with a
+ * non-finite or non-positive size (or a non-finite centre or angle) throws
+ * `ImpossibleWindowError`; non-numbers throw TypeError, bad output sizes RangeError.
  */
 export function cropWindowAffine(window: CropWindow): Affine2D {
   assertObject(window, 'window');
   const { centerX, centerY, width, height, angle = 0, outputWidth, outputHeight } = window;
-  assertFiniteNumber(centerX, 'window.centerX');
-  assertFiniteNumber(centerY, 'window.centerY');
-  assertPositiveNumber(width, 'window.width');
-  assertPositiveNumber(height, 'window.height');
-  assertFiniteNumber(angle, 'window.angle');
+  // Numbers that cannot make a window (NaN, ±∞, no area) come from a face that could not be
+  // placed, not from a caller's mistake: a typed error (no_face, 422), never a RangeError.
+  for (const [name, value] of [['centerX', centerX], ['centerY', centerY], ['width', width], ['height', height], ['angle', angle]] as const) {
+    assertNumber(value, `window.${name}`);
+    const sized = name === 'width' || name === 'height';
+    if (!Number.isFinite(value) || (sized && value <= 0)) {
+      throw new ImpossibleWindowError(`The crop window cannot be made: its ${name} is ${describeValue(value)}`, {
+        window: { centerX, centerY, width, height, angle },
+      });
+    }
+  }
   assertPositiveInteger(outputWidth, 'window.outputWidth');
   assertPositiveInteger(outputHeight, 'window.outputHeight');
   // Output centre → origin, scale to source units, rotate, move to the window centre.

@@ -1,5 +1,6 @@
 import type { InferenceSession } from '../backends/inference-backend.js';
-import { eyeGeometry } from '../geometry/face-landmarks.js';
+import { ImpossibleWindowError } from '../errors.js';
+import { checkLandmarks, eyeGeometry, type LandmarkCheck } from '../geometry/face-landmarks.js';
 import type { Point } from '../geometry/point.js';
 import { applyAffine, cropWindowAffine } from '../image/affine.js';
 import { warpAffine } from '../image/affine.js';
@@ -40,6 +41,9 @@ async function landmarksInWindow(
  * its estimate of a tilt leans towards upright, so the crop is turned to level the face: first by
  * the detector's eye keypoints, then once more by the landmarks' own eye line. After that second
  * pass the measured roll is self-consistent: a face levelled by it measures level again.
+ *
+ * A detection whose box or keypoints cannot make a crop (no area, NaN) throws
+ * `ImpossibleWindowError` (no_face).
  */
 export async function detectLandmarks(image: RgbaImage, face: FaceDetection, model: LandmarkModel): Promise<Point[]> {
   const [rightEye, leftEye] = face.keypoints;
@@ -47,8 +51,30 @@ export async function detectLandmarks(image: RgbaImage, face: FaceDetection, mod
     centerX: face.box.x + face.box.width / 2,
     centerY: face.box.y + face.box.height / 2,
     side: Math.max(face.box.width, face.box.height) * CROP_SCALE,
-    angle: Math.atan2(leftEye.y - rightEye.y, leftEye.x - rightEye.x),
+    angle: rightEye && leftEye ? Math.atan2(leftEye.y - rightEye.y, leftEye.x - rightEye.x) : 0,
   };
   const first = await landmarksInWindow(image, model, window);
-  return landmarksInWindow(image, model, { ...window, angle: (eyeGeometry(first).rollDegrees * Math.PI) / 180 });
+  const roll = eyeGeometry(first).rollDegrees;
+  // Eyes on one spot (or NaN from the net) give no eye line to level by: keep the detector's.
+  return landmarksInWindow(image, model, Number.isFinite(roll) ? { ...window, angle: (roll * Math.PI) / 180 } : window);
+}
+
+export interface PlacedLandmarks {
+  readonly landmarks: Point[];
+  readonly check: LandmarkCheck;
+}
+
+/**
+ * The landmarks of a face that is to be portrayed, checked against its detection (see
+ * `checkLandmarks`): `check.ok` false means they cannot be trusted to level and frame the face.
+ * A detection that cannot even be cropped counts as a failed check, not as an error.
+ */
+export async function placeLandmarks(image: RgbaImage, face: FaceDetection, model: LandmarkModel): Promise<PlacedLandmarks> {
+  try {
+    const landmarks = await detectLandmarks(image, face, model);
+    return { landmarks, check: checkLandmarks(landmarks, face) };
+  } catch (error) {
+    if (error instanceof ImpossibleWindowError) return { landmarks: [], check: { ok: false, problems: ['not_finite'] } };
+    throw error;
+  }
 }

@@ -1,7 +1,7 @@
 import type { InferenceBackend } from '../backends/inference-backend.js';
 import { eyeGeometry, LANDMARK_INDEX } from '../geometry/face-landmarks.js';
 import { measurePortrait, type PortraitMetrics } from '../geometry/portrait-metrics.js';
-import { computePortraitWindow } from '../geometry/portrait-window.js';
+import { computePortraitWindow, type PortraitWindow } from '../geometry/portrait-window.js';
 import type { Point } from '../geometry/point.js';
 import { applyAffine, cropWindowAffine, invertAffine, warpAffine, type Affine2D } from '../image/affine.js';
 import { alphaToMask, compositeOnColor, withAlpha } from '../image/composite.js';
@@ -20,7 +20,7 @@ import { resolvePortraitOptions, type PortraitOptions, type PortraitOptionsInput
 import { restoreFace } from './restore-face.js';
 import { isolateSubject } from './isolate-subject.js';
 import { segmentPortrait } from './segment-portrait.js';
-import { selectSubject } from './select-subject.js';
+import { placeSubject } from './select-subject.js';
 import { createStageTimer, type StageTimings } from './stage-timer.js';
 
 /** Oval radii as a fraction of the crop, and the feather as a fraction of the smaller side. */
@@ -135,11 +135,12 @@ function faceSkinMask(landmarks: readonly Point[], width: number, height: number
   const chin = landmarks[LANDMARK_INDEX.chin];
   const jaw = landmarks.slice(...LANDMARK_INDEX.jaw);
   const jawWidth = Math.max(...jaw.map((p) => p.x)) - Math.min(...jaw.map((p) => p.x));
+  // At least a pixel each way: a face of a few pixels still gets a (tiny) mask, not a RangeError.
   return featheredEllipseMask(width, height, {
     centerX: (eyes.midpoint.x + chin.x) / 2,
     centerY: (eyes.midpoint.y + chin.y) / 2 - (chin.y - eyes.midpoint.y) * 0.1,
-    radiusX: jawWidth * 0.35,
-    radiusY: (chin.y - eyes.midpoint.y) * 0.6,
+    radiusX: Math.max(1, jawWidth * 0.35),
+    radiusY: Math.max(1, (chin.y - eyes.midpoint.y) * 0.6),
     feather: 2,
   });
 }
@@ -168,14 +169,16 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
     const decoded = await timer.time('decode', () => decodeImage(codec, bytes, { maxPixels: o.maxPixels }));
     const photo = decoded.image;
     const faces = await timer.time('detect', () => findFaces(photo));
-    const subjectIndex = selectSubject(faces, o.subject, photo.width, photo.height);
+    const aspect = o.width / o.height;
+    const placed = await timer.time('landmarks', () =>
+      placeSubject<PortraitWindow>(photo, faces, o.subject, models.landmarks, (points) => computePortraitWindow(points, { faceMargin: o.faceMargin, topMarginFactor: o.topMarginFactor, aspect })),
+    );
+    const { subjectIndex, landmarks, framed: window } = placed;
     const subject = faces[subjectIndex];
-    const landmarks = await timer.time('landmarks', () => detectLandmarks(photo, subject, models.landmarks));
     const rollBefore = eyeGeometry(landmarks).rollDegrees;
 
     // One warp from the photo into the levelled crop, at the canvas size, or at the crop's own
     // size when the photo has fewer pixels there than the canvas (upscaled with Lanczos at the end).
-    const window = computePortraitWindow(landmarks, { faceMargin: o.faceMargin, topMarginFactor: o.topMarginFactor, aspect: o.width / o.height });
     const nativeScale = Math.min(1, window.width / o.width);
     const workWidth = Math.max(1, Math.round(o.width * nativeScale));
     const workHeight = Math.max(1, Math.round(o.height * nativeScale));
@@ -293,8 +296,7 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
       const o = resolvePortraitOptions({ maxPixels: input.maxPixels, subject: input.subject });
       const { image } = await decodeImage(codec, bytes, { maxPixels: o.maxPixels });
       const faces = await findFaces(image);
-      const subjectIndex = selectSubject(faces, o.subject, image.width, image.height);
-      const landmarks = await detectLandmarks(image, faces[subjectIndex], models.landmarks);
+      const { subjectIndex, landmarks } = await placeSubject(image, faces, o.subject, models.landmarks, () => undefined);
       return { width: image.width, height: image.height, faces, subjectIndex, landmarks, rollDegrees: eyeGeometry(landmarks).rollDegrees };
     },
     async release() {
