@@ -16,7 +16,7 @@ async function modelsTable() {
   const manifest = JSON.parse(await readFile(path.join(root, 'models/manifest.json'), 'utf8'));
   const rows = manifest.models.map((m) => {
     const from = m.source.path ?? m.source.resource ?? '';
-    const transform = { copy: 'as shipped', 'tfjs-landmark68-to-onnx': 'TF.js weights converted to ONNX', 'isnet-chunks-resolution-agnostic': 'chunks joined; Resize sizes made dynamic' }[m.transform] ?? m.transform;
+    const transform = { copy: 'as shipped', 'tfjs-landmark68-to-onnx': 'TF.js weights converted to ONNX', 'isnet-chunks-resolution-agnostic': 'chunks joined; Resize sizes made dynamic', 'tfjs-graph-selfie-to-onnx': 'TF.js graph converted to ONNX' }[m.transform] ?? m.transform;
     return `| ${m.stage} | ${m.name} | \`${m.file}\` | ${mb(m.bytes)} | ${m.licence} | \`${m.source.package}@${m.source.version}\` ${from ? `(\`${from}\`)` : ''}; ${transform} |`;
   });
   return ['| stage | model | file | size | licence | source |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
@@ -111,7 +111,7 @@ async function qualityTable() {
     out.push(`| set | cut-out | ${checks.map(([, label]) => label).join(' | ')} | all pass |`, `| --- | --- | ${checks.map(() => '---:').join(' | ')} | ---: |`);
     for (const [set, variants] of Object.entries(r.real.summary)) {
       for (const [variant, s] of Object.entries(variants)) {
-        out.push(`| ${set} | ${variant} | ${checks.map(([c]) => `${fmt(s.means[c])} / ${s.passes[c]}`).join(' | ')} | **${s.allPass} / ${s.outputs}** |`);
+        out.push(`| ${set} | ${variant} | ${checks.map(([c]) => `${fmt(s.means[c])} / ${s.passes[c]}`).join(' | ')} | **${s.allPass} / ${s.outputs}**${s.noOutput ? ` (+${s.noOutput} no face in the photo)` : ''} |`);
       }
     }
   }

@@ -27,6 +27,8 @@ export {
   type RgbColor,
   type SubjectPolicy,
 } from './pipeline/portrait-options.js';
+export { CUTOUT_MODES, type CutoutMode } from './pipeline/cutout/cut-out-subject.js';
+export type { PortraitWarning } from './pipeline/frame-subject.js';
 export type { FaceDetection } from './pipeline/detect-faces.js';
 export { toPortraitReport, type PortraitReport } from './pipeline/portrait-report.js';
 export type { ModelLoadProgress, PortraitModels } from './pipeline/load-models.js';

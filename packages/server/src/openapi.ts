@@ -145,6 +145,21 @@ const portraitProperties: Record<string, Schema> = {
   enhancement: { type: 'object', nullable: true },
   restoration: { type: 'string', enum: ['applied', 'disabled', 'no-model'] },
   timings: { type: 'object', additionalProperties: { type: 'number' }, description: 'Milliseconds per pipeline stage' },
+  cutout: { type: 'string', enum: ['salient', 'person', 'refined'], nullable: true, description: 'The cut-out that ran (null when remove_background=false)' },
+  framing: {
+    type: 'object',
+    properties: { margin_used: { type: 'number' }, adjusted: { type: 'boolean' } },
+    description: 'The margin the framing really gives; adjusted = the window was moved or shrunk to stay inside the photo',
+  },
+  warnings: {
+    type: 'array',
+    description: 'Things to know about a portrait that was still made. frame_exceeds_photo: the photo ends inside the canvas and its edge cuts the subject (share = length as a share of the canvas width).',
+    items: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string', enum: ['frame_exceeds_photo'] }, message: { type: 'string' }, share: { type: 'number' }, margin_used: { type: 'number' } },
+    },
+  },
   worker_ms: { type: 'number', description: 'Time on the worker thread' },
   backend: {
     type: 'array',
@@ -152,7 +167,7 @@ const portraitProperties: Record<string, Schema> = {
   },
   options: { type: 'object', description: 'The options as the pipeline resolved them' },
 };
-const PORTRAIT_REQUIRED = ['result', 'width', 'height', 'face_count', 'faces', 'subject_index', 'metrics', 'jpeg', 'jpeg_quality', 'timings', 'backend'];
+const PORTRAIT_REQUIRED = ['result', 'width', 'height', 'face_count', 'faces', 'subject_index', 'metrics', 'jpeg', 'jpeg_quality', 'timings', 'warnings', 'backend'];
 
 const errorSchema = {
   type: 'object',

@@ -318,7 +318,7 @@ describe('bad input: 4xx JSON, never a 500, and nothing left in the upload folde
       expect(body.success).toBe(false);
     }
     const field: any = await (await post('/api/v1/process', form({ file: { name: 'p.jpg', bytes: fixture('portrait-1.png') } }, { width: 'abc' }))).json();
-    expect(field.error.message).toBe('Expected an integer from 64 to 4096 for width but received "abc"');
+    expect(field.error.message).toBe('Expected an integer from 64 to 2048 for width but received "abc"');
 
     const ok = await post('/api/v1/process/quick', form({ file: { name: 'p.png', bytes: fixture('portrait-1.png') } }, { size: 256 }));
     expect(ok.status).toBe(200);
@@ -399,10 +399,10 @@ describe('status, OpenAPI, CORS, logs', () => {
     const processSchema = openapi.paths['/api/v1/process'].post.requestBody.content['multipart/form-data'].schema;
     expect(Object.keys(processSchema.properties)).toEqual([
       'file', 'width', 'height', 'background_r', 'background_g', 'background_b', 'face_margin', 'use_oval_mask', 'enhance_face', 'enhance_fidelity',
-      'return_base64', 'subject', 'max_kb', 'remove_background', 'enhance', 'segmentation_size',
+      'return_base64', 'subject', 'max_kb', 'remove_background', 'enhance', 'cutout', 'segmentation_size',
     ]);
     expect(processSchema.required).toEqual(['file']);
-    expect(processSchema.properties.width).toMatchObject({ type: 'integer', minimum: 64, maximum: 4096, default: 648 });
+    expect(processSchema.properties.width).toMatchObject({ type: 'integer', minimum: 64, maximum: 2048, default: 648 });
     expect(processSchema.properties.subject).toMatchObject({ type: 'string', enum: ['largest', 'center', 'single'], default: 'largest' });
     expect(processSchema.properties.segmentation_size).toMatchObject({ multipleOf: 32 });
     const batch = openapi.paths['/api/v1/process/batch'].post.requestBody.content['multipart/form-data'].schema;

@@ -34,6 +34,11 @@ export interface ModelRun {
   readonly device: string;
 }
 
+export interface OutcomeWarning {
+  readonly code: string;
+  readonly message: string;
+}
+
 export interface PortraitOutcome {
   readonly engine: EngineKind;
   readonly png: Blob;
@@ -53,6 +58,8 @@ export interface PortraitOutcome {
   readonly runtimes: readonly ModelRun[];
   readonly jpegQuality: number | undefined;
   readonly jpegFits: boolean | undefined;
+  /** What to know about a portrait that was still made (e.g. the photo's edge cutting the subject). */
+  readonly warnings: readonly OutcomeWarning[];
   /** The engine's own JSON summary, for "Copy report". */
   readonly report: unknown;
 }

@@ -23,6 +23,7 @@ export function outcomeFromReport(report: PortraitReport, png: ArrayBuffer, jpeg
     runtimes: report.backend,
     jpegQuality: report.jpeg.quality,
     jpegFits: report.jpeg.fitsLimit,
+    warnings: report.warnings.map((w) => ({ code: w.code, message: w.message })),
     report,
   };
 }

@@ -89,6 +89,7 @@ export function createServerEngine(apiUrl: string): PortraitEngine {
         runtimes: summary.runtimes,
         jpegQuality: summary.jpegQuality,
         jpegFits: summary.jpegFits,
+        warnings: summary.warnings,
         report: body,
       };
     },

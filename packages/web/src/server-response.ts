@@ -1,5 +1,5 @@
 import type { Point } from '@facecraft/core';
-import type { ModelRun, OutcomeFace, OutcomeMetrics, OutcomeWindow } from './engine-types.js';
+import type { ModelRun, OutcomeFace, OutcomeMetrics, OutcomeWarning, OutcomeWindow } from './engine-types.js';
 
 /**
  * Reads the JSON of POST /api/v1/process. The server keeps the original service's snake_case
@@ -51,6 +51,11 @@ function window(v: unknown): OutcomeWindow | undefined {
   return { centerX, centerY, width, height, angleDegrees };
 }
 
+function warnings(v: unknown): OutcomeWarning[] {
+  if (!Array.isArray(v)) return [];
+  return v.flatMap((w) => (isObject(w) && typeof w.code === 'string' && typeof w.message === 'string' ? [{ code: w.code, message: w.message }] : []));
+}
+
 function metrics(v: unknown): OutcomeMetrics {
   const keys = ['headHeightRatio', 'eyeLineFromTopRatio', 'eyeLineFromBottomRatio', 'eyeCenterOffsetRatio', 'rollBeforeDegrees', 'rollAfterDegrees', 'faceCount'] as const;
   return Object.fromEntries(keys.flatMap((k) => (num(field(v, k)) === undefined ? [] : [[k, num(field(v, k))]]))) as OutcomeMetrics;
@@ -88,6 +93,7 @@ export interface ServerSummary {
   readonly runtimes: ModelRun[];
   readonly jpegQuality: number | undefined;
   readonly jpegFits: boolean | undefined;
+  readonly warnings: OutcomeWarning[];
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -112,5 +118,6 @@ export function readServerResponse(body: unknown): ServerSummary {
     runtimes: runtimes(field(body, 'backend') ?? field(body, 'runtimes')),
     jpegQuality: num(field(jpeg, 'quality')) ?? num(field(body, 'jpegQuality')),
     jpegFits: (field(jpeg, 'fitsLimit') ?? field(body, 'jpegFits')) as boolean | undefined,
+    warnings: warnings(field(body, 'warnings')),
   };
 }

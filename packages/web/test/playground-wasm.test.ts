@@ -36,7 +36,7 @@ describe('playground on WASM (no WebGPU adapter)', () => {
     expect(await waitForModels(page)).toBe('ready');
     expect((await page.getByTestId('backend').textContent())?.trim()).toBe('WASM');
     const models = network.filter(isModelFile);
-    expect(models.map((e) => path.basename(new URL(e.url).pathname)).sort()).toEqual(['blazeface-back-256.onnx', 'blazeface-front-128.onnx', 'face-landmark-68.onnx', 'isnet.onnx']);
+    expect(models.map((e) => path.basename(new URL(e.url).pathname)).sort()).toEqual(['blazeface-back-256.onnx', 'blazeface-front-128.onnx', 'face-landmark-68.onnx', 'isnet.onnx', 'selfie-person-256.onnx']);
     // onnxruntime-web's runtime comes from the bundle's own assets, not a CDN.
     expect(network.some((e) => /\/playground\/assets\/ort-[\d.]+\/ort-wasm-simd-threaded\.jsep\.wasm$/.test(e.url))).toBe(true);
     expect(await page.getByTestId('model-progress').textContent()).toMatch(/downloaded/);

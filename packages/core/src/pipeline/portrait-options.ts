@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors.js';
+import { CUTOUT_MODES, type CutoutMode } from './cutout/cut-out-subject.js';
 
 export type SubjectPolicy = 'largest' | 'center' | 'single';
 
@@ -47,6 +48,8 @@ export interface PortraitOptions {
   readonly subject: SubjectPolicy;
   /** Square side the segmentation model runs at (a multiple of 32). */
   readonly segmentationSize: number;
+  /** How the cut-out is made: ISNet alone, fused with the person model, or fused and refined at the edge. */
+  readonly cutout: CutoutMode;
   /** Photos with more pixels than this are refused from their header, before decoding. */
   readonly maxPixels: number;
 }
@@ -81,6 +84,7 @@ export const DEFAULT_PORTRAIT_OPTIONS: PortraitOptions = Object.freeze({
   minJpegQuality: 30,
   subject: 'largest',
   segmentationSize: 768,
+  cutout: 'refined',
   maxPixels: 50_000_000,
 });
 
@@ -135,6 +139,7 @@ export function resolvePortraitOptions(input: PortraitOptionsInput = {}): Portra
   }
   const segmentationSize = integerIn('segmentationSize', o.segmentationSize, 256, 2048);
   if (segmentationSize % 32 !== 0) fail('segmentationSize', 'a multiple of 32', segmentationSize);
+  if (!CUTOUT_MODES.includes(o.cutout as CutoutMode)) fail('cutout', `one of ${CUTOUT_MODES.join(', ')}`, o.cutout);
   if (!SUBJECT_POLICIES.includes(o.subject as SubjectPolicy)) fail('subject', `one of ${SUBJECT_POLICIES.join(', ')}`, o.subject);
 
   return Object.freeze({
@@ -152,6 +157,7 @@ export function resolvePortraitOptions(input: PortraitOptionsInput = {}): Portra
     minJpegQuality: integerIn('minJpegQuality', o.minJpegQuality, 1, 100),
     subject: o.subject as SubjectPolicy,
     segmentationSize,
+    cutout: o.cutout as CutoutMode,
     maxPixels: integerIn('maxPixels', o.maxPixels, 1, 1_000_000_000),
   });
 }

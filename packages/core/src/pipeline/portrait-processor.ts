@@ -6,6 +6,7 @@ import type { Point } from '../geometry/point.js';
 import { applyAffine, cropWindowAffine, invertAffine, warpAffine, type Affine2D } from '../image/affine.js';
 import { alphaToMask, compositeOnColor, withAlpha } from '../image/composite.js';
 import { featheredEllipseMask } from '../image/ellipse-mask.js';
+import { estimateForeground } from '../image/estimate-foreground.js';
 import { resizeImage } from '../image/resize.js';
 import type { GrayImage, RgbaImage } from '../image/rgba-image.js';
 import { decodeImage, type ImageCodec } from '../io/image-codec.js';
@@ -18,8 +19,8 @@ import { enhancePhoto, type EnhanceReport } from './enhance-photo.js';
 import { loadPortraitModels, type ModelLoadProgress, type PortraitModels } from './load-models.js';
 import { resolvePortraitOptions, type PortraitOptions, type PortraitOptionsInput } from './portrait-options.js';
 import { restoreFace } from './restore-face.js';
-import { isolateSubject } from './isolate-subject.js';
-import { segmentPortrait } from './segment-portrait.js';
+import { cutOutSubject, type CutoutMode } from './cutout/cut-out-subject.js';
+import { frameInsidePhoto, photoEdgeCut, type PortraitWarning } from './frame-subject.js';
 import { placeSubject } from './select-subject.js';
 import { createStageTimer, type StageTimings } from './stage-timer.js';
 
@@ -58,6 +59,12 @@ export interface PortraitResult {
   readonly enhancement: EnhanceReport | null;
   readonly restoration: 'applied' | 'disabled' | 'no-model';
   readonly timings: StageTimings;
+  /** The margin the framing really gives, and whether the window was moved or shrunk to stay inside the photo. */
+  readonly framing: { readonly marginUsed: number; readonly adjusted: boolean };
+  /** The cut-out that ran (null without background removal). */
+  readonly cutout: CutoutMode | null;
+  /** What the caller should know about this result, e.g. the photo's edge cutting the subject. */
+  readonly warnings: readonly PortraitWarning[];
   readonly backend: readonly ModelRuntime[];
   readonly options: PortraitOptions;
 }
@@ -173,9 +180,12 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
     const placed = await timer.time('landmarks', () =>
       placeSubject<PortraitWindow>(photo, faces, o.subject, models.landmarks, (points) => computePortraitWindow(points, { faceMargin: o.faceMargin, topMarginFactor: o.topMarginFactor, aspect })),
     );
-    const { subjectIndex, landmarks, framed: window } = placed;
+    const { subjectIndex, landmarks, framed: askedWindow } = placed;
     const subject = faces[subjectIndex];
     const rollBefore = eyeGeometry(landmarks).rollDegrees;
+    // Where the window runs past the photo and the person continues there, move it, then shrink the margin.
+    const framing = await timer.time('frame', () => frameInsidePhoto(photo, landmarks, askedWindow, o, models.person));
+    const window = framing.window;
 
     // One warp from the photo into the levelled crop, at the canvas size, or at the crop's own
     // size when the photo has fewer pixels there than the canvas (upscaled with Lanczos at the end).
@@ -189,12 +199,37 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
     const photoToCrop = invertAffine(cropToPhoto);
     const cropLandmarks = landmarks.map((p) => applyAffine(photoToCrop, p.x, p.y));
 
-    // The subject only: parts of other people that ISNet also finds are cut away.
-    const subjectMask: GrayImage | undefined = o.removeBackground
-      ? await timer.time('segment', async () =>
-          isolateSubject(await segmentPortrait(photo, cropToPhoto, crop, models.segmentation, o.segmentationSize), faceSeeds(cropLandmarks)),
+    // The subject only: ISNet's fine edge where the person model agrees, the whole person where
+    // ISNet drops them, the face always, other people cut away (see cutout/cut-out-subject.ts).
+    const cutout = o.removeBackground
+      ? await timer.time('segment', () =>
+          cutOutSubject({
+            photo,
+            cropToPhoto,
+            crop,
+            landmarks: cropLandmarks,
+            subjectBox: mapDetection(photoToCrop, subject).box,
+            otherBoxes: faces.filter((_, i) => i !== subjectIndex).map((f) => mapDetection(photoToCrop, f).box),
+            seeds: faceSeeds(cropLandmarks),
+            segmentation: models.segmentation,
+            person: models.person,
+            segmentationSize: o.segmentationSize,
+            mode: o.cutout,
+          }),
         )
       : undefined;
+    const subjectMask: GrayImage | undefined = cutout?.alpha;
+    // A straight cut by the photo's own edge through the subject that framing could not avoid: said, not hidden.
+    const warnings: PortraitWarning[] = [];
+    const edgeCut = photoEdgeCut(subjectMask ?? inPhoto, inPhoto);
+    if (edgeCut > 0) {
+      warnings.push({
+        code: 'frame_exceeds_photo',
+        message: `The photo ends inside the portrait: its edge cuts the subject along ${Math.round(edgeCut * 100)} % of the canvas width (margin used ${framing.marginUsed.toFixed(2)})`,
+        share: Math.round(edgeCut * 1000) / 1000,
+        marginUsed: Math.round(framing.marginUsed * 1000) / 1000,
+      });
+    }
 
     let working = crop;
     let enhancement: EnhanceReport | null = null;
@@ -231,7 +266,10 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
         return oval;
       });
     }
-    let output = withAlpha(working, alpha);
+    // The refined cut-out also frees the soft edge's colours of the old background (no halo on a new one).
+    let output = cutout?.mode === 'refined' && subjectMask
+      ? await timer.time('foreground', () => withAlpha(estimateForeground(working, subjectMask), alpha))
+      : withAlpha(working, alpha);
     if (workWidth !== o.width || workHeight !== o.height) {
       output = await timer.time('resize', () => resizeImage(output, o.width, o.height, { filter: 'lanczos3' }));
     }
@@ -276,6 +314,9 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
       enhancement,
       restoration,
       timings: timer.timings,
+      framing: { marginUsed: framing.marginUsed, adjusted: framing.adjusted },
+      cutout: cutout?.mode ?? null,
+      warnings,
       backend: runtimes,
       options: o,
     };

@@ -29,6 +29,9 @@ export function toPortraitReport(result: PortraitResult) {
     enhancement: result.enhancement,
     restoration: result.restoration,
     timings: result.timings,
+    cutout: result.cutout,
+    framing: { marginUsed: round(result.framing.marginUsed, 3), adjusted: result.framing.adjusted },
+    warnings: result.warnings,
     backend: result.backend,
     options: result.options,
   };

@@ -87,8 +87,14 @@ describe('face restoration stage', () => {
     const [r0, g0, b0] = pixel(plain.image, eyes.midpoint.x, eyes.midpoint.y + eyes.interocular * 0.6);
     const [r1, g1, b1] = pixel(restored.image, eyes.midpoint.x, eyes.midpoint.y + eyes.interocular * 0.6);
     for (const [before, after] of [[r0, r1], [g0, g1], [b0, b1]]) expect(Math.abs(after - (255 - before))).toBeLessThanOrEqual(12);
-    // The bottom corners of the canvas lie outside the face square: untouched.
-    for (const [x, y] of [[20, 620], [628, 620]]) expect(pixel(restored.image, x, y)).toEqual(pixel(plain.image, x, y));
+    // The bottom corners of the canvas lie outside the face square: untouched, but for the soft
+    // edge's colour estimate, a solve over the whole cut-out that the changed face nudges slightly.
+    for (const [x, y] of [[20, 620], [628, 620]]) {
+      const before = pixel(plain.image, x, y);
+      const after = pixel(restored.image, x, y);
+      expect(after[3]).toBe(before[3]);
+      for (let c = 0; c < 3; c++) expect(Math.abs(after[c] - before[c])).toBeLessThanOrEqual(before[3] === 255 ? 0 : 8);
+    }
   });
 
   it('fidelity 1 keeps the original face for a restorer without a fidelity input', async () => {

@@ -1,4 +1,4 @@
-import { DEFAULT_PORTRAIT_OPTIONS, type PortraitOptionsInput } from '@facecraft/core';
+import { CUTOUT_MODES, DEFAULT_PORTRAIT_OPTIONS, type PortraitOptionsInput } from '@facecraft/core';
 import type { ServerConfig } from '../config.js';
 import type { BooleanField, EnumField, IntegerField, NumberField, ParsedFields } from './route-spec.js';
 
@@ -58,6 +58,12 @@ export function processFields(config: Pick<ServerConfig, 'defaults' | 'maxCanvas
     } satisfies NumberField,
     remove_background: { type: 'boolean', default: d.removeBackground, description: 'Remove the background (segmentation); false keeps the photo behind the subject.' } satisfies BooleanField,
     enhance: { type: 'boolean', default: true, description: 'Photo enhancement: exposure, denoise, white balance, sharpening, contrast and saturation.' } satisfies BooleanField,
+    cutout: {
+      type: 'string',
+      enum: CUTOUT_MODES,
+      default: d.cutout,
+      description: 'How the background is removed: salient = ISNet alone; person = ISNet fused with the person model (necks and clothes kept, other people cut away); refined = person with the edge refined against the photo and the old background taken out of the edge colours.',
+    } satisfies EnumField,
     segmentation_size: {
       type: 'integer',
       minimum: 256,
@@ -98,6 +104,7 @@ export function toPortraitOptions(f: ParsedFields<ProcessFields>): PortraitOptio
     removeBackground: f.remove_background,
     enhance: f.enhance,
     segmentationSize: f.segmentation_size,
+    cutout: f.cutout,
   };
 }
 

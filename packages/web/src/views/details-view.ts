@@ -28,6 +28,13 @@ export function createDetailsView() {
     show(outcome: PortraitOutcome) {
       const m = outcome.metrics;
       const rows = [
+        ...outcome.warnings.map((w) => {
+          const row = item('Warning', w.message, w.code);
+          row.classList.add('warning');
+          row.dataset.testid = 'warning';
+          row.dataset.code = w.code;
+          return row;
+        }),
         m.headHeightRatio !== undefined && item('Head height', formatPercent(m.headHeightRatio), 'Chin to crown, as a share of the image height'),
         m.eyeLineFromTopRatio !== undefined && item('Eye line from top', formatPercent(m.eyeLineFromTopRatio)),
         m.eyeLineFromBottomRatio !== undefined && item('Eye line from bottom', formatPercent(m.eyeLineFromBottomRatio), 'As passport rules state it'),

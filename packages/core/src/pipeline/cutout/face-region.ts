@@ -1,0 +1,80 @@
+import { eyeGeometry, LANDMARK_INDEX } from '../../geometry/face-landmarks.js';
+import type { Point } from '../../geometry/point.js';
+import { convexHull, fillPolygon } from '../../image/fill-polygon.js';
+import type { GrayImage } from '../../image/rgba-image.js';
+
+/** How far above the brows the forehead reaches, as a share of the eye-to-chin distance (face thirds: ~0.5; less, so a receding hairline's hair is left to the matte). */
+const FOREHEAD = 0.4;
+/** The hull is drawn a little inside the jaw line so the matte, not the polygon, makes the face's edge. */
+const INSET = 0.985;
+
+/**
+ * Where the face certainly is: the convex hull of the jaw line and the brows lifted onto the
+ * forehead, in the landmarks' pixel frame. Always opaque in the cut-out, whatever the
+ * segmentation models say about a face (a greyscale photo made ISNet see-through there).
+ */
+export function faceRegion(landmarks: readonly Point[], width: number, height: number): GrayImage {
+  const eyes = eyeGeometry(landmarks);
+  const chin = landmarks[LANDMARK_INDEX.chin];
+  const down = { x: chin.x - eyes.midpoint.x, y: chin.y - eyes.midpoint.y };
+  const length = Math.hypot(down.x, down.y) || 1;
+  const lift = { x: (-down.x / length) * FOREHEAD * length, y: (-down.y / length) * FOREHEAD * length };
+  const jaw = landmarks.slice(...LANDMARK_INDEX.jaw);
+  const brows = [...landmarks.slice(...LANDMARK_INDEX.rightBrow), ...landmarks.slice(...LANDMARK_INDEX.leftBrow)].map((p) => ({ x: p.x + lift.x, y: p.y + lift.y }));
+  const hull = convexHull([...jaw, ...brows]);
+  const cx = hull.reduce((s, p) => s + p.x, 0) / hull.length;
+  const cy = hull.reduce((s, p) => s + p.y, 0) / hull.length;
+  return fillPolygon(width, height, hull.map((p) => ({ x: cx + (p.x - cx) * INSET, y: cy + (p.y - cy) * INSET })));
+}
+
+/** The eye-to-chin distance in pixels: the unit in which the cut-out's distances are set. */
+export function faceScale(landmarks: readonly Point[]): number {
+  const eyes = eyeGeometry(landmarks);
+  const chin = landmarks[LANDMARK_INDEX.chin];
+  return Math.max(1, Math.hypot(chin.x - eyes.midpoint.x, chin.y - eyes.midpoint.y));
+}
+
+/**
+ * Where the subject's neck and shoulders can be, below the face (0..1, soft-edged): a band that
+ * starts under the jaw at the neck's width and widens to the shoulders about 1.2 eye-to-chin
+ * lengths below the chin, following the face's own down direction. The person model is allowed
+ * to make the cut-out solid only here: it also calls bright walls and sofas "person", but the
+ * body under a face is the one thing ISNet drops on a tight crop.
+ */
+export function bodyRegion(landmarks: readonly Point[], width: number, height: number): GrayImage {
+  const eyes = eyeGeometry(landmarks);
+  const chin = landmarks[LANDMARK_INDEX.chin];
+  const unit = faceScale(landmarks);
+  const down = { x: (chin.x - eyes.midpoint.x) / unit, y: (chin.y - eyes.midpoint.y) / unit };
+  const right = { x: -down.y, y: down.x };
+  const jaw = landmarks.slice(...LANDMARK_INDEX.jaw);
+  const jawWidth = Math.hypot(jaw[16].x - jaw[0].x, jaw[16].y - jaw[0].y) / unit;
+  const neck = BODY.neckHalfWidth * jawWidth;
+  const shoulders = BODY.shoulderHalfWidth * jawWidth;
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const px = x + 0.5 - chin.x;
+      const py = y + 0.5 - chin.y;
+      const t = (px * down.x + py * down.y) / unit;
+      if (t < BODY.start - BODY.softness) continue;
+      const s = Math.abs(px * right.x + py * right.y) / unit;
+      const half = neck + (shoulders - neck) * Math.min(1, Math.max(0, t / BODY.shoulderDrop)) + BODY.belowShoulderSlope * Math.max(0, t - BODY.shoulderDrop);
+      const across = Math.min(1, Math.max(0, (half - s) / BODY.softness));
+      const along = Math.min(1, Math.max(0, (t - BODY.start) / BODY.softness + 1));
+      out[y * width + x] = across * along;
+    }
+  }
+  return { width, height, data: out };
+}
+
+/** The body band's shape, in eye-to-chin lengths (jaw widths for the half-widths). */
+const BODY = Object.freeze({
+  /** Starts this far below the chin (negative: under the jaw, beside the chin). */
+  start: -0.35,
+  neckHalfWidth: 0.38,
+  shoulderHalfWidth: 1.7,
+  shoulderDrop: 1.2,
+  belowShoulderSlope: 0.4,
+  softness: 0.25,
+});

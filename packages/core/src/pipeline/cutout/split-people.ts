@@ -1,0 +1,159 @@
+import { applyAffine, invertAffine, type Affine2D } from '../../image/affine.js';
+import { gaussianBlurGray } from '../../image/gaussian-blur.js';
+import { createGrayImage, type GrayImage } from '../../image/rgba-image.js';
+import type { Box } from '../../geometry/point.js';
+
+/** Context pixels with a person probability above this are walkable: the split follows bodies, not gaps. */
+const PERSON_THRESHOLD = 0.35;
+/** Seeds: the middle of each face box (this share of its sides). */
+const SEED_SHARE = 0.6;
+
+/** A binary min-heap of (key, node) pairs, enough for a grid Dijkstra. */
+class MinHeap {
+  #keys: number[] = [];
+  #nodes: number[] = [];
+  get size(): number {
+    return this.#keys.length;
+  }
+  push(key: number, node: number): void {
+    const keys = this.#keys;
+    const nodes = this.#nodes;
+    let i = keys.length;
+    keys.push(key);
+    nodes.push(node);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (keys[parent] <= key) break;
+      keys[i] = keys[parent];
+      nodes[i] = nodes[parent];
+      i = parent;
+    }
+    keys[i] = key;
+    nodes[i] = node;
+  }
+  pop(): [number, number] {
+    const keys = this.#keys;
+    const nodes = this.#nodes;
+    const top: [number, number] = [keys[0], nodes[0]];
+    const lastKey = keys.pop() as number;
+    const lastNode = nodes.pop() as number;
+    const n = keys.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= n) break;
+        if (child + 1 < n && keys[child + 1] < keys[child]) child++;
+        if (keys[child] >= lastKey) break;
+        keys[i] = keys[child];
+        nodes[i] = nodes[child];
+        i = child;
+      }
+      keys[i] = lastKey;
+      nodes[i] = lastNode;
+    }
+    return top;
+  }
+}
+
+export interface SplitPeopleInput {
+  /** Person probability on a low-resolution context plane around the crop. */
+  readonly context: GrayImage;
+  /** Context pixel → crop pixel. */
+  readonly contextToCrop: Affine2D;
+  /** The subject's face box and every other face's box, in crop pixels. */
+  readonly subject: Box;
+  readonly others: readonly Box[];
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * Who owns each person pixel when several people are in view: every face grows over the
+ * person mask from its own middle, at a speed proportional to its size (distances are counted
+ * in face sizes, so a near and a far person meet where their bodies do), and each pixel goes to
+ * the face that reaches it first. Returns, on the crop, how much each pixel belongs to someone
+ * other than the subject (0..1, edges softened); all 0 when no one else is there.
+ */
+export function otherPeopleMask(input: SplitPeopleInput): GrayImage {
+  const { context, contextToCrop, subject, others, width, height } = input;
+  const out = createGrayImage(width, height);
+  if (others.length === 0) return out;
+  const cropToContext = invertAffine(contextToCrop);
+  const scale = Math.hypot(cropToContext[0], cropToContext[3]);
+  const cw = context.width;
+  const ch = context.height;
+  const n = cw * ch;
+  const dist = new Float64Array(n).fill(Infinity);
+  const owner = new Int16Array(n).fill(-1);
+  const heap = new MinHeap();
+  const faces = [subject, ...others];
+  const speed = faces.map((b) => 1 / Math.max(1, Math.max(b.width, b.height) * scale));
+  faces.forEach((box, k) => {
+    const c = applyAffine(cropToContext, box.x + box.width / 2, box.y + box.height / 2);
+    const hw = (box.width * scale * SEED_SHARE) / 2;
+    const hh = (box.height * scale * SEED_SHARE) / 2;
+    for (let y = Math.max(0, Math.floor(c.y - hh)); y <= Math.min(ch - 1, Math.ceil(c.y + hh)); y++) {
+      for (let x = Math.max(0, Math.floor(c.x - hw)); x <= Math.min(cw - 1, Math.ceil(c.x + hw)); x++) {
+        const i = y * cw + x;
+        // The subject's face wins its own pixels.
+        if (dist[i] === 0 && owner[i] === 0) continue;
+        dist[i] = 0;
+        owner[i] = k;
+        heap.push(0, i);
+      }
+    }
+  });
+  const STEPS = [
+    [1, 0, 1],
+    [-1, 0, 1],
+    [0, 1, 1],
+    [0, -1, 1],
+    [1, 1, Math.SQRT2],
+    [-1, 1, Math.SQRT2],
+    [1, -1, Math.SQRT2],
+    [-1, -1, Math.SQRT2],
+  ] as const;
+  while (heap.size > 0) {
+    const [d, i] = heap.pop();
+    if (d > dist[i]) continue;
+    const k = owner[i];
+    const x = i % cw;
+    const y = (i - x) / cw;
+    for (const [dx, dy, length] of STEPS) {
+      const nx = x + dx;
+      const ny = y + dy;
+      if (nx < 0 || ny < 0 || nx >= cw || ny >= ch) continue;
+      const j = ny * cw + nx;
+      if (context.data[j] <= PERSON_THRESHOLD) continue;
+      const nd = d + length * speed[k];
+      if (nd < dist[j]) {
+        dist[j] = nd;
+        owner[j] = k;
+        heap.push(nd, j);
+      }
+    }
+  }
+  // Onto the crop (nearest owner), then a soft edge of about one context pixel.
+  const contextOwnedByOthers = createGrayImage(cw, ch);
+  for (let i = 0; i < n; i++) contextOwnedByOthers.data[i] = owner[i] > 0 ? 1 : 0;
+  const soft = gaussianBlurGray(contextOwnedByOthers, 0.8);
+  const [a, b, c, d, e, f] = cropToContext;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const u = a * (x + 0.5) + b * (y + 0.5) + c - 0.5;
+      const v = d * (x + 0.5) + e * (y + 0.5) + f - 0.5;
+      const uc = Math.min(Math.max(u, 0), cw - 1);
+      const vc = Math.min(Math.max(v, 0), ch - 1);
+      const x0 = Math.floor(uc);
+      const y0 = Math.floor(vc);
+      const x1 = Math.min(x0 + 1, cw - 1);
+      const y1 = Math.min(y0 + 1, ch - 1);
+      const wx = uc - x0;
+      const wy = vc - y0;
+      const s = soft.data;
+      out.data[y * width + x] = (s[y0 * cw + x0] * (1 - wx) + s[y0 * cw + x1] * wx) * (1 - wy) + (s[y1 * cw + x0] * (1 - wx) + s[y1 * cw + x1] * wx) * wy;
+    }
+  }
+  return out;
+}
