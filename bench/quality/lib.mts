@@ -253,7 +253,7 @@ export async function contactSheet(tiles: Buffer[], columns: number, size: numbe
   const height = rows * size + (rows + 1) * gap;
   return sharp({ create: { width, height, channels: 3, background: { r: 90, g: 90, b: 90 } } })
     .composite(tiles.map((input, i) => ({ input, left: gap + (i % columns) * (size + gap), top: gap + Math.floor(i / columns) * (size + gap) })))
-    .png()
+    .png({ palette: true, colours: 256, dither: 0.6, effort: 7 })
     .toBuffer();
 }
 

@@ -196,14 +196,16 @@ export async function runRealPhotos(processor: PortraitProcessor, tileSize: numb
 
 const shortName = (c: CheckName) => ({ faceOpaque: 'face', neckOpaque: 'neck', cornersClear: 'corners', neighboursGone: 'neighbour', photoEdgeCut: 'edge' })[c];
 
-/** Per set × variant: mean of each check's value and how many outputs pass it. */
+/** Per set × variant: mean of each check's value and how many outputs pass it (photos with no output counted apart). */
 export function summarise(results: readonly RealResult[]) {
-  const out: Record<string, Record<string, { outputs: number; means: Record<CheckName, number | null>; passes: Record<CheckName, number>; allPass: number }>> = {};
+  const out: Record<string, Record<string, { outputs: number; noOutput: number; means: Record<CheckName, number | null>; passes: Record<CheckName, number>; allPass: number }>> = {};
   for (const set of ['dev', 'held-out'] as const) {
     out[set] = {};
     for (const variant of VARIANTS) {
-      const rs = results.filter((r) => r.set === set && r.variant === variant);
-      if (rs.length === 0) continue;
+      const all = results.filter((r) => r.set === set && r.variant === variant);
+      // A photo that makes no portrait at all (no face found in it) is a detection failure, not a cut-out's: counted apart.
+      const rs = all.filter((r) => !r.error);
+      if (all.length === 0) continue;
       const means = {} as Record<CheckName, number | null>;
       const passes = {} as Record<CheckName, number>;
       for (const c of CHECKS) {
@@ -211,7 +213,7 @@ export function summarise(results: readonly RealResult[]) {
         means[c] = values.length ? round(values.reduce((a, b) => a + b, 0) / values.length) : null;
         passes[c] = rs.filter((r) => r.checks[c].pass).length;
       }
-      out[set][variant] = { outputs: rs.length, means, passes, allPass: rs.filter((r) => CHECKS.every((c) => r.checks[c].pass)).length };
+      out[set][variant] = { outputs: rs.length, noOutput: all.length - rs.length, means, passes, allPass: rs.filter((r) => CHECKS.every((c) => r.checks[c].pass)).length };
     }
   }
   return out;

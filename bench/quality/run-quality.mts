@@ -4,6 +4,7 @@
  * `node scripts/readme-tables.mjs` puts its table in the README.
  *
  * QUALITY_ONLY=real|composites runs one half (the other half is kept from the last quality.json);
+ * QUALITY_ONLY=none runs nothing and only re-summarises the last quality.json;
  * QUALITY_COMPOSITES=N stops after N composites (a quick look; the README table says how many).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,32 +18,36 @@ const only = process.env.QUALITY_ONLY;
 const limit = process.env.QUALITY_COMPOSITES ? Number(process.env.QUALITY_COMPOSITES) : Infinity;
 const T = 200;
 const started = performance.now();
-const processor = await loadProcessor();
+const processor = only === 'none' ? undefined : await loadProcessor();
 mkdirSync(resultsDir, { recursive: true });
 const jsonFile = path.join(resultsDir, 'quality.json');
 const previous = existsSync(jsonFile) ? JSON.parse(readFileSync(jsonFile, 'utf8')) : {};
 
-let real = previous.real;
-if (only !== 'composites') {
+let real = previous.real && { ...previous.real, summary: summarise(previous.real.results) };
+if (processor && only !== 'composites') {
+  const t0 = performance.now();
   const run = await runRealPhotos(processor, T);
   writeFileSync(path.join(resultsDir, 'quality-real.png'), await contactSheet(run.tiles, run.columns, T));
   real = {
     options: { size: SIZE, ovalMask: false, enhance: false, segmentationSize: 'default (768)', faceMargins: { dev: [0.4, 0.3], 'held-out': [0.4] } },
     targets: TARGETS,
     checks: CHECKS,
+    seconds: Math.round((performance.now() - t0) / 1000),
     summary: summarise(run.results),
     results: run.results,
   };
 }
 
-let composites = previous.composites;
-if (only !== 'real') {
+let composites = previous.composites && { ...previous.composites, summary: summariseComposites(previous.composites.results) };
+if (processor && only !== 'real') {
+  const t0 = performance.now();
   const run = await runComposites(processor, T, { limit });
   writeFileSync(path.join(resultsDir, 'quality-composites.png'), await contactSheet(run.tiles, run.columns, T));
   composites = {
     options: { size: SIZE, faceMargin: 0.4, ovalMask: false, enhance: false, canvas: '960×800', metrics: 'SAD = Σ|α−α*|/1000, MSE over the 648² canvas, gradient = Σ(|∇α|−|∇α*|)²/1000 (Gaussian derivatives, σ 1.4); α in [0, 1]' },
     foregrounds: foregroundNames(),
     backgrounds: BACKGROUNDS.map((b) => b.name),
+    seconds: Math.round((performance.now() - t0) / 1000),
     summary: summariseComposites(run.results),
     results: run.results,
   };
@@ -52,11 +57,11 @@ const cpus = os.cpus();
 const report = {
   name: 'cut-out quality',
   machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, platform: `${os.platform()} ${os.arch()}`, node: process.version },
-  date: new Date().toISOString(),
-  seconds: Math.round((performance.now() - started) / 1000),
+  date: processor ? new Date().toISOString() : previous.date,
+  seconds: processor ? Math.round((performance.now() - started) / 1000) : previous.seconds,
   real,
   composites,
 };
 writeFileSync(jsonFile, `${JSON.stringify(report, null, 1)}\n`);
 console.log(`wrote ${path.relative(process.cwd(), jsonFile)} in ${report.seconds} s`);
-await processor.release();
+await processor?.release();
