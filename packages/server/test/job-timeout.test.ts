@@ -34,7 +34,7 @@ describe('a job that runs past FACECRAFT_JOB_TIMEOUT_S (real models, real photo)
       expect(status.workers).toMatchObject({ configured: 1, ready: 1, retiring: 0 });
       expect(status.statistics.failed).toBe(1);
       expect(status.queue.in_progress).toBe(0);
-      expect(server.output()).toMatch(/timed-out worker exited/);
+      expect(server.output()).toMatch(/retired worker exited/);
       // The next job, on the fresh worker, is stopped in time too; SIGTERM then lets the retiring
       // worker end that job before the process exits (cleanly: exit code 0, checked below).
       const again = await fetch(`${server.url}/api/v1/process`, { method: 'POST', body: form({ file: { name: 'portrait-2.jpg', bytes: fixture('portrait-2.jpg') } }) });
