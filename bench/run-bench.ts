@@ -29,7 +29,8 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const round = (v: number) => Math.round(v * 10) / 10;
-const total = (r: PortraitResult) => Object.values(r.timings).reduce((a, b) => a + b, 0);
+// Sub-stages (segment.isnet, …) are parts of their stage: not added twice.
+const total = (r: PortraitResult) => Object.entries(r.timings).reduce((a, [stage, ms]) => (stage.includes('.') ? a : a + ms), 0);
 
 function maskIoU(a: PortraitResult, b: PortraitResult): number {
   let inter = 0;

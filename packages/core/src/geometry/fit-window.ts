@@ -4,18 +4,18 @@ import { estimateHeadBox, type PortraitWindow } from './portrait-window.js';
 /**
  * Framing at the photo's edge. A levelled window that runs past the photo shows the photo's
  * own edge as a straight (often diagonal) cut through the subject. Before giving up, the window
- * is moved (within a bounded distance, the head kept inside) and then made smaller (the margin
- * shrunk, within a bounded range) until it lies inside the photo.
+ * is moved up or down (within a bounded distance, the head kept inside) and then made smaller
+ * (the margin shrunk, within a bounded range) until it lies inside the photo.
  */
 export const FRAMING = Object.freeze({
-  /** Farthest the window may move, as a share of its own width and height. */
+  /** Farthest the window may move up or down, as a share of its height (never sideways: the eyes stay on the centre line). */
   maxShift: 0.25,
   /** The margin may shrink to this share of the one asked for… */
   minMarginShare: 0.4,
   /** …but the head keeps at least this margin (in head sizes) inside the window. */
   headRoom: 0.08,
   /** Samples per window side when measuring how much of it lies outside the photo. */
-  samples: 24,
+  samples: 16,
 });
 
 export interface HeadInWindow {
@@ -42,9 +42,9 @@ export function shareOutside(window: PortraitWindow, photoWidth: number, photoHe
   const s = Math.sin(window.angle);
   let outside = 0;
   for (let j = 0; j < n; j++) {
-    const v = ((j + 0.5) / n - 0.5) * window.height;
+    const v = (j / (n - 1) - 0.5) * window.height;
     for (let i = 0; i < n; i++) {
-      const u = ((i + 0.5) / n - 0.5) * window.width;
+      const u = (i / (n - 1) - 0.5) * window.width;
       const x = window.centerX + c * u - s * v;
       const y = window.centerY + s * u + c * v;
       if (x < 0 || y < 0 || x > photoWidth || y > photoHeight) outside++;
@@ -65,29 +65,25 @@ export function fitWindowToPhoto(window: PortraitWindow, head: HeadInWindow, pho
   const c = Math.cos(window.angle);
   const s = Math.sin(window.angle);
   let best: FittedWindow = { window, outside: initial, scale: 1, moved: false };
-  const SCALE_STEPS = 8;
-  const SHIFT_STEPS = 6;
+  const SCALE_STEPS = 6;
+  const SHIFT_STEPS = 4;
   for (let k = 0; k <= SCALE_STEPS; k++) {
     const scale = 1 - ((1 - Math.min(1, Math.max(minScale, 0.05))) * k) / SCALE_STEPS;
     const width = window.width * scale;
     const height = window.height * scale;
-    // The window shrinks about the head's centre, so the head stays where it was in the frame.
-    const headCx = (head.left + head.right) / 2;
+    // It shrinks about the head's centre line vertically, and about its own centre sideways, which
+    // is the eyes' vertical line: a portrait keeps its eyes centred, so it never moves sideways.
     const headCy = (head.top + head.bottom) / 2;
-    const baseU = headCx * (1 - scale);
     const baseV = headCy * (1 - scale);
     const room = FRAMING.headRoom * Math.max(head.right - head.left, head.bottom - head.top);
-    for (let a = -SHIFT_STEPS; a <= SHIFT_STEPS; a++) {
-      for (let b = -SHIFT_STEPS; b <= SHIFT_STEPS; b++) {
-        const du = baseU + (a / SHIFT_STEPS) * FRAMING.maxShift * width;
-        const dv = baseV + (b / SHIFT_STEPS) * FRAMING.maxShift * height;
-        // The head (with a little room) must stay inside the moved and scaled window.
-        if (head.left - room < du - width / 2 || head.right + room > du + width / 2 || head.top - room < dv - height / 2 || head.bottom > dv + height / 2) continue;
-        const candidate: PortraitWindow = { centerX: window.centerX + c * du - s * dv, centerY: window.centerY + s * du + c * dv, width, height, angle: window.angle };
-        const outside = shareOutside(candidate, photoWidth, photoHeight);
-        const moved = a !== 0 || b !== 0 || scale !== 1;
-        if (outside < best.outside - 1e-9 || (outside <= best.outside + 1e-9 && scale > best.scale + 1e-9)) best = { window: candidate, outside, scale, moved };
-      }
+    for (let b = -SHIFT_STEPS; b <= SHIFT_STEPS; b++) {
+      const dv = baseV + (b / SHIFT_STEPS) * FRAMING.maxShift * height;
+      // The head (with a little room) must stay inside the moved and scaled window.
+      if (head.left - room < -width / 2 || head.right + room > width / 2 || head.top - room < dv - height / 2 || head.bottom > dv + height / 2) continue;
+      const candidate: PortraitWindow = { centerX: window.centerX - s * dv, centerY: window.centerY + c * dv, width, height, angle: window.angle };
+      const outside = shareOutside(candidate, photoWidth, photoHeight);
+      const moved = b !== 0 || scale !== 1 || dv !== 0;
+      if (outside < best.outside - 1e-9 || (outside <= best.outside + 1e-9 && scale > best.scale + 1e-9)) best = { window: candidate, outside, scale, moved };
     }
     if (best.outside === 0) return best;
   }

@@ -1,11 +1,9 @@
 import { fitWindowToPhoto, headInWindow, marginAtScale, minWindowScale } from '../geometry/fit-window.js';
 import type { Point } from '../geometry/point.js';
 import type { PortraitWindow } from '../geometry/portrait-window.js';
-import { cropWindowAffine } from '../image/affine.js';
+import { applyAffine, cropWindowAffine, invertAffine } from '../image/affine.js';
+import { personAtPhoto, type PersonMap } from './cutout/person-prior.js';
 import type { GrayImage, RgbaImage } from '../image/rgba-image.js';
-import { warpAffine } from '../image/affine.js';
-import type { LoadedModel } from './load-models.js';
-import { segmentPerson } from './segment-person.js';
 
 /** Side of the quick look that decides whether the person continues past the photo's edge. */
 const LOOK_SIZE = 96;
@@ -29,19 +27,28 @@ export interface PortraitWarning {
 }
 
 /** Does the person reach a part of the window that lies outside the photo (the window's bottom row aside)? */
-async function personMeetsPhotoEdge(photo: RgbaImage, window: PortraitWindow, person: LoadedModel): Promise<boolean> {
+function personMeetsPhotoEdge(people: PersonMap, window: PortraitWindow): boolean {
   const width = LOOK_SIZE;
   const height = Math.max(8, Math.round((LOOK_SIZE * window.height) / window.width));
   const toPhoto = cropWindowAffine({ ...window, outputWidth: width, outputHeight: height });
-  const inPhoto = warpAffine(photo, toPhoto, width, height);
-  const p = await segmentPerson(photo, toPhoto, width, height, person);
+  const photoToPlane = invertAffine(people.planeToPhoto);
+  const inPhoto = new Uint8Array(width * height);
+  const person = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = applyAffine(toPhoto, x + 0.5, y + 0.5);
+      const i = y * width + x;
+      inPhoto[i] = p.x >= 0 && p.y >= 0 && p.x < people.photoWidth && p.y < people.photoHeight ? 1 : 0;
+      person[i] = personAtPhoto(people, photoToPlane, p.x, p.y) > 0.5 ? 1 : 0;
+    }
+  }
   for (let y = 0; y < height - 1; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
-      if (inPhoto.data[i * 4 + 3] > 127 || p.data[i] > 0.5) continue;
+      if (inPhoto[i]) continue;
       // An outside pixel: is a person pixel inside the photo next to it?
       for (const j of [i - 1, i + 1, i - width, i + width]) {
-        if (j >= 0 && j < width * height && inPhoto.data[j * 4 + 3] > 127 && p.data[j] > 0.5) return true;
+        if (j >= 0 && j < width * height && inPhoto[j] && person[j]) return true;
       }
     }
   }
@@ -51,20 +58,20 @@ async function personMeetsPhotoEdge(photo: RgbaImage, window: PortraitWindow, pe
 /**
  * Keeps the subject away from the photo's edge: when the levelled window runs past the photo
  * and the person continues there, the window is moved and then shrunk (geometry/fit-window.ts).
- * Without a person model every window that runs past the photo is fitted.
+ * Without a person map (no person model) every window that runs past the photo is fitted.
  */
 export async function frameInsidePhoto(
   photo: RgbaImage,
   landmarks: readonly Point[],
   window: PortraitWindow,
   margin: { readonly faceMargin: number; readonly topMarginFactor: number },
-  person: LoadedModel | undefined,
+  people: PersonMap | undefined,
 ): Promise<Framing> {
   const unchanged: Framing = { window, marginUsed: margin.faceMargin, adjusted: false };
   const minScale = minWindowScale(margin.faceMargin, margin.topMarginFactor);
   const fitted = fitWindowToPhoto(window, headInWindow(landmarks, window), photo.width, photo.height, minScale);
   if (!fitted.moved) return unchanged;
-  if (person && !(await personMeetsPhotoEdge(photo, window, person))) return unchanged;
+  if (people && !personMeetsPhotoEdge(people, window)) return unchanged;
   return { window: fitted.window, marginUsed: marginAtScale(margin.faceMargin, margin.topMarginFactor, fitted.scale), adjusted: true };
 }
 

@@ -16,10 +16,11 @@ import type { ModelSource } from '../models/model-source.js';
 import { detectFaces, type FaceDetection } from './detect-faces.js';
 import { detectLandmarks } from './detect-landmarks.js';
 import { enhancePhoto, type EnhanceReport } from './enhance-photo.js';
-import { loadPortraitModels, type ModelLoadProgress, type PortraitModels } from './load-models.js';
+import { loadPortraitModels, type LoadedModel, type ModelLoadProgress, type PortraitModels } from './load-models.js';
 import { resolvePortraitOptions, type PortraitOptions, type PortraitOptionsInput } from './portrait-options.js';
 import { restoreFace } from './restore-face.js';
 import { cutOutSubject, type CutoutMode } from './cutout/cut-out-subject.js';
+import { mapPeople } from './cutout/person-prior.js';
 import { frameInsidePhoto, photoEdgeCut, type PortraitWarning } from './frame-subject.js';
 import { placeSubject } from './select-subject.js';
 import { createStageTimer, type StageTimings } from './stage-timer.js';
@@ -184,7 +185,9 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
     const subject = faces[subjectIndex];
     const rollBefore = eyeGeometry(landmarks).rollDegrees;
     // Where the window runs past the photo and the person continues there, move it, then shrink the margin.
-    const framing = await timer.time('frame', () => frameInsidePhoto(photo, landmarks, askedWindow, o, models.person));
+    // The person model once, around the window asked for: it decides the framing and guides the cut-out.
+    const people = models.person && o.removeBackground ? await timer.time('people', () => mapPeople(photo, askedWindow, models.person as LoadedModel)) : undefined;
+    const framing = await timer.time('frame', () => frameInsidePhoto(photo, landmarks, askedWindow, o, people));
     const window = framing.window;
 
     // One warp from the photo into the levelled crop, at the canvas size, or at the crop's own
@@ -205,6 +208,7 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
       ? await timer.time('segment', () =>
           cutOutSubject({
             photo,
+            people,
             cropToPhoto,
             crop,
             landmarks: cropLandmarks,
@@ -219,6 +223,8 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
         )
       : undefined;
     const subjectMask: GrayImage | undefined = cutout?.alpha;
+    // The parts of the segment stage, for the bench (the stage's own time stays the sum of them).
+    if (cutout) for (const [part, partMs] of Object.entries(cutout.timings)) if (partMs > 0) timer.timings[`segment.${part}`] = partMs;
     // A straight cut by the photo's own edge through the subject that framing could not avoid: said, not hidden.
     const warnings: PortraitWarning[] = [];
     const edgeCut = photoEdgeCut(subjectMask ?? inPhoto, inPhoto);

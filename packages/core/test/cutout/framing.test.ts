@@ -40,8 +40,16 @@ describe('fitting the window inside the photo', () => {
     expect(fitted.outside).toBeGreaterThan(0);
   });
 
+  it('never moves a window sideways (the eyes stay centred): past a side edge it shrinks about its centre', () => {
+    const asked = window({ centerX: 250 });
+    const fitted = fitWindowToPhoto(asked, head, 1000, 1000, minWindowScale(0.6, 1.5));
+    expect(fitted.outside).toBe(0);
+    expect(fitted.scale).toBeLessThan(1);
+    expect(fitted.window.centerX).toBeCloseTo(250, 9);
+  });
+
   it('follows a tilted window', () => {
-    const asked = window({ centerX: 330, angle: (20 * Math.PI) / 180 });
+    const asked = window({ centerY: 280, angle: (10 * Math.PI) / 180 });
     const fitted = fitWindowToPhoto(asked, head, 1000, 1000, 0.6);
     expect(fitted.outside).toBe(0);
     expect(fitted.window.angle).toBe(asked.angle);

@@ -1,5 +1,4 @@
 import type { Box, Point } from '../../geometry/point.js';
-import type { Affine2D } from '../../image/affine.js';
 import type { GrayImage, RgbaImage } from '../../image/rgba-image.js';
 import { isolateSubject } from '../isolate-subject.js';
 import type { LoadedModel } from '../load-models.js';
@@ -7,7 +6,10 @@ import { segmentPortrait } from '../segment-portrait.js';
 import { bodyRegion, faceRegion, faceScale } from './face-region.js';
 import { fillPersonHoles } from './fill-holes.js';
 import { fuseAlpha } from './fuse-alpha.js';
-import { personPrior } from './person-prior.js';
+import { mapPeople, priorOnCrop, sampleGray, type PersonMap } from './person-prior.js';
+import type { PortraitWindow } from '../../geometry/portrait-window.js';
+import { signedDistance } from '../../image/distance-transform.js';
+import { invertAffine, type Affine2D } from '../../image/affine.js';
 import { refineEdge } from './refine-edge.js';
 import { otherPeopleMask } from './split-people.js';
 
@@ -23,6 +25,8 @@ export const CUTOUT_MODES: readonly CutoutMode[] = ['salient', 'person', 'refine
 
 export interface CutoutInput {
   readonly photo: RgbaImage;
+  /** Where the people are around the portrait (made once per photo; see mapPeople). */
+  readonly people: PersonMap | undefined;
   /** Crop pixel → photo pixel. */
   readonly cropToPhoto: Affine2D;
   /** The warped crop; its alpha says where the crop lies inside the photo. */
@@ -44,25 +48,47 @@ export interface Cutout {
   readonly alpha: GrayImage;
   /** The mode that actually ran (`salient` when no person model is installed). */
   readonly mode: CutoutMode;
+  /** Milliseconds of its parts: ISNet, the person model with the fusion, the edge refinement. */
+  readonly timings: { readonly isnet: number; readonly person: number; readonly refine: number };
+}
+
+/** The rotated window in the photo that a crop affine (crop pixel → photo pixel) cuts out. */
+function windowOfCrop(cropToPhoto: Affine2D, width: number, height: number): PortraitWindow {
+  const [a, b, c, d, e, f] = cropToPhoto;
+  return { centerX: a * (width / 2) + b * (height / 2) + c, centerY: d * (width / 2) + e * (height / 2) + f, width: Math.hypot(a, d) * width, height: Math.hypot(b, e) * height, angle: Math.atan2(d, a) };
 }
 
 /** The subject's alpha on the crop. */
 export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   const { photo, cropToPhoto, crop } = input;
+  const ms = (since: number) => Math.round((performance.now() - since) * 10) / 10;
+  let started = performance.now();
   const salient = await segmentPortrait(photo, cropToPhoto, crop, input.segmentation, input.segmentationSize);
-  if (input.mode === 'salient' || !input.person) return { alpha: isolateSubject(salient, input.seeds), mode: 'salient' };
+  const isnet = ms(started);
+  if (input.mode === 'salient' || !input.person) return { alpha: isolateSubject(salient, input.seeds), mode: 'salient', timings: { isnet, person: 0, refine: 0 } };
 
+  started = performance.now();
   const { width, height } = crop;
-  const prior = await personPrior(photo, cropToPhoto, width, height, input.person);
+  const prior = priorOnCrop(input.people ?? (await mapPeople(photo, windowOfCrop(cropToPhoto, width, height), input.person)), cropToPhoto, width);
   const face = faceRegion(input.landmarks, width, height);
   const body = bodyRegion(input.landmarks, width, height);
-  const fused = fuseAlpha({ salient, person: prior.crop, face, body, faceScale: faceScale(input.landmarks) });
+  // The person's depth is measured on the low-resolution context plane (its contour carries no
+  // finer detail) and sampled onto the crop: a quarter of the work of measuring it there.
+  const contextDepth = signedDistance(prior.context, 0.5);
+  const step = Math.hypot(prior.contextToCrop[0], prior.contextToCrop[3]);
+  for (let i = 0; i < contextDepth.data.length; i++) contextDepth.data[i] *= step;
+  const personDepth = sampleGray(contextDepth, invertAffine(prior.contextToCrop), width, height);
+  const fused = fuseAlpha({ salient, personDepth, face, body, faceScale: faceScale(input.landmarks) });
   const others = otherPeopleMask({ context: prior.context, contextToCrop: prior.contextToCrop, subject: input.subjectBox, others: input.otherBoxes, width, height });
   for (let i = 0; i < fused.data.length; i++) fused.data[i] = Math.max(face.data[i], fused.data[i] * (1 - others.data[i]));
-  fillPersonHoles(fused, prior.crop);
+  fillPersonHoles(fused, prior.atCrop);
   const alpha = isolateSubject(fused, input.seeds);
   // Nothing outside the photo: the crop's own alpha is 0 there.
   for (let i = 0; i < alpha.data.length; i++) alpha.data[i] *= crop.data[i * 4 + 3] / 255;
-  if (input.mode === 'refined') return { alpha: refineEdge(crop, alpha, face), mode: 'refined' };
-  return { alpha, mode: input.mode };
+  const person = ms(started);
+  if (input.mode !== 'refined') return { alpha, mode: input.mode, timings: { isnet, person, refine: 0 } };
+
+  started = performance.now();
+  const refined = refineEdge(crop, alpha, face);
+  return { alpha: refined, mode: 'refined', timings: { isnet, person, refine: ms(started) } };
 }

@@ -6,7 +6,7 @@ import type { GrayImage } from '../../image/rgba-image.js';
  * patch on a jumper, a glint on a forehead). A real gap, such as the space between an arm and
  * the body, is background to the person model too and stays open. Changes `alpha` in place.
  */
-export function fillPersonHoles(alpha: GrayImage, person: GrayImage): void {
+export function fillPersonHoles(alpha: GrayImage, person: (index: number) => number): void {
   const { width, height, data } = alpha;
   const n = width * height;
   // 0 = not a hole candidate, 1 = below 0.5 and unvisited, 2 = reached from the border or labelled
@@ -21,7 +21,7 @@ export function fillPersonHoles(alpha: GrayImage, person: GrayImage): void {
     let personSum = 0;
     while (head < tail) {
       const i = queue[head++];
-      personSum += person.data[i];
+      if (collect) personSum += person(i);
       const x = i % width;
       if (x > 0 && state[i - 1] === 1) (state[i - 1] = 2), (queue[tail++] = i - 1);
       if (x < width - 1 && state[i + 1] === 1) (state[i + 1] = 2), (queue[tail++] = i + 1);

@@ -1,4 +1,3 @@
-import { signedDistance } from '../../image/distance-transform.js';
 import { createGrayImage, type GrayImage } from '../../image/rgba-image.js';
 
 /**
@@ -16,8 +15,8 @@ export const FUSION = Object.freeze({
 export interface FusionInputs {
   /** ISNet's alpha on the crop (salient object: fine hair, sometimes only the head). */
   readonly salient: GrayImage;
-  /** The person model's probability on the crop (the whole person, coarse edge). */
-  readonly person: GrayImage;
+  /** Signed distance to the person model's 50 % contour, in crop pixels: positive inside the person. */
+  readonly personDepth: GrayImage;
   /** Where the face certainly is (0..1), always opaque. */
   readonly face: GrayImage;
   /** Where the subject's neck and shoulders can be (0..1): the only place the person model may make solid. */
@@ -39,9 +38,8 @@ const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
  * - the face region is always opaque.
  */
 export function fuseAlpha(inputs: FusionInputs): GrayImage {
-  const { salient, person, face, body, faceScale } = inputs;
+  const { salient, personDepth: depth, face, body, faceScale } = inputs;
   const { width, height } = salient;
-  const depth = signedDistance(person, 0.5);
   const solid = FUSION.solidDepth * faceScale;
   const reach = FUSION.reach * faceScale;
   const out = createGrayImage(width, height);

@@ -1,19 +1,82 @@
-import { composeAffine, invertAffine, type Affine2D } from '../../image/affine.js';
+import type { PortraitWindow } from '../../geometry/portrait-window.js';
+import { applyAffine, composeAffine, cropWindowAffine, invertAffine, type Affine2D } from '../../image/affine.js';
+import { resizeImage } from '../../image/resize.js';
 import { createGrayImage, type GrayImage, type RgbaImage } from '../../image/rgba-image.js';
 import { segmentPerson, type PersonModel } from '../segment-person.js';
 
-/** The person model looks at a window this much larger than the crop, so it sees the shoulders and the people around. */
+/** The person model looks at a window this much larger than the portrait's, so it sees the shoulders and the people around. */
 const CONTEXT = 1.6;
-/** Long side of the context plane in pixels: the model's own 256² output carries no more detail. */
-const CONTEXT_LONG_SIDE = 320;
+/** Long side of the person plane in pixels: the model's own 256² output carries no more detail. */
+const PLANE_LONG_SIDE = 320;
+/** Photos longer than this are read by the person model through a smaller copy (see personView). */
+const VIEW_LONG_SIDE = 1024;
 
+/**
+ * Where the people are around a portrait window: the person model's probability on a plane
+ * that covers the window CONTEXT times over, centred on it, levelled like it. Made once per
+ * photo and read by the framing (does the person run past the photo's edge?) and by the cut-out.
+ */
+export interface PersonMap {
+  readonly plane: GrayImage;
+  /** Plane pixel → photo pixel. */
+  readonly planeToPhoto: Affine2D;
+  readonly photoWidth: number;
+  readonly photoHeight: number;
+}
+
+/** The person map on the crop: the plane, its pixels in the crop's, and a per-pixel look-up. */
 export interface PersonPrior {
-  /** Person probability on the crop's pixels. */
-  readonly crop: GrayImage;
-  /** Person probability on the larger context window, at low resolution. */
+  /** Person probability at one crop pixel (sampled from the plane when asked). */
+  readonly atCrop: (index: number) => number;
   readonly context: GrayImage;
-  /** Context-plane pixel → crop pixel. */
+  /** Plane pixel → crop pixel. */
   readonly contextToCrop: Affine2D;
+}
+
+/**
+ * A large photo is read through a copy at most VIEW_LONG_SIDE long, made once: warping the
+ * model's small input straight from a large photo would low-pass the whole region (Lanczos).
+ */
+function personView(photo: RgbaImage): { image: RgbaImage; fromPhoto: Affine2D } {
+  const long = Math.max(photo.width, photo.height);
+  if (long <= VIEW_LONG_SIDE) return { image: photo, fromPhoto: [1, 0, 0, 0, 1, 0] };
+  const width = Math.max(1, Math.round((photo.width * VIEW_LONG_SIDE) / long));
+  const height = Math.max(1, Math.round((photo.height * VIEW_LONG_SIDE) / long));
+  return { image: resizeImage(photo, width, height, { filter: 'bilinear' }), fromPhoto: [width / photo.width, 0, 0, 0, height / photo.height, 0] };
+}
+
+export async function mapPeople(photo: RgbaImage, window: PortraitWindow, model: PersonModel): Promise<PersonMap> {
+  const step = (Math.max(window.width, window.height) * CONTEXT) / PLANE_LONG_SIDE;
+  const width = Math.max(8, Math.round((window.width * CONTEXT) / step));
+  const height = Math.max(8, Math.round((window.height * CONTEXT) / step));
+  const planeToPhoto = cropWindowAffine({ ...window, width: width * step, height: height * step, outputWidth: width, outputHeight: height });
+  const view = personView(photo);
+  const plane = await segmentPerson(view.image, composeAffine(view.fromPhoto, planeToPhoto), width, height, model);
+  return { plane, planeToPhoto, photoWidth: photo.width, photoHeight: photo.height };
+}
+
+/** The map seen from a crop (crop pixel → photo pixel given). */
+export function priorOnCrop(map: PersonMap, cropToPhoto: Affine2D, width: number): PersonPrior {
+  const contextToCrop = composeAffine(invertAffine(cropToPhoto), map.planeToPhoto);
+  const [a, b, c, d, e, f] = invertAffine(contextToCrop);
+  const { plane } = map;
+  const atCrop = (index: number) => {
+    const x = (index % width) + 0.5;
+    const y = Math.floor(index / width) + 0.5;
+    const u = Math.min(plane.width - 1, Math.max(0, Math.floor(a * x + b * y + c)));
+    const v = Math.min(plane.height - 1, Math.max(0, Math.floor(d * x + e * y + f)));
+    return plane.data[v * plane.width + u];
+  };
+  return { atCrop, context: plane, contextToCrop };
+}
+
+/** The person probability at a photo point (0 outside the plane). */
+export function personAtPhoto(map: PersonMap, photoToPlane: Affine2D, x: number, y: number): number {
+  const p = applyAffine(photoToPlane, x, y);
+  const u = Math.floor(p.x);
+  const v = Math.floor(p.y);
+  if (u < 0 || v < 0 || u >= map.plane.width || v >= map.plane.height) return 0;
+  return map.plane.data[v * map.plane.width + u];
 }
 
 /** Bilinear samples of `plane` at `outToPlane(x, y)` for each output pixel; outside the plane: 0. */
@@ -40,20 +103,4 @@ export function sampleGray(plane: GrayImage, outToPlane: Affine2D, width: number
     }
   }
   return out;
-}
-
-/**
- * Where the people are, around and inside the portrait crop: the person model on a window
- * CONTEXT times the crop, centred on it, then sampled onto the crop's pixels.
- */
-export async function personPrior(photo: RgbaImage, cropToPhoto: Affine2D, width: number, height: number, model: PersonModel): Promise<PersonPrior> {
-  const step = (Math.max(width, height) * CONTEXT) / CONTEXT_LONG_SIDE;
-  const contextWidth = Math.max(8, Math.round((width * CONTEXT) / step));
-  const contextHeight = Math.max(8, Math.round((height * CONTEXT) / step));
-  const offsetX = (contextWidth * step - width) / 2;
-  const offsetY = (contextHeight * step - height) / 2;
-  const contextToCrop: Affine2D = [step, 0, -offsetX, 0, step, -offsetY];
-  const context = await segmentPerson(photo, composeAffine(cropToPhoto, contextToCrop), contextWidth, contextHeight, model);
-  const crop = sampleGray(context, invertAffine(contextToCrop), width, height);
-  return { crop, context, contextToCrop };
 }
