@@ -240,7 +240,12 @@ function accumulateBilinear(data: Uint8ClampedArray, w: number, h: number, sx: n
  * covers is first reduced with a Lanczos3 resize so that only a factor of about 2 remains for the
  * supersampling (a mip level, in effect).
  */
-export function warpAffine(src: RgbaImage, dstToSrc: Affine2D, width: number, height: number): RgbaImage {
+export interface WarpOptions {
+  /** At most k×k samples per output pixel below the prefilter threshold (default 4): a model input that is coarse anyway can take 2. */
+  readonly maxSupersampling?: number;
+}
+
+export function warpAffine(src: RgbaImage, dstToSrc: Affine2D, width: number, height: number, options: WarpOptions = {}): RgbaImage {
   assertRgbaImage(src, 'src');
   assertAffine(dstToSrc, 'dstToSrc');
   assertPositiveInteger(width, 'width');
@@ -286,7 +291,7 @@ export function warpAffine(src: RgbaImage, dstToSrc: Affine2D, width: number, he
   const [a, b, c, d, e, f] = m;
   const step = Math.max(Math.hypot(a, d), Math.hypot(b, e));
   // The epsilon keeps an exact 2× (or 1×) mapping from rounding up to the next k.
-  const k = Math.min(MAX_SUPERSAMPLING, Math.max(1, Math.ceil(step - 1e-9)));
+  const k = Math.min(options.maxSupersampling ?? MAX_SUPERSAMPLING, MAX_SUPERSAMPLING, Math.max(1, Math.ceil(step - 1e-9)));
   const samples = k * k;
   // Sub-sample offsets in source units, relative to the mapped pixel centre.
   const subDx = new Float64Array(samples);

@@ -30,30 +30,38 @@ export function isolateSubject(mask: GrayImage, seeds: readonly Point[]): GrayIm
   }
   if (tail === 0) return { width, height, data: new Float32Array(data) }; // no seed on the subject: leave the mask alone
 
-  // Flood the opaque core from the seeds.
+  // Flood the opaque core from the seeds (neighbours written out: this loop sees every pixel).
+  const visitCore = (j: number) => {
+    if (distance[j] !== 0 && data[j] > 0.5) {
+      distance[j] = 0;
+      queue[tail++] = j;
+    }
+  };
   while (head < tail) {
     const i = queue[head++];
     const x = i % width;
-    for (const j of [i - width, i + width, x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1]) {
-      if (j >= 0 && j < n && distance[j] !== 0 && data[j] > 0.5) {
-        distance[j] = 0;
-        queue[tail++] = j;
-      }
-    }
+    if (i >= width) visitCore(i - width);
+    if (i + width < n) visitCore(i + width);
+    if (x > 0) visitCore(i - 1);
+    if (x < width - 1) visitCore(i + 1);
   }
   // Grow outwards a few steps through the soft edge (any value), breadth-first.
   head = 0;
   for (let step = 1; step <= EDGE_REACH; step++) {
     const levelEnd = tail;
+    const visitEdge = (j: number) => {
+      if (distance[j] === 255 && data[j] <= 0.5) {
+        distance[j] = step;
+        queue[tail++] = j;
+      }
+    };
     while (head < levelEnd) {
       const i = queue[head++];
       const x = i % width;
-      for (const j of [i - width, i + width, x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1]) {
-        if (j >= 0 && j < n && distance[j] === 255 && data[j] <= 0.5) {
-          distance[j] = step;
-          queue[tail++] = j;
-        }
-      }
+      if (i >= width) visitEdge(i - width);
+      if (i + width < n) visitEdge(i + width);
+      if (x > 0) visitEdge(i - 1);
+      if (x < width - 1) visitEdge(i + 1);
     }
     if (head === levelEnd && levelEnd === tail) break;
   }

@@ -164,10 +164,11 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
     device: m.session.device,
   }));
 
-  async function findFaces(photo: RgbaImage): Promise<FaceDetection[]> {
+  /** Faces in the photo, found on a downscaled copy; the copy is returned for the person model too. */
+  async function findFaces(photo: RgbaImage): Promise<{ faces: FaceDetection[]; copy: { image: RgbaImage; scale: number } }> {
     const copy = detectionCopy(photo);
     const faces = await detectFaces(copy.image, detectors);
-    return copy.scale === 1 ? faces : faces.map((f) => mapDetection([copy.scale, 0, 0, 0, copy.scale, 0], f));
+    return { faces: copy.scale === 1 ? faces : faces.map((f) => mapDetection([copy.scale, 0, 0, 0, copy.scale, 0], f)), copy };
   }
 
   async function process(bytes: Uint8Array, input: PortraitOptionsInput = {}, callbacks: ProcessCallbacks = {}): Promise<PortraitResult> {
@@ -176,7 +177,7 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
 
     const decoded = await timer.time('decode', () => decodeImage(codec, bytes, { maxPixels: o.maxPixels }));
     const photo = decoded.image;
-    const faces = await timer.time('detect', () => findFaces(photo));
+    const { faces, copy: detectionView } = await timer.time('detect', () => findFaces(photo));
     const aspect = o.width / o.height;
     const placed = await timer.time('landmarks', () =>
       placeSubject<PortraitWindow>(photo, faces, o.subject, models.landmarks, (points) => computePortraitWindow(points, { faceMargin: o.faceMargin, topMarginFactor: o.topMarginFactor, aspect })),
@@ -186,7 +187,7 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
     const rollBefore = eyeGeometry(landmarks).rollDegrees;
     // Where the window runs past the photo and the person continues there, move it, then shrink the margin.
     // The person model once, around the window asked for: it decides the framing and guides the cut-out.
-    const people = models.person && o.removeBackground ? await timer.time('people', () => mapPeople(photo, askedWindow, models.person as LoadedModel)) : undefined;
+    const people = models.person && o.removeBackground ? await timer.time('people', () => mapPeople(photo, askedWindow, models.person as LoadedModel, { image: detectionView.image, fromPhoto: [1 / detectionView.scale, 0, 0, 0, 1 / detectionView.scale, 0] })) : undefined;
     const framing = await timer.time('frame', () => frameInsidePhoto(photo, landmarks, askedWindow, o, people));
     const window = framing.window;
 
@@ -337,12 +338,12 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
     async detect(bytes, input = {}) {
       const o = resolvePortraitOptions({ maxPixels: input.maxPixels });
       const decoded = await decodeImage(codec, bytes, { maxPixels: o.maxPixels });
-      return findFaces(decoded.image);
+      return (await findFaces(decoded.image)).faces;
     },
     async analyze(bytes, input = {}) {
       const o = resolvePortraitOptions({ maxPixels: input.maxPixels, subject: input.subject });
       const { image } = await decodeImage(codec, bytes, { maxPixels: o.maxPixels });
-      const faces = await findFaces(image);
+      const { faces } = await findFaces(image);
       const { subjectIndex, landmarks } = await placeSubject(image, faces, o.subject, models.landmarks, () => undefined);
       return { width: image.width, height: image.height, faces, subjectIndex, landmarks, rollDegrees: eyeGeometry(landmarks).rollDegrees };
     },

@@ -5,11 +5,11 @@ import { createGrayImage, type GrayImage, type RgbaImage } from '../../image/rgb
 import { segmentPerson, type PersonModel } from '../segment-person.js';
 
 /** The person model looks at a window this much larger than the portrait's, so it sees the shoulders and the people around. */
-const CONTEXT = 1.6;
+const CONTEXT = 1.5;
 /** Long side of the person plane in pixels: the model's own 256² output carries no more detail. */
 const PLANE_LONG_SIDE = 320;
 /** Photos longer than this are read by the person model through a smaller copy (see personView). */
-const VIEW_LONG_SIDE = 1024;
+const VIEW_LONG_SIDE = 1280;
 
 /**
  * Where the people are around a portrait window: the person model's probability on a plane
@@ -33,11 +33,18 @@ export interface PersonPrior {
   readonly contextToCrop: Affine2D;
 }
 
+/** A copy of the photo the person model may read instead of the photo, and the map into it. */
+export interface PersonView {
+  readonly image: RgbaImage;
+  /** Photo pixel → view pixel. */
+  readonly fromPhoto: Affine2D;
+}
+
 /**
- * A large photo is read through a copy at most VIEW_LONG_SIDE long, made once: warping the
- * model's small input straight from a large photo would low-pass the whole region (Lanczos).
+ * A large photo is read through a copy at most VIEW_LONG_SIDE long: warping the model's small
+ * input straight from a large photo would low-pass the whole region (Lanczos) every time.
  */
-function personView(photo: RgbaImage): { image: RgbaImage; fromPhoto: Affine2D } {
+function personView(photo: RgbaImage): PersonView {
   const long = Math.max(photo.width, photo.height);
   if (long <= VIEW_LONG_SIDE) return { image: photo, fromPhoto: [1, 0, 0, 0, 1, 0] };
   const width = Math.max(1, Math.round((photo.width * VIEW_LONG_SIDE) / long));
@@ -45,13 +52,14 @@ function personView(photo: RgbaImage): { image: RgbaImage; fromPhoto: Affine2D }
   return { image: resizeImage(photo, width, height, { filter: 'bilinear' }), fromPhoto: [width / photo.width, 0, 0, 0, height / photo.height, 0] };
 }
 
-export async function mapPeople(photo: RgbaImage, window: PortraitWindow, model: PersonModel): Promise<PersonMap> {
+/** `view`: a smaller copy of the photo that already exists (the face detector's), used when given. */
+export async function mapPeople(photo: RgbaImage, window: PortraitWindow, model: PersonModel, view?: PersonView): Promise<PersonMap> {
   const step = (Math.max(window.width, window.height) * CONTEXT) / PLANE_LONG_SIDE;
   const width = Math.max(8, Math.round((window.width * CONTEXT) / step));
   const height = Math.max(8, Math.round((window.height * CONTEXT) / step));
   const planeToPhoto = cropWindowAffine({ ...window, width: width * step, height: height * step, outputWidth: width, outputHeight: height });
-  const view = personView(photo);
-  const plane = await segmentPerson(view.image, composeAffine(view.fromPhoto, planeToPhoto), width, height, model);
+  const source = view ?? personView(photo);
+  const plane = await segmentPerson(source.image, composeAffine(source.fromPhoto, planeToPhoto), width, height, model);
   return { plane, planeToPhoto, photoWidth: photo.width, photoHeight: photo.height };
 }
 
@@ -84,6 +92,7 @@ export function sampleGray(plane: GrayImage, outToPlane: Affine2D, width: number
   const out = createGrayImage(width, height);
   const [a, b, c, d, e, f] = outToPlane;
   const { width: pw, height: ph, data } = plane;
+  if (b === 0 && d === 0) return sampleGraySeparable(plane, a, c, e, f, out);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const u = a * (x + 0.5) + b * (y + 0.5) + c - 0.5;
@@ -100,6 +109,43 @@ export function sampleGray(plane: GrayImage, outToPlane: Affine2D, width: number
       const top = data[y0 * pw + x0] * (1 - wx) + data[y0 * pw + x1] * wx;
       const bottom = data[y1 * pw + x0] * (1 - wx) + data[y1 * pw + x1] * wx;
       out.data[y * width + x] = top * (1 - wy) + bottom * wy;
+    }
+  }
+  return out;
+}
+
+/** sampleGray for a scale-and-shift map: the column and row weights are worked out once each. */
+function sampleGraySeparable(plane: GrayImage, a: number, c: number, e: number, f: number, out: GrayImage): GrayImage {
+  const { width: pw, height: ph, data } = plane;
+  const { width, height } = out;
+  const x0s = new Int32Array(width);
+  const x1s = new Int32Array(width);
+  const wxs = new Float32Array(width);
+  const inX = new Uint8Array(width);
+  for (let x = 0; x < width; x++) {
+    const u = a * (x + 0.5) + c - 0.5;
+    inX[x] = u >= -0.5 && u <= pw - 0.5 ? 1 : 0;
+    const uc = Math.min(Math.max(u, 0), pw - 1);
+    x0s[x] = Math.floor(uc);
+    x1s[x] = Math.min(x0s[x] + 1, pw - 1);
+    wxs[x] = uc - x0s[x];
+  }
+  for (let y = 0; y < height; y++) {
+    const v = e * (y + 0.5) + f - 0.5;
+    if (v < -0.5 || v > ph - 0.5) continue;
+    const vc = Math.min(Math.max(v, 0), ph - 1);
+    const y0 = Math.floor(vc);
+    const y1 = Math.min(y0 + 1, ph - 1);
+    const wy = vc - y0;
+    const r0 = y0 * pw;
+    const r1 = y1 * pw;
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      if (!inX[x]) continue;
+      const wx = wxs[x];
+      const top = data[r0 + x0s[x]] * (1 - wx) + data[r0 + x1s[x]] * wx;
+      const bottom = data[r1 + x0s[x]] * (1 - wx) + data[r1 + x1s[x]] * wx;
+      out.data[row + x] = top * (1 - wy) + bottom * wy;
     }
   }
   return out;
