@@ -215,7 +215,7 @@ export function gradientError(pred: Float32Array, truth: Float32Array, w: number
   return s / 1000;
 }
 
-// ---- contact sheets (the logic of bench/contact-sheet.ts, with captions) ----
+// ---- contact sheets: each output on a checkerboard and on a dark backdrop, with captions ----
 
 /** A checkerboard and a dark backdrop under an RGBA portrait: see-through parts and halos show on one or the other. */
 export async function onBackdrops(png: Uint8Array, size: number): Promise<Buffer[]> {
