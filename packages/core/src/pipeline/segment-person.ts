@@ -3,7 +3,7 @@ import { composeAffine, warpAffine, type Affine2D } from '../image/affine.js';
 import { createGrayImage, type GrayImage, type RgbaImage } from '../image/rgba-image.js';
 import type { ModelEntry } from '../models/model-manifest.js';
 import { imageToTensor } from './image-tensor.js';
-import { resizeGrayBilinear } from './segment-portrait.js';
+import { resampleGrayRegion, resizeGrayBilinear } from './segment-portrait.js';
 
 /** A person-segmentation model (manifest stage `person`): square RGB input in [0, 1], NCHW; one probability plane out. */
 export interface PersonModel {
@@ -23,33 +23,6 @@ export type PersonFit = 'pad' | 'squash';
 
 export interface SegmentPersonOptions {
   readonly fit?: PersonFit;
-}
-
-/**
- * Bilinear resample of the rectangle (x, y, width, height) of `src` (in its pixel units) to
- * `outWidth × outHeight`, pixel centres aligned; samples beyond the plane repeat its edge.
- * With the whole plane as the rectangle this is `resizeGrayBilinear`.
- */
-function resampleGrayRegion(src: GrayImage, x: number, y: number, width: number, height: number, outWidth: number, outHeight: number): GrayImage {
-  const out = createGrayImage(outWidth, outHeight);
-  const sx = width / outWidth;
-  const sy = height / outHeight;
-  for (let j = 0; j < outHeight; j++) {
-    const fy = Math.min(Math.max(y + (j + 0.5) * sy - 0.5, 0), src.height - 1);
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(y0 + 1, src.height - 1);
-    const wy = fy - y0;
-    for (let i = 0; i < outWidth; i++) {
-      const fx = Math.min(Math.max(x + (i + 0.5) * sx - 0.5, 0), src.width - 1);
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(x0 + 1, src.width - 1);
-      const wx = fx - x0;
-      const top = src.data[y0 * src.width + x0] * (1 - wx) + src.data[y0 * src.width + x1] * wx;
-      const bottom = src.data[y1 * src.width + x0] * (1 - wx) + src.data[y1 * src.width + x1] * wx;
-      out.data[j * outWidth + i] = top * (1 - wy) + bottom * wy;
-    }
-  }
-  return out;
 }
 
 /**

@@ -19,27 +19,36 @@ export function segmentationInputSize(width: number, height: number, size: numbe
   return width >= height ? { width: size, height: round32((size * height) / width) } : { width: round32((size * width) / height), height: size };
 }
 
-/** Bilinear resize of a float plane, pixel centres aligned (the mask is smooth; no antialiasing needed at these ratios). */
-export function resizeGrayBilinear(src: GrayImage, width: number, height: number): GrayImage {
-  const out = createGrayImage(width, height);
-  const sx = src.width / width;
-  const sy = src.height / height;
-  for (let y = 0; y < height; y++) {
-    const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), src.height - 1);
+/**
+ * Bilinear resample of the rectangle (x, y, width, height) of `src` (in its pixel units) to
+ * `outWidth × outHeight`, pixel centres aligned; samples beyond the plane repeat its edge.
+ * With the whole plane as the rectangle this is `resizeGrayBilinear`.
+ */
+export function resampleGrayRegion(src: GrayImage, x: number, y: number, width: number, height: number, outWidth: number, outHeight: number): GrayImage {
+  const out = createGrayImage(outWidth, outHeight);
+  const sx = width / outWidth;
+  const sy = height / outHeight;
+  for (let j = 0; j < outHeight; j++) {
+    const fy = Math.min(Math.max(y + (j + 0.5) * sy - 0.5, 0), src.height - 1);
     const y0 = Math.floor(fy);
     const y1 = Math.min(y0 + 1, src.height - 1);
     const wy = fy - y0;
-    for (let x = 0; x < width; x++) {
-      const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), src.width - 1);
+    for (let i = 0; i < outWidth; i++) {
+      const fx = Math.min(Math.max(x + (i + 0.5) * sx - 0.5, 0), src.width - 1);
       const x0 = Math.floor(fx);
       const x1 = Math.min(x0 + 1, src.width - 1);
       const wx = fx - x0;
       const top = src.data[y0 * src.width + x0] * (1 - wx) + src.data[y0 * src.width + x1] * wx;
       const bottom = src.data[y1 * src.width + x0] * (1 - wx) + src.data[y1 * src.width + x1] * wx;
-      out.data[y * width + x] = top * (1 - wy) + bottom * wy;
+      out.data[j * outWidth + i] = top * (1 - wy) + bottom * wy;
     }
   }
   return out;
+}
+
+/** Bilinear resize of a float plane, pixel centres aligned (the mask is smooth; no antialiasing needed at these ratios). */
+export function resizeGrayBilinear(src: GrayImage, width: number, height: number): GrayImage {
+  return resampleGrayRegion(src, 0, 0, src.width, src.height, width, height);
 }
 
 /**

@@ -2,6 +2,7 @@ import { applyAffine, invertAffine, type Affine2D } from '../../image/affine.js'
 import { gaussianBlurGray } from '../../image/gaussian-blur.js';
 import { createGrayImage, type GrayImage } from '../../image/rgba-image.js';
 import type { Box } from '../../geometry/point.js';
+import { sampleGray } from './person-prior.js';
 
 /** Context pixels with a person probability above this are walkable: the split follows bodies, not gaps. */
 const PERSON_THRESHOLD = 0.35;
@@ -77,8 +78,7 @@ export interface SplitPeopleInput {
  */
 export function otherPeopleMask(input: SplitPeopleInput): GrayImage {
   const { context, contextToCrop, subject, others, width, height } = input;
-  const out = createGrayImage(width, height);
-  if (others.length === 0) return out;
+  if (others.length === 0) return createGrayImage(width, height);
   const cropToContext = invertAffine(contextToCrop);
   const scale = Math.hypot(cropToContext[0], cropToContext[3]);
   const cw = context.width;
@@ -138,22 +138,5 @@ export function otherPeopleMask(input: SplitPeopleInput): GrayImage {
   const contextOwnedByOthers = createGrayImage(cw, ch);
   for (let i = 0; i < n; i++) contextOwnedByOthers.data[i] = owner[i] > 0 ? 1 : 0;
   const soft = gaussianBlurGray(contextOwnedByOthers, 0.8);
-  const [a, b, c, d, e, f] = cropToContext;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const u = a * (x + 0.5) + b * (y + 0.5) + c - 0.5;
-      const v = d * (x + 0.5) + e * (y + 0.5) + f - 0.5;
-      const uc = Math.min(Math.max(u, 0), cw - 1);
-      const vc = Math.min(Math.max(v, 0), ch - 1);
-      const x0 = Math.floor(uc);
-      const y0 = Math.floor(vc);
-      const x1 = Math.min(x0 + 1, cw - 1);
-      const y1 = Math.min(y0 + 1, ch - 1);
-      const wx = uc - x0;
-      const wy = vc - y0;
-      const s = soft.data;
-      out.data[y * width + x] = (s[y0 * cw + x0] * (1 - wx) + s[y0 * cw + x1] * wx) * (1 - wy) + (s[y1 * cw + x0] * (1 - wx) + s[y1 * cw + x1] * wx) * wy;
-    }
-  }
-  return out;
+  return sampleGray(soft, cropToContext, width, height);
 }
