@@ -185,9 +185,12 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
     const { subjectIndex, landmarks, framed: askedWindow } = placed;
     const subject = faces[subjectIndex];
     const rollBefore = eyeGeometry(landmarks).rollDegrees;
-    // Where the window runs past the photo and the person continues there, move it, then shrink the margin.
-    // The person model once, around the window asked for: it decides the framing and guides the cut-out.
-    const people = models.person && o.removeBackground ? await timer.time('people', () => mapPeople(photo, askedWindow, models.person as LoadedModel, { image: detectionView.image, fromPhoto: [1 / detectionView.scale, 0, 0, 0, 1 / detectionView.scale, 0] })) : undefined;
+    // The person model once, around the window asked for (read from the detector's copy): it
+    // decides the framing and guides the cut-out.
+    const people = models.person && o.removeBackground
+      ? await timer.time('people', () => mapPeople(photo, askedWindow, models.person as LoadedModel, { image: detectionView.image, fromPhoto: [1 / detectionView.scale, 0, 0, 0, 1 / detectionView.scale, 0] }))
+      : undefined;
+    // Where the window runs past the photo and the person continues there: move it, then shrink the margin.
     const framing = await timer.time('frame', () => frameInsidePhoto(photo, landmarks, askedWindow, o, people));
     const window = framing.window;
 
