@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { estimateForeground } from '../../src/image/estimate-foreground.js';
 import * as image from '../../src/image/index.js';
 import { createGrayImage, createRgbaImage, type GrayImage, type RgbaImage } from '../../src/image/rgba-image.js';
+import { composite, sameBytes } from '../support/matting.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const SIZE = 256;
@@ -38,19 +39,6 @@ function trueAlpha(): GrayImage {
   return alpha;
 }
 
-/** I = αF + (1 − α)B, rounded to 8 bits like a real photo. */
-function composite(fg: Uint8ClampedArray, bg: Uint8ClampedArray, alpha: GrayImage): RgbaImage {
-  const out = createRgbaImage(SIZE, SIZE);
-  for (let i = 0; i < SIZE * SIZE; i++) {
-    const a = alpha.data[i];
-    for (let c = 0; c < 3; c++) out.data[i * 4 + c] = a * fg[i * 4 + c] + (1 - a) * bg[i * 4 + c];
-    out.data[i * 4 + 3] = 255;
-  }
-  return out;
-}
-
-const sameBytes = (a: ArrayBufferView, b: ArrayBufferView): boolean =>
-  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 let fg: Uint8ClampedArray;
 let photo: RgbaImage;
