@@ -5,6 +5,7 @@
  */
 export * from './errors.js';
 export type { InferenceBackend, InferenceSession, Tensor } from './backends/inference-backend.js';
+export { intraOpThreads, type ThreadPolicyInput } from './backends/thread-policy.js';
 export { parseModelManifest, type ModelEntry, type ModelManifest, type ModelStage } from './models/model-manifest.js';
 export { readVerifiedModel, type ModelSource } from './models/model-source.js';
 export { sha256Hex } from './models/sha256.js';

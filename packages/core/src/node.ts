@@ -17,13 +17,13 @@ export interface NodePortraitProcessorOptions {
   /** Folder holding manifest.json and the model files (`pnpm models` assembles it). */
   readonly modelsDir: string;
   readonly device?: NodeDevice;
-  /** Intra-op threads per model (default: one per core). */
+  /** Intra-op threads per model (default: every available core; give a share when several run at once). */
   readonly threads?: number;
   readonly onModelProgress?: (progress: ModelLoadProgress) => void;
 }
 
 export async function createNodePortraitProcessor(options: NodePortraitProcessorOptions): Promise<PortraitProcessor> {
-  const backend = await createOrtNodeBackend({ device: options.device ?? 'auto', ...(options.threads ? { threads: options.threads } : {}) });
+  const backend = await createOrtNodeBackend({ device: options.device ?? 'auto', ...(options.threads !== undefined ? { threads: options.threads } : {}) });
   return createPortraitProcessor({
     backend,
     models: createFileModelSource(options.modelsDir),

@@ -22,6 +22,8 @@ export interface ServerConfig {
   readonly host: string;
   readonly port: number;
   readonly workers: number;
+  /** FACECRAFT_THREADS: intra-op threads per worker as set, or undefined for the cores ÷ workers split. */
+  readonly threads: number | undefined;
   readonly logLevel: LogLevel;
   readonly device: DeviceSetting;
   readonly modelsDir: string;
@@ -65,7 +67,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
   {
     name: 'FACECRAFT_WORKERS',
     default: '1',
-    description: 'Inference worker threads (1 to 64), each with its own copy of the models (on the CPU about 0.7 GB resident once loaded, about 1 GB once warm); onnxruntime gets max(1, floor(cores / workers)) threads per worker.',
+    description: 'Inference worker threads (1 to 64), each with its own copy of the models (on the CPU about 0.7 GB resident once loaded, about 1 GB once warm); each gets FACECRAFT_THREADS onnxruntime threads.',
+  },
+  {
+    name: 'FACECRAFT_THREADS',
+    default: null,
+    description: 'onnxruntime intra-op threads per worker (1 to 256). Unset: max(1, floor(cores / FACECRAFT_WORKERS)), so one job uses every core and concurrent workers share them without oversubscription; /status shows the count. More threads than cores in all is allowed, with a warning.',
   },
   { name: 'FACECRAFT_LOG_LEVEL', default: 'INFO', description: 'DEBUG, INFO, WARN or ERROR (any case; WARNING and CRITICAL are accepted). Logs are JSON lines on stdout.' },
   { name: 'FACECRAFT_DEBUG', default: 'false', description: 'true turns on debug logging whatever FACECRAFT_LOG_LEVEL says (true/false/1/0/yes/no).' },
@@ -242,6 +249,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (/\s/.test(host)) invalid('FACECRAFT_HOST', 'a host name or IP address', host);
   const port = integer('FACECRAFT_PORT', 0, 65535);
   const workers = integer('FACECRAFT_WORKERS', 1, 64);
+  const threads = raw('FACECRAFT_THREADS') === undefined ? undefined : integer('FACECRAFT_THREADS', 1, 256);
 
   const levelText = text('FACECRAFT_LOG_LEVEL').toLowerCase();
   const LEVELS: Record<string, LogLevel> = { debug: 'debug', info: 'info', warn: 'warn', warning: 'warn', error: 'error', critical: 'error' };
@@ -345,6 +353,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     host,
     port,
     workers,
+    threads,
     logLevel,
     device,
     modelsDir,

@@ -254,7 +254,16 @@ export function buildOpenApi(config: ServerConfig, version: string): Schema {
                 },
               },
             },
-            workers: { type: 'object' },
+            workers: {
+              type: 'object',
+              properties: {
+                configured: { type: 'integer' },
+                ready: { type: 'integer' },
+                threads_per_worker: { type: 'integer', nullable: true, description: 'onnxruntime intra-op threads per worker session (null until a worker is up)' },
+                threads_configured: { type: 'integer', nullable: true, description: 'FACECRAFT_THREADS, or null for max(1, floor(cores / workers))' },
+                cores: { type: 'integer', description: 'Cores available to the process' },
+              },
+            },
             queue: { type: 'object' },
             statistics: {
               type: 'object',

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { parseModelManifest, type ModelManifest } from '@facecraft/core';
+import { intraOpThreads, parseModelManifest, type ModelManifest } from '@facecraft/core';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type ServerConfig } from './config.js';
 import { JobLimiter } from './jobs/job-limiter.js';
@@ -98,8 +98,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   await store.cleanup(0, Date.now(), { tempAgeMs: -1 });
   const stopCleanup = scheduleCleanup(store, config.cleanupAgeMs, logger);
 
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  const workerData: PortraitWorkerData = { modelsDir: config.modelsDir, device: config.device, threads: Math.max(1, Math.floor(cores / config.workers)) };
+  const cores = os.availableParallelism();
+  const threads = intraOpThreads({ cores, workers: config.workers, ...(config.threads !== undefined ? { override: config.threads } : {}) });
+  if (threads * config.workers > cores) {
+    logger.warn(`${config.workers} worker(s) × ${threads} onnxruntime threads is more than the ${cores} cores available: jobs running together will slow each other down`);
+  }
+  const workerData: PortraitWorkerData = { modelsDir: config.modelsDir, device: config.device, threads };
   const pool = new WorkerPool({ size: config.workers, workerData, logger, jobTimeoutMs: config.jobTimeoutMs, maxRssBytes: config.maxRssBytes });
   const limiter = new JobLimiter(Math.min(config.maxConcurrentJobs, config.workers + config.queueSize));
   if (limiter.capacity < config.workers) {

@@ -380,6 +380,8 @@ describe('status, OpenAPI, CORS, logs', () => {
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(body.uptime_seconds).toBeGreaterThanOrEqual(0);
     expect(body.device).toMatchObject({ type: 'cpu', requested: 'cpu' });
+    // One worker and no FACECRAFT_THREADS: the worker's sessions run on every core.
+    expect(body.workers).toMatchObject({ configured: 1, threads_per_worker: os.availableParallelism(), threads_configured: null, cores: os.availableParallelism() });
     const manifest = JSON.parse(readFileSync(path.join(modelsDir, 'manifest.json'), 'utf8'));
     for (const m of manifest.models) {
       expect(body.models[m.id]).toMatchObject({ loaded: true, licence: m.licence, bytes: m.bytes, file: m.file, backend: 'ort-node', device: 'cpu' });

@@ -20,6 +20,7 @@ describe('configuration', () => {
       ['FACECRAFT_HOST', '0.0.0.0'],
       ['FACECRAFT_PORT', '8000'],
       ['FACECRAFT_WORKERS', '1'],
+      ['FACECRAFT_THREADS', null],
       ['FACECRAFT_LOG_LEVEL', 'INFO'],
       ['FACECRAFT_DEBUG', 'false'],
       ['FACECRAFT_DEVICE', 'auto'],
@@ -61,6 +62,7 @@ describe('configuration', () => {
       host: '0.0.0.0',
       port: 8000,
       workers: 1,
+      threads: undefined,
       logLevel: 'info',
       device: 'auto',
       modelsDir,
@@ -94,6 +96,7 @@ describe('configuration', () => {
       FACECRAFT_HOST: '127.0.0.1',
       FACECRAFT_PORT: '0',
       FACECRAFT_WORKERS: '3',
+      FACECRAFT_THREADS: '2',
       FACECRAFT_LOG_LEVEL: 'WARNING',
       FACECRAFT_DEVICE: 'cuda:0',
       FACECRAFT_DEFAULT_WIDTH: '400',
@@ -120,6 +123,7 @@ describe('configuration', () => {
       host: '127.0.0.1',
       port: 0,
       workers: 3,
+      threads: 2,
       logLevel: 'warn',
       device: 'cuda',
       defaults: { width: 400, height: 500, background: { r: 0, g: 128, b: 255 }, faceMargin: 0.5, ovalMask: false, fidelity: 1 },
@@ -136,6 +140,7 @@ describe('configuration', () => {
       playgroundDir: web,
     });
     expect(load({ FACECRAFT_JOB_TIMEOUT_S: '0' }).jobTimeoutMs).toBe(0);
+    expect(load({ FACECRAFT_THREADS: ' ' }).threads).toBeUndefined();
     expect(load({ FACECRAFT_CORS_ORIGINS: '' }).corsOrigins).toEqual([]);
     expect(load({ FACECRAFT_API_KEY: '' }).apiKey).toBeUndefined();
   });
@@ -156,6 +161,9 @@ describe('configuration', () => {
     ['FACECRAFT_HOST', 'local host'],
     ['FACECRAFT_WORKERS', '0'],
     ['FACECRAFT_WORKERS', '1.5'],
+    ['FACECRAFT_THREADS', '0'],
+    ['FACECRAFT_THREADS', 'all'],
+    ['FACECRAFT_THREADS', '257'],
     ['FACECRAFT_LOG_LEVEL', 'verbose'],
     ['FACECRAFT_DEVICE', 'gpu'],
     ['FACECRAFT_DEVICE', 'cuda:1'],

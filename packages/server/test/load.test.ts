@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuiltServerIsCurrent, fixture, form, listFiles, scratchDirs, startChildServer, testEnv, type ChildServer } from './support/server-harness.js';
 
@@ -33,7 +34,10 @@ describe('under load', () => {
       const warm = await Promise.all([processPhoto(PHOTOS[round]), processPhoto(PHOTOS[round + 1])]);
       expect(warm.map((r) => r.status)).toEqual([200, 200]);
     }
-    const rssAfterWarmUp = (await status()).memory.rss_bytes as number;
+    const warmStatus = await status();
+    const rssAfterWarmUp = warmStatus.memory.rss_bytes as number;
+    // Two workers share the cores: neither gets more than half of them.
+    expect(warmStatus.workers).toMatchObject({ configured: 2, threads_per_worker: Math.max(1, Math.floor(os.availableParallelism() / 2)), threads_configured: null });
 
     let running = true;
     const healthMs: number[] = [];

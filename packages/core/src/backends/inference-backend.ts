@@ -13,6 +13,8 @@ export interface InferenceBackend {
   readonly device: string;
   /** Set when the backend fell back from the requested device, saying why. */
   readonly notice?: string;
+  /** Intra-op threads each session runs with, where the backend sets them. */
+  readonly threads?: number;
   load(model: ModelEntry, bytes: Uint8Array): Promise<InferenceSession>;
 }
 

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type Router from '@koa/router';
 import type { ModelManifest } from '@facecraft/core';
 import type { ServerConfig } from '../config.js';
@@ -110,7 +111,18 @@ export function createHealthRouter(deps: HealthRouteDeps): Router {
           ];
         }),
       ),
-      workers: { configured: pool.size, ready: pool.readyWorkers, busy: pool.running, retiring: pool.retiring, recycled: pool.recycled, model_load_ms: info?.loadMs ?? null },
+      workers: {
+        configured: pool.size,
+        ready: pool.readyWorkers,
+        busy: pool.running,
+        retiring: pool.retiring,
+        recycled: pool.recycled,
+        model_load_ms: info?.loadMs ?? null,
+        // What the sessions run with (FACECRAFT_THREADS, else cores ÷ workers), beside the cores there are.
+        threads_per_worker: info?.threads ?? null,
+        threads_configured: config.threads ?? null,
+        cores: os.availableParallelism(),
+      },
       queue: { capacity: limiter.capacity, in_progress: limiter.inUse, running: pool.running, waiting: pool.waiting, max_concurrent_jobs: config.maxConcurrentJobs, queue_size: config.queueSize },
       statistics: {
         total: s.total,

@@ -30,6 +30,8 @@ export interface WorkerReady {
   readonly backend: string;
   readonly device: string;
   readonly notice?: string;
+  /** onnxruntime intra-op threads each session of this worker runs with (absent when the backend does not say). */
+  readonly threads?: number;
   readonly runtimes: readonly ModelRuntime[];
   readonly loadMs: number;
 }

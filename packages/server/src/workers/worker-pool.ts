@@ -40,6 +40,8 @@ export interface PoolRuntimeInfo {
   readonly backend: string;
   readonly device: string;
   readonly notice?: string;
+  /** onnxruntime intra-op threads per session in each worker. */
+  readonly threads?: number;
   readonly runtimes: readonly ModelRuntime[];
   readonly loadMs: number;
 }
