@@ -5,6 +5,7 @@
 import { createOrtNodeBackend, type NodeDevice } from './backends/ort-node-backend.js';
 import { createSharpCodec } from './io/node-codec.js';
 import { createFileModelSource } from './models/file-model-source.js';
+import type { WeightType } from './models/model-manifest.js';
 import type { ModelLoadProgress } from './pipeline/load-models.js';
 import { createPortraitProcessor, type PortraitProcessor } from './pipeline/portrait-processor.js';
 
@@ -20,6 +21,8 @@ export interface NodePortraitProcessorOptions {
   /** Intra-op threads per model (default: every available core; give a share when several run at once). */
   readonly threads?: number;
   readonly onModelProgress?: (progress: ModelLoadProgress) => void;
+  /** Run this variant of the segmentation model (default: the backend's preference, int8 on the CPU when the models folder has it). */
+  readonly segmentationVariant?: WeightType;
 }
 
 export async function createNodePortraitProcessor(options: NodePortraitProcessorOptions): Promise<PortraitProcessor> {
@@ -29,5 +32,6 @@ export async function createNodePortraitProcessor(options: NodePortraitProcessor
     models: createFileModelSource(options.modelsDir),
     codec: createSharpCodec(),
     ...(options.onModelProgress ? { onModelProgress: options.onModelProgress } : {}),
+    ...(options.segmentationVariant ? { segmentationVariant: options.segmentationVariant } : {}),
   });
 }

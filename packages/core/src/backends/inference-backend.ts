@@ -1,4 +1,4 @@
-import type { ModelEntry } from '../models/model-manifest.js';
+import type { ModelEntry, WeightType } from '../models/model-manifest.js';
 
 /** A dense tensor as the pipeline sees it: no runtime types leak past the backend. */
 export interface Tensor {
@@ -15,6 +15,8 @@ export interface InferenceBackend {
   readonly notice?: string;
   /** Intra-op threads each session runs with, where the backend sets them. */
   readonly threads?: number;
+  /** Model variants this backend runs best, most preferred first (from VARIANT_PREFERENCE). */
+  readonly variantPreference?: readonly WeightType[];
   load(model: ModelEntry, bytes: Uint8Array): Promise<InferenceSession>;
 }
 

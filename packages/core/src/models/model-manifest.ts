@@ -4,8 +4,8 @@ export interface ModelEntry {
   readonly stage: ModelStage;
   readonly name: string;
   readonly format: 'onnx';
-  /** Element type of the stored weights: WebGPU needs the 'shader-f16' feature for float16. */
-  readonly weightType?: 'float32' | 'float16';
+  /** Element type of the stored weights: WebGPU needs the 'shader-f16' feature for float16; int8 is a QDQ model. */
+  readonly weightType?: WeightType;
   readonly file: string;
   readonly bytes: number;
   readonly sha256: string;
@@ -17,6 +17,10 @@ export interface ModelEntry {
   /** The square input size the model was exported for (ISNet accepts other multiples of 32). */
   readonly inputSize: number;
 }
+
+/** The variants a model may come in; backends declare which they prefer (variant-preference.ts). */
+export type WeightType = 'float32' | 'float16' | 'int8';
+export const WEIGHT_TYPES: readonly WeightType[] = ['float32', 'float16', 'int8'];
 
 /** `person`: a person prior (whole body, neck and clothes included) next to the salient-object `segmentation`. */
 export type ModelStage = 'detection' | 'landmarks' | 'segmentation' | 'person' | 'restoration';
@@ -46,7 +50,7 @@ export function parseModelManifest(json: unknown): ModelManifest {
     }
     if (!STAGES.includes(m.stage as ModelStage)) fail(`${where}.stage must be one of ${STAGES.join(', ')}`);
     if (m.format !== 'onnx') fail(`${where}.format must be "onnx"`);
-    if (m.weightType !== undefined && m.weightType !== 'float32' && m.weightType !== 'float16') fail(`${where}.weightType must be "float32" or "float16"`);
+    if (m.weightType !== undefined && !WEIGHT_TYPES.includes(m.weightType as WeightType)) fail(`${where}.weightType must be one of ${WEIGHT_TYPES.join(', ')}`);
     if (!/^[a-f0-9]{64}$/.test(m.sha256 as string)) fail(`${where}.sha256 must be 64 hex digits`);
     if (!/^[A-Za-z0-9._-]+$/.test(m.file as string)) fail(`${where}.file must be a plain file name`);
     if (!Number.isInteger(m.bytes) || (m.bytes as number) <= 0) fail(`${where}.bytes must be a positive integer`);

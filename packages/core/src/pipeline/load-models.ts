@@ -1,6 +1,7 @@
 import type { InferenceBackend, InferenceSession } from '../backends/inference-backend.js';
+import { chooseVariant } from '../backends/variant-preference.js';
 import { ModelLoadError } from '../errors.js';
-import type { ModelEntry } from '../models/model-manifest.js';
+import type { ModelEntry, WeightType } from '../models/model-manifest.js';
 import { readVerifiedModel, type ModelSource } from '../models/model-source.js';
 
 export interface LoadedModel {
@@ -26,9 +27,9 @@ export interface ModelLoadProgress {
   readonly total: number;
 }
 
-/** Default model of each stage: the first manifest entry of that stage (detection: by input size). */
-function pick(models: readonly ModelEntry[], stage: ModelEntry['stage'], predicate: (m: ModelEntry) => boolean = () => true) {
-  return models.find((m) => m.stage === stage && predicate(m));
+export interface LoadModelsOptions {
+  /** Load this variant of the segmentation model instead of the one the backend prefers. */
+  readonly segmentationVariant?: WeightType;
 }
 
 /**
@@ -40,20 +41,30 @@ export async function loadPortraitModels(
   backend: InferenceBackend,
   onProgress?: (progress: ModelLoadProgress) => void,
   optionalRestoration = true,
+  options: LoadModelsOptions = {},
 ): Promise<PortraitModels> {
   const manifest = await source.manifest();
+  /** The model of a stage (detection: by input size); where the manifest holds variants of it, the backend's preferred one. */
+  const pick = (stage: ModelEntry['stage'], predicate: (m: ModelEntry) => boolean = () => true, override?: WeightType) => {
+    const candidates = manifest.models.filter((m) => m.stage === stage && predicate(m));
+    try {
+      return chooseVariant(candidates, backend.variantPreference, override);
+    } catch (error) {
+      throw new ModelLoadError(`${(error as Error).message} in ${source.description}`, { stage });
+    }
+  };
   const entries = {
-    shortRangeDetector: pick(manifest.models, 'detection', (m) => m.inputSize <= 128),
-    fullRangeDetector: pick(manifest.models, 'detection', (m) => m.inputSize > 128),
-    landmarks: pick(manifest.models, 'landmarks'),
-    segmentation: pick(manifest.models, 'segmentation'),
+    shortRangeDetector: pick('detection', (m) => m.inputSize <= 128),
+    fullRangeDetector: pick('detection', (m) => m.inputSize > 128),
+    landmarks: pick('landmarks'),
+    segmentation: pick('segmentation', undefined, options.segmentationVariant),
   };
   for (const [role, entry] of Object.entries(entries)) {
     if (!entry) throw new ModelLoadError(`The model manifest in ${source.description} has no ${role} model`);
   }
-  const restorationEntry = optionalRestoration ? pick(manifest.models, 'restoration') : undefined;
+  const restorationEntry = optionalRestoration ? pick('restoration') : undefined;
   // Optional so that a models folder from before the person stage still loads.
-  const personEntry = pick(manifest.models, 'person');
+  const personEntry = pick('person');
 
   const loaded: LoadedModel[] = [];
   const load = async (entry: ModelEntry): Promise<LoadedModel> => {

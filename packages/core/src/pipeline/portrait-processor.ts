@@ -1,4 +1,5 @@
 import type { InferenceBackend } from '../backends/inference-backend.js';
+import { weightTypeOf } from '../backends/variant-preference.js';
 import { eyeGeometry, LANDMARK_INDEX } from '../geometry/face-landmarks.js';
 import { measurePortrait, type PortraitMetrics } from '../geometry/portrait-metrics.js';
 import { computePortraitWindow, type PortraitWindow } from '../geometry/portrait-window.js';
@@ -12,6 +13,7 @@ import type { GrayImage, RgbaImage } from '../image/rgba-image.js';
 import { decodeImage, type ImageCodec } from '../io/image-codec.js';
 import { encodeJpegUnder } from '../io/jpeg-under-size.js';
 import type { ImageFormat } from '../io/sniff-format.js';
+import type { WeightType } from '../models/model-manifest.js';
 import type { ModelSource } from '../models/model-source.js';
 import { detectFaces, type FaceDetection } from './detect-faces.js';
 import { detectLandmarks } from './detect-landmarks.js';
@@ -36,6 +38,8 @@ export interface ModelRuntime {
   readonly stage: string;
   readonly backend: string;
   readonly device: string;
+  /** The variant of the model that runs (its stored weight type): int8, float16 or float32. */
+  readonly variant: WeightType;
 }
 
 export interface PortraitResult {
@@ -102,6 +106,8 @@ export interface CreatePortraitProcessorOptions {
   readonly models: ModelSource;
   readonly codec: ImageCodec;
   readonly onModelProgress?: (progress: ModelLoadProgress) => void;
+  /** Run this variant of the segmentation model instead of the one the backend prefers. */
+  readonly segmentationVariant?: WeightType;
 }
 
 /**
@@ -155,13 +161,14 @@ function faceSkinMask(landmarks: readonly Point[], width: number, height: number
 
 export async function createPortraitProcessor(options: CreatePortraitProcessorOptions): Promise<PortraitProcessor> {
   const { backend, codec } = options;
-  const models = await loadPortraitModels(options.models, backend, options.onModelProgress);
+  const models = await loadPortraitModels(options.models, backend, options.onModelProgress, true, options.segmentationVariant ? { segmentationVariant: options.segmentationVariant } : {});
   const detectors = { shortRange: models.shortRangeDetector, fullRange: models.fullRangeDetector };
   const runtimes: ModelRuntime[] = Object.values(models).map((m) => ({
     model: m.entry.id,
     stage: m.entry.stage,
     backend: m.session.backend,
     device: m.session.device,
+    variant: weightTypeOf(m.entry),
   }));
 
   /** Faces in the photo, found on a downscaled copy; the copy is returned for the person model too. */
