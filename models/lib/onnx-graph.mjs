@@ -63,3 +63,45 @@ export function floatValueInfo(name, shape) {
     },
   });
 }
+
+/**
+ * Orders a graph's nodes so that every node comes after the producers of its inputs (stable:
+ * nodes already in order keep it). Exported graphs are not always sorted (casts appended at
+ * the end), and edits that insert nodes after a tensor's producer rely on the order.
+ * @param {import('onnx-proto').onnx.IGraphProto} graph
+ */
+export function sortNodesTopologically(graph) {
+  const nodes = graph.node ?? [];
+  /** @type {Map<string, number>} */
+  const producer = new Map();
+  nodes.forEach((n, i) => (n.output ?? []).forEach((o) => producer.set(o, i)));
+  const done = new Array(nodes.length).fill(false);
+  /** @type {import('onnx-proto').onnx.INodeProto[]} */
+  const sorted = [];
+  /** @param {number} start */
+  const visit = (start) => {
+    // Iterative depth-first walk over producers, so a deep graph cannot overflow the stack.
+    /** @type {[number, boolean][]} */
+    const stack = [[start, false]];
+    const onPath = new Set();
+    while (stack.length) {
+      const [i, expanded] = /** @type {[number, boolean]} */ (stack.pop());
+      if (done[i]) continue;
+      if (expanded) {
+        done[i] = true;
+        onPath.delete(i);
+        sorted.push(nodes[i]);
+        continue;
+      }
+      if (onPath.has(i)) throw new Error(`graph has a cycle through ${nodes[i].name}`);
+      onPath.add(i);
+      stack.push([i, true]);
+      for (const input of [...(nodes[i].input ?? [])].reverse()) {
+        const p = producer.get(input);
+        if (p !== undefined && !done[p]) stack.push([p, false]);
+      }
+    }
+  };
+  nodes.forEach((_, i) => visit(i));
+  graph.node = sorted;
+}

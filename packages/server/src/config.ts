@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WEIGHT_TYPES, type WeightType } from '@facecraft/core';
 import { defaultModelsDir, MODELS_DIR_CANDIDATES } from './models-dir.js';
 
 /**
@@ -17,6 +18,7 @@ export interface ConfigVariable {
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type DeviceSetting = 'auto' | 'cpu' | 'cuda';
+export type VariantSetting = 'auto' | WeightType;
 
 export interface ServerConfig {
   readonly host: string;
@@ -26,6 +28,8 @@ export interface ServerConfig {
   readonly threads: number | undefined;
   readonly logLevel: LogLevel;
   readonly device: DeviceSetting;
+  /** FACECRAFT_SEGMENTATION_VARIANT: 'auto' leaves the choice to the backend's declared preference. */
+  readonly segmentationVariant: VariantSetting;
   readonly modelsDir: string;
   readonly defaults: {
     readonly width: number;
@@ -80,6 +84,11 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
     name: 'FACECRAFT_DEVICE',
     default: 'auto',
     description: 'auto (CUDA when its onnxruntime provider loads, else the CPU, with a notice), cpu, or cuda (cuda:0 is accepted; choose another GPU with CUDA_VISIBLE_DEVICES).',
+  },
+  {
+    name: 'FACECRAFT_SEGMENTATION_VARIANT',
+    default: 'auto',
+    description: 'Which variant of the segmentation model (ISNet) runs: auto (the device\'s preference: int8 on the CPU, float16 on CUDA; the manifest\'s first when the preferred one is not installed), int8, float16 or float32 (start-up fails when the models folder has no such variant). /status and every result name the variant that ran.',
   },
   {
     name: 'FACECRAFT_MODELS_DIR',
@@ -265,6 +274,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     problems.push(`FACECRAFT_DEVICE: only the first visible GPU is used; instead of ${JSON.stringify(deviceText)} set CUDA_VISIBLE_DEVICES=${deviceText.slice(5)} and FACECRAFT_DEVICE=cuda`);
   } else invalid('FACECRAFT_DEVICE', 'auto, cpu or cuda', text('FACECRAFT_DEVICE'));
 
+  const variantText = text('FACECRAFT_SEGMENTATION_VARIANT').toLowerCase();
+  const segmentationVariant: VariantSetting = variantText === 'auto' || (WEIGHT_TYPES as readonly string[]).includes(variantText) ? (variantText as VariantSetting) : 'auto';
+  if (segmentationVariant !== variantText) invalid('FACECRAFT_SEGMENTATION_VARIANT', `auto, ${WEIGHT_TYPES.join(', ')}`, text('FACECRAFT_SEGMENTATION_VARIANT'));
+
   const modelsDir = defaultModelsDir(env, cwd);
   if (!existsSync(path.join(modelsDir, 'manifest.json'))) {
     const looked = raw('FACECRAFT_MODELS_DIR') === undefined ? ` (looked in ${MODELS_DIR_CANDIDATES.join(' and ')})` : '';
@@ -356,6 +369,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     threads,
     logLevel,
     device,
+    segmentationVariant,
     modelsDir,
     defaults: Object.freeze({ ...defaults, background: Object.freeze(defaults.background) }),
     uploadDir,

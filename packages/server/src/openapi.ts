@@ -163,7 +163,16 @@ const portraitProperties: Record<string, Schema> = {
   worker_ms: { type: 'number', description: 'Time on the worker thread' },
   backend: {
     type: 'array',
-    items: { type: 'object', properties: { model: { type: 'string' }, stage: { type: 'string' }, backend: { type: 'string' }, device: { type: 'string' } } },
+    items: {
+      type: 'object',
+      properties: {
+        model: { type: 'string' },
+        stage: { type: 'string' },
+        backend: { type: 'string' },
+        device: { type: 'string' },
+        variant: { type: 'string', enum: ['int8', 'float16', 'float32'], description: 'The model variant that ran (its weight type)' },
+      },
+    },
   },
   options: { type: 'object', description: 'The options as the pipeline resolved them' },
 };
@@ -236,6 +245,13 @@ export function buildOpenApi(config: ServerConfig, version: string): Schema {
             uptime_seconds: { type: 'integer' },
             device: { type: 'object', properties: { type: { type: 'string', nullable: true }, requested: { type: 'string' }, name: { type: 'string', nullable: true }, notice: { type: 'string', nullable: true } } },
             backends: portraitProperties.backend,
+            segmentation_variant: {
+              type: 'object',
+              properties: {
+                running: { type: 'string', nullable: true, description: 'int8, float16 or float32; null until a worker is up' },
+                requested: { type: 'string', description: 'FACECRAFT_SEGMENTATION_VARIANT' },
+              },
+            },
             models: {
               type: 'object',
               additionalProperties: {
@@ -249,6 +265,7 @@ export function buildOpenApi(config: ServerConfig, version: string): Schema {
                   sha256: { type: 'string' },
                   licence: { type: 'string' },
                   source: { type: 'string' },
+                  variant: { type: 'string', description: 'The weight type of this file: int8, float16 or float32' },
                   backend: { type: 'string', nullable: true },
                   device: { type: 'string', nullable: true },
                 },

@@ -103,7 +103,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   if (threads * config.workers > cores) {
     logger.warn(`${config.workers} worker(s) × ${threads} onnxruntime threads is more than the ${cores} cores available: jobs running together will slow each other down`);
   }
-  const workerData: PortraitWorkerData = { modelsDir: config.modelsDir, device: config.device, threads };
+  const workerData: PortraitWorkerData = {
+    modelsDir: config.modelsDir,
+    device: config.device,
+    threads,
+    ...(config.segmentationVariant !== 'auto' ? { segmentationVariant: config.segmentationVariant } : {}),
+  };
   const pool = new WorkerPool({ size: config.workers, workerData, logger, jobTimeoutMs: config.jobTimeoutMs, maxRssBytes: config.maxRssBytes });
   const limiter = new JobLimiter(Math.min(config.maxConcurrentJobs, config.workers + config.queueSize));
   if (limiter.capacity < config.workers) {
@@ -133,7 +138,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
   const ready = pool.ready.then(() => {
     const info = pool.info;
-    logger.info('ready', { device: info?.device, backend: info?.backend, load_ms: info?.loadMs });
+    const segmentation = info?.runtimes.find((r) => r.stage === 'segmentation');
+    logger.info('ready', { device: info?.device, backend: info?.backend, segmentation: segmentation ? `${segmentation.model} (${segmentation.variant})` : undefined, load_ms: info?.loadMs });
     if (info?.notice) logger.warn(info.notice);
   });
   ready.catch((error: Error) => logger.error('the models could not be loaded; /ready stays 503', { error: error.message }));

@@ -166,6 +166,8 @@ describe('the original clients', () => {
     expect(json.success).toBe(true);
     expect(json.width).toBe(648);
     expect(json.result.face_detected).toBe(true);
+    // Every result names the model variant that ran: the CPU prefers the int8 ISNet.
+    expect(json.backend.find((b: any) => b.stage === 'segmentation')).toEqual({ model: 'isnet-int8', stage: 'segmentation', backend: 'ort-node', device: 'cpu', variant: 'int8' });
   });
 
   it('takes the new fields beside the original ones; form booleans accept yes/no/1/0', async () => {
@@ -383,10 +385,15 @@ describe('status, OpenAPI, CORS, logs', () => {
     // One worker and no FACECRAFT_THREADS: the worker's sessions run on every core.
     expect(body.workers).toMatchObject({ configured: 1, threads_per_worker: os.availableParallelism(), threads_configured: null, cores: os.availableParallelism() });
     const manifest = JSON.parse(readFileSync(path.join(modelsDir, 'manifest.json'), 'utf8'));
-    for (const m of manifest.models) {
-      expect(body.models[m.id]).toMatchObject({ loaded: true, licence: m.licence, bytes: m.bytes, file: m.file, backend: 'ort-node', device: 'cpu' });
+    // One variant per model runs: on the CPU the int8 ISNet; the float16 one stays on disk.
+    const running = manifest.models.filter((m: any) => m.id !== 'isnet');
+    for (const m of running) {
+      expect(body.models[m.id]).toMatchObject({ loaded: true, licence: m.licence, bytes: m.bytes, file: m.file, variant: m.weightType ?? 'float32', backend: 'ort-node', device: 'cpu' });
     }
-    expect(body.backends.map((b: any) => b.model).sort()).toEqual(manifest.models.map((m: any) => m.id).sort());
+    expect(body.models.isnet).toMatchObject({ loaded: false, variant: 'float16', backend: null });
+    expect(body.backends.map((b: any) => b.model).sort()).toEqual(running.map((m: any) => m.id).sort());
+    expect(body.backends.find((b: any) => b.stage === 'segmentation')).toMatchObject({ model: 'isnet-int8', variant: 'int8' });
+    expect(body.segmentation_variant).toEqual({ running: 'int8', requested: 'auto' });
     const s = body.statistics;
     expect(s.succeeded).toBeGreaterThanOrEqual(4);
     expect(s.failed).toBeGreaterThanOrEqual(5);

@@ -90,7 +90,9 @@ export function createHealthRouter(deps: HealthRouteDeps): Router {
         name: info?.device === 'cuda' ? 'CUDA device 0' : info?.device === 'cpu' ? 'CPU' : null,
         notice: info?.notice ?? null,
       },
-      backends: info?.runtimes.map((r) => ({ model: r.model, stage: r.stage, backend: r.backend, device: r.device })) ?? [],
+      backends: info?.runtimes.map((r) => ({ model: r.model, stage: r.stage, backend: r.backend, device: r.device, variant: r.variant })) ?? [],
+      // The segmentation variant that runs, and what FACECRAFT_SEGMENTATION_VARIANT asked for.
+      segmentation_variant: { running: info?.runtimes.find((r) => r.stage === 'segmentation')?.variant ?? null, requested: config.segmentationVariant },
       models: Object.fromEntries(
         manifest.models.map((m) => {
           const runtime = runtimeOf(m.id);
@@ -105,6 +107,7 @@ export function createHealthRouter(deps: HealthRouteDeps): Router {
               sha256: m.sha256,
               licence: m.licence,
               source: `${m.source.package}@${m.source.version}`,
+              variant: m.weightType ?? 'float32',
               backend: runtime?.backend ?? null,
               device: runtime?.device ?? null,
             },

@@ -37,7 +37,12 @@ function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
 let processor: PortraitProcessor | undefined;
 const started = performance.now();
 try {
-  processor = await createNodePortraitProcessor({ modelsDir: data.modelsDir, device: data.device, threads: data.threads });
+  processor = await createNodePortraitProcessor({
+    modelsDir: data.modelsDir,
+    device: data.device,
+    threads: data.threads,
+    ...(data.segmentationVariant ? { segmentationVariant: data.segmentationVariant } : {}),
+  });
   post({
     type: 'ready',
     backend: processor.backend.name,

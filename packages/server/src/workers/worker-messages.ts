@@ -1,4 +1,4 @@
-import type { ModelRuntime, PortraitOptionsInput, PortraitReport } from '@facecraft/core';
+import type { ModelRuntime, PortraitOptionsInput, PortraitReport, WeightType } from '@facecraft/core';
 
 /** What a portrait worker is started with (workerData). */
 export interface PortraitWorkerData {
@@ -6,6 +6,8 @@ export interface PortraitWorkerData {
   readonly device: 'auto' | 'cpu' | 'cuda';
   /** onnxruntime intra-op threads per session. */
   readonly threads: number;
+  /** A segmentation variant to run instead of the backend's preference. */
+  readonly segmentationVariant?: WeightType;
 }
 
 /** Main thread → worker. The image's buffer is transferred, not copied. */

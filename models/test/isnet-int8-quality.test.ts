@@ -1,0 +1,94 @@
+// The quality gate of the int8 ISNet: on every fixture photo, its mask at 768² must match the
+// float model's (IoU ≥ 0.98 at mask > 0.5); the mean absolute alpha difference is reported.
+// It also checks what the variant is for: onnxruntime runs every Conv as a QLinearConv.
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: the assembly's plain .mjs helpers, without type declarations
+import { decodeModel } from '../lib/onnx-graph.mjs';
+import { fixturesDir, modelsDir, readManifest } from './helpers.js';
+
+const SIZE = 768;
+const MIN_IOU = 0.98;
+/** Fixture files that are not photos (broken or hostile inputs), and BMP, which sharp does not read (portrait-1.png has its pixels). */
+const NOT_PHOTOS = new Set(['huge-header.png', 'truncated.jpg', 'text-as-image.jpg', 'random-bytes.bin', 'portrait-1.bmp']);
+const PHOTOS = readdirSync(fixturesDir).filter((f) => /\.(jpe?g|png|webp|bmp)$/i.test(f) && !NOT_PHOTOS.has(f)).sort();
+
+async function isnetInput(file: string): Promise<ort.Tensor> {
+  const image = sharp(path.join(fixturesDir, file)).rotate();
+  const { data, info } = await image.resize(SIZE, SIZE, { fit: 'inside' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  // The pipeline feeds multiples of 32: pad right and bottom with mid-grey (input 0).
+  const w = Math.ceil(info.width / 32) * 32;
+  const h = Math.ceil(info.height / 32) * 32;
+  const x = new Float32Array(3 * w * h);
+  for (let y = 0; y < info.height; y++) {
+    for (let i = 0; i < info.width; i++) for (let c = 0; c < 3; c++) x[c * w * h + y * w + i] = (data[(y * info.width + i) * 3 + c] - 128) / 256;
+  }
+  return new ort.Tensor('float32', x, [1, 3, h, w]);
+}
+
+let float: ort.InferenceSession;
+let int8: ort.InferenceSession;
+let int8File: string;
+const optimizedPath = path.join(os.tmpdir(), `facecraft-isnet-int8-optimized-${process.pid}.onnx`);
+const rows: string[] = [];
+
+beforeAll(async () => {
+  const manifest = await readManifest();
+  const floatEntry = manifest.models.find((m) => m.id === 'isnet');
+  const int8Entry = manifest.models.find((m) => m.id === 'isnet-int8');
+  if (!floatEntry || !int8Entry) throw new Error('the manifest lists no isnet or isnet-int8');
+  int8File = path.join(modelsDir, int8Entry.file);
+  const options = { executionProviders: ['cpu'], intraOpNumThreads: Math.min(2, os.availableParallelism()), enableCpuMemArena: false, logSeverityLevel: 3 as const };
+  float = await ort.InferenceSession.create(path.join(modelsDir, floatEntry.file), options);
+  int8 = await ort.InferenceSession.create(int8File, { ...options, optimizedModelFilePath: optimizedPath });
+});
+
+afterAll(async () => {
+  await float?.release();
+  await int8?.release();
+  rmSync(optimizedPath, { force: true });
+  if (rows.length) console.log(`isnet-int8 against isnet (float) at ${SIZE}², mask > 0.5:\n${rows.join('\n')}`);
+});
+
+describe('isnet-int8 quality gate', () => {
+  it('covers the fixture photos', () => {
+    expect(PHOTOS.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it.each(PHOTOS)('%s: mask IoU against the float model ≥ 0.98', async (file) => {
+    const input = await isnetInput(file);
+    const a = (await float.run({ input })).output.data as Float32Array;
+    const b = (await int8.run({ input })).output.data as Float32Array;
+    let inter = 0;
+    let union = 0;
+    let difference = 0;
+    for (let i = 0; i < a.length; i++) {
+      const inA = a[i] > 0.5;
+      const inB = b[i] > 0.5;
+      if (inA && inB) inter++;
+      if (inA || inB) union++;
+      difference += Math.abs(a[i] - b[i]);
+    }
+    const iou = union === 0 ? 1 : inter / union;
+    const meanAbsoluteAlpha = difference / a.length;
+    rows.push(`  ${file.padEnd(24)} IoU ${iou.toFixed(4)}  mean |Δalpha| ${meanAbsoluteAlpha.toFixed(4)}  foreground ${((union / a.length) * 100).toFixed(0)} %`);
+    // A degenerate (empty) mask on both sides would pass trivially: the photos all have a subject.
+    expect(union / a.length).toBeGreaterThan(0.05);
+    expect(iou).toBeGreaterThanOrEqual(MIN_IOU);
+    expect(meanAbsoluteAlpha).toBeLessThan(0.02);
+  });
+
+  it('runs every Conv as a QLinearConv in onnxruntime (the speed-up depends on it)', () => {
+    const source = decodeModel(readFileSync(int8File));
+    const optimized = decodeModel(readFileSync(optimizedPath));
+    const count = (model: { graph: { node: { opType: string }[] } }, op: string) => model.graph.node.filter((n) => n.opType === op).length;
+    const convs = count(source, 'Conv');
+    expect(convs).toBeGreaterThan(100);
+    expect(count(optimized, 'QLinearConv')).toBe(convs);
+    expect(count(optimized, 'Conv')).toBe(0);
+  });
+});
