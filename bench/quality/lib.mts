@@ -21,7 +21,7 @@ export type Variant = (typeof VARIANTS)[number];
 export const SIZE = 648;
 
 export async function loadProcessor(): Promise<PortraitProcessor> {
-  return createNodePortraitProcessor({ modelsDir: path.join(root, 'models'), device: 'cpu', threads: 2 });
+  return createNodePortraitProcessor({ modelsDir: process.env.QUALITY_MODELS_DIR ?? path.join(root, 'models'), device: 'cpu', threads: 2 });
 }
 
 export interface ResultWindow {

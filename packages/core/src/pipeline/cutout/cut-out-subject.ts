@@ -3,7 +3,7 @@ import type { GrayImage, RgbaImage } from '../../image/rgba-image.js';
 import { isolateSubject } from '../isolate-subject.js';
 import type { LoadedModel } from '../load-models.js';
 import { segmentPortrait } from '../segment-portrait.js';
-import { bodyRegion, faceRegion, faceScale } from './face-region.js';
+import { bodyRegion, faceScale, forcedFace, NECK_STRIP } from './face-region.js';
 import { fillPersonHoles } from './fill-holes.js';
 import { fuseAlpha } from './fuse-alpha.js';
 import { mapPeople, priorOnCrop, sampleGray, type PersonMap } from './person-prior.js';
@@ -52,6 +52,9 @@ export interface Cutout {
   readonly timings: { readonly isnet: number; readonly person: number; readonly refine: number };
 }
 
+/** Soft matte connected to the subject above this value is the subject's (hair wisps, a bow), see isolateSubject. */
+const SOFT_FLOOR = 0.15;
+
 /** The rotated window in the photo that a crop affine (crop pixel → photo pixel) cuts out. */
 function windowOfCrop(cropToPhoto: Affine2D, width: number, height: number): PortraitWindow {
   const [a, b, c, d, e, f] = cropToPhoto;
@@ -70,7 +73,7 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   started = performance.now();
   const { width, height } = crop;
   const prior = priorOnCrop(input.people ?? (await mapPeople(photo, windowOfCrop(cropToPhoto, width, height), input.person)), cropToPhoto, width);
-  const face = faceRegion(input.landmarks, width, height);
+  const face = forcedFace(input.landmarks, salient);
   const body = bodyRegion(input.landmarks, width, height);
   // The person's depth is measured on the low-resolution context plane (its contour carries no
   // finer detail) and sampled onto the crop: a quarter of the work of measuring it there.
@@ -78,11 +81,14 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   const step = Math.hypot(prior.contextToCrop[0], prior.contextToCrop[3]);
   for (let i = 0; i < contextDepth.data.length; i++) contextDepth.data[i] *= step;
   const personDepth = sampleGray(contextDepth, invertAffine(prior.contextToCrop), width, height);
-  const fused = fuseAlpha({ salient, personDepth, face, body, faceScale: faceScale(input.landmarks) });
+  // The neck strip counts only inside the photo: past its edge ISNet sees nothing at all.
+  const neck = bodyRegion(input.landmarks, width, height, NECK_STRIP);
+  for (let i = 0; i < neck.data.length; i++) neck.data[i] *= crop.data[i * 4 + 3] / 255;
+  const fused = fuseAlpha({ salient, personDepth, face, body, neck, faceScale: faceScale(input.landmarks) });
   const others = otherPeopleMask({ context: prior.context, contextToCrop: prior.contextToCrop, subject: input.subjectBox, others: input.otherBoxes, width, height });
   for (let i = 0; i < fused.data.length; i++) fused.data[i] = Math.max(face.data[i], fused.data[i] * (1 - others.data[i]));
   fillPersonHoles(fused, prior.atCrop);
-  const alpha = isolateSubject(fused, input.seeds);
+  const alpha = isolateSubject(fused, input.seeds, { softFloor: SOFT_FLOOR });
   // Nothing outside the photo: the crop's own alpha is 0 there.
   for (let i = 0; i < alpha.data.length; i++) alpha.data[i] *= crop.data[i * 4 + 3] / 255;
   const person = ms(started);

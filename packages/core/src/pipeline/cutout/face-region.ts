@@ -9,16 +9,35 @@ const FOREHEAD = 0.4;
 const INSET = 0.985;
 
 /**
+ * The face forced opaque on the cut-out: the landmarks' hull (jaw and brows) always, the
+ * forehead above the brows only as far as the matte sees something there. In a profile the
+ * lifted brows reach past the sloping forehead into the background (a bright window in front
+ * of the brow was kept); a see-through forehead (0.6–0.9 on greyscale photos) is still made solid.
+ */
+export function forcedFace(landmarks: readonly Point[], matte: GrayImage): GrayImage {
+  const { width, height } = matte;
+  const core = faceRegion(landmarks, width, height, 0);
+  const lifted = faceRegion(landmarks, width, height);
+  for (let i = 0; i < core.data.length; i++) {
+    if (lifted.data[i] > core.data[i]) core.data[i] = Math.max(core.data[i], lifted.data[i] * Math.min(1, matte.data[i] / FOREHEAD_MATTE_SOLID));
+  }
+  return core;
+}
+
+/** The matte's value above the brows from which the forehead counts as certainly there. */
+const FOREHEAD_MATTE_SOLID = 0.3;
+
+/**
  * Where the face certainly is: the convex hull of the jaw line and the brows lifted onto the
  * forehead, in the landmarks' pixel frame. Always opaque in the cut-out, whatever the
  * segmentation models say about a face (a greyscale photo made ISNet see-through there).
  */
-export function faceRegion(landmarks: readonly Point[], width: number, height: number): GrayImage {
+export function faceRegion(landmarks: readonly Point[], width: number, height: number, forehead = FOREHEAD): GrayImage {
   const eyes = eyeGeometry(landmarks);
   const chin = landmarks[LANDMARK_INDEX.chin];
   const down = { x: chin.x - eyes.midpoint.x, y: chin.y - eyes.midpoint.y };
   const length = Math.hypot(down.x, down.y) || 1;
-  const lift = { x: (-down.x / length) * FOREHEAD * length, y: (-down.y / length) * FOREHEAD * length };
+  const lift = { x: (-down.x / length) * forehead * length, y: (-down.y / length) * forehead * length };
   const jaw = landmarks.slice(...LANDMARK_INDEX.jaw);
   const brows = [...landmarks.slice(...LANDMARK_INDEX.rightBrow), ...landmarks.slice(...LANDMARK_INDEX.leftBrow)].map((p) => ({ x: p.x + lift.x, y: p.y + lift.y }));
   const hull = convexHull([...jaw, ...brows]);
@@ -41,7 +60,7 @@ export function faceScale(landmarks: readonly Point[]): number {
  * to make the cut-out solid only here: it also calls bright walls and sofas "person", but the
  * body under a face is the one thing ISNet drops on a tight crop.
  */
-export function bodyRegion(landmarks: readonly Point[], width: number, height: number): GrayImage {
+export function bodyRegion(landmarks: readonly Point[], width: number, height: number, shape: BodyShape = BODY): GrayImage {
   const eyes = eyeGeometry(landmarks);
   const chin = landmarks[LANDMARK_INDEX.chin];
   const unit = faceScale(landmarks);
@@ -49,27 +68,36 @@ export function bodyRegion(landmarks: readonly Point[], width: number, height: n
   const right = { x: -down.y, y: down.x };
   const jaw = landmarks.slice(...LANDMARK_INDEX.jaw);
   const jawWidth = Math.hypot(jaw[16].x - jaw[0].x, jaw[16].y - jaw[0].y) / unit;
-  const neck = BODY.neckHalfWidth * jawWidth;
-  const shoulders = BODY.shoulderHalfWidth * jawWidth;
+  const neck = shape.neckHalfWidth * jawWidth;
+  const shoulders = shape.shoulderHalfWidth * jawWidth;
   const out = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const px = x + 0.5 - chin.x;
       const py = y + 0.5 - chin.y;
       const t = (px * down.x + py * down.y) / unit;
-      if (t < BODY.start - BODY.softness) continue;
+      if (t < shape.start - shape.softness) continue;
       const s = Math.abs(px * right.x + py * right.y) / unit;
-      const half = neck + (shoulders - neck) * Math.min(1, Math.max(0, t / BODY.shoulderDrop)) + BODY.belowShoulderSlope * Math.max(0, t - BODY.shoulderDrop);
-      const across = Math.min(1, Math.max(0, (half - s) / BODY.softness));
-      const along = Math.min(1, Math.max(0, (t - BODY.start) / BODY.softness + 1));
+      const half = neck + (shoulders - neck) * Math.min(1, Math.max(0, t / shape.shoulderDrop)) + shape.belowShoulderSlope * Math.max(0, t - shape.shoulderDrop);
+      const across = Math.min(1, Math.max(0, (half - s) / shape.softness));
+      const along = Math.min(1, Math.max(0, (t - shape.start) / shape.softness + 1));
       out[y * width + x] = across * along;
     }
   }
   return { width, height, data: out };
 }
 
-/** The body band's shape, in eye-to-chin lengths (jaw widths for the half-widths). */
-const BODY = Object.freeze({
+/** A body band's shape, in eye-to-chin lengths (jaw widths for the half-widths). */
+export interface BodyShape {
+  readonly start: number;
+  readonly neckHalfWidth: number;
+  readonly shoulderHalfWidth: number;
+  readonly shoulderDrop: number;
+  readonly belowShoulderSlope: number;
+  readonly softness: number;
+}
+
+const BODY: BodyShape = Object.freeze({
   /** Starts this far below the chin (negative: under the jaw, beside the chin). */
   start: -0.35,
   neckHalfWidth: 0.38,
@@ -78,3 +106,6 @@ const BODY = Object.freeze({
   belowShoulderSlope: 0.4,
   softness: 0.25,
 });
+
+/** The strip straight under the chin, the neck's width all the way down: where a body is, whatever the clothes. */
+export const NECK_STRIP: BodyShape = Object.freeze({ ...BODY, start: 0.1, neckHalfWidth: 0.25, shoulderHalfWidth: 0.25, belowShoulderSlope: 0 });

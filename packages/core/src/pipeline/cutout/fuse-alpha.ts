@@ -1,3 +1,4 @@
+import { dilateBox } from '../../image/dilate.js';
 import { createGrayImage, type GrayImage } from '../../image/rgba-image.js';
 
 /**
@@ -10,6 +11,16 @@ export const FUSION = Object.freeze({
   solidDepth: 0.15,
   /** Farther outside the person than this, nothing is kept whatever ISNet says. */
   reach: 0.45,
+  /**
+   * When ISNet already holds this share of the strip under the chin, it has seen the body
+   * and its outline is the better one: the person model may then only fill within `hug` of
+   * ISNet's own solid region (a thinned strap, a see-through patch), not paint its coarse,
+   * blobby outline over the background beside the shoulders.
+   */
+  bodyCoverage: 0.85,
+  hug: 0.06,
+  /** `reach` when ISNet holds the body: the person model's coarse contour then cuts no shoulder ISNet has. */
+  reachWhenHeld: 1.2,
 });
 
 export interface FusionInputs {
@@ -21,16 +32,38 @@ export interface FusionInputs {
   readonly face: GrayImage;
   /** Where the subject's neck and shoulders can be (0..1): the only place the person model may make solid. */
   readonly body: GrayImage;
+  /** The strip under the chin, the neck's width (0..1): where ISNet shows whether it saw the body. */
+  readonly neck: GrayImage;
   /** The eye-to-chin distance in crop pixels. */
   readonly faceScale: number;
 }
 
 const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
 
+/** Whether ISNet's solid region covers FUSION.bodyCoverage of the neck strip where the person model sees a person. */
+export function salientHoldsBody({ salient, personDepth, neck }: FusionInputs): boolean {
+  let inBody = 0;
+  let held = 0;
+  for (let i = 0; i < salient.data.length; i++) {
+    if (neck.data[i] < 0.5 || personDepth.data[i] <= 0) continue;
+    inBody++;
+    if (salient.data[i] > 0.5) held++;
+  }
+  return inBody > 0 && held / inBody >= FUSION.bodyCoverage;
+}
+
+/** 1 within `radius` pixels of ISNet's solid region, else 0. */
+function nearSolid(salient: GrayImage, radius: number): Uint8Array {
+  const solid = new Uint8Array(salient.data.length);
+  for (let i = 0; i < solid.length; i++) solid[i] = salient.data[i] > 0.5 ? 1 : 0;
+  return dilateBox(solid, salient.width, salient.height, radius);
+}
+
 /**
  * One alpha from the three signals:
  * - deep inside the person (beyond `solidDepth`) and in the body band under the face the alpha
- *   is 1, so a neck or a jumper that ISNet thinned or dropped is whole;
+ *   is 1, so a neck or a jumper that ISNet thinned or dropped is whole (only next to ISNet's
+ *   own solid region when ISNet holds the body, see `bodyCoverage`);
  * - near the person's contour ISNet's alpha gives the edge (hair, collar), lifted towards solid
  *   as the depth grows;
  * - beyond `reach` outside the person everything is cleared (a lamp, a red bag, a poster face
@@ -41,11 +74,13 @@ export function fuseAlpha(inputs: FusionInputs): GrayImage {
   const { salient, personDepth: depth, face, body, faceScale } = inputs;
   const { width, height } = salient;
   const solid = FUSION.solidDepth * faceScale;
-  const reach = FUSION.reach * faceScale;
   const out = createGrayImage(width, height);
+  const holds = salientHoldsBody(inputs);
+  const near = holds ? nearSolid(salient, Math.max(1, Math.round(FUSION.hug * faceScale))) : undefined;
+  const reach = (holds ? FUSION.reachWhenHeld : FUSION.reach) * faceScale;
   for (let i = 0; i < out.data.length; i++) {
     const d = depth.data[i];
-    const fill = clamp01(d / solid) * body.data[i];
+    const fill = clamp01(d / solid) * body.data[i] * (near ? near[i] : 1);
     const gate = clamp01(1 + d / reach);
     const fused = Math.max(fill, salient.data[i]) * gate;
     out.data[i] = Math.max(fused, face.data[i]);

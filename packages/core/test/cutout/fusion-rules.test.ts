@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { Point } from '../../src/geometry/point.js';
+import { createGrayImage, type GrayImage, type RgbaImage } from '../../src/image/rgba-image.js';
+import { bodyRegion, faceRegion, faceScale, forcedFace, NECK_STRIP } from '../../src/pipeline/cutout/face-region.js';
+import { fuseAlpha, salientHoldsBody } from '../../src/pipeline/cutout/fuse-alpha.js';
+import { refineEdge } from '../../src/pipeline/cutout/refine-edge.js';
+
+/**
+ * The fusion's rules on synthetic planes, where the right answer is known: a frontal face's 68
+ * landmarks on a 200² crop, ISNet's alpha and the person model's depth drawn by hand.
+ */
+const W = 200;
+const H = 200;
+
+/** A frontal face: jaw from (70, 80) round to (130, 80) with the chin at (100, 130), brows at y 70, eyes at y 80. */
+function frontalLandmarks(): Point[] {
+  const points: Point[] = [];
+  for (let k = 0; k < 17; k++) {
+    const a = Math.PI * (k / 16);
+    points.push({ x: 100 - 30 * Math.cos(a), y: 80 + 50 * Math.sin(a) });
+  }
+  for (let k = 0; k < 10; k++) points.push({ x: 75 + k * 5.5, y: 70 }); // brows 17–26
+  for (let k = 0; k < 9; k++) points.push({ x: 100, y: 85 + k * 3 }); // nose 27–35
+  for (let k = 0; k < 6; k++) points.push({ x: 80 + 6 * Math.cos((k / 6) * 2 * Math.PI), y: 80 + 2 * Math.sin((k / 6) * 2 * Math.PI) }); // right eye 36–41
+  for (let k = 0; k < 6; k++) points.push({ x: 120 + 6 * Math.cos((k / 6) * 2 * Math.PI), y: 80 + 2 * Math.sin((k / 6) * 2 * Math.PI) }); // left eye 42–47
+  for (let k = 0; k < 20; k++) points.push({ x: 90 + (k % 10) * 2, y: 115 + (k < 10 ? 0 : 3) }); // mouth 48–67
+  return points;
+}
+
+const plane = (f: (x: number, y: number) => number): GrayImage => {
+  const g = createGrayImage(W, H);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) g.data[y * W + x] = f(x + 0.5, y + 0.5);
+  return g;
+};
+const at = (g: GrayImage, x: number, y: number) => g.data[y * W + x];
+
+describe('forcedFace', () => {
+  const landmarks = frontalLandmarks();
+
+  it('makes the landmark hull solid whatever the matte says, the forehead only where the matte sees something', () => {
+    const nothing = createGrayImage(W, H);
+    const face = forcedFace(landmarks, nothing);
+    expect(at(face, 100, 100)).toBe(1); // cheek, inside the jaw-and-brow hull
+    expect(at(face, 100, 60)).toBe(0); // above the brows: nothing in the matte, nothing forced (a window in front of a profile's brow)
+    const foreheadSeen = forcedFace(landmarks, plane((_, y) => (y < 70 ? 0.6 : 0)));
+    expect(at(foreheadSeen, 100, 60)).toBe(1); // a see-through forehead (0.6) is made solid
+    const lifted = faceRegion(landmarks, W, H);
+    expect(at(lifted, 100, 60)).toBe(1); // the region the forehead may reach
+  });
+});
+
+describe('fuseAlpha', () => {
+  const landmarks = frontalLandmarks();
+  const scale = faceScale(landmarks);
+  const face = forcedFace(landmarks, createGrayImage(W, H));
+  const body = bodyRegion(landmarks, W, H);
+  const neck = bodyRegion(landmarks, W, H, NECK_STRIP);
+  // The person model: a blob that covers the head, the body under it and, wrongly, the whole bottom of the crop.
+  const personDepth = plane((x, y) => (y > 140 ? 60 : 40 - Math.hypot(x - 100, y - 100)));
+
+  it('fills the body from the person model where ISNet dropped the neck', () => {
+    const salient = plane((x, y) => (Math.hypot(x - 100, y - 95) < 45 && y < 130 ? 1 : 0)); // the head only
+    const inputs = { salient, personDepth, face, body, neck, faceScale: scale };
+    expect(salientHoldsBody(inputs)).toBe(false);
+    const fused = fuseAlpha(inputs);
+    expect(at(fused, 100, 170)).toBe(1); // under the chin
+  });
+
+  it("keeps ISNet's outline of the body where ISNet holds the neck: the person model's blob beside the shoulders stays out", () => {
+    // Head, a neck 30 px wide and shoulders from y 160, 100 px wide.
+    const salient = plane((x, y) => (Math.hypot(x - 100, y - 95) < 45 && y < 130) || (Math.abs(x - 100) < 15 && y >= 120) || (Math.abs(x - 100) < 50 && y >= 160) ? 1 : 0);
+    const inputs = { salient, personDepth, face, body, neck, faceScale: scale };
+    expect(salientHoldsBody(inputs)).toBe(true);
+    const fused = fuseAlpha(inputs);
+    expect(at(fused, 100, 180)).toBe(1);
+    expect(at(fused, 100, 145)).toBe(1);
+    expect(at(fused, 40, 185)).toBe(0); // beside the shoulder: the blob is not painted in
+    expect(at(fused, 70, 145)).toBe(0); // beside the neck
+  });
+});
+
+describe('refineEdge', () => {
+  it("moves the edge along the photo's own edges but never past the matte's support", () => {
+    // The photo: a bright disc (r 50) on dark; the matte: a smaller disc (r 40) with a soft rim to r 44.
+    const data = new Uint8ClampedArray(W * H * 4);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const v = Math.hypot(x + 0.5 - 100, y + 0.5 - 100) < 50 ? 220 : 30;
+        data.set([v, v, v, 255], (y * W + x) * 4);
+      }
+    }
+    const crop: RgbaImage = { width: W, height: H, data };
+    const alpha = plane((x, y) => Math.min(1, Math.max(0, (44 - Math.hypot(x - 100, y - 100)) / 4)));
+    const refined = refineEdge(crop, alpha, createGrayImage(W, H));
+    for (let i = 0; i < refined.data.length; i++) if (alpha.data[i] <= 0.05) expect(refined.data[i]).toBe(0);
+    expect(at(refined, 100, 100)).toBeCloseTo(1, 2);
+  });
+});
