@@ -7,7 +7,7 @@ export * from './errors.js';
 export type { InferenceBackend, InferenceSession, Tensor } from './backends/inference-backend.js';
 export { intraOpThreads, type ThreadPolicyInput } from './backends/thread-policy.js';
 export { parseModelManifest, WEIGHT_TYPES, type ModelEntry, type ModelManifest, type ModelStage, type WeightType } from './models/model-manifest.js';
-export { chooseVariant, VARIANT_PREFERENCE, weightTypeOf, type VariantTarget } from './backends/variant-preference.js';
+export { chooseVariant, VARIANT_PREFERENCE, variantPreferenceFor, weightTypeOf, type VariantTarget } from './backends/variant-preference.js';
 export { readVerifiedModel, type ModelSource } from './models/model-source.js';
 export { sha256Hex } from './models/sha256.js';
 export {
@@ -33,7 +33,7 @@ export { CUTOUT_MODES, type CutoutMode } from './pipeline/cutout/cut-out-subject
 export type { PortraitWarning } from './pipeline/frame-subject.js';
 export type { FaceDetection } from './pipeline/detect-faces.js';
 export { toPortraitReport, type PortraitReport } from './pipeline/portrait-report.js';
-export type { LoadModelsOptions, ModelLoadProgress, PortraitModels } from './pipeline/load-models.js';
+export { selectPortraitModels, type LoadModelsOptions, type ModelLoadProgress, type PortraitModelEntries, type PortraitModels } from './pipeline/load-models.js';
 export type { EnhanceReport } from './pipeline/enhance-photo.js';
 export type { StageTimings } from './pipeline/stage-timer.js';
 export { eyeGeometry, LANDMARK_INDEX, type EyeGeometry } from './geometry/face-landmarks.js';

@@ -1,3 +1,4 @@
+import { parseModelManifest, selectPortraitModels, variantPreferenceFor } from '@facecraft/core';
 import type { WebDevice } from '@facecraft/core/web';
 import { createBrowserEngine, type BrowserEngine } from './browser-engine.js';
 import type { Capabilities } from './capabilities.js';
@@ -234,11 +235,15 @@ export function startApp(config: AppConfig): void {
     showBrowserStatus();
   });
 
-  // Total model bytes from the manifest, so the bar shows "x of 91 MB" from the first byte on.
+  // Bytes of the models this browser will load (one variant each, as the backend will pick them:
+  // int8 on WASM), so the bar shows "x of 47 MB" from the first byte on.
   void fetch(new URL('manifest.json', config.modelsUrl), { cache: 'no-cache' })
     .then((r) => (r.ok ? r.json() : undefined))
-    .then((m: { models?: { bytes?: number; stage?: string }[] } | undefined) => {
-      const total = (m?.models ?? []).reduce((sum, e) => sum + (e.bytes ?? 0), 0);
+    .then((json: unknown) => {
+      if (json === undefined) return;
+      const onWebGpu = options.read().device !== 'wasm' && config.capabilities.webgpu;
+      const preference = variantPreferenceFor(onWebGpu ? 'webgpu' : 'wasm', config.capabilities.webgpuF16);
+      const total = Object.values(selectPortraitModels(parseModelManifest(json), preference)).reduce((sum, e) => sum + (e?.bytes ?? 0), 0);
       if (total && !browserInfo && mode === 'browser') modelProgress.setTotal(total);
     })
     .catch(() => undefined);

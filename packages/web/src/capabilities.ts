@@ -4,6 +4,8 @@ export interface Capabilities {
   readonly wasm: boolean;
   /** navigator.gpu gave an adapter. */
   readonly webgpu: boolean;
+  /** That adapter has 'shader-f16' (float16 models run on WebGPU; without it a float32 one is wanted). */
+  readonly webgpuF16: boolean;
   readonly worker: boolean;
   readonly crossOriginIsolated: boolean;
   readonly cacheStorage: boolean;
@@ -20,20 +22,22 @@ function wasmSimd(): boolean {
   }
 }
 
-async function webGpuAdapter(): Promise<boolean> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  if (!gpu) return false;
+async function webGpuAdapter(): Promise<{ features?: { has(name: string): boolean } } | null> {
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ features?: { has(name: string): boolean } } | null> } }).gpu;
+  if (!gpu) return null;
   try {
-    return (await gpu.requestAdapter()) !== null;
+    return await gpu.requestAdapter();
   } catch {
-    return false;
+    return null;
   }
 }
 
 export async function detectCapabilities(): Promise<Capabilities> {
+  const adapter = await webGpuAdapter();
   return Object.freeze({
     wasm: wasmSimd(),
-    webgpu: await webGpuAdapter(),
+    webgpu: adapter !== null,
+    webgpuF16: adapter?.features?.has('shader-f16') === true,
     worker: typeof Worker === 'function',
     crossOriginIsolated: globalThis.crossOriginIsolated === true,
     cacheStorage: typeof caches === 'object',

@@ -32,6 +32,8 @@ export interface ModelRun {
   readonly stage: string;
   readonly backend: string;
   readonly device: string;
+  /** The model variant that ran: int8, float16 or float32 (absent from servers that do not say). */
+  readonly variant?: string;
 }
 
 export interface OutcomeWarning {

@@ -36,7 +36,7 @@ export async function createPortraitRunner(config: RunnerConfig, onEvent: (event
   const info: RunnerInfo = {
     device: processor.runtimes.some((r) => r.device === 'webgpu') ? 'webgpu' : 'wasm',
     notice: backend.notice,
-    runtimes: processor.runtimes.map((r) => ({ model: r.model, stage: r.stage, backend: r.backend, device: r.device })),
+    runtimes: processor.runtimes.map((r) => ({ model: r.model, stage: r.stage, backend: r.backend, device: r.device, variant: r.variant })),
     crossOriginIsolated: isolated,
     wasmThreads: isolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1,
     downloadedBytes: downloadedModelBytes(config.modelsUrl),

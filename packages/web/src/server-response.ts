@@ -72,7 +72,8 @@ function runtimes(v: unknown): ModelRun[] {
     const model = field(r, 'model');
     const device = field(r, 'device');
     if (typeof model !== 'string' || typeof device !== 'string') return [];
-    return [{ model, device, stage: String(field(r, 'stage') ?? ''), backend: String(field(r, 'backend') ?? '') }];
+    const variant = field(r, 'variant');
+    return [{ model, device, stage: String(field(r, 'stage') ?? ''), backend: String(field(r, 'backend') ?? ''), ...(typeof variant === 'string' ? { variant } : {}) }];
   });
 }
 

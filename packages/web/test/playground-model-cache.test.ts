@@ -112,7 +112,7 @@ describe('playground model cache holds only verified models', () => {
     // Every model the page loaded is cached, each under the manifest's sha256 and holding exactly that.
     const cached = await readModelCache(page);
     expect(cached.map((c) => c.file)).toEqual(loadedModels(browser));
-    expect(cached.map((c) => c.file)).toEqual(expect.arrayContaining(['blazeface-back-256.onnx', 'blazeface-front-128.onnx', 'face-landmark-68.onnx', 'isnet.onnx']));
+    expect(cached.map((c) => c.file)).toEqual(expect.arrayContaining(['blazeface-back-256.onnx', 'blazeface-front-128.onnx', 'face-landmark-68.onnx', 'isnet-int8.onnx']));
     for (const c of cached) {
       expect(c.keySha256).toBe(shaOf(c.file));
       expect(c.bodySha256).toBe(c.keySha256);

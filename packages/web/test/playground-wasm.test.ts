@@ -12,6 +12,14 @@ import { fixturesDir, repoRoot, startPlaygroundServer, type PlaygroundServer } f
 const PORTRAIT = path.join(fixturesDir, 'portrait-1.jpg');
 const NO_FACE = path.join(fixturesDir, 'no-face-cat.png');
 const SCREENSHOT = path.join(repoRoot, 'test-results/playground-result.png');
+/**
+ * Browser and server both run the int8 ISNet (WASM and the CPU prefer it), but their int8
+ * kernels (WASM SIMD, x86 VNNI) round the requantisation of each layer differently: soft hair
+ * edges differ by a few alpha levels on about 0.3 % of the pixels. Measured 30.4–37.8 dB on
+ * these photos (43.8 dB with the float16 model on both); a wrong orientation or a lost
+ * cut-out is far below 20 dB.
+ */
+const INT8_PARITY_DB = 28;
 
 describe('playground on WASM (no WebGPU adapter)', () => {
   let server: PlaygroundServer;
@@ -36,7 +44,9 @@ describe('playground on WASM (no WebGPU adapter)', () => {
     expect(await waitForModels(page)).toBe('ready');
     expect((await page.getByTestId('backend').textContent())?.trim()).toBe('WASM');
     const models = network.filter(isModelFile);
-    expect(models.map((e) => path.basename(new URL(e.url).pathname)).sort()).toEqual(['blazeface-back-256.onnx', 'blazeface-front-128.onnx', 'face-landmark-68.onnx', 'isnet.onnx', 'selfie-person-256.onnx']);
+    // One ISNet variant only: WASM prefers the int8 one (44.5 MB instead of the float16 88 MB).
+    expect(models.map((e) => path.basename(new URL(e.url).pathname)).sort()).toEqual(['blazeface-back-256.onnx', 'blazeface-front-128.onnx', 'face-landmark-68.onnx', 'isnet-int8.onnx', 'selfie-person-256.onnx']);
+    expect(await page.locator('#runtime').textContent()).toMatch(/isnet-int8\s*wasm · int8/);
     // onnxruntime-web's runtime comes from the bundle's own assets, not a CDN.
     expect(network.some((e) => /\/playground\/assets\/ort-[\d.]+\/ort-wasm-simd-threaded\.jsep\.wasm$/.test(e.url))).toBe(true);
     expect(await page.getByTestId('model-progress').textContent()).toMatch(/downloaded/);
@@ -89,7 +99,7 @@ describe('playground on WASM (no WebGPU adapter)', () => {
       const inBrowser = await downloadPng(page);
       const db = await pngPsnr(inBrowser, await fromServer(file));
       console.info(`${name}: browser (WASM) vs server PNG: PSNR ${db.toFixed(2)} dB on RGBA`);
-      expect(db).toBeGreaterThanOrEqual(35);
+      expect(db).toBeGreaterThanOrEqual(INT8_PARITY_DB);
       if (name.endsWith('exif6.jpg')) {
         // Upright: the same portrait as from the upright JPEG (the sideways file is a re-encode).
         expect(await pngPsnr(inBrowser, browserPng as Uint8Array)).toBeGreaterThanOrEqual(28);
@@ -122,7 +132,7 @@ describe('playground on WASM (no WebGPU adapter)', () => {
     const serverPng = await downloadPng(page);
     const db = await pngPsnr(browserPng as Uint8Array, serverPng);
     console.info(`browser (WASM) vs server PNG: PSNR ${db.toFixed(2)} dB on RGBA`);
-    expect(db).toBeGreaterThanOrEqual(35);
+    expect(db).toBeGreaterThanOrEqual(INT8_PARITY_DB);
     await page.getByTestId('mode').uncheck();
   });
 

@@ -9,7 +9,7 @@ import type { ModelEntry } from '../models/model-manifest.js';
 import type { InferenceBackend } from './inference-backend.js';
 import { createOrtSession, type OrtModule } from './ort-backend.js';
 import { intraOpThreads } from './thread-policy.js';
-import { VARIANT_PREFERENCE } from './variant-preference.js';
+import { variantPreferenceFor } from './variant-preference.js';
 
 export type NodeDevice = 'auto' | 'cpu' | 'cuda';
 
@@ -66,7 +66,7 @@ export async function createOrtNodeBackend(options: OrtNodeBackendOptions = {}):
     name: 'ort-node',
     device,
     threads,
-    variantPreference: VARIANT_PREFERENCE[device],
+    variantPreference: variantPreferenceFor(device),
     ...(notice ? { notice } : {}),
     load: (_model: ModelEntry, bytes: Uint8Array) =>
       createOrtSession(ort as unknown as OrtModule, bytes, {

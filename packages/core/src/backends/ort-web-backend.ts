@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-web';
 import type { ModelEntry } from '../models/model-manifest.js';
 import type { InferenceBackend } from './inference-backend.js';
 import { createOrtSession, type OrtModule } from './ort-backend.js';
+import { variantPreferenceFor } from './variant-preference.js';
 
 export type WebDevice = 'auto' | 'webgpu' | 'wasm';
 
@@ -53,6 +54,8 @@ export async function createOrtWebBackend(options: OrtWebBackendOptions = {}): P
   const backend: InferenceBackend & { device: string; notice?: string } = {
     name: 'ort-web',
     device,
+    // WASM: int8 (half the download, QLinearConv); WebGPU: a float model it can compile.
+    variantPreference: variantPreferenceFor(device, shaderF16),
     ...(notice ? { notice } : {}),
     async load(model: ModelEntry, bytes: Uint8Array) {
       if (device === 'webgpu' && !shaderF16 && model.weightType === 'float16') {

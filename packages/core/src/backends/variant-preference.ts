@@ -20,6 +20,11 @@ export const VARIANT_PREFERENCE = {
 
 export type VariantTarget = keyof typeof VARIANT_PREFERENCE;
 
+/** The preference of a device ('cpu', 'cuda', 'wasm', 'webgpu'); WebGPU's depends on the adapter's 'shader-f16'. */
+export function variantPreferenceFor(device: 'cpu' | 'cuda' | 'wasm' | 'webgpu', shaderF16 = false): readonly WeightType[] {
+  return VARIANT_PREFERENCE[device === 'webgpu' && shaderF16 ? 'webgpu-f16' : device];
+}
+
 /** A variant as the manifest spells it: entries without a weightType are float32. */
 export const weightTypeOf = (entry: ModelEntry): WeightType => entry.weightType ?? 'float32';
 

@@ -1,7 +1,7 @@
 import type { InferenceBackend, InferenceSession } from '../backends/inference-backend.js';
 import { chooseVariant } from '../backends/variant-preference.js';
 import { ModelLoadError } from '../errors.js';
-import type { ModelEntry, WeightType } from '../models/model-manifest.js';
+import type { ModelEntry, ModelManifest, WeightType } from '../models/model-manifest.js';
 import { readVerifiedModel, type ModelSource } from '../models/model-source.js';
 
 export interface LoadedModel {
@@ -32,6 +32,50 @@ export interface LoadModelsOptions {
   readonly segmentationVariant?: WeightType;
 }
 
+/** The manifest entry of each role, before anything is read. */
+export interface PortraitModelEntries {
+  readonly shortRangeDetector: ModelEntry;
+  readonly fullRangeDetector: ModelEntry;
+  readonly landmarks: ModelEntry;
+  readonly segmentation: ModelEntry;
+  readonly person?: ModelEntry;
+  readonly restoration?: ModelEntry;
+}
+
+/**
+ * Which manifest entries the pipeline loads for a backend that prefers `preference`: one per
+ * role (detection by input size); where the manifest holds variants of a model, the preferred
+ * one. The playground uses it too, to size its download bar before the models arrive.
+ */
+export function selectPortraitModels(
+  manifest: ModelManifest,
+  preference: readonly WeightType[] | undefined,
+  options: LoadModelsOptions & { readonly optionalRestoration?: boolean; readonly where?: string } = {},
+): PortraitModelEntries {
+  const where = options.where ?? 'the model manifest';
+  const pick = (stage: ModelEntry['stage'], predicate: (m: ModelEntry) => boolean = () => true, override?: WeightType) => {
+    const candidates = manifest.models.filter((m) => m.stage === stage && predicate(m));
+    try {
+      return chooseVariant(candidates, preference, override);
+    } catch (error) {
+      throw new ModelLoadError(`${(error as Error).message} in ${where}`, { stage });
+    }
+  };
+  const entries = {
+    shortRangeDetector: pick('detection', (m) => m.inputSize <= 128),
+    fullRangeDetector: pick('detection', (m) => m.inputSize > 128),
+    landmarks: pick('landmarks'),
+    segmentation: pick('segmentation', undefined, options.segmentationVariant),
+  };
+  for (const [role, entry] of Object.entries(entries)) {
+    if (!entry) throw new ModelLoadError(`The model manifest in ${where} has no ${role} model`);
+  }
+  // Optional so that a models folder from before the person stage still loads.
+  const person = pick('person');
+  const restoration = options.optionalRestoration === false ? undefined : pick('restoration');
+  return { ...(entries as Omit<PortraitModelEntries, 'person' | 'restoration'>), ...(person ? { person } : {}), ...(restoration ? { restoration } : {}) };
+}
+
 /**
  * Reads, verifies and compiles every model the pipeline needs. Any missing or corrupt model
  * fails the whole load with a ModelLoadError that names it; sessions already created are released.
@@ -44,27 +88,9 @@ export async function loadPortraitModels(
   options: LoadModelsOptions = {},
 ): Promise<PortraitModels> {
   const manifest = await source.manifest();
-  /** The model of a stage (detection: by input size); where the manifest holds variants of it, the backend's preferred one. */
-  const pick = (stage: ModelEntry['stage'], predicate: (m: ModelEntry) => boolean = () => true, override?: WeightType) => {
-    const candidates = manifest.models.filter((m) => m.stage === stage && predicate(m));
-    try {
-      return chooseVariant(candidates, backend.variantPreference, override);
-    } catch (error) {
-      throw new ModelLoadError(`${(error as Error).message} in ${source.description}`, { stage });
-    }
-  };
-  const entries = {
-    shortRangeDetector: pick('detection', (m) => m.inputSize <= 128),
-    fullRangeDetector: pick('detection', (m) => m.inputSize > 128),
-    landmarks: pick('landmarks'),
-    segmentation: pick('segmentation', undefined, options.segmentationVariant),
-  };
-  for (const [role, entry] of Object.entries(entries)) {
-    if (!entry) throw new ModelLoadError(`The model manifest in ${source.description} has no ${role} model`);
-  }
-  const restorationEntry = optionalRestoration ? pick('restoration') : undefined;
-  // Optional so that a models folder from before the person stage still loads.
-  const personEntry = pick('person');
+  const entries = selectPortraitModels(manifest, backend.variantPreference, { ...options, optionalRestoration, where: source.description });
+  const restorationEntry = entries.restoration;
+  const personEntry = entries.person;
 
   const loaded: LoadedModel[] = [];
   const load = async (entry: ModelEntry): Promise<LoadedModel> => {
@@ -83,10 +109,10 @@ export async function loadPortraitModels(
   };
   try {
     const models = {
-      shortRangeDetector: await load(entries.shortRangeDetector as ModelEntry),
-      fullRangeDetector: await load(entries.fullRangeDetector as ModelEntry),
-      landmarks: await load(entries.landmarks as ModelEntry),
-      segmentation: await load(entries.segmentation as ModelEntry),
+      shortRangeDetector: await load(entries.shortRangeDetector),
+      fullRangeDetector: await load(entries.fullRangeDetector),
+      landmarks: await load(entries.landmarks),
+      segmentation: await load(entries.segmentation),
       ...(personEntry ? { person: await load(personEntry) } : {}),
     };
     return restorationEntry ? { ...models, restoration: await load(restorationEntry) } : models;

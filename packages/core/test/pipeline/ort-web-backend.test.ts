@@ -22,6 +22,8 @@ describe('ort-web backend placement', () => {
     const backend = await createOrtWebBackend({ device: 'auto' });
     expect(backend.device).toBe('wasm');
     expect(backend.notice).toMatch(/No WebGPU adapter/);
+    // On WASM the int8 ISNet is preferred: half the download, QLinearConv instead of float Conv.
+    expect(backend.variantPreference?.[0]).toBe('int8');
     const session = await backend.load(entry('landmarks-68'), await bytesOf('landmarks-68'));
     expect(session.device).toBe('wasm');
     await session.release();
@@ -31,6 +33,8 @@ describe('ort-web backend placement', () => {
     vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => ({ features: new Set<string>() }) } });
     const backend = await createOrtWebBackend({ device: 'auto' });
     expect(backend.device).toBe('webgpu');
+    // Without shader-f16 a float32 variant is wanted first, never the int8 one (no QLinearConv on WebGPU).
+    expect(backend.variantPreference).toEqual(['float32', 'float16']);
     expect(entry('isnet').weightType).toBe('float16');
     const session = await backend.load(entry('isnet'), await bytesOf('isnet'));
     expect(session.device).toBe('wasm');
@@ -43,6 +47,7 @@ describe('ort-web backend placement', () => {
     // browser whose WebGPU cannot compile the graph.
     vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => ({ features: new Set(['shader-f16']) }) } });
     const backend = await createOrtWebBackend({ device: 'auto' });
+    expect(backend.variantPreference?.[0]).toBe('float16');
     const session = await backend.load(entry('blazeface-front-128'), await bytesOf('blazeface-front-128'));
     expect(session.device).toBe('wasm');
     expect(backend.notice).toMatch(/WebGPU could not run blazeface-front-128/);

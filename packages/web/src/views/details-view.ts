@@ -71,7 +71,7 @@ export function createDetailsView() {
         rows.push(item('WASM threads', `${info.wasmThreads}${info.crossOriginIsolated ? ' · cross-origin isolated' : ''}`));
         rows.push(item('Model load', formatMs(info.loadMs)));
       }
-      for (const r of runs) rows.push(item(r.model, r.device));
+      for (const r of runs) rows.push(item(r.model, r.variant ? `${r.device} · ${r.variant}` : r.device));
       if (info?.notice) rows.push(item('Note', info.notice));
       runtime.replaceChildren(...rows);
     },
