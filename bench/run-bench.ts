@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { WEIGHT_TYPES, type WeightType } from '@facecraft/core';
 import { createNodePortraitProcessor, type PortraitResult } from '@facecraft/core/node';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,6 +20,9 @@ const { values } = parseArgs({
     device: { type: 'string', default: process.env.FACECRAFT_DEVICE ?? 'cpu' },
     name: { type: 'string' },
     'skip-sizes': { type: 'boolean', default: false },
+    // Both default to what a user gets: every core, and the variant the device prefers.
+    threads: { type: 'string' },
+    variant: { type: 'string', default: process.env.FACECRAFT_SEGMENTATION_VARIANT ?? 'auto' },
   },
 });
 const runs = Math.max(5, Number(values.runs));
@@ -44,9 +48,16 @@ function maskIoU(a: PortraitResult, b: PortraitResult): number {
   return union ? inter / union : 1;
 }
 
-const processor = await createNodePortraitProcessor({ modelsDir: path.join(root, 'models'), device: values.device as 'cpu' | 'cuda' | 'auto' });
+if (values.variant !== 'auto' && !(WEIGHT_TYPES as readonly string[]).includes(values.variant)) throw new Error(`--variant expects auto, ${WEIGHT_TYPES.join(', ')}`);
+const processor = await createNodePortraitProcessor({
+  modelsDir: path.join(root, 'models'),
+  device: values.device as 'cpu' | 'cuda' | 'auto',
+  ...(values.threads ? { threads: Number(values.threads) } : {}),
+  ...(values.variant !== 'auto' ? { segmentationVariant: values.variant as WeightType } : {}),
+});
+const segmentationVariant = processor.runtimes.find((r) => r.stage === 'segmentation')?.variant;
 const cpu = os.cpus()[0]?.model.trim() ?? 'unknown';
-console.log(`Facecraft bench: ${cpu}, ${os.cpus().length} cores, node ${process.version}, ${processor.backend.name} on ${processor.backend.device}`);
+console.log(`Facecraft bench: ${cpu}, ${os.cpus().length} cores, node ${process.version}, ${processor.backend.name} on ${processor.backend.device}, ${processor.backend.threads} threads, ISNet ${segmentationVariant}`);
 
 const perFixture = [];
 for (const name of PORTRAITS) {
@@ -91,7 +102,7 @@ const result = {
   name: values.name ?? `node-${processor.backend.device}`,
   date: new Date().toISOString(),
   machine: { cpu, cores: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.arch()}`, node: process.version },
-  backend: { name: processor.backend.name, device: processor.backend.device },
+  backend: { name: processor.backend.name, device: processor.backend.device, threads: processor.backend.threads, segmentationVariant },
   options: 'defaults (648×648, segmentation 768, enhancement on, oval on)',
   overallMedianMs: round(median(perFixture.map((f) => f.medianMs))),
   fixtures: perFixture,
