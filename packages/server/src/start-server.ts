@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { intraOpThreads, parseModelManifest, type ModelManifest } from '@facecraft/core';
 import { createApp } from './app.js';
+import { describeDeviceFallback } from './device-fallback.js';
 import { ConfigError, loadConfig, type ServerConfig } from './config.js';
 import { JobLimiter } from './jobs/job-limiter.js';
 import { JobStore, scheduleCleanup } from './jobs/job-store.js';
@@ -140,7 +141,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const info = pool.info;
     const segmentation = info?.runtimes.find((r) => r.stage === 'segmentation');
     logger.info('ready', { device: info?.device, backend: info?.backend, segmentation: segmentation ? `${segmentation.model} (${segmentation.variant})` : undefined, load_ms: info?.loadMs });
-    if (info?.notice) logger.warn(info.notice);
+    const fallback = describeDeviceFallback(config.device, info?.device ?? 'unknown', info?.notice);
+    if (fallback) {
+      logger[fallback.level](fallback.message);
+      if (fallback.detail !== fallback.message) logger.debug('device fallback reason', { reason: fallback.detail });
+    }
   });
   ready.catch((error: Error) => logger.error('the models could not be loaded; /ready stays 503', { error: error.message }));
 

@@ -45,14 +45,14 @@ describe('the packed facecraft binary', () => {
     }).catch((error: { code: number; stdout: string; stderr: string }) => error);
     expect((result as { code?: number }).code).toBe(1);
     const { stdout, stderr } = result as { stdout: string; stderr: string };
-    expect(stdout).toMatch(/portrait-2\.jpg: portrait-2\.png portrait-2\.jpg/);
-    expect(stderr.trim().split('\n').filter((l) => l.includes('failed'))).toEqual([expect.stringMatching(/no-face-cat\.png: failed: no_face: /)]);
+    expect(stdout).toMatch(/^\[1\/2\] .*portrait-2\.jpg … ok \d+\.\d s$/m);
+    expect(stderr.trim().split('\n').filter((l) => l.includes('failed'))).toEqual([expect.stringMatching(/^\[2\/2\] .*no-face-cat\.png … failed: .* \(no_face\)$/)]);
     const png = await sharp(readFileSync(path.join(out, 'portrait-2.png'))).metadata();
     expect([png.width, png.height, png.channels]).toEqual([648, 648, 4]);
     expect(readFileSync(path.join(out, 'portrait-2.jpg')).length).toBeLessThanOrEqual(50 * 1024);
     const report = JSON.parse(readFileSync(path.join(out, 'portrait-2.json'), 'utf8'));
-    expect(report).toMatchObject({ source: 'portrait-2.jpg', faceCount: 1, width: 648 });
-    expect(report.metrics.rollAfterDegrees).toBeDefined();
+    expect(report).toMatchObject({ source: 'portrait-2.jpg', face_count: 1, width: 648 });
+    expect(report.metrics.roll_after_degrees).toBeDefined();
     expect(existsSync(path.join(out, 'no-face-cat.png'))).toBe(false);
   });
 });

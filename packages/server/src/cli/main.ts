@@ -3,7 +3,7 @@ import { runProcessCommand } from './process-command.js';
 const USAGE = `Usage: facecraft <command> [options]
 
 Commands:
-  process <images...> --out DIR [options]   make portraits of photos: <name>.png, <name>.jpg, <name>.json
+  process <photos|folders...> --out DIR     make portraits of photos: <name>.png, <name>.jpg, <name>.json
   serve [--host H] [--port P]               run the HTTP service (configured by FACECRAFT_* variables)
 
 Run "facecraft <command> --help" for the options of a command.`;

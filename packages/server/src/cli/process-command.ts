@@ -1,17 +1,24 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { FacecraftError, toPortraitReport, type PortraitOptionsInput } from '@facecraft/core';
-import { createNodePortraitProcessor, type NodeDevice } from '@facecraft/core/node';
-import { defaultModelsDir } from '../models-dir.js';
+import { toPortraitReport } from '@facecraft/core';
+import { createNodePortraitProcessor, type PortraitProcessor } from '@facecraft/core/node';
+import { describeDeviceFallback } from '../device-fallback.js';
+import { MODELS_DIR_CANDIDATES } from '../models-dir.js';
+import { portraitFields } from '../routes/portrait-response.js';
+import { collectInputs } from './collect-inputs.js';
+import { describeFailure } from './describe-failure.js';
+import { CliUsageError, parseProcessArgs, type ProcessArgs } from './process-args.js';
+import { createJsonReporter, createTextReporter, type PhotoOutcome } from './process-reporter.js';
 
-const HELP = `Usage: facecraft process <images...> --out DIR [options]
+const HELP = `Usage: facecraft process <photos, folders or "globs"...> --out DIR [options]
 
 Writes <name>.png (transparent), <name>.jpg (on the background colour, under --max-kb) and
-<name>.json (faces, metrics, timings) for each photo. Exit code 1 if any photo failed.
+<name>.json (faces, metrics, timings; the API's snake_case names) for each photo. A folder gives
+every image file under it (recursively); a quoted glob ("photos/**/*.jpg") the image files it
+matches. Works from any folder: the models are found as described under --models.
 
 Options:
-  --out DIR                 output folder (required)
+  -o, --out DIR             output folder (required; created when missing)
   --width N --height N      canvas size (default 648×648)
   --background R,G,B        JPEG background (default 240,240,240)
   --margin F                face margin (default 0.3; the top gets 1.5× as much)
@@ -21,116 +28,110 @@ Options:
   --no-enhance              no colour/exposure enhancement
   --keep-background         do not remove the background
   --segmentation-size N     segmentation model input side, multiple of 32 (default 768)
-  --models DIR              model folder (default $FACECRAFT_MODELS_DIR or ./models)
+  --models DIR              model folder (default $FACECRAFT_MODELS_DIR, else /app/models in the
+                            images, else the clone's models/ beside packages/)
   --device D                auto | cpu | cuda (default $FACECRAFT_DEVICE or auto)
+  --json                    print one JSON document (counts, each photo's files or error) on
+                            stdout instead of progress lines
+  -q, --quiet               print only failures
+  -v, --verbose             also print output files, stage timings and skipped files
+
+Output: "[n/N] <photo> … ok 0.6 s" per photo on stdout, "… failed: <reason> (<code>)" on stderr,
+a summary line last.
+Exit codes: 0 every photo made a portrait; 1 at least one photo failed (or the models could not
+be loaded); 2 the command line is wrong.
 `;
 
-function numberOption(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new FacecraftCliError(`--${name} expects a number but received "${value}"`);
-  return n;
-}
-
-class FacecraftCliError extends Error {}
-
-export function parseProcessArgs(argv: readonly string[]) {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      out: { type: 'string' },
-      width: { type: 'string' },
-      height: { type: 'string' },
-      background: { type: 'string' },
-      margin: { type: 'string' },
-      subject: { type: 'string' },
-      'max-kb': { type: 'string' },
-      'no-oval': { type: 'boolean', default: false },
-      'no-enhance': { type: 'boolean', default: false },
-      'keep-background': { type: 'boolean', default: false },
-      'segmentation-size': { type: 'string' },
-      models: { type: 'string' },
-      device: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) return { help: true as const };
-  if (!values.out) throw new FacecraftCliError('--out DIR is required');
-  if (positionals.length === 0) throw new FacecraftCliError('no input images given');
-  let background: [number, number, number] | undefined;
-  if (values.background !== undefined) {
-    const parts = values.background.split(',').map((p) => Number(p.trim()));
-    if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p))) throw new FacecraftCliError(`--background expects R,G,B but received "${values.background}"`);
-    background = parts as [number, number, number];
-  }
-  const device = (values.device ?? process.env.FACECRAFT_DEVICE ?? 'auto') as NodeDevice;
-  if (!['auto', 'cpu', 'cuda'].includes(device)) throw new FacecraftCliError(`--device expects auto, cpu or cuda but received "${device}"`);
-  const options: PortraitOptionsInput = {
-    width: numberOption('width', values.width),
-    height: numberOption('height', values.height),
-    background,
-    faceMargin: numberOption('margin', values.margin),
-    subject: values.subject as PortraitOptionsInput['subject'],
-    maxJpegKb: numberOption('max-kb', values['max-kb']),
-    segmentationSize: numberOption('segmentation-size', values['segmentation-size']),
-    ...(values['no-oval'] ? { ovalMask: false } : {}),
-    ...(values['no-enhance'] ? { enhance: false } : {}),
-    ...(values['keep-background'] ? { removeBackground: false } : {}),
-  };
-  return { help: false as const, inputs: positionals, outDir: values.out, options, modelsDir: values.models ? path.resolve(values.models) : defaultModelsDir(), device };
-}
-
-/** Output base names, made unique when two inputs share a name (a/x.jpg and b/x.png). */
-function outputNames(inputs: readonly string[]): string[] {
+/** The photo's base name for its outputs, made unique when two inputs share one (a/x.jpg and b/x.png). */
+function outputNamer(): (input: string) => string {
   const used = new Map<string, number>();
-  return inputs.map((input) => {
+  return (input) => {
     const base = path.basename(input, path.extname(input)) || 'image';
     const count = used.get(base) ?? 0;
     used.set(base, count + 1);
     return count === 0 ? base : `${base}-${count + 1}`;
-  });
+  };
+}
+
+/** The output folder, created when missing; a clear message when the path is a file. */
+async function prepareOutDir(outDir: string): Promise<string | undefined> {
+  const existing = await stat(outDir).catch(() => undefined);
+  if (existing && !existing.isDirectory()) return `--out ${outDir} is a file; give a folder (it is created when missing)`;
+  try {
+    await mkdir(outDir, { recursive: true });
+    return undefined;
+  } catch (error) {
+    return `cannot create the output folder ${outDir}: ${describeFailure(error).message}`;
+  }
+}
+
+/** Where to look for models when none are found, in words for the error message. */
+function modelsHint(args: ProcessArgs): string {
+  if (args.modelsDirSource !== 'default') return `(from ${args.modelsDirSource})`;
+  return `(looked in ${MODELS_DIR_CANDIDATES.join(' and ')}; give --models DIR or set FACECRAFT_MODELS_DIR, or run \`pnpm models\` in the clone)`;
+}
+
+async function processOne(processor: PortraitProcessor, args: ProcessArgs, file: string, name: string): Promise<PhotoOutcome> {
+  const started = performance.now();
+  try {
+    const result = await processor.process(new Uint8Array(await readFile(file)), args.options);
+    const files = { png: path.join(args.outDir, `${name}.png`), jpg: path.join(args.outDir, `${name}.jpg`), json: path.join(args.outDir, `${name}.json`) };
+    // The API's serialisation of a result (snake_case), so a report reads the same from either.
+    const report = portraitFields(toPortraitReport(result), Math.round(performance.now() - started));
+    await writeFile(files.png, result.png);
+    await writeFile(files.jpg, result.jpeg);
+    await writeFile(files.json, `${JSON.stringify({ source: path.basename(file), ...report }, null, 2)}\n`);
+    return { source: file, status: 'ok', ms: performance.now() - started, files, report };
+  } catch (error) {
+    return { source: file, status: 'failed', ms: performance.now() - started, error: describeFailure(error) };
+  }
 }
 
 export async function runProcessCommand(argv: readonly string[]): Promise<number> {
-  let args: ReturnType<typeof parseProcessArgs>;
+  let args: ProcessArgs;
   try {
-    args = parseProcessArgs(argv);
+    const parsed = parseProcessArgs(argv);
+    if (parsed.help) {
+      console.log(HELP);
+      return 0;
+    }
+    args = parsed;
   } catch (error) {
-    console.error(`facecraft process: ${(error as Error).message}\n\n${HELP}`);
+    if (!(error instanceof CliUsageError)) throw error;
+    console.error(`facecraft process: ${error.message}\n\n${HELP}`);
     return 2;
   }
-  if (args.help) {
-    console.log(HELP);
-    return 0;
+  const started = performance.now();
+  const reporter = args.mode === 'json' ? createJsonReporter() : createTextReporter(args.mode);
+  const outProblem = await prepareOutDir(args.outDir);
+  if (outProblem) {
+    console.error(`facecraft process: ${outProblem}`);
+    return 2;
   }
-  let processor;
+  const { items, skipped } = await collectInputs(args.inputs);
+
+  reporter.loadingModels(args.modelsDir, args.device);
+  let processor: PortraitProcessor;
   try {
     processor = await createNodePortraitProcessor({ modelsDir: args.modelsDir, device: args.device });
   } catch (error) {
-    console.error(`facecraft process: ${(error as Error).message}`);
+    console.error(`facecraft process: could not load the models from ${args.modelsDir} ${modelsHint(args)}: ${describeFailure(error).message}`);
     return 1;
   }
-  if (processor.backend.notice) console.error(`facecraft: ${processor.backend.notice}`);
-  await mkdir(args.outDir, { recursive: true });
-  const names = outputNames(args.inputs);
+  const modelsMs = performance.now() - started;
+  reporter.modelsLoaded(processor.backend.name, processor.backend.device, modelsMs, describeDeviceFallback(args.device, processor.backend.device, processor.backend.notice));
+  reporter.skipped(skipped);
+
+  const nameFor = outputNamer();
   let failed = 0;
-  for (const [index, input] of args.inputs.entries()) {
-    const name = names[index];
-    try {
-      const bytes = new Uint8Array(await readFile(input));
-      const result = await processor.process(bytes, args.options);
-      await writeFile(path.join(args.outDir, `${name}.png`), result.png);
-      await writeFile(path.join(args.outDir, `${name}.jpg`), result.jpeg);
-      await writeFile(path.join(args.outDir, `${name}.json`), `${JSON.stringify({ source: path.basename(input), ...toPortraitReport(result) }, null, 2)}\n`);
-      const total = Object.values(result.timings).reduce((a, b) => a + b, 0);
-      console.log(`${input}: ${name}.png ${name}.jpg (${(result.jpeg.length / 1024).toFixed(0)} KB, q${result.jpegQuality}) ${result.faces.length} face(s), ${total.toFixed(0)} ms`);
-    } catch (error) {
-      failed++;
-      const reason = error instanceof FacecraftError ? `${error.code}: ${error.message}` : (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-      console.error(`${input}: failed: ${reason.split('\n')[0]}`);
-    }
+  for (const [index, item] of items.entries()) {
+    const outcome: PhotoOutcome = item.problem
+      ? { source: item.file, status: 'failed', ms: 0, error: item.problem }
+      : await processOne(processor, args, item.file, nameFor(item.file));
+    if (outcome.status === 'failed') failed++;
+    reporter.photo(index + 1, items.length, outcome);
   }
   await processor.release();
+  reporter.finished({ totalMs: performance.now() - started, modelsMs, device: processor.backend.device, backend: processor.backend.name, outDir: args.outDir });
   return failed > 0 ? 1 : 0;
 }

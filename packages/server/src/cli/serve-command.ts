@@ -48,7 +48,7 @@ export async function runServeCommand(argv: readonly string[]): Promise<number> 
     () => {
       const info = server.runtime();
       console.error(`facecraft: ready on ${info?.device ?? 'unknown device'} (${info?.backend ?? 'unknown backend'})`);
-      if (info?.notice) console.error(`facecraft: ${info.notice}`);
+      // A device fallback is in the server's own log (start-server.ts), at the level it deserves.
     },
     () => {
       // Logged by the server; /ready stays 503 and the process keeps serving /health and /status.
