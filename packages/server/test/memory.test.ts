@@ -52,7 +52,7 @@ describe('memory under large options', () => {
     servers.splice(servers.indexOf(server), 1);
   }, 120_000);
 
-  it('after 4 jobs at the largest allowed options and 10 normal ones, RSS is within 20 % of its warm value', async () => {
+  it('after 4 jobs at the largest allowed options and 10 normal ones, RSS is within 20 % (at least 200 MB) of its warm value', async () => {
     const server = await start({ FACECRAFT_WORKERS: '2', FACECRAFT_WORKER_MAX_RSS_MB: '0' });
     for (let i = 0; i < 4; i++) expect((await post(server, { width: 648, height: 648 })).status).toBe(200);
     const warm = rssMb();
@@ -63,7 +63,12 @@ describe('memory under large options', () => {
     for (let i = 0; i < 10; i++) expect((await post(server, { width: 648, height: 648 })).status).toBe(200);
     const after = rssMb();
     console.log(`RSS warm ${warm.toFixed(0)} MB, after large jobs ${after.toFixed(0)} MB (${((after / warm - 1) * 100).toFixed(1)} %)`);
-    expect(after).toBeLessThan(warm * 1.2);
+    // What this guards against is a run's peak pinned for good (+5 GB with onnxruntime's arena).
+    // What the allocator keeps after large jobs is about 150 MB here whichever ISNet runs
+    // (float16: -18 to +156 MB over 1.1-1.3 GB warm; int8: +114 to +153 MB over 0.51-0.53 GB),
+    // so the bound is 20 % or 200 MB, whichever is larger: the int8 model's smaller warm size
+    // must not turn allocator slack into a failure.
+    expect(after - warm).toBeLessThan(Math.max(warm * 0.2, 200));
   }, 300_000);
 
   it('replaces a worker between jobs when memory stands above FACECRAFT_WORKER_MAX_RSS_MB, and keeps serving', async () => {
