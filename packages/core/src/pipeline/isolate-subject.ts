@@ -4,23 +4,13 @@ import type { GrayImage } from '../image/rgba-image.js';
 /** How far (pixels) the kept region's soft edge may reach beyond its opaque core. */
 const EDGE_REACH = 4;
 
-export interface IsolateOptions {
-  /**
-   * Also keep every pixel above this value that is connected to the opaque core through such
-   * pixels, however far: wisps of hair or a dark bow that the matte leaves at 0.2–0.5 belong to
-   * the subject. Unset: only EDGE_REACH pixels of soft edge are kept (ISNet alone, whose faint
-   * values spread over the background).
-   */
-  readonly softFloor?: number;
-}
-
 /**
  * Keeps only the part of a segmentation mask that is connected to the subject's face. ISNet
  * segments every salient person, so in a snapshot the neighbour's shoulder or hand at the edge
  * would survive; here the opaque region (> 0.5) reachable from the face seeds is kept with its
  * soft edge, and everything else is cleared. Returns a new mask.
  */
-export function isolateSubject(mask: GrayImage, seeds: readonly Point[], options: IsolateOptions = {}): GrayImage {
+export function isolateSubject(mask: GrayImage, seeds: readonly Point[]): GrayImage {
   const { width, height, data } = mask;
   const n = width * height;
   // distance (in 4-neighbour steps) from the kept opaque region; 255 = unreached
@@ -41,37 +31,17 @@ export function isolateSubject(mask: GrayImage, seeds: readonly Point[], options
   if (tail === 0) return { width, height, data: new Float32Array(data) }; // no seed on the subject: leave the mask alone
 
   // Flood the opaque core from the seeds (neighbours written out: this loop sees every pixel).
-  const visitCore = (j: number) => {
-    if (distance[j] !== 0 && data[j] > 0.5) {
-      distance[j] = 0;
-      queue[tail++] = j;
-    }
-  };
   while (head < tail) {
     const i = queue[head++];
     const x = i % width;
-    if (i >= width) visitCore(i - width);
-    if (i + width < n) visitCore(i + width);
-    if (x > 0) visitCore(i - 1);
-    if (x < width - 1) visitCore(i + 1);
-  }
-  if (options.softFloor !== undefined) {
-    const floor = options.softFloor;
-    const visitSoft = (j: number) => {
-      if (distance[j] === 255 && data[j] > floor) {
-        distance[j] = 0;
-        queue[tail++] = j;
-      }
-    };
-    head = 0;
-    while (head < tail) {
-      const i = queue[head++];
-      const x = i % width;
-      if (i >= width) visitSoft(i - width);
-      if (i + width < n) visitSoft(i + width);
-      if (x > 0) visitSoft(i - 1);
-      if (x < width - 1) visitSoft(i + 1);
-    }
+    let j = i - width;
+    if (i >= width && distance[j] !== 0 && data[j] > 0.5) (distance[j] = 0), (queue[tail++] = j);
+    j = i + width;
+    if (j < n && distance[j] !== 0 && data[j] > 0.5) (distance[j] = 0), (queue[tail++] = j);
+    j = i - 1;
+    if (x > 0 && distance[j] !== 0 && data[j] > 0.5) (distance[j] = 0), (queue[tail++] = j);
+    j = i + 1;
+    if (x < width - 1 && distance[j] !== 0 && data[j] > 0.5) (distance[j] = 0), (queue[tail++] = j);
   }
   // Grow outwards a few steps through the soft edge (any value), breadth-first.
   head = 0;

@@ -37,12 +37,13 @@ const at = (g: GrayImage, x: number, y: number) => g.data[y * W + x];
 describe('forcedFace', () => {
   const landmarks = frontalLandmarks();
 
-  it('makes the landmark hull solid whatever the matte says, the forehead only where the matte sees something', () => {
-    const nothing = createGrayImage(W, H);
-    const face = forcedFace(landmarks, nothing);
-    expect(at(face, 100, 100)).toBe(1); // cheek, inside the jaw-and-brow hull
-    expect(at(face, 100, 60)).toBe(0); // above the brows: nothing in the matte, nothing forced (a window in front of a profile's brow)
-    const foreheadSeen = forcedFace(landmarks, plane((_, y) => (y < 70 ? 0.6 : 0)));
+  it('makes the landmark hull solid where the matte sees a trace, the forehead only where the matte sees it plainly', () => {
+    const faint = forcedFace(landmarks, plane(() => 0.08));
+    expect(at(faint, 100, 100)).toBe(1); // cheek, inside the jaw-and-brow hull: a nearly see-through face is made solid
+    expect(at(faint, 100, 60)).toBeLessThan(0.3); // above the brows the faint matte is not enough
+    const nothing = forcedFace(landmarks, createGrayImage(W, H));
+    expect(at(nothing, 100, 100)).toBe(0); // nothing at all in the matte: a profile's far-side points lie on the background
+    const foreheadSeen = forcedFace(landmarks, plane((_, y) => (y < 70 ? 0.6 : 0.08)));
     expect(at(foreheadSeen, 100, 60)).toBe(1); // a see-through forehead (0.6) is made solid
     const lifted = faceRegion(landmarks, W, H);
     expect(at(lifted, 100, 60)).toBe(1); // the region the forehead may reach

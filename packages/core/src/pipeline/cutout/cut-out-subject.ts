@@ -52,9 +52,6 @@ export interface Cutout {
   readonly timings: { readonly isnet: number; readonly person: number; readonly refine: number };
 }
 
-/** Soft matte connected to the subject above this value is the subject's (hair wisps, a bow), see isolateSubject. */
-const SOFT_FLOOR = 0.15;
-
 /** The rotated window in the photo that a crop affine (crop pixel → photo pixel) cuts out. */
 function windowOfCrop(cropToPhoto: Affine2D, width: number, height: number): PortraitWindow {
   const [a, b, c, d, e, f] = cropToPhoto;
@@ -85,10 +82,12 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   const neck = bodyRegion(input.landmarks, width, height, NECK_STRIP);
   for (let i = 0; i < neck.data.length; i++) neck.data[i] *= crop.data[i * 4 + 3] / 255;
   const fused = fuseAlpha({ salient, personDepth, face, body, neck, faceScale: faceScale(input.landmarks) });
-  const others = otherPeopleMask({ context: prior.context, contextToCrop: prior.contextToCrop, subject: input.subjectBox, others: input.otherBoxes, width, height });
-  for (let i = 0; i < fused.data.length; i++) fused.data[i] = Math.max(face.data[i], fused.data[i] * (1 - others.data[i]));
+  if (input.otherBoxes.length > 0) {
+    const others = otherPeopleMask({ context: prior.context, contextToCrop: prior.contextToCrop, subject: input.subjectBox, others: input.otherBoxes, width, height });
+    for (let i = 0; i < fused.data.length; i++) fused.data[i] = Math.max(face.data[i], fused.data[i] * (1 - others.data[i]));
+  }
   fillPersonHoles(fused, prior.atCrop);
-  const alpha = isolateSubject(fused, input.seeds, { softFloor: SOFT_FLOOR });
+  const alpha = isolateSubject(fused, input.seeds);
   // Nothing outside the photo: the crop's own alpha is 0 there.
   for (let i = 0; i < alpha.data.length; i++) alpha.data[i] *= crop.data[i * 4 + 3] / 255;
   const person = ms(started);

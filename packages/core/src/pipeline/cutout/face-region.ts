@@ -9,21 +9,25 @@ const FOREHEAD = 0.4;
 const INSET = 0.985;
 
 /**
- * The face forced opaque on the cut-out: the landmarks' hull (jaw and brows) always, the
- * forehead above the brows only as far as the matte sees something there. In a profile the
- * lifted brows reach past the sloping forehead into the background (a bright window in front
- * of the brow was kept); a see-through forehead (0.6–0.9 on greyscale photos) is still made solid.
+ * The face forced opaque on the cut-out: the landmarks' hull (jaw and brows) wherever the matte
+ * sees a trace of something, the forehead above the brows only as far as the matte sees it
+ * plainly. A see-through face (0.6–0.9 on greyscale photos, far less on some snapshots) is made
+ * solid; but in a profile the far side's brow and jaw points and the lifted brows lie in front
+ * of the face, where the matte sees nothing (a bright window in front of the brow was kept).
  */
 export function forcedFace(landmarks: readonly Point[], matte: GrayImage): GrayImage {
   const { width, height } = matte;
   const core = faceRegion(landmarks, width, height, 0);
   const lifted = faceRegion(landmarks, width, height);
   for (let i = 0; i < core.data.length; i++) {
-    if (lifted.data[i] > core.data[i]) core.data[i] = Math.max(core.data[i], lifted.data[i] * Math.min(1, matte.data[i] / FOREHEAD_MATTE_SOLID));
+    const m = matte.data[i];
+    core.data[i] = Math.max(core.data[i] * Math.min(1, m / HULL_MATTE_TRACE), lifted.data[i] * Math.min(1, m / FOREHEAD_MATTE_SOLID));
   }
   return core;
 }
 
+/** The matte's value from which the landmarks' hull counts as face. */
+const HULL_MATTE_TRACE = 0.05;
 /** The matte's value above the brows from which the forehead counts as certainly there. */
 const FOREHEAD_MATTE_SOLID = 0.3;
 
