@@ -38,7 +38,9 @@ async function benchTable() {
     if (!Array.isArray(r.fixtures)) continue;
     for (const f of r.fixtures) {
       const s = f.stageMediansMs ?? {};
-      rows.push(`| ${r.backend?.name ?? r.name} (${r.backend?.device ?? '?'}) | ${r.machine.cpu}, ${r.machine.cores} cores | ${f.fixture} | **${f.medianMs}** | ${s.detect ?? '–'} | ${s.landmarks ?? '–'} | ${s.segment ?? '–'} | ${s.enhance ?? '–'} | ${s.encode ?? '–'} | \`${file}\` |`);
+      // Runs that recorded them name their intra-op threads and ISNet variant.
+      const ran = [r.backend?.device ?? '?', r.backend?.threads ? `${r.backend.threads} threads` : '', r.backend?.segmentationVariant ? `ISNet ${r.backend.segmentationVariant}` : ''].filter(Boolean).join(', ');
+      rows.push(`| ${r.backend?.name ?? r.name} (${ran}) | ${r.machine.cpu}, ${r.machine.cores} cores | ${f.fixture} | **${f.medianMs}** | ${s.detect ?? '–'} | ${s.landmarks ?? '–'} | ${s.segment ?? '–'} | ${s.enhance ?? '–'} | ${s.encode ?? '–'} | \`${file}\` |`);
     }
   }
   if (rows.length === 0) return '_No benchmark results yet: run `pnpm bench`._';
