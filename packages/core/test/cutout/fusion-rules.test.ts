@@ -4,6 +4,7 @@ import { createGrayImage, type GrayImage, type RgbaImage } from '../../src/image
 import { bodyRegion, faceRegion, faceScale, forcedFace, NECK_STRIP } from '../../src/pipeline/cutout/face-region.js';
 import { fuseAlpha, salientHoldsBody } from '../../src/pipeline/cutout/fuse-alpha.js';
 import { refineEdge } from '../../src/pipeline/cutout/refine-edge.js';
+import { ownSalientRegion } from '../../src/pipeline/cutout/split-people.js';
 
 /**
  * The fusion's rules on synthetic planes, where the right answer is known: a frontal face's 68
@@ -95,5 +96,26 @@ describe('refineEdge', () => {
     const refined = refineEdge(crop, alpha, createGrayImage(W, H));
     for (let i = 0; i < refined.data.length; i++) if (alpha.data[i] <= 0.05) expect(refined.data[i]).toBe(0);
     expect(at(refined, 100, 100)).toBeCloseTo(1, 2);
+  });
+});
+
+describe('ownSalientRegion', () => {
+  // The subject's face at (60, 100); ISNet's region: a disc of radius 45 around it.
+  const seeds = [{ x: 60, y: 100 }];
+  const disc = (cx: number, cy: number, r: number) => (x: number, y: number) => (Math.hypot(x - cx, y - cy) < r ? 1 : 0);
+
+  it("gives the subject ISNet's region when ISNet parts it from a neighbour, even one half hidden behind it", () => {
+    const salient = plane(disc(60, 100, 45));
+    // A neighbour's face box from x 95 to 155: its middle (125) is off the disc, its left edge on the subject's hair.
+    const own = ownSalientRegion(salient, seeds, [{ x: 95, y: 80, width: 60, height: 60 }]);
+    expect(own).toBeDefined();
+    expect(at(own!, 100, 100)).toBe(1);
+    // A box whose middle lies on the subject's hair but most of it outside.
+    expect(ownSalientRegion(salient, seeds, [{ x: 90, y: 80, width: 60, height: 40 }])).toBeDefined();
+  });
+
+  it('gives nothing when ISNet holds the neighbour too (one region for both): the split decides there', () => {
+    const salient = plane((x, y) => Math.max(disc(60, 100, 45)(x, y), disc(140, 100, 45)(x, y)));
+    expect(ownSalientRegion(salient, seeds, [{ x: 120, y: 80, width: 40, height: 40 }])).toBeUndefined();
   });
 });

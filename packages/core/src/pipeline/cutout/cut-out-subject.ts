@@ -11,7 +11,7 @@ import type { PortraitWindow } from '../../geometry/portrait-window.js';
 import { signedDistance } from '../../image/distance-transform.js';
 import { invertAffine, type Affine2D } from '../../image/affine.js';
 import { refineEdge } from './refine-edge.js';
-import { otherPeopleMask } from './split-people.js';
+import { otherPeopleMask, ownSalientRegion } from './split-people.js';
 
 /**
  * How the cut-out is made (the quality benchmark compares them):
@@ -84,7 +84,11 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   const fused = fuseAlpha({ salient, personDepth, face, body, neck, faceScale: faceScale(input.landmarks) });
   if (input.otherBoxes.length > 0) {
     const others = otherPeopleMask({ context: prior.context, contextToCrop: prior.contextToCrop, subject: input.subjectBox, others: input.otherBoxes, width, height });
-    for (let i = 0; i < fused.data.length; i++) fused.data[i] = Math.max(face.data[i], fused.data[i] * (1 - others.data[i]));
+    // Where ISNet already parts the subject from everyone else (no other face inside the ISNet
+    // region connected to the subject's face), that region is the subject's: the split, which
+    // cannot tell who stands in front, must not cut the subject's hair for a neighbour behind.
+    const own = ownSalientRegion(salient, input.seeds, input.otherBoxes);
+    for (let i = 0; i < fused.data.length; i++) fused.data[i] = Math.max(face.data[i], fused.data[i] * (1 - others.data[i] * (own ? 1 - own.data[i] : 1)));
   }
   fillPersonHoles(fused, prior.atCrop);
   const alpha = isolateSubject(fused, input.seeds);

@@ -1,7 +1,8 @@
 import { applyAffine, invertAffine, type Affine2D } from '../../image/affine.js';
 import { gaussianBlurGray } from '../../image/gaussian-blur.js';
 import { createGrayImage, type GrayImage } from '../../image/rgba-image.js';
-import type { Box } from '../../geometry/point.js';
+import type { Box, Point } from '../../geometry/point.js';
+import { isolateSubject } from '../isolate-subject.js';
 import { sampleGray } from './person-prior.js';
 
 /** Context pixels with a person probability above this are walkable: the split follows bodies, not gaps. */
@@ -139,4 +140,23 @@ export function otherPeopleMask(input: SplitPeopleInput): GrayImage {
   for (let i = 0; i < n; i++) contextOwnedByOthers.data[i] = owner[i] > 0 ? 1 : 0;
   const soft = gaussianBlurGray(contextOwnedByOthers, 0.8);
   return sampleGray(soft, cropToContext, width, height);
+}
+
+/** ISNet's region connected to the subject's face, unless it holds most of another face (then undefined). */
+export function ownSalientRegion(salient: GrayImage, seeds: readonly Point[], otherBoxes: readonly Box[]): GrayImage | undefined {
+  const own = isolateSubject(salient, seeds);
+  // A face half hidden behind the subject's hair has its box's middle on that hair: count the
+  // share of the whole box instead.
+  const heldShare = (b: Box) => {
+    let held = 0;
+    let all = 0;
+    for (let y = Math.max(0, Math.floor(b.y)); y < Math.min(own.height, Math.ceil(b.y + b.height)); y++) {
+      for (let x = Math.max(0, Math.floor(b.x)); x < Math.min(own.width, Math.ceil(b.x + b.width)); x++) {
+        all++;
+        if (own.data[y * own.width + x] > 0.5) held++;
+      }
+    }
+    return all > 0 ? held / all : 0;
+  };
+  return otherBoxes.some((b) => heldShare(b) > 0.5) ? undefined : own;
 }
