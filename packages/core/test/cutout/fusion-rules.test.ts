@@ -109,7 +109,8 @@ describe('ownSalientRegion', () => {
     // A neighbour's face box from x 95 to 155: its middle (125) is off the disc, its left edge on the subject's hair.
     const own = ownSalientRegion(salient, seeds, [{ x: 95, y: 80, width: 60, height: 60 }]);
     expect(own).toBeDefined();
-    expect(at(own!, 100, 100)).toBe(1);
+    expect(at(own!, 80, 100)).toBe(1);
+    expect(at(own!, 100, 100)).toBe(0); // inside the neighbour's face box: never the subject's
     // A box whose middle lies on the subject's hair but most of it outside.
     expect(ownSalientRegion(salient, seeds, [{ x: 90, y: 80, width: 60, height: 40 }])).toBeDefined();
   });

@@ -142,7 +142,7 @@ export function otherPeopleMask(input: SplitPeopleInput): GrayImage {
   return sampleGray(soft, cropToContext, width, height);
 }
 
-/** ISNet's region connected to the subject's face, unless it holds most of another face (then undefined). */
+/** ISNet's region connected to the subject's face, less the other faces' boxes; undefined when it holds most of another face. */
 export function ownSalientRegion(salient: GrayImage, seeds: readonly Point[], otherBoxes: readonly Box[]): GrayImage | undefined {
   const own = isolateSubject(salient, seeds);
   // A face half hidden behind the subject's hair has its box's middle on that hair: count the
@@ -158,5 +158,12 @@ export function ownSalientRegion(salient: GrayImage, seeds: readonly Point[], ot
     }
     return all > 0 ? held / all : 0;
   };
-  return otherBoxes.some((b) => heldShare(b) > 0.5) ? undefined : own;
+  if (otherBoxes.some((b) => heldShare(b) > 0.5)) return undefined;
+  // Another person's face is never the subject's, whatever ISNet joined to it.
+  for (const b of otherBoxes) {
+    for (let y = Math.max(0, Math.floor(b.y)); y < Math.min(own.height, Math.ceil(b.y + b.height)); y++) {
+      own.data.fill(0, y * own.width + Math.max(0, Math.floor(b.x)), y * own.width + Math.min(own.width, Math.ceil(b.x + b.width)));
+    }
+  }
+  return own;
 }
