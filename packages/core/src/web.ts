@@ -5,6 +5,7 @@
 import { createOrtWebBackend, type WebDevice } from './backends/ort-web-backend.js';
 import { createCanvasCodec } from './io/web-codec.js';
 import { createFetchModelSource } from './models/fetch-model-source.js';
+import type { WeightType } from './models/model-manifest.js';
 import type { ModelLoadProgress } from './pipeline/load-models.js';
 import { createPortraitProcessor, type PortraitProcessor } from './pipeline/portrait-processor.js';
 
@@ -20,6 +21,8 @@ export interface WebPortraitProcessorOptions {
   readonly wasmPaths?: string;
   readonly numThreads?: number;
   readonly onModelProgress?: (progress: ModelLoadProgress) => void;
+  /** Run this variant of the segmentation model (default: the backend's preference, int8 on WASM). */
+  readonly segmentationVariant?: WeightType;
 }
 
 export async function createWebPortraitProcessor(options: WebPortraitProcessorOptions): Promise<PortraitProcessor> {
@@ -33,5 +36,6 @@ export async function createWebPortraitProcessor(options: WebPortraitProcessorOp
     models: createFetchModelSource(options.modelsUrl),
     codec: createCanvasCodec(),
     ...(options.onModelProgress ? { onModelProgress: options.onModelProgress } : {}),
+    ...(options.segmentationVariant ? { segmentationVariant: options.segmentationVariant } : {}),
   });
 }

@@ -94,7 +94,9 @@ export function startApp(config: AppConfig): void {
       return;
     }
     modelProgress.reset('Loading models');
-    const engine = createBrowserEngine({ modelsUrl: config.modelsUrl, wasmPaths: config.wasmPaths, device }, (event) => modelProgress.update(event));
+    const { segmentationVariant } = options.read();
+    const runnerConfig = { modelsUrl: config.modelsUrl, wasmPaths: config.wasmPaths, device, ...(segmentationVariant ? { segmentationVariant } : {}) };
+    const engine = createBrowserEngine(runnerConfig, (event) => modelProgress.update(event));
     browser = engine;
     showBrowserStatus();
     engine.ready.then(
@@ -236,14 +238,16 @@ export function startApp(config: AppConfig): void {
   });
 
   // Bytes of the models this browser will load (one variant each, as the backend will pick them:
-  // int8 on WASM), so the bar shows "x of 47 MB" from the first byte on.
+  // int8 on WASM, or the `?variant=` one), so the bar shows "x of 47 MB" from the first byte on.
   void fetch(new URL('manifest.json', config.modelsUrl), { cache: 'no-cache' })
     .then((r) => (r.ok ? r.json() : undefined))
     .then((json: unknown) => {
       if (json === undefined) return;
-      const onWebGpu = options.read().device !== 'wasm' && config.capabilities.webgpu;
+      const { device, segmentationVariant } = options.read();
+      const onWebGpu = device !== 'wasm' && config.capabilities.webgpu;
       const preference = variantPreferenceFor(onWebGpu ? 'webgpu' : 'wasm', config.capabilities.webgpuF16);
-      const total = Object.values(selectPortraitModels(parseModelManifest(json), preference)).reduce((sum, e) => sum + (e?.bytes ?? 0), 0);
+      const chosen = selectPortraitModels(parseModelManifest(json), preference, segmentationVariant ? { segmentationVariant } : {});
+      const total = Object.values(chosen).reduce((sum, e) => sum + (e?.bytes ?? 0), 0);
       if (total && !browserInfo && mode === 'browser') modelProgress.setTotal(total);
     })
     .catch(() => undefined);

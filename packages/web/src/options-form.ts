@@ -1,10 +1,13 @@
-import type { PortraitOptionsInput, SubjectPolicy, WebDevice } from '@facecraft/core/web';
+import type { PortraitOptionsInput, SubjectPolicy, WeightType, WebDevice } from '@facecraft/core/web';
 import { byId } from './dom.js';
+import { variantFromQuery } from './query-variant.js';
 
 export interface FormChoices {
   readonly options: PortraitOptionsInput;
   /** In-browser accelerator choice (Advanced). */
   readonly device: WebDevice;
+  /** ISNet variant forced by `?variant=`; absent: the device's preference (int8 on WASM). */
+  readonly segmentationVariant?: WeightType;
 }
 
 function hexToRgb(hex: string): { r: number; g: number; b: number } {
@@ -33,6 +36,8 @@ export function bindOptionsForm(onChange: (choices: FormChoices) => void, onDevi
   const marginValue = byId('face-margin-value', HTMLOutputElement);
   const device = byId('device', HTMLSelectElement);
   const swatches = byId('swatches', HTMLDivElement);
+  // No control of its own: the same-variant parity check (browser vs server) and links set it.
+  const segmentationVariant = variantFromQuery(location.search);
 
   const read = (): FormChoices => {
     const [pw, ph] = preset.value === 'custom' ? [NaN, NaN] : preset.value.split('x').map(Number);
@@ -40,6 +45,7 @@ export function bindOptionsForm(onChange: (choices: FormChoices) => void, onDevi
     const hgt = Number.isFinite(ph) ? ph : clampInt(height.value, 64, 4096, 648);
     return {
       device: device.value as WebDevice,
+      ...(segmentationVariant ? { segmentationVariant } : {}),
       options: {
         width: w,
         height: hgt,
@@ -81,7 +87,7 @@ export function bindOptionsForm(onChange: (choices: FormChoices) => void, onDevi
   form.addEventListener('change', () => onChange(read()));
   form.addEventListener('submit', (event) => event.preventDefault());
 
-  // Query parameters preset the advanced choices: ?device=wasm&segmentation=512 (tests, benchmarks, links).
+  // Query parameters preset the advanced choices: ?device=wasm&segmentation=512&variant=float16 (tests, benchmarks, links).
   const params = new URLSearchParams(location.search);
   const wantDevice = params.get('device');
   if (wantDevice && [...device.options].some((o) => o.value === wantDevice)) device.value = wantDevice;

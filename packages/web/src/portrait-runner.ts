@@ -26,6 +26,7 @@ export async function createPortraitRunner(config: RunnerConfig, onEvent: (event
     modelsUrl: config.modelsUrl,
     device: config.device,
     wasmPaths: config.wasmPaths,
+    ...(config.segmentationVariant ? { segmentationVariant: config.segmentationVariant } : {}),
     onModelProgress: (p) => {
       totals.set(p.model, p.total);
       onEvent({ type: 'model', model: p.model, phase: p.phase, loaded: p.loaded, total: p.total });

@@ -1,4 +1,4 @@
-import type { PortraitOptionsInput, PortraitReport, WebDevice } from '@facecraft/core/web';
+import type { PortraitOptionsInput, PortraitReport, WebDevice, WeightType } from '@facecraft/core/web';
 import type { EngineEvent, ModelRun } from './engine-types.js';
 
 export interface RunnerConfig {
@@ -7,6 +7,8 @@ export interface RunnerConfig {
   /** Absolute URL of the folder with onnxruntime-web's .mjs/.wasm runtime files. */
   readonly wasmPaths: string;
   readonly device: WebDevice;
+  /** ISNet variant to run instead of the device's preference (the playground's `?variant=`). */
+  readonly segmentationVariant?: WeightType;
 }
 
 export interface RunnerInfo {
