@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,11 +19,16 @@ export interface PlaygroundServer {
   close(): Promise<void>;
 }
 
+export interface PlaygroundServerOptions {
+  /** More FACECRAFT_* settings, e.g. FACECRAFT_SEGMENTATION_VARIANT for a same-variant parity check. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /**
  * The playground as users get it: @facecraft/server serving packages/web/dist and the models
  * (COOP/COEP headers, the API on the same origin), with the real models.
  */
-export async function startPlaygroundServer(): Promise<PlaygroundServer> {
+export async function startPlaygroundServer(options: PlaygroundServerOptions = {}): Promise<PlaygroundServer> {
   if (!existsSync(path.join(distDir, 'index.html'))) throw new Error(`${distDir} has no index.html: run \`pnpm --filter @facecraft/web build\` first`);
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'facecraft-web-test-'));
   const server = await startServer({
@@ -37,6 +42,7 @@ export async function startPlaygroundServer(): Promise<PlaygroundServer> {
       FACECRAFT_OUTPUT_DIR: path.join(scratch, 'processed'),
       FACECRAFT_LOG_LEVEL: process.env.FACECRAFT_LOG_LEVEL ?? 'warn',
       FACECRAFT_WORKERS: process.env.FACECRAFT_WORKERS ?? '1',
+      ...options.env,
     },
   });
   await server.ready;
@@ -49,4 +55,14 @@ export async function startPlaygroundServer(): Promise<PlaygroundServer> {
       rmSync(scratch, { recursive: true, force: true });
     },
   };
+}
+
+/** The server's PNG of a photo, with the default options (those the playground starts with). */
+export async function processOnServer(origin: string, file: string): Promise<Uint8Array> {
+  const form = new FormData();
+  form.append('file', new Blob([readFileSync(file)]), path.basename(file));
+  const response = await fetch(`${origin}/api/v1/process`, { method: 'POST', body: form });
+  if (!response.ok) throw new Error(`POST /api/v1/process for ${path.basename(file)}: HTTP ${response.status} ${await response.text()}`);
+  const result = (await response.json()) as { png_url: string };
+  return new Uint8Array(await (await fetch(`${origin}${result.png_url}`)).arrayBuffer());
 }
