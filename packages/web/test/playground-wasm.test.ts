@@ -18,7 +18,7 @@ const SCREENSHOT = path.join(repoRoot, 'test-results/playground-result.png');
 /**
  * Browser and server both run the int8 ISNet (WASM and the CPU prefer it), but their int8
  * kernels (WASM SIMD, x86 VNNI) round the requantisation of each layer differently: soft hair
- * edges differ by a few alpha levels on about 0.3 % of the pixels. Measured 30.4–37.8 dB on
+ * edges differ by a few alpha levels on about 0.3 % of the pixels. Measured 34.6–39.6 dB on
  * these photos (43.8 dB with the float16 model on both); a wrong orientation or a lost
  * cut-out is far below 20 dB.
  */
