@@ -2,6 +2,7 @@ import type { InferenceSession } from '../backends/inference-backend.js';
 import { composeAffine, warpAffine, type Affine2D } from '../image/affine.js';
 import { createGrayImage, type GrayImage, type RgbaImage } from '../image/rgba-image.js';
 import type { ModelEntry } from '../models/model-manifest.js';
+import { extendEdges } from '../image/extend-edges.js';
 import { imageToTensor } from './image-tensor.js';
 
 export interface SegmentationModel {
@@ -53,8 +54,10 @@ export function resizeGrayBilinear(src: GrayImage, width: number, height: number
 
 /**
  * The subject's alpha for the portrait crop. The model input is warped straight from the photo
- * (not from the already-resampled crop), so the mask sees the sharpest pixels available; the
- * mask is then resized to the crop and cleared wherever the crop lies outside the photo.
+ * (not from the already-resampled crop), so the mask sees the sharpest pixels available, and
+ * where the crop runs past the photo the model sees the photo's edge continued (extendEdges),
+ * not a black border; the mask is then resized to the crop and cleared wherever the crop lies
+ * outside the photo.
  */
 export async function segmentPortrait(
   photo: RgbaImage,
@@ -65,7 +68,9 @@ export async function segmentPortrait(
 ): Promise<GrayImage> {
   const input = segmentationInputSize(crop.width, crop.height, size);
   const inputToCrop: Affine2D = [crop.width / input.width, 0, 0, 0, crop.height / input.height, 0];
-  const inputImage = warpAffine(photo, composeAffine(cropToPhoto, inputToCrop), input.width, input.height);
+  const inputToPhoto = composeAffine(cropToPhoto, inputToCrop);
+  const inputImage = warpAffine(photo, inputToPhoto, input.width, input.height);
+  extendEdges(inputImage, photo, inputToPhoto);
   const outputs = await model.session.run(
     { [model.entry.inputs[0]]: imageToTensor(inputImage, 'nchw', ISNET_SCALE, ISNET_OFFSET) },
     [model.entry.outputs[0]],
