@@ -98,7 +98,8 @@ async function qualityTable() {
   const file = path.join(root, 'bench/results/quality.json');
   if (!existsSync(file)) return '_No cut-out quality results yet: run `pnpm bench:quality`._';
   const r = JSON.parse(await readFile(file, 'utf8'));
-  const out = [`Measured by \`pnpm bench:quality\` (${r.machine.cpu}, ${r.machine.cores} cores, ${r.date.slice(0, 10)}; \`bench/results/quality.json\`, contact sheets beside it).`];
+  const isnet = (r.models ?? []).find((m) => m.startsWith('isnet'));
+  const out = [`Measured by \`pnpm bench:quality\` (${r.machine.cpu}, ${r.machine.cores} cores, ${r.date.slice(0, 10)}${isnet ? `; ISNet: ${isnet}` : ''}; \`bench/results/quality.json\`, contact sheets beside it).`];
   if (r.real) {
     const t = r.real.targets;
     const checks = [
@@ -113,7 +114,7 @@ async function qualityTable() {
     out.push(`| set | cut-out | ${checks.map(([, label]) => label).join(' | ')} | all pass |`, `| --- | --- | ${checks.map(() => '---:').join(' | ')} | ---: |`);
     for (const [set, variants] of Object.entries(r.real.summary)) {
       for (const [variant, s] of Object.entries(variants)) {
-        out.push(`| ${set} | ${variant} | ${checks.map(([c]) => `${fmt(s.means[c])} / ${s.passes[c]}`).join(' | ')} | **${s.allPass} / ${s.outputs}**${s.noOutput ? ` (+${s.noOutput} no face in the photo)` : ''} |`);
+        out.push(`| ${set} | ${variant} | ${checks.map(([c]) => `${fmt(s.means[c])} / ${s.passes[c]}`).join(' | ')} | **${s.allPass} / ${s.outputs}**${s.noOutput ? ` (+${s.noOutput} without output: no face found, or landmarks unreliable)` : ''} |`);
       }
     }
   }
@@ -121,10 +122,10 @@ async function qualityTable() {
     const c = r.composites;
     const n = (c.summary.salient ?? Object.values(c.summary)[0]).composites;
     out.push('', `Composites with a known alpha (${c.foregrounds.length} foregrounds × ${c.backgrounds.length} backgrounds, ${n} composites; lower is better, ratio to \`salient\` in brackets):`, '');
-    out.push('| cut-out | SAD | MSE | gradient | other person taken |', '| --- | ---: | ---: | ---: | ---: |');
+    out.push('| cut-out | SAD | MSE | gradient | SAD above `salient`\'s | other person taken |', '| --- | ---: | ---: | ---: | ---: | ---: |');
     for (const [variant, s] of Object.entries(c.summary)) {
       const q = s.ratioToSalient ?? {};
-      out.push(`| ${variant} | ${s.sad} (${q.sad}) | ${s.mse} (${q.mse}) | ${s.gradient} (${q.gradient}) | ${s.otherPersonTaken} |`);
+      out.push(`| ${variant} | ${s.sad} (${q.sad}) | ${s.mse} (${q.mse}) | ${s.gradient} (${q.gradient}) | ${s.worseThanSalient ?? '–'} / ${s.composites} | ${s.otherPersonTaken} |`);
     }
   }
   return out.join('\n');

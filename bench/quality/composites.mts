@@ -186,7 +186,7 @@ export async function runComposites(processor: PortraitProcessor, tileSize: numb
 
 /** Per variant: mean SAD, MSE and gradient error over every composite, and each as a ratio to 'salient'. */
 export function summariseComposites(results: readonly CompositeResult[]) {
-  const out: Record<string, { composites: number; failed: number; otherPersonTaken: number; sad: number | null; mse: number | null; gradient: number | null; ratioToSalient?: { sad: number | null; mse: number | null; gradient: number | null } }> = {};
+  const out: Record<string, { composites: number; failed: number; otherPersonTaken: number; sad: number | null; mse: number | null; gradient: number | null; worseThanSalient?: number; ratioToSalient?: { sad: number | null; mse: number | null; gradient: number | null } }> = {};
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
   for (const variant of VARIANTS) {
     const rs = results.filter((r) => r.variant === variant);
@@ -201,8 +201,12 @@ export function summariseComposites(results: readonly CompositeResult[]) {
     };
   }
   const base = out.salient;
+  // Paired: the composites on which a variant's SAD is above ISNet alone's.
+  const key = (r: CompositeResult) => `${r.foreground}|${r.background}`;
+  const salientSad = new Map(results.filter((r) => r.variant === 'salient' && r.sad != null).map((r) => [key(r), r.sad!]));
   for (const variant of VARIANTS) {
     const v = out[variant];
+    v.worseThanSalient = results.filter((r) => r.variant === variant && r.sad != null && salientSad.has(key(r)) && r.sad > salientSad.get(key(r))!).length;
     const ratio = (a: number | null, b: number | null) => (a != null && b ? round(a / b, 3) : null);
     v.ratioToSalient = { sad: ratio(v.sad, base.sad), mse: ratio(v.mse, base.mse), gradient: ratio(v.gradient, base.gradient) };
   }

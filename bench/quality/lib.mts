@@ -21,7 +21,8 @@ export type Variant = (typeof VARIANTS)[number];
 export const SIZE = 648;
 
 export async function loadProcessor(): Promise<PortraitProcessor> {
-  return createNodePortraitProcessor({ modelsDir: process.env.QUALITY_MODELS_DIR ?? path.join(root, 'models'), device: 'cpu', threads: 2 });
+  const variant = process.env.QUALITY_SEGMENTATION_VARIANT as 'int8' | 'float16' | 'float32' | undefined;
+  return createNodePortraitProcessor({ modelsDir: process.env.QUALITY_MODELS_DIR ?? path.join(root, 'models'), device: 'cpu', threads: 2, ...(variant ? { segmentationVariant: variant } : {}) });
 }
 
 export interface ResultWindow {

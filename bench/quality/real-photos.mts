@@ -92,6 +92,17 @@ export async function measureOutput(processor: PortraitProcessor, r: Result): Pr
   const warnings = (r as unknown as { warnings?: unknown }).warnings;
   const hasWarning = Array.isArray(warnings) ? warnings.length > 0 : warnings != null;
 
+  // Which output pixels show the photo (the rest of the canvas lies past its edges).
+  const toPhoto = outputToPhoto(r.window, W);
+  const pw = r.input.width;
+  const ph = r.input.height;
+  const inPhoto = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const p = mapPoint(toPhoto, x + 0.5, y + 0.5);
+      inPhoto[y * W + x] = p.x >= 0 && p.y >= 0 && p.x <= pw && p.y <= ph ? 1 : 0;
+    }
+
   // Face and neck: landmarks found again on the output over mid-grey.
   let face: Check;
   let neck: Check;
@@ -105,9 +116,16 @@ export async function measureOutput(processor: PortraitProcessor, r: Result): Pr
     const eyes = centre(L.slice(36, 48));
     const eyeChin = Math.hypot(chin.x - eyes.x, chin.y - eyes.y);
     const jaw = Math.hypot(L[16].x - L[0].x, L[16].y - L[0].y);
-    const band = rectMask(chin.x - 0.3 * jaw, chin.y, chin.x + 0.3 * jaw, chin.y + 0.5 * eyeChin, W, H);
-    const n = meanOver(alpha, band);
-    neck = n.mean == null ? { value: null, pass: true, note: 'the band under the chin is off the canvas' } : { value: round(n.mean), pass: n.mean >= TARGETS.neckOpaque };
+    // The neck's own width (half a jaw width), from just under the chin: a wider band starting
+    // at the chin measured the background beside the neck of a turned head. The same band as
+    // the core's cut-out tests. Only where the photo is: past its edge nothing can be opaque.
+    const band = rectMask(chin.x - 0.25 * jaw, chin.y + 0.1 * eyeChin, chin.x + 0.25 * jaw, chin.y + 0.5 * eyeChin, W, H);
+    const bandPixels = band.reduce((a, b) => a + b, 0);
+    const inPhotoBand = band.map((v, i) => (v && inPhoto[i] ? 1 : 0));
+    const n = meanOver(alpha, inPhotoBand);
+    if (bandPixels === 0) neck = { value: null, pass: true, note: 'the band under the chin is off the canvas' };
+    else if (n.pixels < bandPixels / 2) neck = { value: n.mean == null ? null : round(n.mean), pass: hasWarning, note: `the photo ends under the chin (${Math.round((100 * n.pixels) / bandPixels)} % of the band is in the photo)${hasWarning ? '; the result warns' : ' and the result does not warn'}` };
+    else neck = { value: round(n.mean!), pass: n.mean! >= TARGETS.neckOpaque };
   } catch (e) {
     face = { value: null, pass: false, note: `no face found on the output: ${(e as Error).message.slice(0, 120)}` };
     neck = { value: null, pass: false, note: 'no landmarks on the output' };
@@ -133,10 +151,7 @@ export async function measureOutput(processor: PortraitProcessor, r: Result): Pr
   // Photo-edge cut: opaque output pixels in the one-pixel strip just inside a photo edge that lies
   // inside the canvas (1–2 output px in, past the warp's soft pixel), the bottom rows excluded. A
   // strip one pixel wide holds about one pixel centre per pixel of edge length, at any angle.
-  const toPhoto = outputToPhoto(r.window, W);
   const scale = W / r.window.width;
-  const pw = r.input.width;
-  const ph = r.input.height;
   let cut = 0;
   for (let y = 0; y < H - 3; y++)
     for (let x = 0; x < W; x++) {

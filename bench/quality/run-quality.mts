@@ -59,6 +59,8 @@ const report = {
   machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, platform: `${os.platform()} ${os.arch()}`, node: process.version },
   date: processor ? new Date().toISOString() : previous.date,
   seconds: processor ? Math.round((performance.now() - started) / 1000) : previous.seconds,
+  /** Every model that ran, with its weight type (ISNet's variant is the runtime's choice unless QUALITY_SEGMENTATION_VARIANT says). */
+  models: processor ? processor.runtimes.map((r) => `${r.model} (${r.variant}, ${r.device})`) : previous.models,
   real,
   composites,
 };
