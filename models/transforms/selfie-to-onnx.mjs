@@ -13,22 +13,13 @@
 //   graph input  `input`  float32 [1, 3, 256, 256], RGB in [0, 1] (pixel / 255), NCHW
 //   graph output `output` float32 [1, 1, 256, 256], person probability in [0, 1]
 import { floatTensor, floatValueInfo, int64Tensor, node, onnx } from '../lib/onnx-graph.mjs';
+import { halfToFloat } from '../lib/float16.mjs';
 
 /** The TF ops this converter understands (Const and Placeholder aside). */
 export const SUPPORTED_OPS = [
   'Identity', 'Conv2D', 'DepthwiseConv2dNative', 'Conv2DBackpropInput', 'BiasAdd', 'Add', 'AddV2', 'AddN', 'Mul',
   'Relu', 'Relu6', 'Sigmoid', 'AvgPool', 'ResizeBilinear',
 ];
-
-/** IEEE 754 half → float (exact). */
-function halfToFloat(/** @type {number} */ h) {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exponent = (h >> 10) & 0x1f;
-  const fraction = h & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 31) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-}
 
 /**
  * Decodes a TF.js weights manifest the way tf.io.decodeWeights does: float32, int32, and
