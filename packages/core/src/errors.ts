@@ -1,24 +1,39 @@
-/**
- * Typed pipeline errors. Each has a stable `code` that the server maps to an HTTP status and
- * clients can switch on; `details` carries machine-readable context (never file paths).
- */
-export type FacecraftErrorCode =
-  | 'invalid_image'
-  | 'image_too_large'
-  | 'no_face'
-  | 'multiple_faces'
-  | 'model_load_failed'
-  | 'invalid_option';
+import { ERROR_TABLE, type ErrorCode, type ErrorSpec, type FacecraftErrorCode } from './error-table.js';
 
-export class FacecraftError extends Error {
-  readonly code: FacecraftErrorCode;
+/**
+ * An error with a code from the error table: what the server maps to an HTTP status, what
+ * crosses the worker-thread hop, what clients switch on. `details` carries machine-readable
+ * context (never file paths).
+ */
+export class CodedError extends Error {
+  readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: FacecraftErrorCode, message: string, details?: Record<string, unknown>, options?: ErrorOptions) {
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
     this.details = details;
+  }
+
+  /** The HTTP status the table gives this code (the server answers with it). */
+  get status(): number {
+    return ERROR_TABLE[this.code].status;
+  }
+
+  /** What a client reads: the table's fixed text where the message is for the log, else its first line. */
+  get clientMessage(): string {
+    const spec: ErrorSpec = ERROR_TABLE[this.code];
+    return spec.clientMessage ?? this.message.split('\n')[0];
+  }
+}
+
+/** Typed pipeline errors: a verdict on the photo or the options, with a `pipeline` code of the table. */
+export class FacecraftError extends CodedError {
+  declare readonly code: FacecraftErrorCode;
+
+  constructor(code: FacecraftErrorCode, message: string, details?: Record<string, unknown>, options?: ErrorOptions) {
+    super(code, message, details, options);
   }
 }
 

@@ -3,6 +3,8 @@
  * backends, model sources and image codecs. `@facecraft/core/node` and `@facecraft/core/web`
  * add the onnxruntime-node / onnxruntime-web backends and the sharp / canvas codecs.
  */
+export * from './error-table.js';
+export * from './error-serialization.js';
 export * from './errors.js';
 export type { InferenceBackend, InferenceSession, Tensor } from './backends/inference-backend.js';
 export { intraOpThreads, type ThreadPolicyInput } from './backends/thread-policy.js';
