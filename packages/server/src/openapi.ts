@@ -1,3 +1,4 @@
+import { ERROR_CODES, ERROR_TABLE } from '@facecraft/core';
 import type { ServerConfig } from './config.js';
 import { docsRouteSpecs } from './routes/docs.js';
 import { healthRouteSpecs } from './routes/health.js';
@@ -178,6 +179,19 @@ const portraitProperties: Record<string, Schema> = {
 };
 const PORTRAIT_REQUIRED = ['result', 'width', 'height', 'face_count', 'faces', 'subject_index', 'metrics', 'jpeg', 'jpeg_quality', 'timings', 'warnings', 'backend'];
 
+/**
+ * The `code` of every error answer, from the core's error table: its codes as an enum (each
+ * with its status in the description), and `http_<status>` for a client-error status of the
+ * HTTP framework that the table has no code for.
+ */
+const errorCodeSchema = {
+  description: ERROR_CODES.map((code) => `\`${code}\` (${ERROR_TABLE[code].status}${ERROR_TABLE[code].retryable ? ', with Retry-After' : ''}): ${ERROR_TABLE[code].description}`).join('\n\n'),
+  anyOf: [
+    { type: 'string', enum: [...ERROR_CODES] },
+    { type: 'string', pattern: '^http_4[0-9]{2}$', description: 'Another client-error status of the HTTP framework' },
+  ],
+};
+
 const errorSchema = {
   type: 'object',
   required: ['error'],
@@ -187,11 +201,7 @@ const errorSchema = {
       type: 'object',
       required: ['code', 'message'],
       properties: {
-        code: {
-          type: 'string',
-          description:
-            'invalid_option, bad_request, expected_multipart, malformed_multipart, missing_file, too_many_files, unexpected_file_field, unauthorized, not_found, job_not_found, playground_not_built, method_not_allowed, file_too_large, image_too_large, invalid_image, no_face, multiple_faces, server_busy, not_ready, shutting_down, worker_crashed, processing_timeout, internal_error',
-        },
+        code: errorCodeSchema,
         message: { type: 'string' },
         details: { type: 'object' },
       },

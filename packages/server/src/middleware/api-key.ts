@@ -55,8 +55,8 @@ export function apiKeyCheck(apiKey: string | undefined): ApiKeyCheck {
     const header = ctx.get('x-api-key');
     const bearer = /^Bearer\s+(.+)$/i.exec(ctx.get('authorization'))?.[1];
     const given = header || bearer;
-    if (!given) throw new HttpError(401, 'unauthorized', 'An API key is required: send it in X-API-Key or Authorization: Bearer');
-    if (!timingSafeEqual(digest(given.trim()), expected)) throw new HttpError(401, 'unauthorized', 'The API key is not valid');
+    if (!given) throw new HttpError('unauthorized', 'An API key is required: send it in X-API-Key or Authorization: Bearer');
+    if (!timingSafeEqual(digest(given.trim()), expected)) throw new HttpError('unauthorized', 'The API key is not valid');
   };
   return {
     requireApiKey: async function requireApiKey(ctx, next) {

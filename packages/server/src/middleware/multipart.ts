@@ -74,7 +74,7 @@ function toHttpError(error: unknown, options: MultipartOptions): HttpError | Sto
   const field = (error as { field?: unknown })?.field;
   switch (code) {
     case 'LIMIT_FILE_SIZE':
-      return new HttpError(413, 'file_too_large', `The file is larger than the limit of ${formatMb(options.maxFileBytes)}`);
+      return new HttpError('file_too_large', `The file is larger than the limit of ${formatMb(options.maxFileBytes)}`);
     case 'LIMIT_FILE_COUNT':
       return badRequest('too_many_files', `At most ${options.maxFiles} file${options.maxFiles === 1 ? '' : 's'} per request`);
     case 'LIMIT_UNEXPECTED_FILE':
@@ -118,7 +118,7 @@ export function multipart(options: MultipartOptions): Middleware {
       ctx.set('Connection', 'close');
       // Not told to continue: the client never sends the body. Otherwise read a modest excess away.
       if (!req[EXPECTS_CONTINUE] && declared <= maxBody * DRAIN_FACTOR) await discardBody(req);
-      throw new HttpError(413, 'file_too_large', `The upload (${formatMb(declared)}) is larger than the limit of ${formatMb(options.maxFileBytes)} per file`);
+      throw new HttpError('file_too_large', `The upload (${formatMb(declared)}) is larger than the limit of ${formatMb(options.maxFileBytes)} per file`);
     }
     if (req[EXPECTS_CONTINUE]) {
       req[EXPECTS_CONTINUE] = false;

@@ -83,7 +83,7 @@ export function createJobsRouter(store: JobStore, requireApiKey: Middleware): Ro
     checkParams(jobRouteSpecs.remove, ctx.params);
     const jobId = ctx.params.job_id as string;
     ctx.state.jobId = jobId;
-    if (!(await store.delete(jobId))) throw new HttpError(404, 'job_not_found', 'No job with this id');
+    if (!(await store.delete(jobId))) throw new HttpError('job_not_found', 'No job with this id');
     ctx.body = { success: true, job_id: jobId, message: `Job ${jobId} deleted` };
   });
 

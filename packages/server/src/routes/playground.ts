@@ -32,7 +32,7 @@ export function playground(options: PlaygroundOptions): Middleware {
     ctx.set(ISOLATION_HEADERS);
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
       ctx.set('Allow', 'GET, HEAD');
-      throw new HttpError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`);
+      throw new HttpError('method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`);
     }
     const rest = ctx.path.slice('/playground'.length);
 

@@ -90,7 +90,7 @@ function displayName(name: string): string {
  */
 function clientGone(ctx: Context): AbortSignal {
   const controller = new AbortController();
-  const gone = () => controller.abort(new HttpError(499, 'client_closed', 'The client closed the connection'));
+  const gone = () => controller.abort(new HttpError('client_closed', 'The client closed the connection'));
   if (ctx.res.destroyed || ctx.req.socket?.destroyed) gone();
   else {
     ctx.res.once('close', () => {

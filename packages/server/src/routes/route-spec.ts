@@ -1,3 +1,4 @@
+import { InvalidOptionError } from '@facecraft/core';
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { parseBooleanWord } from '../config.js';
@@ -113,7 +114,8 @@ export function addRoute(router: Router, spec: RouteSpec, requireApiKey: Middlew
 }
 
 function fail(name: string, expected: string, value: string): never {
-  throw badRequest('invalid_option', `Expected ${expected} for ${name} but received ${JSON.stringify(value)}`, { field: name });
+  // The same code and shape as the pipeline's own option check (resolvePortraitOptions).
+  throw new InvalidOptionError(`Expected ${expected} for ${name} but received ${JSON.stringify(value)}`, { field: name });
 }
 
 function parseField(name: string, spec: FieldSpec, text: string): number | boolean | string {

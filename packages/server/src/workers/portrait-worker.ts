@@ -4,21 +4,13 @@
  * thread's event loop, so /health answers while portraits are being made.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { FacecraftError, toPortraitReport, type PortraitProcessor } from '@facecraft/core';
+import { serializeError, toPortraitReport, type PortraitProcessor } from '@facecraft/core';
 import { createNodePortraitProcessor } from '@facecraft/core/node';
-import type { PortraitWorkerData, ProcessRequest, SerializedError, WorkerClose, WorkerMessage } from './worker-messages.js';
+import type { PortraitWorkerData, ProcessRequest, WorkerClose, WorkerMessage } from './worker-messages.js';
 
 if (!parentPort) throw new Error('portrait-worker.js runs only as a worker thread');
 const port = parentPort;
 const data = workerData as PortraitWorkerData;
-
-function serialize(error: unknown): SerializedError {
-  if (error instanceof FacecraftError) {
-    return { name: error.name, code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
-  }
-  const e = error instanceof Error ? error : new Error(String(error));
-  return { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
-}
 
 /** Transfers a result's memory when it owns its whole buffer; otherwise copies it once into one that does. */
 function transferable(bytes: Uint8Array): Uint8Array {
@@ -53,7 +45,7 @@ try {
     loadMs: Math.round(performance.now() - started),
   });
 } catch (error) {
-  post({ type: 'load-failed', error: serialize(error) });
+  post({ type: 'load-failed', error: serializeError(error) });
   // Let the message reach the main thread, then end this thread (process.exit in a worker ends only the worker).
   setImmediate(() => process.exit(1));
 }
@@ -81,7 +73,7 @@ port.on('message', async (request: ProcessRequest | WorkerClose) => {
       [png.buffer as ArrayBuffer, jpeg.buffer as ArrayBuffer],
     );
   } catch (error) {
-    post({ type: 'done', id: request.id, ok: false, error: serialize(error), ms: Math.round(performance.now() - start) });
+    post({ type: 'done', id: request.id, ok: false, error: serializeError(error), ms: Math.round(performance.now() - start) });
   } finally {
     current = undefined;
   }

@@ -1,4 +1,4 @@
-import type { ModelRuntime, PortraitOptionsInput, PortraitReport, WeightType } from '@facecraft/core';
+import type { ModelRuntime, PortraitOptionsInput, PortraitReport, SerializedError, WeightType } from '@facecraft/core';
 
 /** What a portrait worker is started with (workerData). */
 export interface PortraitWorkerData {
@@ -16,15 +16,6 @@ export interface ProcessRequest {
   readonly id: number;
   readonly bytes: Uint8Array;
   readonly options: PortraitOptionsInput;
-}
-
-/** An error as it crosses the thread boundary: enough to rebuild a typed FacecraftError. */
-export interface SerializedError {
-  readonly name: string;
-  readonly code?: string;
-  readonly message: string;
-  readonly details?: Record<string, unknown>;
-  readonly stack?: string;
 }
 
 export interface WorkerReady {

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { FacecraftError, type FacecraftErrorCode, type ModelRuntime, type PortraitOptionsInput, type PortraitReport } from '@facecraft/core';
+import { deserializeError, type ModelRuntime, type PortraitOptionsInput, type PortraitReport, type SerializedError } from '@facecraft/core';
 import { JobTimeoutError, WorkerCrashedError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { ProcessRequest, SerializedError, WorkerMessage } from './worker-messages.js';
+import type { ProcessRequest, WorkerMessage } from './worker-messages.js';
 
 /**
  * A fixed number of worker threads, each with its own processor, fed from one FIFO queue.
@@ -72,20 +72,6 @@ interface Slot {
  */
 const NATIVE_CALL_GRACE_MS = 60_000;
 
-const FACECRAFT_CODES: readonly FacecraftErrorCode[] = ['invalid_image', 'image_too_large', 'no_face', 'multiple_faces', 'model_load_failed', 'invalid_option'];
-
-/** A SerializedError back into an error the HTTP layer can map (typed codes survive the thread hop). */
-export function deserializeError(error: SerializedError): Error {
-  if (error.code && (FACECRAFT_CODES as readonly string[]).includes(error.code)) {
-    const e = new FacecraftError(error.code as FacecraftErrorCode, error.message, error.details);
-    e.name = error.name;
-    return e;
-  }
-  const e = new Error(error.message);
-  e.name = error.name;
-  if (error.stack) e.stack = error.stack;
-  return e;
-}
 
 /** dist/workers/portrait-worker.js; when this module runs from src (vitest), the built one. */
 function defaultWorkerUrl(): URL {
@@ -321,7 +307,7 @@ export class WorkerPool {
     this.#crashTimes = [...this.#crashTimes.filter((t) => now - t < 60_000), now];
     if (wasLoading && !this.#readySettled && this.#crashTimes.length >= 3) {
       this.#settleReady(new Error(`Workers keep exiting while loading the models (exit code ${code})`));
-      this.#loadError = { name: 'Error', message: `Workers keep exiting while loading the models (exit code ${code})` };
+      this.#loadError = { code: 'internal_error', name: 'Error', message: `Workers keep exiting while loading the models (exit code ${code})` };
       return;
     }
     const delay = Math.min(30_000, (this.#options.respawnDelayMs ?? 1000) * 2 ** (this.#crashTimes.length - 1));

@@ -139,10 +139,12 @@ type Schema = {
   items?: Schema;
   nullable?: boolean;
   enum?: unknown[];
+  pattern?: string;
+  anyOf?: Schema[];
   additionalProperties?: Schema | boolean;
 };
 
-/** A small JSON-schema check (type, required, properties, items, enum, nullable, $ref) against the OpenAPI components. */
+/** A small JSON-schema check (type, required, properties, items, enum, pattern, anyOf, nullable, $ref) against the OpenAPI components. */
 export function schemaErrors(value: unknown, schema: Schema, components: Record<string, Schema>, at = '$'): string[] {
   if (schema.$ref) return schemaErrors(value, components[schema.$ref.split('/').pop() as string], components, at);
   if (value === null) return schema.nullable || schema.type === undefined ? [] : [`${at} is null`];
@@ -150,6 +152,8 @@ export function schemaErrors(value: unknown, schema: Schema, components: Record<
   const actual = Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
   if (schema.type && schema.type !== actual && !(schema.type === 'number' && actual === 'integer')) return [`${at} is ${actual}, expected ${schema.type}`];
   if (schema.enum && !schema.enum.includes(value)) errors.push(`${at} = ${JSON.stringify(value)} not in ${JSON.stringify(schema.enum)}`);
+  if (schema.pattern && typeof value === 'string' && !new RegExp(schema.pattern).test(value)) errors.push(`${at} = ${JSON.stringify(value)} does not match ${schema.pattern}`);
+  if (schema.anyOf && schema.anyOf.every((alternative) => schemaErrors(value, alternative, components, at).length > 0)) errors.push(`${at} = ${JSON.stringify(value)} matches none of its alternatives`);
   if (actual === 'object' && value !== null) {
     const obj = value as Record<string, unknown>;
     for (const key of schema.required ?? []) if (!(key in obj)) errors.push(`${at}.${key} is missing`);
