@@ -186,7 +186,7 @@ export function startApp(config: AppConfig): void {
       try {
         result = await engine.process(photo, choice.options, onEvent);
       } catch (error) {
-        const code = error instanceof PlaygroundError ? error.code : 'internal';
+        const code = error instanceof PlaygroundError ? error.code : 'internal_error';
         // A crash of the in-browser engine (not a verdict on the photo) gets a second chance on the server.
         if (engine === server || USER_ERROR_CODES.has(code) || token !== runToken) throw error;
         notice.show(`In-browser processing failed (${(error as Error).message}); this photo was sent to the server instead.`);
@@ -199,7 +199,7 @@ export function startApp(config: AppConfig): void {
     } catch (error) {
       if (token !== runToken) return;
       stages.stop();
-      const code = error instanceof PlaygroundError ? error.code : 'internal';
+      const code = error instanceof PlaygroundError ? error.code : 'internal_error';
       errors.show(code, error instanceof Error ? error.message : String(error));
       setState('error');
     } finally {

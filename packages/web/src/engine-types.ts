@@ -1,4 +1,4 @@
-import type { Box, Point, PortraitOptionsInput } from '@facecraft/core';
+import { ERROR_CODES, ERROR_TABLE, type Box, type Point, type PortraitOptionsInput } from '@facecraft/core';
 
 /** What made a portrait: the names the page shows (and tests look for). */
 export type EngineKind = 'WebGPU' | 'WASM' | 'Server';
@@ -84,8 +84,8 @@ export class PlaygroundError extends Error {
   }
 }
 
-/** Codes that describe the photo or the options, not a failure of the engine. */
-export const USER_ERROR_CODES: ReadonlySet<string> = new Set(['no_face', 'invalid_image', 'image_too_large', 'multiple_faces', 'invalid_option']);
+/** Codes that describe the photo or the options, not a failure of the engine: the table's pipeline codes below 500. */
+export const USER_ERROR_CODES: ReadonlySet<string> = new Set(ERROR_CODES.filter((code) => ERROR_TABLE[code].kind === 'pipeline' && ERROR_TABLE[code].status < 500));
 
 export interface PortraitEngine {
   process(photo: Blob, options: PortraitOptionsInput, onEvent: (event: EngineEvent) => void): Promise<PortraitOutcome>;

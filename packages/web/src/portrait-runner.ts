@@ -1,6 +1,6 @@
-import { createWebPortraitProcessor, FacecraftError, toPortraitReport, type PortraitOptionsInput } from '@facecraft/core/web';
+import { createWebPortraitProcessor, toPortraitReport, type PortraitOptionsInput } from '@facecraft/core/web';
 import type { EngineEvent } from './engine-types.js';
-import type { RunnerConfig, RunnerInfo, RunnerOutput, SerializedError } from './runner-protocol.js';
+import type { RunnerConfig, RunnerInfo, RunnerOutput } from './runner-protocol.js';
 
 export interface PortraitRunner {
   readonly info: RunnerInfo;
@@ -54,8 +54,5 @@ export async function createPortraitRunner(config: RunnerConfig, onEvent: (event
   };
 }
 
-export function serializeError(error: unknown): SerializedError {
-  if (error instanceof FacecraftError) return { code: error.code, message: error.message };
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: 'internal', message };
-}
+/** The core's serialisation: any error outside the error table crosses as `internal_error`. */
+export { serializeError } from '@facecraft/core/web';

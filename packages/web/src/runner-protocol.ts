@@ -1,4 +1,4 @@
-import type { PortraitOptionsInput, PortraitReport, WebDevice, WeightType } from '@facecraft/core/web';
+import type { PortraitOptionsInput, PortraitReport, SerializedError, WebDevice, WeightType } from '@facecraft/core/web';
 import type { EngineEvent, ModelRun } from './engine-types.js';
 
 export interface RunnerConfig {
@@ -31,10 +31,8 @@ export interface RunnerOutput {
   readonly report: PortraitReport;
 }
 
-export interface SerializedError {
-  readonly code: string;
-  readonly message: string;
-}
+/** The core's one serialised-error shape: its code is one of the error table's. */
+export type { SerializedError } from '@facecraft/core/web';
 
 export type ToWorker =
   | { readonly type: 'init'; readonly config: RunnerConfig }
