@@ -16,6 +16,8 @@ import { createHealthRouter } from './routes/health.js';
 import { createJobsRouter } from './routes/jobs.js';
 import { playground } from './routes/playground.js';
 import { createProcessRouter } from './routes/process.js';
+import { API_V1_PREFIX } from './routes/api-prefix.js';
+import { createRouter } from './routes/route-spec.js';
 import type { WorkerPool } from './workers/worker-pool.js';
 
 export interface AppDeps {
@@ -64,7 +66,10 @@ export function createApp(deps: AppDeps): Koa {
   app.use(cors(deps.config.corsOrigins));
   app.use(auth.apiNamespaceGuard);
   app.use(playground({ dir: deps.config.playgroundDir, modelsDir: deps.config.modelsDir, manifest: deps.manifest }));
-  for (const router of [health, docs, api, jobs]) {
+  // The versioned API: its routers nested under the one prefix.
+  const apiV1 = createRouter(API_V1_PREFIX);
+  apiV1.use(api.routes(), jobs.routes());
+  for (const router of [health, docs, apiV1]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

@@ -4,7 +4,8 @@ import { docsRouteSpecs } from './routes/docs.js';
 import { healthRouteSpecs } from './routes/health.js';
 import { jobRouteSpecs } from './routes/jobs.js';
 import { processRouteSpecs } from './routes/process.js';
-import type { FieldSpec, ResponseSpec, RouteSpec } from './routes/route-spec.js';
+import { API_V1_PREFIX } from './routes/api-prefix.js';
+import { underPrefix, type FieldSpec, type ResponseSpec, type RouteSpec } from './routes/route-spec.js';
 
 /**
  * The OpenAPI 3.0 document, derived from the same route specs the handlers validate with: a
@@ -14,8 +15,7 @@ import type { FieldSpec, ResponseSpec, RouteSpec } from './routes/route-spec.js'
 export function allRouteSpecs(config: ServerConfig): RouteSpec[] {
   return [
     ...Object.values(healthRouteSpecs),
-    ...Object.values(processRouteSpecs(config)),
-    ...Object.values(jobRouteSpecs),
+    ...underPrefix(API_V1_PREFIX, [...Object.values(processRouteSpecs(config)), ...Object.values(jobRouteSpecs)]),
     ...Object.values(docsRouteSpecs),
   ];
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { apiPath } from '../routes/api-prefix.js';
 import { isStorageError, StorageError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { isJobId } from './job-id.js';
@@ -170,7 +171,7 @@ export class JobStore {
     };
     try {
       if (index === undefined && (await this.isBatch(id))) {
-        throw new JobNotFoundError('This is a batch job: download its items at /api/v1/download/{job_id}/{index}/{format}');
+        throw new JobNotFoundError(`This is a batch job: download its items at ${apiPath('/download/{job_id}/{index}/{format}')}`);
       }
       const handle = await open(path.join(dir, FILES[format].name), 'r').catch(async (error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error;
@@ -178,7 +179,7 @@ export class JobStore {
         if (exists) throw new JobNotFoundError(index !== undefined ? `Item ${index} of this job has no result (it failed)` : 'This job has no such file');
         // The job is there but not this item: say so, rather than that the job does not exist.
         if (index !== undefined && (await stat(this.#jobDir(id)).then(() => true, () => false))) {
-          throw new JobNotFoundError((await this.isBatch(id)) ? `This batch job has no item ${index}` : 'This job is not a batch job: download it at /api/v1/download/{job_id}/{format}');
+          throw new JobNotFoundError((await this.isBatch(id)) ? `This batch job has no item ${index}` : `This job is not a batch job: download it at ${apiPath('/download/{job_id}/{format}')}`);
         }
         throw new JobNotFoundError();
       });

@@ -14,7 +14,7 @@ const UNAUTHORIZED = { description: 'Missing or wrong API key (when FACECRAFT_AP
 export const jobRouteSpecs = {
   download: {
     method: 'get',
-    path: '/api/v1/download/{job_id}/{format}',
+    path: '/download/{job_id}/{format}',
     operationId: 'downloadResult',
     summary: 'Download the PNG or JPEG of a job',
     tags: ['jobs'],
@@ -29,7 +29,7 @@ export const jobRouteSpecs = {
   },
   downloadItem: {
     method: 'get',
-    path: '/api/v1/download/{job_id}/{index}/{format}',
+    path: '/download/{job_id}/{index}/{format}',
     operationId: 'downloadBatchItem',
     summary: 'Download the PNG or JPEG of one item of a batch job',
     tags: ['jobs'],
@@ -44,7 +44,7 @@ export const jobRouteSpecs = {
   },
   remove: {
     method: 'delete',
-    path: '/api/v1/jobs/{job_id}',
+    path: '/jobs/{job_id}',
     operationId: 'deleteJob',
     summary: 'Delete a job and its files',
     tags: ['jobs'],

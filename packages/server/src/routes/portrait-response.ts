@@ -1,5 +1,6 @@
 import type { PortraitReport } from '@facecraft/core';
 import { mapError } from '../errors.js';
+import { apiPath } from './api-prefix.js';
 import type { PortraitJobResult } from '../workers/worker-pool.js';
 
 /** camelCase keys → snake_case, all the way down (the API keeps the original's snake_case). */
@@ -10,7 +11,7 @@ export function snakeKeys(value: unknown): unknown {
 }
 
 export const downloadUrl = (jobId: string, format: 'png' | 'jpg', index?: number) =>
-  index === undefined ? `/api/v1/download/${jobId}/${format}` : `/api/v1/download/${jobId}/${index}/${format}`;
+  apiPath(index === undefined ? `/download/${jobId}/${format}` : `/download/${jobId}/${index}/${format}`);
 
 /**
  * Everything a client may want to know about one portrait, in snake_case: the original service's

@@ -12,6 +12,7 @@ import { multipart, type MultipartState } from '../middleware/multipart.js';
 import type { PortraitJobResult } from '../workers/worker-pool.js';
 import { processFields, quickFields, quickPortraitOptions, toPortraitOptions } from './process-fields.js';
 import { downloadUrl, itemError, portraitFields, singleResponse, withoutBase64 } from './portrait-response.js';
+import { apiPath } from './api-prefix.js';
 import { addRoute, createRouter, parseFields, type RouteSpec } from './route-spec.js';
 
 export interface ProcessRouteDeps {
@@ -43,7 +44,7 @@ export function processRouteSpecs(config: ServerConfig) {
   const fields = processFields(config);
   const process = {
     method: 'post',
-    path: '/api/v1/process',
+    path: '/process',
     operationId: 'processPortrait',
     summary: 'Make a portrait from one photo',
     description:
@@ -55,7 +56,7 @@ export function processRouteSpecs(config: ServerConfig) {
   } as const satisfies RouteSpec;
   const quick = {
     method: 'post',
-    path: '/api/v1/process/quick',
+    path: '/process/quick',
     operationId: 'processQuick',
     summary: 'Make a square portrait and get the PNG back directly',
     tags: ['processing'],
@@ -65,10 +66,10 @@ export function processRouteSpecs(config: ServerConfig) {
   } as const satisfies RouteSpec;
   const batch = {
     method: 'post',
-    path: '/api/v1/process/batch',
+    path: '/process/batch',
     operationId: 'processBatch',
     summary: 'Make portraits from several photos',
-    description: `Up to ${config.batchMaxFiles} files (FACECRAFT_BATCH_MAX_FILES) in repeated "files" fields, with the same options as /api/v1/process applied to each. Items run concurrently within the job limit; each one succeeds or carries its own error. Item results download from /api/v1/download/{job_id}/{index}/{format}.`,
+    description: `Up to ${config.batchMaxFiles} files (FACECRAFT_BATCH_MAX_FILES) in repeated "files" fields, with the same options as ${apiPath('/process')} applied to each. Items run concurrently within the job limit; each one succeeds or carries its own error. Item results download from ${apiPath('/download/{job_id}/{index}/{format}')}.`,
     tags: ['processing'],
     secured: true,
     multipart: { file: { name: 'files', description: 'The photos', maxCount: config.batchMaxFiles }, fields },

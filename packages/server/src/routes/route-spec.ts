@@ -70,7 +70,7 @@ export interface ResponseSpec {
 
 export interface RouteSpec {
   readonly method: 'get' | 'post' | 'delete';
-  /** OpenAPI form: /api/v1/download/{job_id}/{format}. */
+  /** OpenAPI form, under its router's prefix: /download/{job_id}/{format} (see apiPath for the full path). */
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
@@ -83,14 +83,19 @@ export interface RouteSpec {
   readonly responses: Readonly<Record<number, ResponseSpec>>;
 }
 
-/** `/api/v1/download/{job_id}/{format}` → `/api/v1/download/:job_id/:format` for @koa/router. */
+/** Specs with the prefix their router is mounted under added to their paths. */
+export function underPrefix(prefix: string, specs: readonly RouteSpec[]): RouteSpec[] {
+  return specs.map((spec) => ({ ...spec, path: `${prefix}${spec.path}` }));
+}
+
+/** `/download/{job_id}/{format}` → `/download/:job_id/:format` for @koa/router. */
 export function routerPath(spec: RouteSpec): string {
   return spec.path.replace(/\{([a-z_]+)\}/g, ':$1');
 }
 
 /** A router that matches paths exactly as written: case and trailing slashes count. */
-export function createRouter(): Router {
-  return new Router({ sensitive: true, strict: true });
+export function createRouter(prefix?: string): Router {
+  return new Router({ sensitive: true, strict: true, ...(prefix ? { prefix } : {}) });
 }
 
 /**
