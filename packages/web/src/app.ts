@@ -247,6 +247,7 @@ export function startApp(config: AppConfig): void {
       const onWebGpu = device !== 'wasm' && config.capabilities.webgpu;
       const preference = variantPreferenceFor(onWebGpu ? 'webgpu' : 'wasm', config.capabilities.webgpuF16);
       const chosen = selectPortraitModels(parseModelManifest(json), preference, segmentationVariant ? { segmentationVariant } : {});
+      options.restorationAvailable(chosen.restoration !== undefined);
       const total = Object.values(chosen).reduce((sum, e) => sum + (e?.bytes ?? 0), 0);
       if (total && !browserInfo && mode === 'browser') modelProgress.setTotal(total);
     })

@@ -97,6 +97,14 @@ export function bindOptionsForm(onChange: (choices: FormChoices) => void, onDevi
     if (![...segmentation.options].some((o) => o.value === wantSeg)) segmentation.add(new Option(`${wantSeg}²`, wantSeg));
     segmentation.value = wantSeg;
   }
+  /** Face restoration is offered (and on) only when the models include a restoration model; none is bundled. */
+  const restorationAvailable = (available: boolean) => {
+    const restore = byId('restore-face', HTMLInputElement);
+    restore.disabled = !available;
+    restore.checked = available;
+    byId('restore-face-note', HTMLElement).textContent = available ? '' : '(no model installed)';
+  };
+
   markSwatch();
-  return { read };
+  return { read, restorationAvailable };
 }

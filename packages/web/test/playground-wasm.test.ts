@@ -53,6 +53,10 @@ describe('playground on WASM (no WebGPU adapter)', () => {
     // onnxruntime-web's runtime comes from the bundle's own assets, not a CDN.
     expect(network.some((e) => /\/playground\/assets\/ort-[\d.]+\/ort-wasm-simd-threaded\.jsep\.wasm$/.test(e.url))).toBe(true);
     expect(await page.getByTestId('model-progress').textContent()).toMatch(/downloaded/);
+    // No restoration model is bundled: the option is not offered, and not ticked.
+    expect(await page.locator('#restore-face').isChecked()).toBe(false);
+    expect(await page.locator('#restore-face').isDisabled()).toBe(true);
+    expect(await page.locator('#restore-face-note').textContent()).toBe('(no model installed)');
   });
 
   it('shows the no-face message for a photo without a face, and the page stays usable', { timeout: 300_000 }, async () => {
