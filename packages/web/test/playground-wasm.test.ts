@@ -61,7 +61,19 @@ describe('playground on WASM (no WebGPU adapter)', () => {
 
   it('shows the no-face message for a photo without a face, and the page stays usable', { timeout: 300_000 }, async () => {
     const { page } = browser;
+    // Whenever the spinner shows, the placeholder's text must not show through it.
+    await page.evaluate(() => {
+      const busy = document.getElementById('busy')!;
+      const placeholder = document.getElementById('result-placeholder')!;
+      const seen: boolean[] = [];
+      (window as unknown as { placeholderUnderSpinner: boolean[] }).placeholderUnderSpinner = seen;
+      new MutationObserver(() => {
+        if (!busy.hidden) seen.push(!placeholder.hidden);
+      }).observe(busy, { attributes: true, attributeFilter: ['hidden'] });
+    });
     expect(await processPhoto(page, NO_FACE)).toBe('error');
+    expect(await page.evaluate(() => (window as unknown as { placeholderUnderSpinner: boolean[] }).placeholderUnderSpinner)).toEqual([false]);
+    expect(await page.locator('#result-placeholder').isVisible()).toBe(true); // no portrait yet: it is back
     const error = page.getByTestId('error');
     expect(await error.isVisible()).toBe(true);
     expect(await error.getAttribute('data-code')).toBe('no_face');

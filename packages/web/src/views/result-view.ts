@@ -24,6 +24,8 @@ export function createResultView() {
     busy(text: string | undefined) {
       busy.hidden = text === undefined;
       busyLabel.textContent = text ?? '';
+      // The placeholder's text would show through the spinner; it returns only while no portrait is shown.
+      placeholder.hidden = text !== undefined || !img.hidden;
     },
     async show(outcome: PortraitOutcome, fileName: string, jpegView: boolean): Promise<void> {
       revoke();
