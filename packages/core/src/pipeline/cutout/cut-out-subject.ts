@@ -84,9 +84,10 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   const fused = fuseAlpha({ salient, personDepth, face, body, neck, faceScale: faceScale(input.landmarks) });
   if (input.otherBoxes.length > 0) {
     const others = otherPeopleMask({ context: prior.context, contextToCrop: prior.contextToCrop, subject: input.subjectBox, others: input.otherBoxes, width, height });
-    // Where ISNet already parts the subject from everyone else (no other face inside the ISNet
-    // region connected to the subject's face), that region is the subject's: the split, which
-    // cannot tell who stands in front, must not cut the subject's hair for a neighbour behind.
+    // Where ISNet already parts the subject from everyone else (no other face mostly inside the
+    // ISNet region connected to the subject's face), that region, less the other faces, is the
+    // subject's: the split, which cannot tell who stands in front, must not cut the subject's
+    // hair for a neighbour behind (see ownSalientRegion).
     const own = ownSalientRegion(salient, input.seeds, input.otherBoxes);
     for (let i = 0; i < fused.data.length; i++) fused.data[i] = Math.max(face.data[i], fused.data[i] * (1 - others.data[i] * (own ? 1 - own.data[i] : 1)));
   }
