@@ -31,6 +31,7 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode | PlaygroundOnlyCode, Fri
   model_load_failed: { title: 'The models could not be loaded', hint: 'Processing moves to the server.' },
   server_unreachable: { title: 'The server cannot be reached', hint: 'Switch to in-browser processing, or start the Facecraft server.' },
   server_busy: BUSY,
+  queue_unavailable: BUSY,
   no_file: { title: 'No photo chosen', hint: 'Drop a photo on the page or choose one.' },
   // The playground sends well-formed requests: these mean a server or page out of step with it.
   bad_request: GENERIC,
