@@ -21,16 +21,7 @@ export {
   type PortraitResult,
   type ProcessCallbacks,
 } from './pipeline/portrait-processor.js';
-export {
-  DEFAULT_ENHANCE_OPTIONS,
-  DEFAULT_PORTRAIT_OPTIONS,
-  resolvePortraitOptions,
-  type EnhanceOptions,
-  type PortraitOptions,
-  type PortraitOptionsInput,
-  type RgbColor,
-  type SubjectPolicy,
-} from './pipeline/portrait-options.js';
+export * from './options/index.js';
 export { CUTOUT_MODES, type CutoutMode } from './pipeline/cutout/cut-out-subject.js';
 export type { PortraitWarning } from './pipeline/frame-subject.js';
 export type { FaceDetection } from './pipeline/detect-faces.js';

@@ -5,7 +5,7 @@ import type { GrayImage, RgbaImage } from '../image/rgba-image.js';
 import { unsharpMask } from '../image/sharpen.js';
 import { adjustContrast, adjustGamma, adjustSaturation } from '../image/tone.js';
 import { greyWorldWhiteBalance } from '../image/white-balance.js';
-import type { EnhanceOptions } from './portrait-options.js';
+import type { EnhanceOptions } from '../options/index.js';
 
 /**
  * Exposure is judged on the face (hair and clothes say nothing about it): mean lightness on

@@ -19,7 +19,7 @@ import { detectFaces, type FaceDetection } from './detect-faces.js';
 import { detectLandmarks } from './detect-landmarks.js';
 import { enhancePhoto, type EnhanceReport } from './enhance-photo.js';
 import { loadPortraitModels, type LoadedModel, type ModelLoadProgress, type PortraitModels } from './load-models.js';
-import { resolvePortraitOptions, type PortraitOptions, type PortraitOptionsInput } from './portrait-options.js';
+import { resolvePortraitOptions, type PortraitOptions, type PortraitOptionsInput } from '../options/index.js';
 import { restoreFace } from './restore-face.js';
 import { cutOutSubject, type CutoutMode } from './cutout/cut-out-subject.js';
 import { mapPeople } from './cutout/person-prior.js';

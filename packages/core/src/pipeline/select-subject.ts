@@ -4,7 +4,7 @@ import { boxArea, boxCenter, type Point } from '../geometry/point.js';
 import type { RgbaImage } from '../image/rgba-image.js';
 import type { FaceDetection } from './detect-faces.js';
 import { placeLandmarks, type LandmarkModel } from './detect-landmarks.js';
-import type { SubjectPolicy } from './portrait-options.js';
+import type { SubjectPolicy } from '../options/index.js';
 
 /**
  * Under `single`, a second face only counts when it is "clear": at least this fraction of the

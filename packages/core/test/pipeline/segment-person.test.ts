@@ -15,7 +15,7 @@ import { createFileModelSource } from '../../src/models/file-model-source.js';
 import { detectFaces } from '../../src/pipeline/detect-faces.js';
 import { detectLandmarks } from '../../src/pipeline/detect-landmarks.js';
 import { loadPortraitModels, type PortraitModels } from '../../src/pipeline/load-models.js';
-import { DEFAULT_PORTRAIT_OPTIONS } from '../../src/pipeline/portrait-options.js';
+import { DEFAULT_PORTRAIT_OPTIONS } from '../../src/options/index.js';
 import { segmentPerson, type PersonModel } from '../../src/pipeline/segment-person.js';
 import { decodeForTest, modelsDir, readFixture } from '../support/fixtures.js';
 
