@@ -36,6 +36,13 @@ export const ERROR_TABLE = {
     clientMessage: 'The models are not available',
     description: 'The models could not be loaded (the message sent names no paths)',
   },
+  runtime_missing: {
+    kind: 'pipeline',
+    status: 503,
+    retryable: false,
+    clientMessage: 'The inference runtime is not installed',
+    description: 'An optional peer package the library needs for this (onnxruntime-node, sharp, onnxruntime-web, or onnx-proto to assemble models) is not installed; details.package names it',
+  },
 
   bad_request: { kind: 'request', status: 400, retryable: false, forBareStatus: true, description: 'The HTTP framework refused the request' },
   invalid_parameter: { kind: 'request', status: 400, retryable: false, description: 'A path or query parameter does not have its documented form' },

@@ -93,3 +93,14 @@ export class InvalidOptionError extends FacecraftError {
     super('invalid_option', message, details);
   }
 }
+
+/**
+ * A platform package of the library (an optional peer dependency: onnxruntime-node, sharp or
+ * onnxruntime-web) is not installed. The message names the package and the command that
+ * installs it; `details.package` names it for programs.
+ */
+export class RuntimeMissingError extends FacecraftError {
+  constructor(message: string, details: { package: string }, options?: ErrorOptions) {
+    super('runtime_missing', message, details, options);
+  }
+}

@@ -12,6 +12,7 @@ import {
   ModelLoadError,
   MultipleFacesError,
   NoFaceError,
+  RuntimeMissingError,
   serializeError,
   type ErrorSpec,
 } from '../src/index.js';
@@ -35,6 +36,7 @@ describe('the error table', () => {
       new MultipleFacesError(2),
       new ModelLoadError('x'),
       new InvalidOptionError('x'),
+      new RuntimeMissingError('x', { package: 'sharp' }),
     ];
     for (const error of errors) expect(ERROR_TABLE[error.code].kind, error.name).toBe('pipeline');
     const pipelineCodes = ERROR_CODES.filter((code) => ERROR_TABLE[code].kind === 'pipeline');

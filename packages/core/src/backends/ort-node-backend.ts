@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 // Must come before onnxruntime-node: it sets the environment the native library reads at load.
 import './ort-node-env.js';
-import * as ort from 'onnxruntime-node';
 import type { ModelEntry } from '../models/model-manifest.js';
 import type { InferenceBackend } from './inference-backend.js';
 import { createOrtSession, type OrtModule } from './ort-backend.js';
+import { importOptionalPeer } from './optional-peer.js';
 import { intraOpThreads } from './thread-policy.js';
 import { variantPreferenceFor } from './variant-preference.js';
 
@@ -33,7 +33,9 @@ function cudaProviderPath(): string {
   return path.join(path.dirname(entry), '..', 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so');
 }
 
-async function cudaAvailable(): Promise<string | undefined> {
+type OrtNode = typeof import('onnxruntime-node');
+
+async function cudaAvailable(ort: OrtNode): Promise<string | undefined> {
   if (process.platform !== 'linux' && process.platform !== 'win32') return `no CUDA build of onnxruntime for ${process.platform}`;
   if (process.platform === 'linux' && !existsSync(cudaProviderPath())) {
     return 'the onnxruntime CUDA provider is not installed (onnxruntime-node was installed with ONNXRUNTIME_NODE_INSTALL=skip)';
@@ -53,10 +55,12 @@ async function cudaAvailable(): Promise<string | undefined> {
  */
 export async function createOrtNodeBackend(options: OrtNodeBackendOptions = {}): Promise<InferenceBackend> {
   const requested = options.device ?? 'auto';
+  // An optional peer: loaded here, so that importing @facecraft/core/node never fails for its absence.
+  const ort = await importOptionalPeer('onnxruntime-node', () => import('onnxruntime-node'));
   let device: 'cpu' | 'cuda' = 'cpu';
   let notice: string | undefined;
   if (requested !== 'cpu') {
-    const failure = await cudaAvailable();
+    const failure = await cudaAvailable(ort);
     if (failure === undefined) device = 'cuda';
     else notice = `CUDA is not available (${failure}); running on the CPU`;
   }

@@ -1,7 +1,7 @@
-import * as ort from 'onnxruntime-web';
 import type { ModelEntry } from '../models/model-manifest.js';
 import type { InferenceBackend } from './inference-backend.js';
 import { createOrtSession, type OrtModule } from './ort-backend.js';
+import { importOptionalPeer } from './optional-peer.js';
 import { variantPreferenceFor } from './variant-preference.js';
 
 export type WebDevice = 'auto' | 'webgpu' | 'wasm';
@@ -36,6 +36,8 @@ async function requestWebGpuAdapter(): Promise<GpuAdapterLike | null> {
  */
 export async function createOrtWebBackend(options: OrtWebBackendOptions = {}): Promise<InferenceBackend> {
   const requested = options.device ?? 'auto';
+  // An optional peer (a Node user of the library never installs it); bundlers still see the import.
+  const ort = await importOptionalPeer('onnxruntime-web', () => import('onnxruntime-web'));
   if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';

@@ -1,9 +1,10 @@
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
 import { ImageTooLargeError } from '../errors.js';
 import { createRgbaImage, type RgbaImage } from '../image/rgba-image.js';
 import { checkJpegQuality, checkRgbaImage } from './check-encode-args.js';
 import type { DecodedImage, DecodeLimits, ImageCodec } from './image-codec.js';
 import { beginDecode } from './begin-decode.js';
+import { loadSharp, type SharpFactory } from './load-sharp.js';
 
 /**
  * The Node codec, on sharp (libvips). Node only: the browser bundle must never import this file.
@@ -34,7 +35,7 @@ export function createSharpCodec(): ImageCodec {
 
     async encodePng(image: RgbaImage): Promise<Uint8Array> {
       checkRgbaImage(image);
-      let pipeline = fromRgba(image);
+      let pipeline = fromRgba(await loadSharp(), image);
       // Dropping a constant alpha channel shrinks the file ~11 % and loses nothing.
       if (isOpaque(image)) pipeline = pipeline.removeAlpha();
       const out = await pipeline.png({ compressionLevel: PNG_COMPRESSION_LEVEL, adaptiveFiltering: true, palette: false }).toBuffer();
@@ -45,7 +46,7 @@ export function createSharpCodec(): ImageCodec {
       checkRgbaImage(image);
       checkJpegQuality(quality);
       // Raw input carries no metadata, and sharp writes none unless asked: no EXIF, no ICC.
-      const out = await fromRgba(image)
+      const out = await fromRgba(await loadSharp(), image)
         .removeAlpha()
         .jpeg({ quality, chromaSubsampling: '4:2:0', mozjpeg: true })
         .toBuffer();
@@ -59,6 +60,7 @@ export function createSharpCodec(): ImageCodec {
  * logical screen): that is an image too large, not an undecodable one.
  */
 async function decodeWithSharp(bytes: Uint8Array, maxPixels: number) {
+  const sharp = await loadSharp();
   try {
     return await sharp(bytes, {
       limitInputPixels: Number.isFinite(maxPixels) ? maxPixels : false,
@@ -79,7 +81,7 @@ async function decodeWithSharp(bytes: Uint8Array, maxPixels: number) {
   }
 }
 
-function fromRgba(image: RgbaImage): Sharp {
+function fromRgba(sharp: SharpFactory, image: RgbaImage): Sharp {
   const { width, height, data } = image;
   return sharp(new Uint8Array(data.buffer, data.byteOffset, data.length), { raw: { width, height, channels: 4 } });
 }
