@@ -112,6 +112,12 @@ export async function assembleModels(options) {
 
   /** @type {AssembleResult} */
   const result = { outDir, present: [], built: [], failed: [] };
+  for (const id of only ?? []) {
+    if (!manifest.models.some((/** @type {{id: string}} */ m) => m.id === id)) {
+      logError(`FAILED   ${id}: no such model in ${path.basename(manifestPath)}`);
+      result.failed.push({ id, message: `no such model (the manifest lists ${manifest.models.map((/** @type {{id: string}} */ m) => m.id).join(', ')})` });
+    }
+  }
   for (const entry of manifest.models) {
     if (only && !only.includes(entry.id)) continue;
     const target = path.join(outDir, entry.file);

@@ -15,7 +15,9 @@ export function createFileModelSource(modelsDir: string): ModelSource {
         .then((text) => parseModelManifest(JSON.parse(text)))
         .catch((error: Error) => {
           manifest = undefined; // a failed read is not cached: the folder may be fixed and retried
-          throw new ModelLoadError(`Could not read the model manifest in ${dir}: ${error.message}`, undefined, { cause: error });
+          // A folder without models is most often one nobody assembled yet: say how.
+          const hint = (error as NodeJS.ErrnoException).code === 'ENOENT' ? '; assemble the models there with `npx facecraft models`, installModels() of @facecraft/core/node, or `pnpm models` in a clone' : '';
+          throw new ModelLoadError(`Could not read the model manifest in ${dir}: ${error.message}${hint}`, undefined, { cause: error });
         });
       return manifest;
     },

