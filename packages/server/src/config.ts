@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WEIGHT_TYPES, type WeightType } from '@facecraft/core';
+import { invalidValue, parseBooleanWord, PORTRAIT_OPTION_TABLE, WEIGHT_TYPES, type PortraitOptions, type WeightType } from '@facecraft/core';
+import { defaultsUnderCeilings, OPTION_VARIABLES, readOptionDefaults } from './option-env.js';
 import { defaultModelsDir, MODELS_DIR_CANDIDATES } from './models-dir.js';
 
 /**
@@ -31,14 +32,8 @@ export interface ServerConfig {
   /** FACECRAFT_SEGMENTATION_VARIANT: 'auto' leaves the choice to the backend's declared preference. */
   readonly segmentationVariant: VariantSetting;
   readonly modelsDir: string;
-  readonly defaults: {
-    readonly width: number;
-    readonly height: number;
-    readonly background: { readonly r: number; readonly g: number; readonly b: number };
-    readonly faceMargin: number;
-    readonly ovalMask: boolean;
-    readonly fidelity: number;
-  };
+  /** The option table's defaults with the FACECRAFT_DEFAULT_* variables over them (option-env.ts). */
+  readonly defaults: PortraitOptions;
   readonly uploadDir: string;
   readonly outputDir: string;
   /** Largest accepted file, in bytes. */
@@ -95,18 +90,8 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
     default: '/app/models',
     description: 'Folder with manifest.json and the model files. Unset: /app/models (the images), else the `models` folder of the clone the server runs from (where `pnpm models` assembles them). Relative paths are resolved against the working directory. Start-up fails when it holds no manifest.json.',
   },
-  { name: 'FACECRAFT_DEFAULT_WIDTH', default: '648', description: 'Output width in pixels when a request gives none (64 to 4096).' },
-  { name: 'FACECRAFT_DEFAULT_HEIGHT', default: '648', description: 'Output height in pixels when a request gives none (64 to 4096).' },
-  { name: 'FACECRAFT_DEFAULT_BACKGROUND_R', default: '240', description: 'Default background red (0 to 255), used for the JPEG.' },
-  { name: 'FACECRAFT_DEFAULT_BACKGROUND_G', default: '240', description: 'Default background green (0 to 255).' },
-  { name: 'FACECRAFT_DEFAULT_BACKGROUND_B', default: '240', description: 'Default background blue (0 to 255).' },
-  { name: 'FACECRAFT_DEFAULT_FACE_MARGIN', default: '0.3', description: 'Default margin around the head as a fraction of its size (0 to 2; the top gets 1.5× as much).' },
-  {
-    name: 'FACECRAFT_DEFAULT_OVAL_MASK',
-    default: 'true',
-    description: 'Default for use_oval_mask (true/false/1/0/yes/no).',
-  },
-  { name: 'FACECRAFT_DEFAULT_ENHANCE_FIDELITY', default: '0.7', description: 'Default face-restoration fidelity (0 to 1); used only when a restoration model is installed.' },
+  // FACECRAFT_DEFAULT_<OPTION>: one per option the table lets the server default.
+  ...OPTION_VARIABLES.map(({ name, default: value, description }) => ({ name, default: value, description })),
   {
     name: 'FACECRAFT_UPLOAD_DIR',
     default: '/app/uploads',
@@ -192,12 +177,7 @@ export class ConfigError extends Error {
   }
 }
 
-const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, on: true, off: false };
-
-/** true/false/1/0/yes/no/on/off in any case; undefined for anything else. */
-export function parseBooleanWord(raw: string): boolean | undefined {
-  return BOOLEAN_WORDS[raw.trim().toLowerCase()];
-}
+export { parseBooleanWord };
 
 /** Where this package's folder is (dist/config.js or src/config.ts → the package root). */
 export const SERVER_PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -223,7 +203,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const defaultOf = (name: string): string | null => CONFIG_VARIABLES.find((v) => v.name === name)?.default ?? null;
   const text = (name: string): string => raw(name) ?? defaultOf(name) ?? '';
   const invalid = (name: string, expected: string, value: string) => {
-    problems.push(`${name}: expected ${expected} but received ${JSON.stringify(value)}`);
+    problems.push(invalidValue(name, expected, value).message);
   };
   const integer = (name: string, min: number, max: number): number => {
     const value = text(name);
@@ -284,18 +264,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     problems.push(`FACECRAFT_MODELS_DIR: no manifest.json in ${modelsDir}${looked}; run \`pnpm models\` or point it at the model folder`);
   }
 
-  const defaults = {
-    width: integer('FACECRAFT_DEFAULT_WIDTH', 64, 4096),
-    height: integer('FACECRAFT_DEFAULT_HEIGHT', 64, 4096),
-    background: {
-      r: integer('FACECRAFT_DEFAULT_BACKGROUND_R', 0, 255),
-      g: integer('FACECRAFT_DEFAULT_BACKGROUND_G', 0, 255),
-      b: integer('FACECRAFT_DEFAULT_BACKGROUND_B', 0, 255),
-    },
-    faceMargin: decimal('FACECRAFT_DEFAULT_FACE_MARGIN', 0, 2),
-    ovalMask: boolean('FACECRAFT_DEFAULT_OVAL_MASK'),
-    fidelity: decimal('FACECRAFT_DEFAULT_ENHANCE_FIDELITY', 0, 1),
-  };
+  const optionDefaults = readOptionDefaults(raw);
+  problems.push(...optionDefaults.problems);
 
   const uploadDir = directory('FACECRAFT_UPLOAD_DIR');
   const outputDir = directory('FACECRAFT_OUTPUT_DIR');
@@ -311,13 +281,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const jobTimeoutSeconds = decimal('FACECRAFT_JOB_TIMEOUT_S', 0, 86_400);
   const batchMaxFiles = integer('FACECRAFT_BATCH_MAX_FILES', 1, 1000);
   const problemsBefore = problems.length;
-  const maxCanvas = integer('FACECRAFT_MAX_CANVAS', 64, 4096);
-  for (const name of problems.length > problemsBefore ? [] : (['FACECRAFT_DEFAULT_WIDTH', 'FACECRAFT_DEFAULT_HEIGHT'] as const)) {
-    const value = name === 'FACECRAFT_DEFAULT_WIDTH' ? defaults.width : defaults.height;
-    if (value > maxCanvas) problems.push(`${name}: ${value} is above FACECRAFT_MAX_CANVAS (${maxCanvas})`);
-  }
-  const maxSegmentationSize = integer('FACECRAFT_MAX_SEGMENTATION_SIZE', 256, 2048);
-  if (maxSegmentationSize % 32 !== 0) invalid('FACECRAFT_MAX_SEGMENTATION_SIZE', 'a multiple of 32', text('FACECRAFT_MAX_SEGMENTATION_SIZE'));
+  // The ceilings span the option table's own ranges.
+  const canvas = PORTRAIT_OPTION_TABLE.width;
+  const segmentation = PORTRAIT_OPTION_TABLE.segmentationSize;
+  const maxCanvas = integer('FACECRAFT_MAX_CANVAS', canvas.minimum, canvas.maximum);
+  const maxSegmentationSize = integer('FACECRAFT_MAX_SEGMENTATION_SIZE', segmentation.minimum, segmentation.maximum);
+  if (maxSegmentationSize % segmentation.multipleOf !== 0) invalid('FACECRAFT_MAX_SEGMENTATION_SIZE', `a multiple of ${segmentation.multipleOf}`, text('FACECRAFT_MAX_SEGMENTATION_SIZE'));
+  const defaults = problems.length > problemsBefore ? optionDefaults.defaults : defaultsUnderCeilings(optionDefaults, { maxCanvas, maxSegmentationSize }, problems);
   const workerMaxRssMb = integer('FACECRAFT_WORKER_MAX_RSS_MB', 0, 1_048_576);
 
   const corsText = env.FACECRAFT_CORS_ORIGINS === undefined ? '*' : env.FACECRAFT_CORS_ORIGINS.trim();
@@ -371,7 +341,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     device,
     segmentationVariant,
     modelsDir,
-    defaults: Object.freeze({ ...defaults, background: Object.freeze(defaults.background) }),
+    defaults,
     uploadDir,
     outputDir,
     maxUploadBytes: Math.floor(maxUploadMb * 1024 * 1024),

@@ -33,7 +33,14 @@ describe('configuration', () => {
       ['FACECRAFT_DEFAULT_BACKGROUND_B', '240'],
       ['FACECRAFT_DEFAULT_FACE_MARGIN', '0.3'],
       ['FACECRAFT_DEFAULT_OVAL_MASK', 'true'],
+      ['FACECRAFT_DEFAULT_REMOVE_BACKGROUND', 'true'],
+      ['FACECRAFT_DEFAULT_ENHANCE', 'true'],
+      ['FACECRAFT_DEFAULT_ENHANCE_FACE', 'true'],
       ['FACECRAFT_DEFAULT_ENHANCE_FIDELITY', '0.7'],
+      ['FACECRAFT_DEFAULT_MAX_KB', '99'],
+      ['FACECRAFT_DEFAULT_SUBJECT', 'largest'],
+      ['FACECRAFT_DEFAULT_SEGMENTATION_SIZE', '768'],
+      ['FACECRAFT_DEFAULT_CUTOUT', 'refined'],
       ['FACECRAFT_UPLOAD_DIR', '/app/uploads'],
       ['FACECRAFT_OUTPUT_DIR', '/app/processed'],
       ['FACECRAFT_MAX_UPLOAD_SIZE_MB', '20'],
@@ -207,11 +214,13 @@ describe('configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toHaveLength(1);
-    expect((error as ConfigError).problems[0].startsWith(`${name}: `)).toBe(true);
+    // An invalid value reads as everywhere else (Expected … for NAME but received …); other problems start with the name.
+    const problem = (error as ConfigError).problems[0];
+    expect(problem.startsWith(`${name}: `) || new RegExp(`^Expected .* for ${name} but received "`).test(problem), problem).toBe(true);
   });
 
   it('lists every invalid variable at once', () => {
-    expect(() => load({ FACECRAFT_PORT: 'x', FACECRAFT_WORKERS: 'y' })).toThrow(/FACECRAFT_PORT: expected an integer from 0 to 65535 but received "x"\n\s+FACECRAFT_WORKERS: expected an integer from 1 to 64 but received "y"/);
+    expect(() => load({ FACECRAFT_PORT: 'x', FACECRAFT_WORKERS: 'y' })).toThrow(/Expected an integer from 0 to 65535 for FACECRAFT_PORT but received "x"\n\s+Expected an integer from 1 to 64 for FACECRAFT_WORKERS but received "y"/);
   });
 
   it('refuses to start: `facecraft serve` exits 1 naming the variable, before loading any model', async () => {
@@ -227,7 +236,7 @@ describe('configuration', () => {
       (e: { code: number; stderr: string }) => e,
     );
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/FACECRAFT_PORT: expected an integer from 0 to 65535 but received "eighty"/);
+    expect(result.stderr).toMatch(/Expected an integer from 0 to 65535 for FACECRAFT_PORT but received "eighty"/);
     expect(result.stderr).toMatch(/FACECRAFT_OUTPUT_DIR: .*not-a-dir exists and is not a folder/);
     expect(performance.now() - started).toBeLessThan(10_000);
   });

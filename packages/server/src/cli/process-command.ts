@@ -7,7 +7,7 @@ import { MODELS_DIR_CANDIDATES } from '../models-dir.js';
 import { portraitFields } from '../routes/portrait-response.js';
 import { collectInputs } from './collect-inputs.js';
 import { describeFailure } from './describe-failure.js';
-import { CliUsageError, parseProcessArgs, type ProcessArgs } from './process-args.js';
+import { CliUsageError, optionFlagHelp, parseProcessArgs, type ProcessArgs } from './process-args.js';
 import { createJsonReporter, createTextReporter, type PhotoOutcome } from './process-reporter.js';
 
 const HELP = `Usage: facecraft process <photos, folders or "globs"...> --out DIR [options]
@@ -19,15 +19,7 @@ matches. Works from any folder: the models are found as described under --models
 
 Options:
   -o, --out DIR             output folder (required; created when missing)
-  --width N --height N      canvas size (default 648×648)
-  --background R,G,B        JPEG background (default 240,240,240)
-  --margin F                face margin (default 0.3; the top gets 1.5× as much)
-  --subject P               largest | center | single (default largest)
-  --max-kb N                JPEG size limit in KB (default 99)
-  --no-oval                 no feathered oval mask
-  --no-enhance              no colour/exposure enhancement
-  --keep-background         do not remove the background
-  --segmentation-size N     segmentation model input side, multiple of 32 (default 768)
+${optionFlagHelp()}
   --models DIR              model folder (default $FACECRAFT_MODELS_DIR, else /app/models in the
                             images, else the clone's models/ beside packages/, else the folder
                             \`facecraft models\` fills: ~/.cache/facecraft/models)
@@ -99,7 +91,7 @@ export async function runProcessCommand(argv: readonly string[]): Promise<number
     args = parsed;
   } catch (error) {
     if (!(error instanceof CliUsageError)) throw error;
-    console.error(`facecraft process: ${error.message}\n\n${HELP}`);
+    console.error(`facecraft process: ${error.message}${error.code ? ` (${error.code})` : ''}\n\n${HELP}`);
     return 2;
   }
   const started = performance.now();

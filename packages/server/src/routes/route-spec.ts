@@ -1,7 +1,6 @@
-import { InvalidOptionError } from '@facecraft/core';
+import { invalidValue, parseValueText, type BooleanSpec, type EnumSpec, type IntegerSpec, type NumberSpec } from '@facecraft/core';
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
-import { parseBooleanWord } from '../config.js';
 import { badRequest, notFound } from '../errors.js';
 
 /**
@@ -13,29 +12,11 @@ interface FieldBase {
   /** Documented only: a newer alias or how the original service named it. */
   readonly example?: string | number | boolean;
 }
-export interface IntegerField extends FieldBase {
-  readonly type: 'integer';
-  readonly minimum: number;
-  readonly maximum: number;
-  readonly default: number;
-  /** Extra rule beyond the range (e.g. a multiple of 32). */
-  readonly multipleOf?: number;
-}
-export interface NumberField extends FieldBase {
-  readonly type: 'number';
-  readonly minimum: number;
-  readonly maximum: number;
-  readonly default: number;
-}
-export interface BooleanField extends FieldBase {
-  readonly type: 'boolean';
-  readonly default: boolean;
-}
-export interface EnumField extends FieldBase {
-  readonly type: 'string';
-  readonly enum: readonly string[];
-  readonly default: string;
-}
+// The value rules are the core's (the option table states its options the same way).
+export type IntegerField = IntegerSpec & FieldBase & { readonly default: number };
+export type NumberField = NumberSpec & FieldBase & { readonly default: number };
+export type BooleanField = BooleanSpec & FieldBase & { readonly default: boolean };
+export type EnumField = EnumSpec & FieldBase & { readonly default: string };
 export type FieldSpec = IntegerField | NumberField | BooleanField | EnumField;
 export type FieldSpecs = Readonly<Record<string, FieldSpec>>;
 
@@ -118,35 +99,6 @@ export function addRoute(router: Router, spec: RouteSpec, requireApiKey: Middlew
   }
 }
 
-function fail(name: string, expected: string, value: string): never {
-  // The same code and shape as the pipeline's own option check (resolvePortraitOptions).
-  throw new InvalidOptionError(`Expected ${expected} for ${name} but received ${JSON.stringify(value)}`, { field: name });
-}
-
-function parseField(name: string, spec: FieldSpec, text: string): number | boolean | string {
-  switch (spec.type) {
-    case 'boolean': {
-      const b = parseBooleanWord(text);
-      if (b === undefined) fail(name, 'true, false, 1, 0, yes or no', text);
-      return b;
-    }
-    case 'string':
-      if (!spec.enum.includes(text)) fail(name, `one of ${spec.enum.join(', ')}`, text);
-      return text;
-    case 'integer': {
-      const n = Number(text);
-      if (!/^[+-]?\d+$/.test(text) || n < spec.minimum || n > spec.maximum) fail(name, `an integer from ${spec.minimum} to ${spec.maximum}`, text);
-      if (spec.multipleOf && n % spec.multipleOf !== 0) fail(name, `a multiple of ${spec.multipleOf}`, text);
-      return n;
-    }
-    case 'number': {
-      const n = Number(text);
-      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) || n < spec.minimum || n > spec.maximum) fail(name, `a number from ${spec.minimum} to ${spec.maximum}`, text);
-      return n;
-    }
-  }
-}
-
 /**
  * Form fields → typed values with defaults. Empty values count as absent (HTML forms send them),
  * a repeated field takes its last value, unknown fields are ignored as the original did.
@@ -156,9 +108,10 @@ export function parseFields<T extends FieldSpecs>(specs: T, body: Readonly<Recor
   for (const [name, spec] of Object.entries(specs)) {
     let value = body?.[name];
     if (Array.isArray(value)) value = value[value.length - 1];
-    if (value !== undefined && typeof value !== 'string') fail(name, 'a plain form value', String(value));
+    if (value !== undefined && typeof value !== 'string') throw invalidValue(name, 'a plain form value', String(value));
     const text = (value as string | undefined)?.trim();
-    out[name] = text === undefined || text === '' ? spec.default : parseField(name, spec, text);
+    // The same reading and message as the CLI's flags and the server's variables.
+    out[name] = text === undefined || text === '' ? spec.default : parseValueText(spec, name, text);
   }
   return out as ParsedFields<T>;
 }
