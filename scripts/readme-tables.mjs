@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Generates the README's tables from their sources of truth, between marker comments:
 //   <!-- generated:NAME --> … <!-- /generated:NAME -->
-// models (models/manifest.json), env (the server's config schema), bench (bench/results/*.json),
+// models (models/manifest.json), options (the core's option table), env (the server's config schema), bench (bench/results/*.json),
 // images (bench/results/image-sizes.json), quality (bench/results/quality.json). `pnpm readme` rewrites README.md; `--check` fails
 // when it is out of date (a test runs that).
 import { existsSync } from 'node:fs';
@@ -27,6 +27,13 @@ async function envTable() {
   if (!existsSync(configModule)) throw new Error('Build the server first (pnpm build): the env table comes from its config schema');
   const { configTableMarkdown } = await import(pathToFileURL(configModule).href);
   return configTableMarkdown();
+}
+
+async function optionsTable() {
+  const module = path.join(root, 'packages/server/dist/option-docs.js');
+  if (!existsSync(module)) throw new Error('Build the server first (pnpm build): the options table comes from the core\'s option table');
+  const { optionsTableMarkdown } = await import(pathToFileURL(module).href);
+  return optionsTableMarkdown();
 }
 
 async function benchTable() {
@@ -131,7 +138,7 @@ async function qualityTable() {
   return out.join('\n');
 }
 
-const generators = { models: modelsTable, env: envTable, bench: benchTable, browser: browserTable, segmentation: segmentationTable, images: imagesTable, quality: qualityTable };
+const generators = { models: modelsTable, options: optionsTable, env: envTable, bench: benchTable, browser: browserTable, segmentation: segmentationTable, images: imagesTable, quality: qualityTable };
 
 export async function renderReadme(text) {
   let out = text;
