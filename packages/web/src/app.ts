@@ -211,12 +211,16 @@ export function startApp(config: AppConfig): void {
     }
   };
 
-  const drop = bindDropZone((chosen) => {
-    file = chosen;
-    drop.showName(`${chosen.name} · ${formatBytes(chosen.size)}`);
-    void photoView.show(chosen);
-    void run();
-  });
+  const drop = bindDropZone(
+    (chosen) => {
+      file = chosen;
+      drop.showName(`${chosen.name} · ${formatBytes(chosen.size)}`);
+      void photoView.show(chosen);
+      void run();
+    },
+    // Not a format the playground takes: said at once, and the photo shown before stays.
+    (refused) => errors.show('invalid_image', `${refused.name} is ${refused.type || 'of an unknown type'}`),
+  );
 
   processButton.addEventListener('click', () => void run());
   overlayToggle.addEventListener('change', () => {

@@ -1,15 +1,24 @@
+import { ACCEPT_ATTRIBUTE, acceptedFormatsText, isAcceptedFile } from './accepted-formats.js';
 import { byId } from './dom.js';
 
-/** The file picker and drag-and-drop (onto the drop zone or anywhere on the page). */
-export function bindDropZone(onFile: (file: File) => void) {
+/**
+ * The file picker and drag-and-drop (onto the drop zone or anywhere on the page). The formats it
+ * names, lets the picker offer and takes all come from accepted-formats.ts; another file goes to
+ * `onRefused` instead of `onFile`.
+ */
+export function bindDropZone(onFile: (file: File) => void, onRefused: (file: File) => void) {
   const zone = byId('dropzone', HTMLLabelElement);
   const input = byId('file-input', HTMLInputElement);
   const name = byId('file-name', HTMLSpanElement);
+  input.accept = ACCEPT_ATTRIBUTE;
+  byId('accepted-formats', HTMLSpanElement).textContent = acceptedFormatsText(', ');
   let depth = 0;
+
+  const take = (file: File) => (isAcceptedFile(file) ? onFile(file) : onRefused(file));
 
   input.addEventListener('change', () => {
     const file = input.files?.[0];
-    if (file) onFile(file);
+    if (file) take(file);
     // Choosing the same file again must fire `change` again.
     input.value = '';
   });
@@ -28,7 +37,7 @@ export function bindDropZone(onFile: (file: File) => void) {
     depth = 0;
     zone.classList.remove('dragging');
     const file = e.dataTransfer?.files[0];
-    if (file) onFile(file);
+    if (file) take(file);
   });
   return {
     showName(text: string) {

@@ -1,4 +1,5 @@
 import { isErrorCode, type ErrorCode } from '@facecraft/core';
+import { acceptedFormatsText } from './accepted-formats.js';
 
 export interface FriendlyError {
   readonly title: string;
@@ -8,7 +9,7 @@ export interface FriendlyError {
 /** Codes only the playground raises: the server cannot be reached, or no photo was chosen. */
 export type PlaygroundOnlyCode = 'server_unreachable' | 'no_file';
 
-const NOT_AN_IMAGE: FriendlyError = { title: 'This file is not an image we can read', hint: 'Choose a JPEG, PNG, WebP or BMP photo.' };
+const NOT_AN_IMAGE: FriendlyError = { title: 'This file is not an image we can read', hint: `Choose a ${acceptedFormatsText()} photo.` };
 const TOO_LARGE: FriendlyError = { title: 'This image is too large', hint: 'Scale it down or choose a smaller photo.' };
 const OUT_OF_RANGE: FriendlyError = { title: 'An option is out of range', hint: 'Check the size, margin and JPEG limit.' };
 const BUSY: FriendlyError = { title: 'The server is busy', hint: 'Try again in a moment.' };
