@@ -2,7 +2,9 @@ import Koa from 'koa';
 import type { ModelManifest } from '@facecraft/core';
 import type { ServerConfig } from './config.js';
 import type { JobLimiter } from './jobs/job-limiter.js';
-import type { JobStore } from './jobs/job-store.js';
+import type { ResultStore } from './store/result-store.js';
+import type { JobQueue } from './queue/job-queue.js';
+import { MemoryJobQueue } from './queue/memory-job-queue.js';
 import type { PortraitService } from './jobs/portrait-service.js';
 import type { Statistics } from './jobs/statistics.js';
 import type { Logger } from './logger.js';
@@ -18,15 +20,17 @@ import { playground } from './routes/playground.js';
 import { createProcessRouter } from './routes/process.js';
 import { API_V1_PREFIX } from './routes/api-prefix.js';
 import { createRouter } from './routes/route-spec.js';
-import type { WorkerPool } from './workers/worker-pool.js';
+import type { PoolView } from './workers/worker-pool.js';
 
 export interface AppDeps {
   readonly config: ServerConfig;
   readonly logger: Logger;
-  readonly pool: WorkerPool;
+  readonly pool: PoolView;
   readonly limiter: JobLimiter;
   readonly service: PortraitService;
-  readonly store: JobStore;
+  readonly store: ResultStore;
+  /** POST/GET /api/v1/jobs: in this process (memory) or on Redis (bullmq). Default: memory, on `service`. */
+  readonly queue?: JobQueue;
   readonly stats: Statistics;
   readonly manifest: ModelManifest;
   readonly version: string;
@@ -51,7 +55,7 @@ export function createApp(deps: AppDeps): Koa {
   const openapi = buildOpenApi(deps.config, deps.version);
   const auth = apiKeyCheck(deps.config.apiKey);
   const api = createProcessRouter({ config: deps.config, service: deps.service, store: deps.store, logger: deps.logger, requireApiKey: auth.requireApiKey });
-  const jobs = createJobsRouter(deps.store, auth.requireApiKey);
+  const jobs = createJobsRouter({ config: deps.config, store: deps.store, queue: deps.queue ?? new MemoryJobQueue({ run: (bytes, options) => deps.service.process(bytes, options), store: deps.store, logger: deps.logger, beforeSubmit: () => deps.service.assertAccepting() }), service: deps.service, logger: deps.logger, requireApiKey: auth.requireApiKey });
   const health = createHealthRouter(deps);
   const docs = createDocsRouter(() => openapi);
 

@@ -20,6 +20,20 @@ export interface ConfigVariable {
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type DeviceSetting = 'auto' | 'cpu' | 'cuda';
 export type VariantSetting = 'auto' | WeightType;
+/** FACECRAFT_ROLE: everything in one process, the HTTP API only, or a queue worker only. */
+export type Role = 'all' | 'api' | 'worker';
+
+/** FACECRAFT_S3_*: where the s3 result store keeps inputs and results. */
+export interface S3Settings {
+  /** Undefined: AWS's own endpoint for the region. */
+  readonly endpoint: string | undefined;
+  readonly bucket: string;
+  readonly region: string;
+  /** Both undefined: the AWS SDK's default credential chain. */
+  readonly accessKeyId: string | undefined;
+  readonly secretAccessKey: string | undefined;
+  readonly forcePathStyle: boolean;
+}
 
 export interface ServerConfig {
   readonly host: string;
@@ -56,6 +70,19 @@ export interface ServerConfig {
   readonly apiKey: string | undefined;
   /** The built playground, or undefined when there is none. */
   readonly playgroundDir: string | undefined;
+  readonly role: Role;
+  /** FACECRAFT_QUEUE: jobs in this process's memory, or on Redis through BullMQ. */
+  readonly queue: 'memory' | 'bullmq';
+  /** FACECRAFT_REDIS_URL; set whenever queue is bullmq. */
+  readonly redisUrl: string | undefined;
+  /** FACECRAFT_QUEUE_LOCK_S in ms: a job whose worker stops renewing its lock this long is taken by another worker. */
+  readonly queueLockMs: number;
+  /** FACECRAFT_QUEUE_ATTEMPTS: tries per job on the bullmq queue (retries back off exponentially). */
+  readonly queueAttempts: number;
+  /** FACECRAFT_STORE: results (and queued inputs) on local disk or in an S3 bucket. */
+  readonly store: 'fs' | 's3';
+  /** Set whenever store is s3. */
+  readonly s3: S3Settings | undefined;
   /** Non-fatal remarks for the start-up log (deprecated names, unknown variables). */
   readonly warnings: readonly string[];
 }
@@ -158,6 +185,30 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
     default: null,
     description: 'Folder served at /playground/ (the Vite build of @facecraft/web). Default: packages/web/dist next to the server package when it exists, else /playground answers 404. Start-up fails when a folder given here does not exist.',
   },
+  {
+    name: 'FACECRAFT_ROLE',
+    default: 'all',
+    description: 'all: HTTP API and inference in one process. api: the HTTP API only (no models loaded; jobs go to the queue, results come from the store). worker: inference only, taking jobs from the queue (what `facecraft worker` runs). api and worker need FACECRAFT_QUEUE=bullmq and FACECRAFT_STORE=s3, and refuse to start otherwise: other machines cannot see this one\'s memory or disk.',
+  },
+  {
+    name: 'FACECRAFT_QUEUE',
+    default: 'memory',
+    description: 'memory: jobs wait in this process (lost when it stops). bullmq: jobs wait on Redis (FACECRAFT_REDIS_URL) through BullMQ, survive restarts, are retried with backoff and taken over from a worker that died.',
+  },
+  { name: 'FACECRAFT_REDIS_URL', default: null, description: 'Redis for FACECRAFT_QUEUE=bullmq, as redis://[user:password@]host:port[/db] (rediss:// for TLS); required then. Redis 6.2 or newer is recommended (BullMQ needs 5.0).' },
+  { name: 'FACECRAFT_QUEUE_LOCK_S', default: '30', description: 'bullmq: seconds a worker\'s lock on its job lasts (renewed while it runs, 1 to 3600); a worker that stops renewing it (killed, machine lost) has its job taken over by another worker after about this long.' },
+  { name: 'FACECRAFT_QUEUE_ATTEMPTS', default: '3', description: 'bullmq: tries per job (1 to 20) for failures that may pass (a worker lost, storage or queue trouble), with exponential backoff from 1 s; a verdict on the photo (no face, not an image) is never retried.' },
+  {
+    name: 'FACECRAFT_STORE',
+    default: 'fs',
+    description: 'fs: results in FACECRAFT_OUTPUT_DIR on this machine. s3: inputs and results in the S3-compatible bucket FACECRAFT_S3_BUCKET, under inputs/<job_id> and results/<job_id>/ (the same fixed keys on every try, so a retried job overwrites rather than duplicates); cleanup (FACECRAFT_CLEANUP_AGE_HOURS) works on both.',
+  },
+  { name: 'FACECRAFT_S3_ENDPOINT', default: null, description: 'URL of the S3-compatible server (http://garage:3900, http://seaweedfs:8333, a Ceph RADOS Gateway). Unset: AWS S3 for FACECRAFT_S3_REGION.' },
+  { name: 'FACECRAFT_S3_BUCKET', default: null, description: 'Bucket for FACECRAFT_STORE=s3 (required then); it must exist.' },
+  { name: 'FACECRAFT_S3_REGION', default: 'us-east-1', description: 'Region sent to the S3 server (most self-hosted servers accept any).' },
+  { name: 'FACECRAFT_S3_ACCESS_KEY_ID', default: null, description: 'S3 access key. Unset together with the secret: the AWS SDK\'s default credentials (AWS_* variables, instance role).' },
+  { name: 'FACECRAFT_S3_SECRET_ACCESS_KEY', default: null, description: 'S3 secret key; set together with FACECRAFT_S3_ACCESS_KEY_ID.' },
+  { name: 'FACECRAFT_S3_FORCE_PATH_STYLE', default: 'false', description: 'true for http://endpoint/bucket/key addressing, which most self-hosted S3 servers need; false for bucket.endpoint (AWS).' },
 ]);
 
 /** Variables of the original that have no meaning here: accepted with a remark, never an error. */
@@ -324,6 +375,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     if (existsSync(path.join(candidate, 'index.html'))) playgroundDir = candidate;
   }
 
+  const scale = scaleSettings(text, raw, integer, boolean, problems);
+
   const known = new Set(CONFIG_VARIABLES.map((v) => v.name));
   for (const name of Object.keys(env)) {
     if (!name.startsWith('FACECRAFT_') || known.has(name)) continue;
@@ -356,8 +409,54 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     corsOrigins: Object.freeze(corsOrigins),
     apiKey,
     playgroundDir,
+    ...scale,
     warnings: Object.freeze(warnings),
   });
+}
+
+/** FACECRAFT_ROLE, the queue and the store: each checked alone, then against each other. */
+function scaleSettings(
+  text: (name: string) => string,
+  raw: (name: string) => string | undefined,
+  integer: (name: string, min: number, max: number) => number,
+  boolean: (name: string) => boolean,
+  problems: string[],
+): Pick<ServerConfig, 'role' | 'queue' | 'redisUrl' | 'queueLockMs' | 'queueAttempts' | 'store' | 's3'> {
+  const oneOf = <T extends string>(name: string, allowed: readonly T[]): T => {
+    const value = text(name).toLowerCase();
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    problems.push(`${name}: expected ${allowed.join(', ')} but received ${JSON.stringify(text(name))}`);
+    return allowed[0];
+  };
+  const role = oneOf<Role>('FACECRAFT_ROLE', ['all', 'api', 'worker']);
+  const queue = oneOf('FACECRAFT_QUEUE', ['memory', 'bullmq'] as const);
+  const store = oneOf('FACECRAFT_STORE', ['fs', 's3'] as const);
+  const queueLockMs = integer('FACECRAFT_QUEUE_LOCK_S', 1, 3600) * 1000;
+  const queueAttempts = integer('FACECRAFT_QUEUE_ATTEMPTS', 1, 20);
+
+  const redisUrl = raw('FACECRAFT_REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) problems.push(`FACECRAFT_REDIS_URL: expected redis://host:port or rediss://host:port but received ${JSON.stringify(redisUrl)}`);
+  if (queue === 'bullmq' && redisUrl === undefined) problems.push('FACECRAFT_REDIS_URL: required with FACECRAFT_QUEUE=bullmq (for example redis://127.0.0.1:6379)');
+
+  let s3: S3Settings | undefined;
+  const forcePathStyle = boolean('FACECRAFT_S3_FORCE_PATH_STYLE');
+  if (store === 's3') {
+    const endpoint = raw('FACECRAFT_S3_ENDPOINT');
+    if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) problems.push(`FACECRAFT_S3_ENDPOINT: expected an http:// or https:// URL but received ${JSON.stringify(endpoint)}`);
+    const bucket = raw('FACECRAFT_S3_BUCKET');
+    if (bucket === undefined) problems.push('FACECRAFT_S3_BUCKET: required with FACECRAFT_STORE=s3');
+    const accessKeyId = raw('FACECRAFT_S3_ACCESS_KEY_ID');
+    const secretAccessKey = raw('FACECRAFT_S3_SECRET_ACCESS_KEY');
+    if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) problems.push('FACECRAFT_S3_ACCESS_KEY_ID and FACECRAFT_S3_SECRET_ACCESS_KEY: set both, or neither for the default AWS credentials');
+    s3 = Object.freeze({ endpoint, bucket: bucket ?? '', region: text('FACECRAFT_S3_REGION'), accessKeyId, secretAccessKey, forcePathStyle });
+  }
+
+  // Replicas and workers on other machines share only the queue and the store.
+  if (role !== 'all') {
+    if (store === 'fs') problems.push(`FACECRAFT_ROLE=${role} needs FACECRAFT_STORE=s3: with the local fs store, results written on one machine cannot be read by the API replicas and workers on the others`);
+    if (queue === 'memory') problems.push(`FACECRAFT_ROLE=${role} needs FACECRAFT_QUEUE=bullmq: the memory queue lives inside one process, so ${role === 'api' ? 'no worker could take its jobs' : 'no API could hand this worker jobs'}`);
+  }
+  return { role, queue, redisUrl, queueLockMs, queueAttempts, store, s3 };
 }
 
 /** The configuration table in Markdown, as the README shows it. */

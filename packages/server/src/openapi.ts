@@ -2,7 +2,7 @@ import { ERROR_CODES, ERROR_TABLE } from '@facecraft/core';
 import type { ServerConfig } from './config.js';
 import { docsRouteSpecs } from './routes/docs.js';
 import { healthRouteSpecs } from './routes/health.js';
-import { jobRouteSpecs } from './routes/jobs.js';
+import { jobRouteSpecs, jobSubmitRouteSpec } from './routes/jobs.js';
 import { processRouteSpecs } from './routes/process.js';
 import { API_V1_PREFIX } from './routes/api-prefix.js';
 import { underPrefix, type FieldSpec, type ResponseSpec, type RouteSpec } from './routes/route-spec.js';
@@ -15,7 +15,7 @@ import { underPrefix, type FieldSpec, type ResponseSpec, type RouteSpec } from '
 export function allRouteSpecs(config: ServerConfig): RouteSpec[] {
   return [
     ...Object.values(healthRouteSpecs),
-    ...underPrefix(API_V1_PREFIX, [...Object.values(processRouteSpecs(config)), ...Object.values(jobRouteSpecs)]),
+    ...underPrefix(API_V1_PREFIX, [...Object.values(processRouteSpecs(config)), ...Object.values(jobRouteSpecs), jobSubmitRouteSpec(config)]),
     ...Object.values(docsRouteSpecs),
   ];
 }
@@ -354,6 +354,30 @@ export function buildOpenApi(config: ServerConfig, version: string): Schema {
             failed: { type: 'integer' },
             processing_time_ms: { type: 'integer' },
             results: { type: 'array', items: { $ref: '#/components/schemas/BatchItem' } },
+          },
+        },
+        JobAccepted: {
+          type: 'object',
+          required: ['job_id', 'state', 'status_url'],
+          properties: { job_id: { type: 'string' }, state: { type: 'string', enum: ['waiting'] }, status_url: { type: 'string', description: 'GET it for the state (also in the Location header)' } },
+        },
+        JobStatus: {
+          type: 'object',
+          required: ['job_id', 'state', 'progress', 'attempts'],
+          properties: {
+            job_id: { type: 'string' },
+            state: { type: 'string', enum: ['waiting', 'active', 'completed', 'failed'] },
+            progress: { type: 'integer', minimum: 0, maximum: 100, description: '10 input read, 20 on an inference worker, 90 made, 100 stored' },
+            attempts: { type: 'integer', minimum: 1, description: 'Tries so far: more than one when a worker was lost or storage failed and the job was retried' },
+            png_url: { type: 'string', description: 'When completed' },
+            jpg_url: { type: 'string', description: 'When completed' },
+            result: { type: 'object', description: 'When completed: the same fields as the POST /process answer' },
+            error: {
+              type: 'object',
+              description: 'When failed',
+              required: ['code', 'message', 'retryable'],
+              properties: { code: { type: 'string' }, message: { type: 'string' }, retryable: { type: 'boolean', description: 'Sending the same photo again may succeed' } },
+            },
           },
         },
         DeleteResponse: {

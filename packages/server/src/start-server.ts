@@ -1,21 +1,27 @@
 import { readFile, readdir, rm, mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { intraOpThreads, parseModelManifest, type ModelManifest } from '@facecraft/core';
+import { parseModelManifest, type ModelManifest } from '@facecraft/core';
 import { createApp } from './app.js';
 import { describeDeviceFallback } from './device-fallback.js';
 import { ConfigError, loadConfig, type ServerConfig } from './config.js';
 import { JobLimiter } from './jobs/job-limiter.js';
-import { JobStore, scheduleCleanup } from './jobs/job-store.js';
+import { scheduleCleanup } from './jobs/job-store.js';
 import { PortraitService } from './jobs/portrait-service.js';
 import { Statistics } from './jobs/statistics.js';
 import { createLogger, type Logger } from './logger.js';
 import { EXPECTS_CONTINUE } from './middleware/multipart.js';
 import { SERVER_VERSION } from './version.js';
-import type { PortraitWorkerData } from './workers/worker-messages.js';
-import { WorkerPool, type PoolRuntimeInfo } from './workers/worker-pool.js';
+import { BullMqJobQueue } from './queue/bullmq-job-queue.js';
+import type { JobQueue } from './queue/job-queue.js';
+import { MemoryJobQueue } from './queue/memory-job-queue.js';
+import { QueuePool } from './queue/queue-pool.js';
+import { startQueueWorker } from './queue/queue-worker.js';
+import { createResultStore } from './store/create-result-store.js';
+import { S3ResultStore } from './store/s3-result-store.js';
+import { createInferencePool, threadsPerWorker } from './workers/create-inference-pool.js';
+import type { PoolRuntimeInfo, PoolView } from './workers/worker-pool.js';
 
 export interface StartServerOptions {
   /** The FACECRAFT_* variables (default: process.env). */
@@ -37,6 +43,8 @@ export interface RunningServer {
   /** Backend and device once the first worker is up (undefined before). */
   readonly runtime: () => PoolRuntimeInfo | undefined;
   readonly config: ServerConfig;
+  /** Jobs this process's own queue worker finished (role all with FACECRAFT_QUEUE=bullmq). */
+  readonly completedByQueueWorker: () => number;
   /**
    * Graceful stop: refuse new work (503), stop accepting connections, let requests in flight
    * (and their jobs) finish, then end the workers. Safe to call more than once.
@@ -47,7 +55,7 @@ export interface RunningServer {
 /** How long close() waits for requests in flight before cutting connections. */
 const SHUTDOWN_GRACE_MS = 120_000;
 
-async function readManifest(modelsDir: string): Promise<ModelManifest> {
+export async function readManifest(modelsDir: string): Promise<ModelManifest> {
   try {
     return parseModelManifest(JSON.parse(await readFile(path.join(modelsDir, 'manifest.json'), 'utf8')));
   } catch (error) {
@@ -126,32 +134,35 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
 /** Everything behind the open port: folders, workers (models load in the background), the app. */
 async function startService(server: Server, config: ServerConfig, manifest: ModelManifest, logger: Logger, setHandler: (handler: (req: IncomingMessage, res: ServerResponse) => void) => void): Promise<RunningServer> {
+  // Upload buffers are the only files an API replica writes locally.
   await emptyUploadDir(config.uploadDir, logger);
-  const store = new JobStore(config.outputDir, logger);
+  const store = createResultStore(config, logger);
   await store.init();
   // Half-written jobs of a process that died (kill -9) have no writer any more: gone at once.
   await store.cleanup(0, Date.now(), { tempAgeMs: -1 });
   const stopCleanup = scheduleCleanup(store, config.cleanupAgeMs, logger);
 
-  const cores = os.availableParallelism();
-  const threads = intraOpThreads({ cores, workers: config.workers, ...(config.threads !== undefined ? { override: config.threads } : {}) });
-  if (threads * config.workers > cores) {
-    logger.warn(`${config.workers} worker(s) × ${threads} onnxruntime threads is more than the ${cores} cores available: jobs running together will slow each other down`);
+  // An API replica loads no models: its jobs run on the workers behind the queue.
+  const localPool = config.role === 'api' ? undefined : createInferencePool(config, logger);
+  const bullmq = config.queue === 'bullmq' ? new BullMqJobQueue(config, store, logger) : undefined;
+  if (bullmq) {
+    try {
+      await bullmq.init();
+    } catch (error) {
+      await localPool?.close();
+      throw new ConfigError([(error as Error).message]);
+    }
   }
-  const workerData: PortraitWorkerData = {
-    modelsDir: config.modelsDir,
-    device: config.device,
-    threads,
-    ...(config.segmentationVariant !== 'auto' ? { segmentationVariant: config.segmentationVariant } : {}),
-  };
-  const pool = new WorkerPool({ size: config.workers, workerData, logger, jobTimeoutMs: config.jobTimeoutMs, maxRssBytes: config.maxRssBytes });
+  const pool: PoolView = bullmq ? new QueuePool(bullmq, localPool) : localPool!;
+  const queueWorker = bullmq && localPool ? startQueueWorker({ config, pool: localPool, store, logger }) : undefined;
   const limiter = new JobLimiter(Math.min(config.maxConcurrentJobs, config.workers + config.queueSize));
   if (limiter.capacity < config.workers) {
     logger.warn(`only ${limiter.capacity} images are admitted at once (FACECRAFT_MAX_CONCURRENT_JOBS) but FACECRAFT_WORKERS=${config.workers}: some workers will stay idle`);
   }
   const stats = new Statistics();
   const service = new PortraitService({ pool, limiter, stats, logger });
-  const app = createApp({ config, logger, pool, limiter, service, store, stats, manifest, version: SERVER_VERSION, startedAt: Date.now() });
+  const queue: JobQueue = bullmq ?? new MemoryJobQueue({ run: (bytes, options) => service.process(bytes, options), store, logger, beforeSubmit: () => service.assertAccepting() });
+  const app = createApp({ config, logger, pool, limiter, service, store, queue, stats, manifest, version: SERVER_VERSION, startedAt: Date.now() });
 
   const handler = app.callback();
   setHandler((req, res) => void handler(req, res));
@@ -162,7 +173,7 @@ async function startService(server: Server, config: ServerConfig, manifest: Mode
   });
   const port = (server.address() as AddressInfo).port;
   const url = urlFor(config.host, port);
-  logger.info('listening', { url, version: SERVER_VERSION, workers: config.workers, threads_per_worker: workerData.threads, capacity: limiter.capacity });
+  logger.info('listening', { url, version: SERVER_VERSION, role: config.role, queue: config.queue, store: config.store, workers: localPool ? config.workers : 0, threads_per_worker: localPool ? threadsPerWorker(config) : 0, capacity: limiter.capacity });
 
   const ready = pool.ready.then(() => {
     const info = pool.info;
@@ -192,10 +203,14 @@ async function startService(server: Server, config: ServerConfig, manifest: Mode
         await closed;
       }
       clearInterval(idle);
-      await pool.drain();
-      await pool.close();
+      await queueWorker?.close();
+      await queue.close();
+      if (pool instanceof QueuePool) pool.close();
+      await localPool?.drain();
+      await localPool?.close();
+      if (store instanceof S3ResultStore) store.close();
       logger.info('stopped');
     })());
 
-  return { url, port, ready, runtime: () => pool.info, config, close };
+  return { url, port, ready, runtime: () => pool.info, config, close, completedByQueueWorker: () => queueWorker?.completed() ?? 0 };
 }

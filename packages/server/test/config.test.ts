@@ -55,6 +55,18 @@ describe('configuration', () => {
       ['FACECRAFT_CORS_ORIGINS', '*'],
       ['FACECRAFT_API_KEY', null],
       ['FACECRAFT_PLAYGROUND_DIR', null],
+      ['FACECRAFT_ROLE', 'all'],
+      ['FACECRAFT_QUEUE', 'memory'],
+      ['FACECRAFT_REDIS_URL', null],
+      ['FACECRAFT_QUEUE_LOCK_S', '30'],
+      ['FACECRAFT_QUEUE_ATTEMPTS', '3'],
+      ['FACECRAFT_STORE', 'fs'],
+      ['FACECRAFT_S3_ENDPOINT', null],
+      ['FACECRAFT_S3_BUCKET', null],
+      ['FACECRAFT_S3_REGION', 'us-east-1'],
+      ['FACECRAFT_S3_ACCESS_KEY_ID', null],
+      ['FACECRAFT_S3_SECRET_ACCESS_KEY', null],
+      ['FACECRAFT_S3_FORCE_PATH_STYLE', 'false'],
     ]);
     for (const v of CONFIG_VARIABLES) expect(v.description.length, v.name).toBeGreaterThan(20);
     const table = configTableMarkdown().split('\n');

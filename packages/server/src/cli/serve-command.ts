@@ -35,6 +35,11 @@ export async function runServeCommand(argv: readonly string[]): Promise<number> 
     }
   }
 
+  // FACECRAFT_ROLE=worker has no HTTP side: `serve` runs it as `facecraft worker` would.
+  if (process.env.FACECRAFT_ROLE?.trim().toLowerCase() === 'worker') {
+    const { runWorkerCommand } = await import('./worker-command.js');
+    return runWorkerCommand([]);
+  }
   let server;
   try {
     server = await startServer({ ...(values.host !== undefined ? { host: values.host } : {}), ...(port !== undefined ? { port } : {}) });

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { ReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { apiPath } from '../routes/api-prefix.js';
 import { isStorageError, StorageError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { ResultStore } from '../store/result-store.js';
 import { isJobId } from './job-id.js';
 
 /**
@@ -32,7 +33,7 @@ export interface BatchItemToStore {
 }
 
 export interface Download {
-  readonly stream: ReadStream;
+  readonly stream: Readable;
   readonly size: number;
   readonly contentType: string;
   /** A safe file name for Content-Disposition. */
@@ -51,9 +52,12 @@ const FILES: Readonly<Record<DownloadFormat, { name: string; type: string }>> = 
   jpg: { name: 'portrait.jpg', type: 'image/jpeg' },
 };
 const TEMP_PREFIX = '.tmp-';
+/** Inputs of queued jobs (FACECRAFT_QUEUE=bullmq on one machine); not a job id, so cleanup's listing skips it. */
+const INPUTS_DIR = '.inputs';
 const MAX_BATCH_ITEMS = 10_000;
 
 export class JobStore {
+  readonly kind = 'fs' as const;
   readonly dir: string;
   readonly #logger: Logger;
   /** Downloads streaming now, per job: cleanup leaves these jobs alone. */
@@ -197,6 +201,27 @@ export class JobStore {
     }
   }
 
+  async putInput(id: string, bytes: Uint8Array): Promise<void> {
+    const dir = path.join(this.dir, INPUTS_DIR);
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, path.basename(this.#jobDir(id))), bytes);
+    } catch (error) {
+      throw isStorageError(error) ? new StorageError('uploads', error) : error;
+    }
+  }
+
+  async getInput(id: string): Promise<Uint8Array> {
+    const buffer = await readFile(path.join(this.dir, INPUTS_DIR, path.basename(this.#jobDir(id)))).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'ENOENT' ? new JobNotFoundError('The input of this job is gone') : error;
+    });
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  }
+
+  async deleteInput(id: string): Promise<void> {
+    await rm(path.join(this.dir, INPUTS_DIR, path.basename(this.#jobDir(id))), { force: true });
+  }
+
   isDownloading(id: string): boolean {
     return this.#active.has(id);
   }
@@ -269,7 +294,7 @@ export class JobStore {
  * Runs cleanup at start-up and then periodically: every quarter of the age limit, between one
  * minute and one hour. Returns a function that stops it.
  */
-export function scheduleCleanup(store: JobStore, maxAgeMs: number, logger: Logger): () => void {
+export function scheduleCleanup(store: Pick<ResultStore, 'cleanup'>, maxAgeMs: number, logger: Logger): () => void {
   if (maxAgeMs <= 0) return () => {};
   const run = () =>
     store.cleanup(maxAgeMs).catch((error: Error) => {

@@ -3,7 +3,7 @@ import { assertPixelLimit, DEFAULT_PORTRAIT_OPTIONS, FacecraftError, InvalidImag
 import { HttpError, unavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { UploadedFile } from '../middleware/multipart.js';
-import type { PortraitJobResult, WorkerPool } from '../workers/worker-pool.js';
+import type { PortraitJobResult, PoolView } from '../workers/worker-pool.js';
 import type { JobLimiter } from './job-limiter.js';
 import type { Statistics } from './statistics.js';
 
@@ -24,13 +24,13 @@ export interface InspectedImage {
  * 413, before any decoder runs) and the statistics.
  */
 export class PortraitService {
-  readonly #pool: WorkerPool;
+  readonly #pool: PoolView;
   readonly #limiter: JobLimiter;
   readonly #stats: Statistics;
   readonly #logger: Logger;
   #stopping = false;
 
-  constructor(deps: { pool: WorkerPool; limiter: JobLimiter; stats: Statistics; logger: Logger }) {
+  constructor(deps: { pool: PoolView; limiter: JobLimiter; stats: Statistics; logger: Logger }) {
     this.#pool = deps.pool;
     this.#limiter = deps.limiter;
     this.#stats = deps.stats;

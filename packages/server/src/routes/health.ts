@@ -5,12 +5,12 @@ import type { ServerConfig } from '../config.js';
 import type { JobLimiter } from '../jobs/job-limiter.js';
 import type { PortraitService } from '../jobs/portrait-service.js';
 import type { Statistics } from '../jobs/statistics.js';
-import type { WorkerPool } from '../workers/worker-pool.js';
+import type { PoolView } from '../workers/worker-pool.js';
 import { createRouter, routerPath, type RouteSpec } from './route-spec.js';
 
 export interface HealthRouteDeps {
   readonly config: ServerConfig;
-  readonly pool: WorkerPool;
+  readonly pool: PoolView;
   readonly limiter: JobLimiter;
   readonly stats: Statistics;
   readonly service: PortraitService;

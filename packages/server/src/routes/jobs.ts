@@ -1,9 +1,17 @@
 import type Router from '@koa/router';
-import type { Middleware } from 'koa';
-import { HttpError, notFound } from '../errors.js';
-import { JOB_ID_PATTERN } from '../jobs/job-id.js';
-import { JobNotFoundError, type DownloadFormat, type JobStore } from '../jobs/job-store.js';
-import { addRoute, checkParams, createRouter, type ParamSpec, type RouteSpec } from './route-spec.js';
+import type { Context, Middleware } from 'koa';
+import type { ServerConfig } from '../config.js';
+import { badRequest, HttpError, notFound } from '../errors.js';
+import { JOB_ID_PATTERN, newJobId } from '../jobs/job-id.js';
+import { JobNotFoundError, type DownloadFormat } from '../jobs/job-store.js';
+import type { PortraitService } from '../jobs/portrait-service.js';
+import type { Logger } from '../logger.js';
+import { multipart, type MultipartState } from '../middleware/multipart.js';
+import type { JobQueue, JobStatus } from '../queue/job-queue.js';
+import type { ResultStore } from '../store/result-store.js';
+import { downloadUrl } from './portrait-response.js';
+import { processFields, toPortraitOptions } from './process-fields.js';
+import { addRoute, checkParams, createRouter, parseFields, type ParamSpec, type RouteSpec } from './route-spec.js';
 
 const JOB_ID: ParamSpec = { description: 'A job id returned by a processing request (a lower-case UUID)', pattern: JOB_ID_PATTERN, onInvalid: 'not_found' };
 const FORMAT: ParamSpec = { description: 'png (transparent) or jpg (on the background colour; jpeg is accepted too)', pattern: /^(png|jpg|jpeg)$/, enum: ['png', 'jpg'], onInvalid: 'bad_request' };
@@ -42,6 +50,17 @@ export const jobRouteSpecs = {
       404: NOT_FOUND,
     },
   },
+  status: {
+    method: 'get',
+    path: '/jobs/{job_id}',
+    operationId: 'getJob',
+    summary: 'State of a job: waiting, active, completed or failed, with its progress, result URLs or error',
+    description: 'Any API replica answers for any job (with FACECRAFT_QUEUE=bullmq the state is on Redis, the result in the store). A finished job whose queue entry has expired is still found by its stored result.',
+    tags: ['jobs'],
+    secured: true,
+    params: { job_id: JOB_ID },
+    responses: { 200: { description: 'The job', kind: 'json', schema: 'JobStatus' }, 401: UNAUTHORIZED, 404: NOT_FOUND, 503: { description: 'The job queue (Redis) cannot be reached', kind: 'json', schema: 'Error' } },
+  },
   remove: {
     method: 'delete',
     path: '/jobs/{job_id}',
@@ -54,8 +73,92 @@ export const jobRouteSpecs = {
   },
 } as const satisfies Record<string, RouteSpec>;
 
-export function createJobsRouter(store: JobStore, requireApiKey: Middleware): Router {
+/** POST /jobs takes the same form fields as POST /process (they depend on the configuration). */
+export function jobSubmitRouteSpec(config: ServerConfig) {
+  return {
+    method: 'post',
+    path: '/jobs',
+    operationId: 'submitJob',
+    summary: 'Queue a portrait and get its job id at once (202)',
+    description: 'The same fields as POST /process. The answer comes before the portrait is made: poll GET /jobs/{job_id} (any API replica) until its state is completed or failed, then download from png_url and jpg_url.',
+    tags: ['jobs'],
+    secured: true,
+    multipart: { file: { name: 'file', description: 'The photo (JPEG, PNG, WebP, BMP, TIFF, GIF or AVIF)', maxCount: 1 }, fields: processFields(config) },
+    responses: {
+      202: { description: 'Queued', kind: 'json', schema: 'JobAccepted', headers: { Location: 'The job\'s status URL' } },
+      400: { description: 'Bad options, malformed multipart body, or no file', kind: 'json', schema: 'Error' },
+      401: UNAUTHORIZED,
+      413: { description: 'File larger than FACECRAFT_MAX_UPLOAD_SIZE_MB, or more pixels than allowed', kind: 'json', schema: 'Error' },
+      415: { description: 'Not a supported image (content sniffed by magic bytes)', kind: 'json', schema: 'Error' },
+      503: { description: 'Not ready, full (memory queue), or the job queue (Redis) cannot be reached', kind: 'json', schema: 'Error', headers: { 'Retry-After': 'Seconds to wait before retrying' } },
+    },
+  } as const satisfies RouteSpec;
+}
+
+export interface JobsRouteDeps {
+  readonly config: ServerConfig;
+  readonly store: ResultStore;
+  readonly queue: JobQueue;
+  readonly service: PortraitService;
+  readonly logger: Logger;
+  readonly requireApiKey: Middleware;
+}
+
+/** The JSON of GET /jobs/{job_id}; a job found only in the store is a completed one. */
+async function describeJob(store: ResultStore, id: string, status: JobStatus | undefined) {
+  const state = status?.state ?? 'completed';
+  const body: Record<string, unknown> = { job_id: id, state, progress: status?.progress ?? 100, attempts: status?.attempts ?? 1 };
+  if (state === 'completed') {
+    body.png_url = downloadUrl(id, 'png');
+    body.jpg_url = downloadUrl(id, 'jpg');
+    body.result = await store.readResult(id);
+  }
+  if (status?.error) body.error = status.error;
+  return body;
+}
+
+export function createJobsRouter(deps: JobsRouteDeps): Router {
+  const { config, store, queue, service, logger, requireApiKey } = deps;
   const router = createRouter();
+  const submitSpec = jobSubmitRouteSpec(config);
+
+  const accepting: Middleware = async (_ctx, next) => {
+    service.assertAccepting();
+    await next();
+  };
+  addRoute(router, submitSpec, requireApiKey, accepting, multipart({ uploadDir: config.uploadDir, fileField: 'file', maxFiles: 1, maxFileBytes: config.maxUploadBytes, logger }), async (ctx: Context) => {
+    const fields = parseFields(submitSpec.multipart.fields, (ctx.state.multipart as MultipartState).fields);
+    const file = (ctx.state.multipart as MultipartState).files[0];
+    if (!file) throw badRequest('missing_file', 'No image uploaded: send it as a file in the "file" field');
+    let image;
+    try {
+      image = await service.readImage(file);
+    } catch (error) {
+      service.recordRefusedImage();
+      throw error;
+    }
+    const id = newJobId();
+    ctx.state.jobId = id;
+    await queue.submit(id, image.bytes, toPortraitOptions(fields));
+    const statusUrl = `${ctx.path.replace(/\/$/, '')}/${id}`;
+    ctx.status = 202;
+    ctx.set('Location', statusUrl);
+    ctx.body = { job_id: id, state: 'waiting', status_url: statusUrl };
+  });
+
+  addRoute(router, jobRouteSpecs.status, requireApiKey, async (ctx) => {
+    checkParams(jobRouteSpecs.status, ctx.params);
+    const id = ctx.params.job_id as string;
+    ctx.state.jobId = id;
+    const status = await queue.status(id);
+    try {
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = await describeJob(store, id, status);
+    } catch (error) {
+      if (error instanceof JobNotFoundError) throw notFound('job_not_found', 'No job with this id');
+      throw error;
+    }
+  });
 
   const download = (spec: RouteSpec) =>
     addRoute(router, spec, requireApiKey, async (ctx) => {

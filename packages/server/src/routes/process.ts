@@ -5,7 +5,7 @@ import type { Context, Middleware } from 'koa';
 import type { ServerConfig } from '../config.js';
 import { badRequest, HttpError, mapError } from '../errors.js';
 import { newJobId } from '../jobs/job-id.js';
-import type { JobStore } from '../jobs/job-store.js';
+import type { ResultStore } from '../store/result-store.js';
 import type { PortraitService } from '../jobs/portrait-service.js';
 import type { Logger } from '../logger.js';
 import { multipart, type MultipartState } from '../middleware/multipart.js';
@@ -18,7 +18,7 @@ import { addRoute, createRouter, parseFields, type RouteSpec } from './route-spe
 export interface ProcessRouteDeps {
   readonly config: ServerConfig;
   readonly service: PortraitService;
-  readonly store: JobStore;
+  readonly store: ResultStore;
   readonly logger: Logger;
   /** The API-key check every secured route starts with. */
   readonly requireApiKey: Middleware;

@@ -82,6 +82,12 @@ function defaultWorkerUrl(): URL {
   throw new Error('portrait-worker.js not found: build @facecraft/server first (pnpm --filter @facecraft/server build)');
 }
 
+/**
+ * What the routes, the service and /status see of a pool: the local WorkerPool, or the job queue
+ * standing in for it on an API replica (queue/queue-pool.ts).
+ */
+export type PoolView = Pick<WorkerPool, 'size' | 'ready' | 'isReady' | 'everReady' | 'readyWorkers' | 'running' | 'retiring' | 'recycled' | 'waiting' | 'info' | 'loadError' | 'run'>;
+
 export class WorkerPool {
   readonly size: number;
   /** Resolves when every worker has loaded its models once; rejects when a worker cannot load them. */
