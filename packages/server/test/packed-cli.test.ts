@@ -1,8 +1,9 @@
 // The published packages work outside the workspace: `pnpm pack` of @facecraft/core and
 // @facecraft/server, installed together from their tarballs into a fresh folder, give a working
-// `facecraft` binary (the same as `npm install -g @facecraft/server` would).
+// `facecraft` binary (the same as `npm install -g @facecraft/server` would), which finds its
+// models in the per-user folder `facecraft models` fills when no clone is around it.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -54,5 +55,22 @@ describe('the packed facecraft binary', () => {
     expect(report).toMatchObject({ source: 'portrait-2.jpg', face_count: 1, width: 648 });
     expect(report.metrics.roll_after_degrees).toBeDefined();
     expect(existsSync(path.join(out, 'no-face-cat.png'))).toBe(false);
+
+    // Without --models or FACECRAFT_MODELS_DIR, the installed CLI (no clone around it) looks in
+    // the per-user folder `facecraft models` fills. Filled here with the clone's files (hard
+    // links), so its packaged assembler only has to find them present.
+    const home = path.join(work, 'home');
+    const userModels = path.join(home, '.cache/facecraft/models');
+    await run('mkdir', ['-p', userModels]);
+    const modelManifest = JSON.parse(readFileSync(path.join(modelsDir, 'manifest.json'), 'utf8')) as { models: { id: string; file: string }[] };
+    for (const { file } of modelManifest.models) linkSync(path.join(modelsDir, file), path.join(userModels, file));
+    const userEnv: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+    delete userEnv.FACECRAFT_MODELS_DIR;
+    delete userEnv.XDG_CACHE_HOME;
+    const models = await run(bin, ['models'], { cwd: app, env: userEnv });
+    expect(models.stdout).toMatch(new RegExp(`^models ready: ${modelManifest.models.length} already present, 0 built in \\d+\\.\\d s \\(${userModels}\\)$`, 'm'));
+    const byDefault = await run(bin, ['process', fixturePath('portrait-2.jpg'), '--out', path.join(work, 'out-default'), '--device', 'cpu'], { cwd: app, env: userEnv });
+    expect(byDefault.stdout).toContain(`loading models from ${userModels}`);
+    expect(byDefault.stdout).toMatch(/^\[1\/1\] .*portrait-2\.jpg … ok \d+\.\d s$/m);
   });
 });

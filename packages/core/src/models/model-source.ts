@@ -43,6 +43,7 @@ export async function readVerifiedModel(
     throw new ModelLoadError(`Could not read model ${entry.id} (${entry.file}) from ${source.description}: ${(error as Error).message}`, { model: entry.id }, { cause: error });
   }
   const problem = await modelBytesProblem(entry, bytes);
-  if (problem) throw new ModelLoadError(`Model ${entry.id} (${entry.file}) ${problem}; run \`pnpm models\``, { model: entry.id });
+  // Both assemblers rebuild a file that fails its check: `pnpm models` in a clone, `facecraft models` / installModels() elsewhere.
+  if (problem) throw new ModelLoadError(`Model ${entry.id} (${entry.file}) ${problem}; run \`pnpm models\` (in a clone) or \`facecraft models\``, { model: entry.id });
   return bytes;
 }
