@@ -1,5 +1,6 @@
-import type { PortraitOptionsInput, SubjectPolicy, WeightType, WebDevice } from '@facecraft/core/web';
+import type { PortraitOptionsInput, WeightType, WebDevice } from '@facecraft/core/web';
 import { byId } from './dom.js';
+import { controlValue, optionControls, type OptionControl } from './option-controls.js';
 import { variantFromQuery } from './query-variant.js';
 
 export interface FormChoices {
@@ -10,55 +11,104 @@ export interface FormChoices {
   readonly segmentationVariant?: WeightType;
 }
 
-function hexToRgb(hex: string): { r: number; g: number; b: number } {
-  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
-  if (!m) return { r: 240, g: 240, b: 240 };
-  return { r: parseInt(m[1], 16), g: parseInt(m[2], 16), b: parseInt(m[3], 16) };
+/** Segmentation sides offered beside the table's default, with what they trade. */
+const SEGMENTATION_CHOICES: Readonly<Record<number, string>> = { 512: 'fastest', 1024: 'finest' };
+
+/** A control for an option the page has no hand-made control for: a row in Advanced. */
+function createControl(control: OptionControl): HTMLElement {
+  const { spec, id } = control;
+  const wrapper = document.createElement('label');
+  const name = document.createElement('span');
+  name.dataset.labelFor = id;
+  const input: HTMLElement = spec.type === 'string' || (spec.type === 'integer' && spec.multipleOf) ? document.createElement('select') : document.createElement('input');
+  input.id = id;
+  if (input instanceof HTMLInputElement) input.type = spec.type === 'boolean' ? 'checkbox' : spec.type === 'color' ? 'color' : 'number';
+  wrapper.className = spec.type === 'boolean' ? 'check' : 'row';
+  wrapper.append(...(spec.type === 'boolean' ? [input, name] : [name, input]));
+  return wrapper;
 }
 
-function clampInt(value: string, min: number, max: number, fallback: number): number {
-  const n = Math.round(Number(value));
-  return Number.isFinite(n) && value.trim() !== '' ? Math.min(max, Math.max(min, n)) : fallback;
+/** Sets a control's label, range, choices and default from its table entry. */
+function prepareControl(control: OptionControl, element: HTMLElement): void {
+  const { spec } = control;
+  for (const label of document.querySelectorAll<HTMLElement>(`[data-label-for="${control.id}"]`)) label.textContent = control.label;
+  for (const unit of document.querySelectorAll<HTMLElement>(`[data-unit-for="${control.id}"]`)) unit.textContent = spec.unit ?? '';
+  if (element instanceof HTMLSelectElement) {
+    const choices =
+      spec.type === 'string'
+        ? spec.enum.map((value) => [value, spec.labels?.[value] ?? value] as const)
+        : spec.type === 'integer'
+          ? [...new Set([spec.default, ...Object.keys(SEGMENTATION_CHOICES).map(Number)])]
+              .filter((n) => n >= spec.minimum && n <= spec.maximum)
+              .sort((a, b) => a - b)
+              .map((n) => [String(n), `${n}²${n === spec.default ? ' (default)' : SEGMENTATION_CHOICES[n] ? ` · ${SEGMENTATION_CHOICES[n]}` : ''}`] as const)
+          : [];
+    element.replaceChildren(...choices.map(([value, text]) => new Option(text, value)));
+    element.value = control.initial;
+  } else if (element instanceof HTMLInputElement) {
+    if (spec.type === 'boolean') element.checked = spec.default;
+    else {
+      if (spec.type === 'integer' || spec.type === 'number') {
+        element.min = String(spec.minimum);
+        element.max = String(spec.maximum);
+        element.step = spec.type === 'integer' ? String(spec.multipleOf ?? 1) : String(spec.step ?? 'any');
+      }
+      element.value = control.initial;
+    }
+  }
 }
 
 /**
- * The options panel: reads the controls into pipeline options, keeps the size preset and the
- * custom size fields in step, and tells when something changed (so the page can offer a re-run).
+ * The options panel, built from the core's option table: each control's label, range and
+ * default come from there, options without a hand-made control get one under Advanced, and
+ * reading the panel gives pipeline options. Keeps the size preset and the custom size fields in
+ * step, and tells when something changed (so the page can offer a re-run).
  */
 export function bindOptionsForm(onChange: (choices: FormChoices) => void, onDeviceChange: (device: WebDevice) => void) {
   const form = byId('options', HTMLFormElement);
   const preset = byId('size-preset', HTMLSelectElement);
   const custom = byId('size-custom', HTMLDivElement);
-  const width = byId('width', HTMLInputElement);
-  const height = byId('height', HTMLInputElement);
-  const background = byId('background', HTMLInputElement);
-  const margin = byId('face-margin', HTMLInputElement);
-  const marginValue = byId('face-margin-value', HTMLOutputElement);
+  const more = byId('more-options', HTMLDivElement);
   const device = byId('device', HTMLSelectElement);
   const swatches = byId('swatches', HTMLDivElement);
   // No control of its own: the same-variant parity check (browser vs server) and links set it.
   const segmentationVariant = variantFromQuery(location.search);
 
+  const controls = optionControls().map((control) => {
+    const element = document.getElementById(control.id) ?? (more.append(createControl(control)), byId(control.id, HTMLElement));
+    prepareControl(control, element);
+    return { control, element };
+  });
+  const controlOf = (id: string) => controls.find((c) => c.control.id === id)!;
+  const width = controlOf('width');
+  const height = controlOf('height');
+  const background = byId('background', HTMLInputElement);
+  const margin = byId('face-margin', HTMLInputElement);
+  const marginValue = byId('face-margin-value', HTMLOutputElement);
+
+  // The default size first, then the page's presets.
+  const defaultSize = `${width.control.initial}x${height.control.initial}`;
+  preset.prepend(new Option(`${width.control.initial} × ${height.control.initial} (default)`, defaultSize));
+  preset.value = defaultSize;
+  const defaultSwatch = swatches.querySelector<HTMLElement>('.swatch[data-color="default"]');
+  if (defaultSwatch) {
+    defaultSwatch.dataset.color = background.value;
+    defaultSwatch.style.setProperty('--c', background.value);
+  }
+  const showMargin = () => (marginValue.value = Number(margin.value).toFixed(2));
+  showMargin();
+
   const read = (): FormChoices => {
-    const [pw, ph] = preset.value === 'custom' ? [NaN, NaN] : preset.value.split('x').map(Number);
-    const w = Number.isFinite(pw) ? pw : clampInt(width.value, 64, 4096, 648);
-    const hgt = Number.isFinite(ph) ? ph : clampInt(height.value, 64, 4096, 648);
+    const [pw, ph] = preset.value === 'custom' ? [undefined, undefined] : preset.value.split('x');
+    const text = ({ control, element }: (typeof controls)[number]): string => {
+      if (control === width.control && pw !== undefined) return pw;
+      if (control === height.control && ph !== undefined) return ph;
+      return element instanceof HTMLInputElement && element.type === 'checkbox' ? String(element.checked) : (element as HTMLInputElement | HTMLSelectElement).value;
+    };
     return {
       device: device.value as WebDevice,
       ...(segmentationVariant ? { segmentationVariant } : {}),
-      options: {
-        width: w,
-        height: hgt,
-        background: hexToRgb(background.value),
-        faceMargin: Number(margin.value),
-        subject: byId('subject', HTMLSelectElement).value as SubjectPolicy,
-        maxJpegKb: clampInt(byId('max-kb', HTMLInputElement).value, 4, 100_000, 99),
-        removeBackground: byId('remove-background', HTMLInputElement).checked,
-        ovalMask: byId('oval-mask', HTMLInputElement).checked,
-        enhance: byId('enhance', HTMLInputElement).checked,
-        restoreFace: byId('restore-face', HTMLInputElement).checked,
-        segmentationSize: Number(byId('segmentation-size', HTMLSelectElement).value),
-      },
+      options: Object.fromEntries(controls.map((c) => [c.control.key, controlValue(c.control, text(c))])) as PortraitOptionsInput,
     };
   };
 
@@ -72,9 +122,9 @@ export function bindOptionsForm(onChange: (choices: FormChoices) => void, onDevi
 
   preset.addEventListener('change', () => {
     custom.hidden = preset.value !== 'custom';
-    if (preset.value !== 'custom') [width.value, height.value] = preset.value.split('x');
+    if (preset.value !== 'custom') [(width.element as HTMLInputElement).value, (height.element as HTMLInputElement).value] = preset.value.split('x');
   });
-  margin.addEventListener('input', () => (marginValue.value = Number(margin.value).toFixed(2)));
+  margin.addEventListener('input', showMargin);
   swatches.addEventListener('click', (event) => {
     const swatch = (event.target as HTMLElement).closest<HTMLElement>('.swatch[data-color]');
     if (!swatch?.dataset.color) return;
@@ -92,10 +142,11 @@ export function bindOptionsForm(onChange: (choices: FormChoices) => void, onDevi
   const wantDevice = params.get('device');
   if (wantDevice && [...device.options].some((o) => o.value === wantDevice)) device.value = wantDevice;
   const wantSeg = params.get('segmentation');
-  const segmentation = byId('segmentation-size', HTMLSelectElement);
-  if (wantSeg && /^\d+$/.test(wantSeg) && Number(wantSeg) % 32 === 0) {
-    if (![...segmentation.options].some((o) => o.value === wantSeg)) segmentation.add(new Option(`${wantSeg}²`, wantSeg));
-    segmentation.value = wantSeg;
+  const segmentation = controlOf('segmentation-size');
+  // Only a size the option table accepts (in range, on its multiple).
+  if (wantSeg && segmentation.element instanceof HTMLSelectElement && String(controlValue(segmentation.control, wantSeg)) === wantSeg) {
+    if (![...segmentation.element.options].some((o) => o.value === wantSeg)) segmentation.element.add(new Option(`${wantSeg}²`, wantSeg));
+    segmentation.element.value = wantSeg;
   }
   /** Face restoration is offered (and on) only when the models include a restoration model; none is bundled. */
   const restorationAvailable = (available: boolean) => {

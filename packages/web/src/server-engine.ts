@@ -1,36 +1,14 @@
-import type { PortraitOptionsInput } from '@facecraft/core';
+import { optionsToFormEntries, type PortraitOptionsInput } from '@facecraft/core';
 import { PlaygroundError, type EngineEvent, type PortraitEngine, type PortraitOutcome } from './engine-types.js';
 import { postWithUploadProgress } from './post-with-upload-progress.js';
 import { readServerResponse } from './server-response.js';
 
-const flag = (value: boolean | undefined, fallback: boolean) => String(value ?? fallback);
-
-/** The multipart form of POST /api/v1/process: the original service's fields plus the new options. */
+/** The multipart form of POST /api/v1/process: the file, and each option under its field name from the core's option table. */
 export function serverFormData(photo: Blob, fileName: string, options: PortraitOptionsInput): FormData {
   const form = new FormData();
   form.append('file', photo, fileName);
-  const set = (name: string, value: string | number | undefined) => {
-    if (value !== undefined) form.append(name, String(value));
-  };
-  set('width', options.width);
-  set('height', options.height);
-  const bg = options.background;
-  if (bg) {
-    const [r, g, b] = Array.isArray(bg) ? bg : [(bg as { r: number }).r, (bg as { g: number }).g, (bg as { b: number }).b];
-    set('background_r', r);
-    set('background_g', g);
-    set('background_b', b);
-  }
-  set('face_margin', options.faceMargin);
-  set('use_oval_mask', flag(options.ovalMask, true));
-  set('enhance_face', flag(options.restoreFace, true));
-  set('enhance_fidelity', options.fidelity);
-  set('remove_background', flag(options.removeBackground, true));
-  set('enhance', String(options.enhance !== false));
-  set('subject', options.subject);
-  set('max_kb', options.maxJpegKb);
-  set('segmentation_size', options.segmentationSize);
-  set('return_base64', 'false');
+  for (const [field, value] of optionsToFormEntries(options)) form.append(field, value);
+  form.append('return_base64', 'false');
   return form;
 }
 
