@@ -29,10 +29,13 @@ export function startQueueWorker(deps: { config: ServerConfig; pool: WorkerPool;
   let completed = 0;
   const process = async (job: Job<PortraitJobData, PortraitJobOutcome>): Promise<PortraitJobOutcome> => {
     try {
+      logger.info('job started', { job_id: job.id, attempt: job.attemptsStarted });
       await job.updateProgress(0);
       const bytes = await store.getInput(job.data.input);
       await job.updateProgress(10);
-      return await makeAndStorePortrait({ run: (b, o) => pool.run(b, o), store }, job.id!, bytes, job.data.options, (percent) => job.updateProgress(percent));
+      const outcome = await makeAndStorePortrait({ run: (b, o) => pool.run(b, o), store }, job.id!, bytes, job.data.options, (percent) => job.updateProgress(percent));
+      logger.info('job done', { job_id: job.id, worker_ms: outcome.ms });
+      return outcome;
     } catch (error) {
       const final = error instanceof FacecraftError && !errorSpec(error.code).retryable;
       const coded = error instanceof CodedError ? error : undefined;
