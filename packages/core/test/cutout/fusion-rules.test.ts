@@ -4,6 +4,7 @@ import { createGrayImage, type GrayImage, type RgbaImage } from '../../src/image
 import { bodyRegion, faceRegion, faceScale, forcedFace, NECK_STRIP } from '../../src/pipeline/cutout/face-region.js';
 import { fuseAlpha, salientHoldsBody } from '../../src/pipeline/cutout/fuse-alpha.js';
 import { refineEdge } from '../../src/pipeline/cutout/refine-edge.js';
+import { INTERIOR, solidifyInterior } from '../../src/pipeline/cutout/solid-interior.js';
 import { ownSalientRegion } from '../../src/pipeline/cutout/split-people.js';
 
 /**
@@ -78,6 +79,34 @@ describe('fuseAlpha', () => {
     expect(at(fused, 100, 145)).toBe(1);
     expect(at(fused, 40, 185)).toBe(0); // beside the shoulder: the blob is not painted in
     expect(at(fused, 70, 145)).toBe(0); // beside the neck
+  });
+});
+
+describe('solidifyInterior', () => {
+  const scale = 100; // eye-to-chin length: the kept soft edge is INTERIOR.edgeBand × 100 px wide
+  const band = INTERIOR.edgeBand * scale;
+  const insidePerson = plane(() => 10);
+
+  it('makes a see-through coat solid inside, keeps its soft edge, and leaves clear holes and faint haze alone', () => {
+    // A coat at α 0.6: a disc of radius 80, with a clear hole (r 12) at (100, 100) and a faint haze (0.2) at the right.
+    const alpha = plane((x, y) => {
+      const r = Math.hypot(x - 100, y - 100);
+      if (r < 12) return 0;
+      if (x > 150 && x < 170 && Math.abs(y - 100) < 10) return 0.2;
+      return r < 80 ? 0.6 : 0;
+    });
+    solidifyInterior(alpha, insidePerson, scale);
+    expect(at(alpha, 100, 60)).toBe(1); // 40 px from the outline and 28 px from the hole: solid
+    expect(at(alpha, 100, 178)).toBeCloseTo(0.6, 5); // within the edge band of the outline: soft as before
+    expect(at(alpha, 100, 100)).toBe(0); // the clear hole stays clear
+    expect(at(alpha, 100, 100 + 12 + Math.floor(band / 2))).toBeCloseTo(0.6, 5); // next to the hole: its edge is kept too
+    expect(at(alpha, 160, 100)).toBeCloseTo(0.2, 5); // faint haze: not lifted
+  });
+
+  it('lifts nothing the person model calls background', () => {
+    const alpha = plane((x, y) => (Math.hypot(x - 100, y - 100) < 80 ? 0.6 : 0));
+    solidifyInterior(alpha, plane(() => -5), scale);
+    expect(at(alpha, 100, 100)).toBeCloseTo(0.6, 5);
   });
 });
 

@@ -11,6 +11,7 @@ import type { PortraitWindow } from '../../geometry/portrait-window.js';
 import { signedDistance } from '../../image/distance-transform.js';
 import { invertAffine, type Affine2D } from '../../image/affine.js';
 import { refineEdge } from './refine-edge.js';
+import { solidifyInterior } from './solid-interior.js';
 import { otherPeopleMask, ownSalientRegion } from './split-people.js';
 
 /**
@@ -81,7 +82,8 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   // The neck strip counts only inside the photo: past its edge ISNet sees nothing at all.
   const neck = bodyRegion(input.landmarks, width, height, NECK_STRIP);
   for (let i = 0; i < neck.data.length; i++) neck.data[i] *= crop.data[i * 4 + 3] / 255;
-  const fused = fuseAlpha({ salient, personDepth, face, body, neck, faceScale: faceScale(input.landmarks) });
+  const scale = faceScale(input.landmarks);
+  const fused = fuseAlpha({ salient, personDepth, face, body, neck, faceScale: scale });
   if (input.otherBoxes.length > 0) {
     const others = otherPeopleMask({ context: prior.context, contextToCrop: prior.contextToCrop, subject: input.subjectBox, others: input.otherBoxes, width, height });
     // Where ISNet already parts the subject from everyone else (no other face mostly inside the
@@ -93,6 +95,7 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   }
   fillPersonHoles(fused, prior.atCrop);
   const alpha = isolateSubject(fused, input.seeds);
+  solidifyInterior(alpha, personDepth, scale);
   // Nothing outside the photo: the crop's own alpha is 0 there.
   for (let i = 0; i < alpha.data.length; i++) alpha.data[i] *= crop.data[i * 4 + 3] / 255;
   const person = ms(started);

@@ -1,0 +1,34 @@
+import { distanceToSet } from '../../image/distance-transform.js';
+import type { GrayImage } from '../../image/rgba-image.js';
+
+/**
+ * Distances in eye-to-chin lengths. A matte is soft only where the subject meets what is behind
+ * it: hair ends, a blurred shoulder. Deeper in than `edgeBand` from anything clear, a
+ * half-transparent coat, a lock of hair over the shoulder or an arm is a see-through patch
+ * (the background shows through it on any new backdrop), not an edge.
+ */
+export const INTERIOR = Object.freeze({
+  /** Below this the matte is clear: the background. */
+  clear: 0.05,
+  /** Only what the matte holds at least this much is made solid (a faint haze stays as it is). */
+  trace: 0.25,
+  /** The soft edge that is kept, measured in from the nearest clear pixel; it reaches solid over the same length again. */
+  edgeBand: 0.05,
+});
+
+/**
+ * Makes the inside of the subject solid: where the person model sees the person (depth > 0)
+ * and the matte holds a trace, the alpha rises to 1 from `edgeBand` to 2×`edgeBand` away from
+ * the nearest clear pixel. The edge itself, and holes that are clear, stay as they are.
+ * Changes `alpha` in place.
+ */
+export function solidifyInterior(alpha: GrayImage, personDepth: GrayImage, faceScale: number): void {
+  const { width, height, data } = alpha;
+  const band = Math.max(1, INTERIOR.edgeBand * faceScale);
+  const toClear = distanceToSet(width, height, (i) => data[i] < INTERIOR.clear);
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] < INTERIOR.trace || data[i] >= 1 || personDepth.data[i] <= 0) continue;
+    const lift = (toClear.data[i] - band) / band;
+    if (lift > 0) data[i] = Math.max(data[i], Math.min(1, lift));
+  }
+}
