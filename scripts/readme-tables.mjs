@@ -112,6 +112,7 @@ async function qualityTable() {
     const checks = [
       ['faceOpaque', `face α ≥ ${t.faceOpaque}`],
       ['neckOpaque', `neck α ≥ ${t.neckOpaque}`],
+      ...(t.bodySolid != null ? [['bodySolid', `see-through body ≤ ${t.bodySolid}`]] : []),
       ['cornersClear', `corners α ≤ ${t.cornersClear}`],
       ['neighboursGone', `neighbours α ≤ ${t.neighboursGone}`],
       ['photoEdgeCut', 'photo-edge cut = 0'],

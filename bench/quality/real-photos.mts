@@ -27,7 +27,7 @@ import {
   type Variant,
 } from './lib.mts';
 
-export const TARGETS = { faceOpaque: 0.99, neckOpaque: 0.95, cornersClear: 0.02, neighboursGone: 0.05, photoEdgeCut: 0 } as const;
+export const TARGETS = { faceOpaque: 0.99, neckOpaque: 0.95, bodySolid: 0.02, cornersClear: 0.02, neighboursGone: 0.05, photoEdgeCut: 0 } as const;
 export type CheckName = keyof typeof TARGETS;
 export const CHECKS = Object.keys(TARGETS) as CheckName[];
 
@@ -106,6 +106,7 @@ export async function measureOutput(processor: PortraitProcessor, r: Result): Pr
   // Face and neck: landmarks found again on the output over mid-grey.
   let face: Check;
   let neck: Check;
+  let body: Check;
   try {
     const analysis = await processor.analyze(await onColourPng(r.image, 128));
     const L = analysis.landmarks;
@@ -126,9 +127,12 @@ export async function measureOutput(processor: PortraitProcessor, r: Result): Pr
     if (bandPixels === 0) neck = { value: null, pass: true, note: 'the band under the chin is off the canvas' };
     else if (n.pixels < bandPixels / 2) neck = { value: n.mean == null ? null : round(n.mean), pass: hasWarning, note: `the photo ends under the chin (${Math.round((100 * n.pixels) / bandPixels)} % of the band is in the photo)${hasWarning ? '; the result warns' : ' and the result does not warn'}` };
     else neck = { value: round(n.mean!), pass: n.mean! >= TARGETS.neckOpaque };
+    const see = seeThroughShare(alpha, W, H, inPhoto, chin.x - jaw, chin.y + 0.5 * eyeChin, chin.x + jaw);
+    body = see == null ? { value: null, pass: true, note: 'no body on the canvas' } : { value: round(see), pass: see <= TARGETS.bodySolid };
   } catch (e) {
     face = { value: null, pass: false, note: `no face found on the output: ${(e as Error).message.slice(0, 120)}` };
     neck = { value: null, pass: false, note: 'no landmarks on the output' };
+    body = { value: null, pass: false, note: 'no landmarks on the output' };
   }
 
   // The two top corners.
@@ -163,10 +167,43 @@ export async function measureOutput(processor: PortraitProcessor, r: Result): Pr
   const edge: Check = { value: round(cutShare), pass: cutShare <= TARGETS.photoEdgeCut || hasWarning, ...(cutShare > 0 && hasWarning ? { note: 'cut, but the result carries a warning' } : {}) };
 
   return {
-    checks: { faceOpaque: face, neckOpaque: neck, cornersClear: { value: round(corners), pass: corners <= TARGETS.cornersClear }, neighboursGone: neighbour, photoEdgeCut: edge },
+    checks: { faceOpaque: face, neckOpaque: neck, bodySolid: body, cornersClear: { value: round(corners), pass: corners <= TARGETS.cornersClear }, neighboursGone: neighbour, photoEdgeCut: edge },
     neighbours,
     ...(warnings !== undefined ? { warnings } : {}),
   };
+}
+
+/**
+ * See-through body: below the neck band, two jaw widths wide, the share of the kept pixels
+ * (α > 0.5) that lie in a wide translucent area — α between 0.1 and 0.9 with no clear
+ * (< 0.02) or solid (> 0.98) pixel within 5 px. A soft edge is a few pixels wide and does not
+ * count; a jumper or a coat at α 0.6 does. Null when that region holds nothing kept.
+ */
+function seeThroughShare(alpha: Float32Array, W: number, H: number, inPhoto: Uint8Array, x0: number, y0: number, x1: number): number | null {
+  const R = 5;
+  const xa = Math.max(0, Math.round(x0));
+  const xb = Math.min(W, Math.round(x1));
+  const ya = Math.max(0, Math.round(y0));
+  // Per-row run tests for "an extreme pixel within R": prefix counts of clear/solid pixels.
+  const extreme = new Uint8Array(W * H);
+  for (let i = 0; i < extreme.length; i++) extreme[i] = alpha[i] < 0.02 || alpha[i] > 0.98 ? 1 : 0;
+  const sum = new Int32Array((W + 1) * (H + 1));
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) sum[(y + 1) * (W + 1) + x + 1] = extreme[y * W + x] + sum[y * (W + 1) + x + 1] + sum[(y + 1) * (W + 1) + x] - sum[y * (W + 1) + x];
+  const boxHas = (x: number, y: number) => {
+    const l = Math.max(0, x - R), r = Math.min(W, x + R + 1), t = Math.max(0, y - R), b = Math.min(H, y + R + 1);
+    return sum[b * (W + 1) + r] - sum[t * (W + 1) + r] - sum[b * (W + 1) + l] + sum[t * (W + 1) + l] > 0;
+  };
+  let kept = 0;
+  let see = 0;
+  for (let y = ya; y < H - 3; y++)
+    for (let x = xa; x < xb; x++) {
+      const i = y * W + x;
+      if (!inPhoto[i]) continue;
+      const a = alpha[i];
+      if (a > 0.5) kept++;
+      if (a > 0.1 && a < 0.9 && !boxHas(x, y)) see++;
+    }
+  return kept === 0 ? null : see / kept;
 }
 
 export interface RealRun {
@@ -209,7 +246,7 @@ export async function runRealPhotos(processor: PortraitProcessor, tileSize: numb
   return { results, tiles, columns: 1 + 2 * VARIANTS.length };
 }
 
-const shortName = (c: CheckName) => ({ faceOpaque: 'face', neckOpaque: 'neck', cornersClear: 'corners', neighboursGone: 'neighbour', photoEdgeCut: 'edge' })[c];
+const shortName = (c: CheckName) => ({ faceOpaque: 'face', neckOpaque: 'neck', bodySolid: 'see-through', cornersClear: 'corners', neighboursGone: 'neighbour', photoEdgeCut: 'edge' })[c];
 
 /** Per set × variant: mean of each check's value and how many outputs pass it (photos with no output counted apart). */
 export function summarise(results: readonly RealResult[]) {
