@@ -50,13 +50,26 @@ const systemPackages = forTests
       ['python3-requests', () => spawnSync('python3', ['-c', 'import requests'], { stdio: 'ignore' }).status === 0],
     ].filter(([, present]) => !present()).map(([name]) => name)
   : [];
-if (systemPackages.length > 0) {
+// The scale-out test's real services (issue 14): Redis for the BullMQ queue, Ceph's RADOS
+// Gateway as the S3 store (one monitor, one OSD); their recommends (disk tools) are not needed.
+const servicePackages = forTests
+  ? [
+      ['redis-server', () => has('redis-server')],
+      ['ceph-mon', () => has('ceph-mon')],
+      ['ceph-osd', () => has('ceph-osd')],
+      ['radosgw', () => has('radosgw') && has('radosgw-admin')],
+      ['ceph-common', () => has('ceph') && has('ceph-authtool') && has('monmaptool')],
+    ].filter(([, present]) => !present()).map(([name]) => name)
+  : [];
+if (systemPackages.length + servicePackages.length > 0) {
   if (process.getuid?.() === 0 && has('apt-get')) {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     step('system packages for the tests', 'apt-get', ['update', '-qq'], { env });
-    step('system packages for the tests', 'apt-get', ['install', '-y', '-qq', ...systemPackages], { env });
+    if (systemPackages.length > 0) step('system packages for the tests', 'apt-get', ['install', '-y', '-qq', ...systemPackages], { env });
+    if (servicePackages.length > 0) step('services for the scale-out test', 'apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...servicePackages], { env });
   } else {
-    console.error(`The tests need ${systemPackages.join(', ')}: install them first (Debian: sudo apt-get install -y ${systemPackages.join(' ')}).`);
+    const all = [...systemPackages, ...servicePackages];
+    console.error(`The tests need ${all.join(', ')}: install them first (Debian: sudo apt-get install -y ${all.join(' ')}).`);
     process.exit(1);
   }
 }
