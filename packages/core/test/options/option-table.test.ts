@@ -88,8 +88,8 @@ describe('option table', () => {
       ['face_margin', '0.4'],
       ['use_oval_mask', 'false'],
       ['subject', 'single'],
-      ['segmentation_size', '512'],
       ['cutout', 'person'],
+      ['segmentation_size', '512'],
     ]);
     const parsed = Object.fromEntries(entries.map(([field, text]) => [field, parseValueText(optionFormFields().find((f) => f.field === field)!.spec, field, text)]));
     expect(resolvePortraitOptions(formValuesToOptions(parsed))).toEqual(resolvePortraitOptions(options));

@@ -1,4 +1,4 @@
-import { formFieldDefault, formValuesToOptions, optionFormFields, type OptionFormField, type PortraitOptionKey, type PortraitOptionsInput } from '@facecraft/core';
+import { formFieldDefault, formValuesToOptions, optionFormFields, optionSpec, type OptionFormField, type PortraitOptionKey, type PortraitOptionsInput } from '@facecraft/core';
 import type { ServerConfig } from '../config.js';
 import type { BooleanField, FieldSpec, FieldSpecs, IntegerField, ParsedFields } from './route-spec.js';
 
@@ -25,9 +25,13 @@ function optionField(field: OptionFormField, config: FieldConfig): FieldSpec {
  * beside them, and return_base64 (about the answer, not the portrait).
  */
 export function processFields(config: FieldConfig) {
-  const options = Object.fromEntries(optionFormFields().map((field) => [field.field, optionField(field, config)])) as FieldSpecs;
+  const fields = optionFormFields();
+  const entries = (list: typeof fields) => list.map((field) => [field.field, optionField(field, config)] as const);
   const returnBase64: BooleanField = { type: 'boolean', default: false, description: 'Also return both images base64-encoded in the JSON (png_base64, jpg_base64).' };
-  return { ...options, return_base64: returnBase64 } as FieldSpecs & { readonly return_base64: BooleanField };
+  // The original service's fields in its order, then return_base64 as it had it, then the new ones.
+  const original = fields.filter((field) => optionSpec(field.key).original);
+  const added = fields.filter((field) => !optionSpec(field.key).original);
+  return Object.fromEntries([...entries(original), ['return_base64', returnBase64], ...entries(added)]) as FieldSpecs & { readonly return_base64: BooleanField };
 }
 
 export type ProcessFields = ReturnType<typeof processFields>;
