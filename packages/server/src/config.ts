@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { invalidValue, parseBooleanWord, PORTRAIT_OPTION_TABLE, WEIGHT_TYPES, type PortraitOptions, type WeightType } from '@facecraft/core';
+import { invalidValue, parseBooleanWord, PORTRAIT_OPTION_TABLE, rangeText, WEIGHT_TYPES, type PortraitOptions, type WeightType } from '@facecraft/core';
 import { defaultsUnderCeilings, OPTION_VARIABLES, readOptionDefaults } from './option-env.js';
 import { defaultModelsDir, MODELS_DIR_CANDIDATES } from './models-dir.js';
 
@@ -157,12 +157,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
   {
     name: 'FACECRAFT_MAX_CANVAS',
     default: '2048',
-    description: 'Largest output width or height (and quick size) a request may ask for, 64 to 4096; larger requests get 400. Memory per job grows with its square (a 4096² portrait needs about 1 GB more than a 648² one).',
+    description: `Largest output width or height (and quick size) a request may ask for, ${rangeText(PORTRAIT_OPTION_TABLE.width)}; larger requests get 400. Memory per job grows with its square (a 4096² portrait needs about 1 GB more than a 648² one).`,
   },
   {
     name: 'FACECRAFT_MAX_SEGMENTATION_SIZE',
     default: '1024',
-    description: 'Largest segmentation_size a request may ask for (256 to 2048, a multiple of 32); larger requests get 400. 2048 needs about 1.5 GB more per job than the default 768.',
+    description: `Largest segmentation_size a request may ask for (${rangeText(PORTRAIT_OPTION_TABLE.segmentationSize)}); larger requests get 400. 2048 needs about 1.5 GB more per job than the default ${PORTRAIT_OPTION_TABLE.segmentationSize.default}.`,
   },
   {
     name: 'FACECRAFT_WORKER_MAX_RSS_MB',
