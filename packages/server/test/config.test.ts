@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES, ConfigError, configTableMarkdown, loadConfig } from '../src/config.js';
+import { OPTION_VARIABLES } from '../src/option-env.js';
 import { assertBuiltServerIsCurrent, binPath, modelsDir } from './support/server-harness.js';
 
 const run = promisify(execFile);
@@ -26,21 +27,8 @@ describe('configuration', () => {
       ['FACECRAFT_DEVICE', 'auto'],
       ['FACECRAFT_SEGMENTATION_VARIANT', 'auto'],
       ['FACECRAFT_MODELS_DIR', '/app/models'],
-      ['FACECRAFT_DEFAULT_WIDTH', '648'],
-      ['FACECRAFT_DEFAULT_HEIGHT', '648'],
-      ['FACECRAFT_DEFAULT_BACKGROUND_R', '240'],
-      ['FACECRAFT_DEFAULT_BACKGROUND_G', '240'],
-      ['FACECRAFT_DEFAULT_BACKGROUND_B', '240'],
-      ['FACECRAFT_DEFAULT_FACE_MARGIN', '0.3'],
-      ['FACECRAFT_DEFAULT_OVAL_MASK', 'true'],
-      ['FACECRAFT_DEFAULT_ENHANCE_FACE', 'true'],
-      ['FACECRAFT_DEFAULT_ENHANCE_FIDELITY', '0.7'],
-      ['FACECRAFT_DEFAULT_SUBJECT', 'largest'],
-      ['FACECRAFT_DEFAULT_MAX_KB', '99'],
-      ['FACECRAFT_DEFAULT_REMOVE_BACKGROUND', 'true'],
-      ['FACECRAFT_DEFAULT_ENHANCE', 'true'],
-      ['FACECRAFT_DEFAULT_CUTOUT', 'refined'],
-      ['FACECRAFT_DEFAULT_SEGMENTATION_SIZE', '768'],
+      // One FACECRAFT_DEFAULT_* per option of the core's table (its values: option-surfaces test).
+      ...OPTION_VARIABLES.map((v) => [v.name, v.default]),
       ['FACECRAFT_UPLOAD_DIR', '/app/uploads'],
       ['FACECRAFT_OUTPUT_DIR', '/app/processed'],
       ['FACECRAFT_MAX_UPLOAD_SIZE_MB', '20'],
@@ -68,6 +56,19 @@ describe('configuration', () => {
       ['FACECRAFT_S3_SECRET_ACCESS_KEY', null],
       ['FACECRAFT_S3_FORCE_PATH_STYLE', 'false'],
     ]);
+    // The original service's defaults keep their names and values.
+    expect(CONFIG_VARIABLES.map((v) => [v.name, v.default])).toEqual(
+      expect.arrayContaining([
+        ['FACECRAFT_DEFAULT_WIDTH', '648'],
+        ['FACECRAFT_DEFAULT_HEIGHT', '648'],
+        ['FACECRAFT_DEFAULT_BACKGROUND_R', '240'],
+        ['FACECRAFT_DEFAULT_BACKGROUND_G', '240'],
+        ['FACECRAFT_DEFAULT_BACKGROUND_B', '240'],
+        ['FACECRAFT_DEFAULT_FACE_MARGIN', '0.3'],
+        ['FACECRAFT_DEFAULT_OVAL_MASK', 'true'],
+        ['FACECRAFT_DEFAULT_ENHANCE_FIDELITY', '0.7'],
+      ]),
+    );
     for (const v of CONFIG_VARIABLES) expect(v.description.length, v.name).toBeGreaterThan(20);
     const table = configTableMarkdown().split('\n');
     expect(table).toHaveLength(CONFIG_VARIABLES.length + 2);
