@@ -2,8 +2,9 @@
 # Checks the Docker images and the compose file on a machine without a Docker engine or a
 # registry (the project's CI): `pnpm test:images`, called by .ci/run.
 #
-#  1. docker-compose.yml: `docker-compose --profile cpu|gpu config` renders; docker/check-compose.py
-#     checks images, port, volumes, /ready healthcheck, restart, the GPU reservation, no :latest.
+#  1. docker-compose.yml: `docker-compose --profile cpu|gpu|scale config` renders; docker/check-compose.py
+#     checks images, port, volumes, /ready healthcheck, restart, the GPU reservation, no :latest,
+#     and the scale profile's Redis, S3 server, bucket creation, api and worker services.
 #  2. A local stand-in for node:<version>-bookworm-slim (docker/make-base-image.sh, cached).
 #  3. Dockerfile.cpu built with buildah (chroot isolation, docker format, vfs storage) on it;
 #     the image config and files checked (docker/inspect-image.mjs: uid 1000, OCI labels,
@@ -77,7 +78,8 @@ echo "   podman $(podman --version | awk '{print $3}'), buildah $(buildah --vers
 check_compose() {
   docker-compose -f docker-compose.yml --profile cpu config >"$WORK/compose-cpu.yml" || fail "docker-compose --profile cpu config rejected docker-compose.yml"
   docker-compose -f docker-compose.yml --profile gpu config >"$WORK/compose-gpu.yml" || fail "docker-compose --profile gpu config rejected docker-compose.yml"
-  /usr/bin/python3 docker/check-compose.py "$WORK/compose-cpu.yml" "$WORK/compose-gpu.yml"
+  docker-compose -f docker-compose.yml --profile scale config >"$WORK/compose-scale.yml" || fail "docker-compose --profile scale config rejected docker-compose.yml"
+  /usr/bin/python3 docker/check-compose.py "$WORK/compose-cpu.yml" "$WORK/compose-gpu.yml" "$WORK/compose-scale.yml"
 }
 say "1. docker-compose.yml"
 timed "compose" check_compose || fail "docker-compose.yml: see the lines above"
