@@ -9,6 +9,7 @@ import {
   parseValueText,
   PORTRAIT_OPTION_KEYS,
   rangeText,
+  valueRule,
   type PortraitOptionKey,
   type PortraitOptions,
   type ValueSpec,
@@ -41,9 +42,8 @@ export const OPTION_VARIABLES: readonly OptionVariable[] = Object.freeze(
         description: `Default ${field}_${channel} (${word}, ${COLOR_CHANNEL_SPEC.minimum} to ${COLOR_CHANNEL_SPEC.maximum}) when a request gives none. ${spec.description}`,
       }));
     }
-    const { label: _label, description: _description, default: _default, ...rule } = spec;
     const accepts = spec.type === 'boolean' ? 'true/false/1/0/yes/no' : rangeText(spec);
-    return [{ name: env, key, spec: rule as ValueSpec, default: String(spec.default), description: `Default ${field} (${accepts}) when a request gives none. ${spec.description}` }];
+    return [{ name: env, key, spec: valueRule(spec), default: String(spec.default), description: `Default ${field} (${accepts}) when a request gives none. ${spec.description}` }];
   }),
 );
 

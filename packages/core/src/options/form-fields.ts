@@ -1,5 +1,5 @@
 import { COLOR_CHANNELS, optionNames } from './option-names.js';
-import { COLOR_CHANNEL_SPEC, optionSpec, PORTRAIT_OPTION_KEYS, type PortraitOptionKey, type PortraitOptions } from './option-table.js';
+import { COLOR_CHANNEL_SPEC, optionSpec, PORTRAIT_OPTION_KEYS, valueRule, type PortraitOptionKey, type PortraitOptions } from './option-table.js';
 import type { RgbColor } from '../image/composite.js';
 import type { PortraitOptionsInput } from './resolve-options.js';
 import type { ValueSpec } from './value-spec.js';
@@ -30,8 +30,7 @@ export function optionFormFields(): OptionFormField[] {
         description: `${spec.label} ${word} (0–255). ${spec.description}`,
       }));
     }
-    const { label: _label, description, default: _default, ...valueSpec } = spec;
-    return [{ key, field, spec: valueSpec as ValueSpec, description }];
+    return [{ key, field, spec: valueRule(spec), description: spec.description }];
   });
 }
 

@@ -1,6 +1,6 @@
 import type { RgbColor } from '../image/composite.js';
 import { CUTOUT_MODES } from '../pipeline/cutout/cut-out-subject.js';
-import type { BooleanSpec, EnumSpec, IntegerSpec, NumberSpec } from './value-spec.js';
+import type { BooleanSpec, EnumSpec, IntegerSpec, NumberSpec, ValueSpec } from './value-spec.js';
 
 
 
@@ -243,3 +243,17 @@ export type SubjectPolicy = PortraitOptions['subject'];
 
 /** One channel of a colour option. */
 export const COLOR_CHANNEL_SPEC: IntegerSpec = Object.freeze({ type: 'integer', minimum: 0, maximum: 255 });
+
+/** The value rule of an option that is not a colour: what a form field, flag or variable checks. */
+export function valueRule(spec: Exclude<OptionSpec, { type: 'color' }>): ValueSpec {
+  switch (spec.type) {
+    case 'integer':
+      return { type: 'integer', minimum: spec.minimum, maximum: spec.maximum, ...(spec.multipleOf ? { multipleOf: spec.multipleOf } : {}) };
+    case 'number':
+      return { type: 'number', minimum: spec.minimum, maximum: spec.maximum };
+    case 'boolean':
+      return { type: 'boolean' };
+    case 'string':
+      return { type: 'string', enum: spec.enum };
+  }
+}
