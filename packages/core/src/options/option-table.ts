@@ -181,8 +181,8 @@ export const PORTRAIT_OPTION_TABLE = {
     unit: '× face_margin',
     label: 'Top margin',
     description: 'How many times face_margin the space above the head gets.',
-    exposed: false,
-    envDefault: false,
+    exposed: true,
+    envDefault: true,
   },
   minJpegQuality: {
     type: 'integer',

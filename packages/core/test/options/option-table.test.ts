@@ -77,6 +77,13 @@ describe('option table', () => {
     expect(thrown(() => parseValueText({ type: 'integer', minimum: 0, maximum: 9 }, 'n', '1e0')).message).toBe('Expected an integer from 0 to 9 for n but received "1e0"');
   });
 
+  it('exposes top_margin_factor on every surface from its table entry alone', () => {
+    expect(optionNames('topMarginFactor')).toMatchObject({ field: 'top_margin_factor', flag: '--top-margin-factor', env: 'FACECRAFT_DEFAULT_TOP_MARGIN_FACTOR', controlId: 'top-margin-factor' });
+    const field = optionFormFields().find((f) => f.key === 'topMarginFactor')!;
+    expect(field.spec).toEqual({ type: 'number', minimum: 0, maximum: 4 });
+    expect(resolvePortraitOptions(formValuesToOptions({ top_margin_factor: 2 })).topMarginFactor).toBe(2);
+  });
+
   it('maps options to HTTP form entries and back without loss', () => {
     const options = { width: 400, background: { r: 1, g: 2, b: 3 }, faceMargin: 0.4, ovalMask: false, subject: 'single', cutout: 'person', segmentationSize: 512 } as const;
     const entries = optionsToFormEntries(options);
