@@ -23,7 +23,7 @@ export {
 } from './pipeline/portrait-processor.js';
 export * from './options/index.js';
 export { CUTOUT_MODES, type CutoutMode } from './pipeline/cutout/cut-out-subject.js';
-export type { PortraitWarning } from './pipeline/frame-subject.js';
+export { describePortraitWarnings, MAX_ENLARGEMENT, PORTRAIT_WARNINGS, type PortraitWarning, type PortraitWarningCode } from './pipeline/portrait-warnings.js';
 export type { FaceDetection } from './pipeline/detect-faces.js';
 export { toPortraitReport, type PortraitReport } from './pipeline/portrait-report.js';
 export { selectPortraitModels, type LoadModelsOptions, type ModelLoadProgress, type PortraitModelEntries, type PortraitModels } from './pipeline/load-models.js';

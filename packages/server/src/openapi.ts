@@ -1,4 +1,4 @@
-import { ERROR_CODES, ERROR_TABLE } from '@facecraft/core';
+import { describePortraitWarnings, ERROR_CODES, ERROR_TABLE, PORTRAIT_WARNINGS } from '@facecraft/core';
 import type { ServerConfig } from './config.js';
 import { docsRouteSpecs } from './routes/docs.js';
 import { healthRouteSpecs } from './routes/health.js';
@@ -154,11 +154,11 @@ const portraitProperties: Record<string, Schema> = {
   },
   warnings: {
     type: 'array',
-    description: 'Things to know about a portrait that was still made. frame_exceeds_photo: the photo ends inside the canvas and its edge cuts the subject (share = length as a share of the canvas width).',
+    description: `Things to know about a portrait that was still made. ${describePortraitWarnings()}.`,
     items: {
       type: 'object',
       required: ['code', 'message'],
-      properties: { code: { type: 'string', enum: ['frame_exceeds_photo'] }, message: { type: 'string' }, share: { type: 'number' }, margin_used: { type: 'number' } },
+      properties: { code: { type: 'string', enum: Object.keys(PORTRAIT_WARNINGS) }, message: { type: 'string' }, share: { type: 'number' }, margin_used: { type: 'number' }, enlargement: { type: 'number' } },
     },
   },
   worker_ms: { type: 'number', description: 'Time on the worker thread' },

@@ -17,14 +17,6 @@ export interface Framing {
   readonly adjusted: boolean;
 }
 
-/** Something the caller should know about a result that is still made. */
-export interface PortraitWarning {
-  readonly code: 'frame_exceeds_photo';
-  readonly message: string;
-  /** Length of the photo's edge that cuts through the subject, as a share of the canvas width. */
-  readonly share: number;
-  readonly marginUsed: number;
-}
 
 /** Does the person reach a part of the window that lies outside the photo (the window's bottom row aside)? */
 function personMeetsPhotoEdge(people: PersonMap, window: PortraitWindow): boolean {

@@ -23,7 +23,8 @@ import { resolvePortraitOptions, type PortraitOptions, type PortraitOptionsInput
 import { restoreFace } from './restore-face.js';
 import { cutOutSubject, type CutoutMode } from './cutout/cut-out-subject.js';
 import { mapPeople } from './cutout/person-prior.js';
-import { frameInsidePhoto, photoEdgeCut, type PortraitWarning } from './frame-subject.js';
+import { frameInsidePhoto, photoEdgeCut } from './frame-subject.js';
+import { lowResolutionWarning, type PortraitWarning } from './portrait-warnings.js';
 import { placeSubject } from './select-subject.js';
 import { createStageTimer, type StageTimings } from './stage-timer.js';
 
@@ -247,6 +248,9 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
         marginUsed: Math.round(framing.marginUsed * 1000) / 1000,
       });
     }
+    // A small face blown up to the canvas is soft whatever the cut-out: said, so it is not printed unseen.
+    const lowResolution = lowResolutionWarning(window.width, o.width);
+    if (lowResolution) warnings.push(lowResolution);
 
     let working = crop;
     let enhancement: EnhanceReport | null = null;
