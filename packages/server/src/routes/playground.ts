@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ModelManifest } from '@facecraft/core';
 import type { Middleware } from 'koa';
@@ -27,6 +28,11 @@ export interface PlaygroundOptions {
  */
 export function playground(options: PlaygroundOptions): Middleware {
   const modelFiles = new Set(['manifest.json', ...options.manifest.models.map((m) => m.file)]);
+  // The browser picks its variant from the manifest it is sent: when a model was not assembled
+  // here (e.g. the browser-only float32 ISNet in a folder from `facecraft models`), the manifest
+  // served leaves it out, so that no browser chooses a file the server cannot send.
+  const absent = options.manifest.models.filter((m) => !existsSync(path.join(options.modelsDir, m.file)));
+  const servedManifest = absent.length === 0 ? undefined : JSON.stringify({ ...options.manifest, models: options.manifest.models.filter((m) => !absent.includes(m)) });
   return async function servePlayground(ctx, next) {
     if (ctx.path !== '/playground' && !ctx.path.startsWith('/playground/')) return next();
     ctx.set(ISOLATION_HEADERS);
@@ -44,6 +50,12 @@ export function playground(options: PlaygroundOptions): Middleware {
         throw notFound('not_found', 'No such model file');
       }
       if (!modelFiles.has(name)) throw notFound('not_found', 'No such model file');
+      if (name === 'manifest.json' && servedManifest !== undefined) {
+        ctx.set('Cache-Control', REVALIDATE);
+        ctx.type = 'application/json';
+        ctx.body = servedManifest;
+        return;
+      }
       const sent = await sendFile(ctx, path.join(options.modelsDir, name), { 'Cache-Control': name === 'manifest.json' ? REVALIDATE : IMMUTABLE });
       if (!sent) throw notFound('not_found', `The model file ${name} is missing on the server (run \`pnpm models\`)`);
       return;
