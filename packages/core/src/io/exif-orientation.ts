@@ -1,6 +1,6 @@
 import { ascii, u16be, u32be, u32le } from './bytes.js';
 import { isExifOrientation, type ExifOrientation } from './orientation.js';
-import { sniffImageFormat } from './sniff-format.js';
+import { sniffImageFormat, type ImageFormat } from './sniff-format.js';
 import { readTiffIfd0, TIFF_TAG_ORIENTATION } from './tiff-ifd.js';
 
 /**
@@ -28,9 +28,10 @@ export function orientationFromExif(exif: Uint8Array): ExifOrientation {
  * EXIF orientation of a whole file: JPEG (APP1 "Exif"), PNG (eXIf before IDAT), WebP (EXIF chunk)
  * and TIFF (IFD0). Other formats, and HEIC/AVIF (whose irot/imir boxes override EXIF), give 1.
  */
-export function readExifOrientation(bytes: Uint8Array): ExifOrientation {
+export function readExifOrientation(bytes: Uint8Array, known?: ImageFormat | null): ExifOrientation {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('readExifOrientation expects a Uint8Array');
-  const format = sniffImageFormat(bytes);
+  // The header reader passes the format it sniffed: one sniff per file.
+  const format = known === undefined ? sniffImageFormat(bytes) : known;
   if (format === 'tiff') return orientationFromExif(bytes);
   const block = format === 'jpeg' ? findJpegExif(bytes) : format === 'png' ? findPngExif(bytes) : format === 'webp' ? findWebpExif(bytes) : null;
   return block ? orientationFromExif(block) : 1;

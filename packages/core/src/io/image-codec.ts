@@ -1,14 +1,17 @@
 import { FacecraftError, ImageTooLargeError, InvalidImageError } from '../errors.js';
 import type { RgbaImage } from '../image/rgba-image.js';
-import { checkMaxPixels, type PixelLimits } from './pixel-limit.js';
-import { assertPixelLimit, readImageHeader } from './read-image-header.js';
+import { guardImage, isGuardedImage, type GuardedImage } from './image-guard.js';
+import type { PixelLimits } from './pixel-limit.js';
 import type { ImageFormat } from './sniff-format.js';
 
 /**
  * The platform-free face of image I/O: the pipeline decodes and encodes through an ImageCodec
  * (sharp in Node, canvas in the browser) and never imports either directly.
  */
-export type DecodeLimits = PixelLimits;
+export type DecodeLimits = PixelLimits & {
+  /** The guard decodeImage made for these bytes: a codec takes its header and check from it. */
+  readonly guard?: GuardedImage;
+};
 
 export interface DecodedImage {
   /** Upright pixels: the EXIF orientation has already been applied. */
@@ -32,22 +35,20 @@ export interface ImageCodec {
 }
 
 /**
- * Sniff → header → pixel limit → codec.decode, so that every codec refuses the same inputs with
- * the same errors and none is handed a decompression bomb. Failures inside the codec become
- * InvalidImageError with the original error as `cause`.
+ * The decode guard (sniff → header → pixel limit, once: see guardImage) → codec.decode, so that
+ * every codec refuses the same inputs with the same errors and none is handed a decompression
+ * bomb. Takes the bytes, or a guard made earlier for them (then nothing is read twice). Failures
+ * inside the codec become InvalidImageError with the original error as `cause`.
  */
-export async function decodeImage(codec: ImageCodec, bytes: Uint8Array, limits: DecodeLimits): Promise<DecodedImage> {
+export async function decodeImage(codec: ImageCodec, input: Uint8Array | GuardedImage, limits?: PixelLimits): Promise<DecodedImage> {
   if (!codec || typeof codec.decode !== 'function') throw new TypeError('decodeImage expects an ImageCodec');
-  if (!(bytes instanceof Uint8Array)) throw new TypeError('decodeImage expects the image as a Uint8Array');
-  if (!limits || typeof limits !== 'object') throw new TypeError('decodeImage expects limits: { maxPixels }');
-  const maxPixels = checkMaxPixels(limits.maxPixels);
-
-  const header = readImageHeader(bytes);
-  assertPixelLimit(header, maxPixels);
+  if (!isGuardedImage(input) && !(input instanceof Uint8Array)) throw new TypeError('decodeImage expects the image as a Uint8Array');
+  const guard = isGuardedImage(input) ? input : guardImage(input, limits as PixelLimits);
+  const { bytes, header, maxPixels } = guard;
 
   let decoded: DecodedImage;
   try {
-    decoded = await codec.decode(bytes, { maxPixels });
+    decoded = await codec.decode(bytes, { maxPixels, guard });
   } catch (error) {
     if (error instanceof FacecraftError) throw error;
     const reason = error instanceof Error ? error.message : String(error);

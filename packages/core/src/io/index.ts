@@ -18,3 +18,4 @@ export {
 export { decodeBmp, parseBmpHeader, type BmpHeader, type BmpCompression } from './decode-bmp.js';
 export { decodeImage, type DecodedImage, type DecodeLimits, type ImageCodec } from './image-codec.js';
 export { encodeJpegUnder, type JpegUnderOptions, type JpegUnderResult } from './jpeg-under-size.js';
+export { guardImage, isGuardedImage, type GuardedImage } from './image-guard.js';

@@ -24,11 +24,14 @@ export interface ImageHeader {
   readonly displaySize: { readonly width: number; readonly height: number };
 }
 
-/** Throws InvalidImageError for an unknown format or a truncated or nonsensical header. */
-export function readImageHeader(bytes: Uint8Array): ImageHeader {
+/**
+ * Throws InvalidImageError for an unknown format or a truncated or nonsensical header. `known`:
+ * the format when the caller sniffed it already (it is not sniffed again).
+ */
+export function readImageHeader(bytes: Uint8Array, known?: ImageFormat): ImageHeader {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('readImageHeader expects a Uint8Array');
   if (bytes.length === 0) throw new InvalidImageError('The image is empty (0 bytes)');
-  const format = sniffImageFormat(bytes);
+  const format = known ?? sniffImageFormat(bytes);
   if (format === null) {
     throw new InvalidImageError('Unrecognised image format: the data does not start like a JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC or AVIF file', {
       length: bytes.length,
@@ -39,7 +42,7 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader {
   if (!(Number.isSafeInteger(width) && width > 0 && Number.isSafeInteger(height) && height > 0)) {
     throw new InvalidImageError(`The ${format.toUpperCase()} header declares a nonsensical size of ${width}×${height}`, { format, width, height });
   }
-  const orientation = parsed.orientation ?? readExifOrientation(bytes);
+  const orientation = parsed.orientation ?? readExifOrientation(bytes, format);
   return { format, width, height, orientation, displaySize: orientedSize(width, height, orientation) };
 }
 

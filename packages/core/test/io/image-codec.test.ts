@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { ImageTooLargeError, InvalidImageError } from '../../src/errors.js';
 import { createRgbaImage } from '../../src/image/rgba-image.js';
-import { decodeImage, type DecodedImage, type ImageCodec } from '../../src/io/image-codec.js';
+import { decodeImage, type DecodedImage, type DecodeLimits, type ImageCodec } from '../../src/io/image-codec.js';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/${name}`, import.meta.url)));
 const LIMITS = { maxPixels: 50_000_000 };
@@ -57,9 +57,10 @@ describe('decodeImage guards', () => {
     const result = await decodeImage(codec, bytes, LIMITS);
     expect(decode).toHaveBeenCalledTimes(1);
     expect(decode.mock.calls[0]).toHaveLength(2);
-    const [passedBytes, passedLimits] = decode.mock.calls[0] as unknown as [Uint8Array, { maxPixels: number }];
+    const [passedBytes, passedLimits] = decode.mock.calls[0] as unknown as [Uint8Array, DecodeLimits];
     expect(passedBytes).toBe(bytes);
-    expect(passedLimits).toEqual({ maxPixels: 50_000_000 });
+    // The limit, and the guard that read the header: the codec need not read it again.
+    expect(passedLimits).toMatchObject({ maxPixels: 50_000_000, guard: { bytes, maxPixels: 50_000_000, header: { format: 'png' } } });
     expect(result.image.width).toBe(216);
   });
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { assertPixelLimit, DEFAULT_PORTRAIT_OPTIONS, FacecraftError, InvalidImageError, readImageHeader, sniffImageFormat, type ImageFormat, type PortraitOptionsInput } from '@facecraft/core';
+import { DEFAULT_PORTRAIT_OPTIONS, FacecraftError, guardImage, InvalidImageError, sniffImageFormat, type ImageFormat, type PortraitOptionsInput } from '@facecraft/core';
 import { HttpError, unavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { UploadedFile } from '../middleware/multipart.js';
@@ -89,8 +89,8 @@ export class PortraitService {
         format === null ? undefined : { format },
       );
     }
-    const header = readImageHeader(bytes);
-    assertPixelLimit(header.displaySize, DEFAULT_PORTRAIT_OPTIONS.maxPixels);
+    // The decode guard, with the format sniffed above: the header is read and the limit checked here, once in this thread.
+    const { header } = guardImage(bytes, { maxPixels: DEFAULT_PORTRAIT_OPTIONS.maxPixels }, format);
     return { bytes, format, width: header.displaySize.width, height: header.displaySize.height };
   }
 
