@@ -2,7 +2,7 @@
 // Generates the README's tables from their sources of truth, between marker comments:
 //   <!-- generated:NAME --> … <!-- /generated:NAME -->
 // models (models/manifest.json), options (the core's option table), env (the server's config schema), bench (bench/results/*.json),
-// images (bench/results/image-sizes.json), quality (bench/results/quality.json). `pnpm readme` rewrites README.md; `--check` fails
+// images (bench/results/image-sizes.json), quality (bench/results/quality.json), peer (bench/results/peer.json). `pnpm readme` rewrites README.md; `--check` fails
 // when it is out of date (a test runs that).
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -16,7 +16,7 @@ async function modelsTable() {
   const manifest = JSON.parse(await readFile(path.join(root, 'models/manifest.json'), 'utf8'));
   const rows = manifest.models.map((m) => {
     const from = m.source.path ?? m.source.resource ?? '';
-    const transform = { copy: 'as shipped', 'tfjs-landmark68-to-onnx': 'TF.js weights converted to ONNX', 'isnet-chunks-resolution-agnostic': 'chunks joined; Resize sizes made dynamic', 'tfjs-graph-selfie-to-onnx': 'TF.js graph converted to ONNX', 'isnet-chunks-int8-qdq': 'the same, calibrated on models/calibration/ and quantised to int8 QDQ (U8S8, per-channel weights)' }[m.transform] ?? m.transform;
+    const transform = { copy: 'as shipped', 'tfjs-landmark68-to-onnx': 'TF.js weights converted to ONNX', 'isnet-chunks-resolution-agnostic': 'chunks joined; Resize sizes made dynamic', 'tfjs-graph-selfie-to-onnx': 'TF.js graph converted to ONNX', 'isnet-chunks-int8-qdq': 'the same, calibrated on models/calibration/ and quantised to int8 QDQ (U8S8, per-channel weights)', 'isnet-chunks-float32': 'the same, widened to float32, MaxPool ceil_mode as end padding (for WebGPU without `shader-f16`; built where the playground is served)' }[m.transform] ?? m.transform;
     return `| ${m.stage} | ${m.name} | \`${m.file}\` | ${mb(m.bytes)} | ${m.licence} | \`${m.source.package}@${m.source.version}\` ${from ? `(\`${from}\`)` : ''}; ${transform} |`;
   });
   return ['| stage | model | file | size | licence | source |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
@@ -38,7 +38,7 @@ async function optionsTable() {
 
 async function benchTable() {
   const dir = path.join(root, 'bench/results');
-  const files = existsSync(dir) ? (await readdir(dir)).filter((f) => f.endsWith('.json') && !['image-sizes.json', 'browser.json', 'quality.json'].includes(f)).sort() : [];
+  const files = existsSync(dir) ? (await readdir(dir)).filter((f) => f.endsWith('.json') && !['image-sizes.json', 'browser.json', 'quality.json', 'peer.json'].includes(f)).sort() : [];
   const rows = [];
   for (const file of files) {
     const r = JSON.parse(await readFile(path.join(dir, file), 'utf8'));
@@ -84,6 +84,25 @@ async function segmentationTable() {
     return [`Mask IoU against 1024² / segment-stage median (\`${file}\`):`, '', header, `| --- | ${sizes.map(() => '---').join(' | ')} |`, ...rows].join('\n');
   }
   return '_No segmentation size study yet: run `pnpm bench`._';
+}
+
+async function peerTable() {
+  const file = path.join(root, 'bench/results/peer.json');
+  if (!existsSync(file)) return '_No comparison with the peer yet: run `pnpm bench:peer`._';
+  const r = JSON.parse(await readFile(file, 'utf8'));
+  if (r.unavailable) return `_The peer (${r.peer.package}) could not be timed here: ${r.unavailable}_`;
+  const load = r.machine.loadAverage;
+  const out = [
+    `Measured by \`pnpm bench:peer\` (\`bench/results/peer.json\`; ${r.machine.cpu}, ${r.machine.cores} cores, ${r.date.slice(0, 10)}; medians of ${r.runs} warm runs per photo, the two alternating; load average ${load.before[0]} before, ${load.after[0]} after: the machine was ${load.before[0] > r.machine.cores || load.after[0] > r.machine.cores ? 'shared, so compare the two columns rather than absolute times' : 'quiet'}).`,
+    `Facecraft: ${r.facecraft.what}; ${r.facecraft.backend} on ${r.facecraft.device}, ${r.facecraft.threads} threads, ISNet ${r.facecraft.segmentationVariant}.`,
+    `Peer: \`${r.peer.package}\`, ${r.peer.what}; ${r.peer.runtime}; sharp ${r.peer.sharp}.`,
+    '',
+    '| photo | Facecraft, whole portrait (ms) | peer, background removal (ms) | Facecraft ÷ peer |',
+    '| --- | ---: | ---: | ---: |',
+    ...r.perPhoto.map((p) => `| ${p.photo} | ${p.facecraftMs} | ${p.peerMs} | ${p.ratio} |`),
+    `| **median** | **${r.summary.facecraftMedianMs}** | **${r.summary.peerMedianMs}** | **${r.summary.ratio}** (target ≤ 0.15) |`,
+  ];
+  return out.join('\n');
 }
 
 async function imagesTable() {
@@ -139,7 +158,7 @@ async function qualityTable() {
   return out.join('\n');
 }
 
-const generators = { models: modelsTable, options: optionsTable, env: envTable, bench: benchTable, browser: browserTable, segmentation: segmentationTable, images: imagesTable, quality: qualityTable };
+const generators = { models: modelsTable, options: optionsTable, env: envTable, bench: benchTable, browser: browserTable, segmentation: segmentationTable, images: imagesTable, quality: qualityTable, peer: peerTable };
 
 export async function renderReadme(text) {
   let out = text;
