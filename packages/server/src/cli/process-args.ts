@@ -11,9 +11,9 @@ import {
   parseValueText,
   PORTRAIT_OPTION_KEYS,
   rangeText,
+  valueRule,
   type PortraitOptionKey,
   type PortraitOptionsInput,
-  type ValueSpec,
 } from '@facecraft/core';
 import type { NodeDevice } from '@facecraft/core/node';
 import { defaultModelsDir } from '../models-dir.js';
@@ -81,7 +81,7 @@ function optionsFromFlags(values: Readonly<Record<string, string | boolean | und
     }
     if (given === undefined) continue;
     const text = values[flagKey(given)] as string;
-    options[key] = spec.type === 'color' ? parseColorText(given, text) : parseValueText(spec as ValueSpec, given, text);
+    options[key] = spec.type === 'color' ? parseColorText(given, text) : parseValueText(valueRule(spec), given, text);
   }
   return options as PortraitOptionsInput;
 }
