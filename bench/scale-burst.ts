@@ -28,6 +28,13 @@ const dirs = (name: string) => ({ uploads: path.join(scratch, `${name}-up`), pro
 const api = await startChildServer(testEnv(dirs('api'), { ...cluster, FACECRAFT_ROLE: 'api' }));
 const workers: ChildWorker[] = [];
 const rows = [];
+const stopAll = async () => {
+  await Promise.all([api.stop('SIGTERM'), ...workers.map((w) => w.stop('SIGTERM'))]);
+  await Promise.all([redis.stop(), s3.stop()]);
+  await rm(scratch, { recursive: true, force: true });
+};
+// Interrupted: the services started here go with it.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAll().finally(() => process.exit(130)));
 try {
   await api.waitReady(30_000);
   const burstOnce = async () => {
@@ -56,9 +63,7 @@ try {
     rows.push(row);
   }
 } finally {
-  await Promise.all([api.stop('SIGTERM'), ...workers.map((w) => w.stop('SIGTERM'))]);
-  await Promise.all([redis.stop(), s3.stop()]);
-  await rm(scratch, { recursive: true, force: true });
+  await stopAll();
 }
 const one = rows.find((r) => r.workers === 1);
 const two = rows.find((r) => r.workers === 2);

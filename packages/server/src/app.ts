@@ -54,7 +54,8 @@ export function createApp(deps: AppDeps): Koa {
 
   const openapi = buildOpenApi(deps.config, deps.version);
   const auth = apiKeyCheck(deps.config.apiKey);
-  const api = createProcessRouter({ config: deps.config, service: deps.service, store: deps.store, logger: deps.logger, requireApiKey: auth.requireApiKey });
+  const batchQueue = deps.queue?.runBatch ? { runBatch: deps.queue.runBatch.bind(deps.queue) } : undefined;
+  const api = createProcessRouter({ config: deps.config, service: deps.service, store: deps.store, logger: deps.logger, requireApiKey: auth.requireApiKey, ...(batchQueue ? { batchQueue } : {}) });
   const jobs = createJobsRouter({ config: deps.config, store: deps.store, queue: deps.queue ?? new MemoryJobQueue({ run: (bytes, options) => deps.service.process(bytes, options), store: deps.store, logger: deps.logger, beforeSubmit: () => deps.service.assertAccepting() }), service: deps.service, logger: deps.logger, requireApiKey: auth.requireApiKey });
   const health = createHealthRouter(deps);
   const docs = createDocsRouter(() => openapi);

@@ -33,6 +33,8 @@ export interface S3Settings {
   readonly accessKeyId: string | undefined;
   readonly secretAccessKey: string | undefined;
   readonly forcePathStyle: boolean;
+  /** Downloads answer 302 to a presigned URL of the bucket instead of streaming through the API. */
+  readonly presignedDownloads: boolean;
 }
 
 export interface ServerConfig {
@@ -209,6 +211,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
   { name: 'FACECRAFT_S3_ACCESS_KEY_ID', default: null, description: 'S3 access key. Unset together with the secret: the AWS SDK\'s default credentials (AWS_* variables, instance role).' },
   { name: 'FACECRAFT_S3_SECRET_ACCESS_KEY', default: null, description: 'S3 secret key; set together with FACECRAFT_S3_ACCESS_KEY_ID.' },
   { name: 'FACECRAFT_S3_FORCE_PATH_STYLE', default: 'false', description: 'true for http://endpoint/bucket/key addressing, which most self-hosted S3 servers need; false for bucket.endpoint (AWS).' },
+  { name: 'FACECRAFT_S3_PRESIGNED_DOWNLOADS', default: 'false', description: 'false: downloads stream from the bucket through the API. true: they answer 302 to a presigned URL of the bucket, valid 5 minutes, so the bytes skip the API (clients must reach FACECRAFT_S3_ENDPOINT at the address the API uses).' },
 ]);
 
 /** Variables of the original that have no meaning here: accepted with a remark, never an error. */
@@ -440,6 +443,7 @@ function scaleSettings(
 
   let s3: S3Settings | undefined;
   const forcePathStyle = boolean('FACECRAFT_S3_FORCE_PATH_STYLE');
+  const presignedDownloads = boolean('FACECRAFT_S3_PRESIGNED_DOWNLOADS');
   if (store === 's3') {
     const endpoint = raw('FACECRAFT_S3_ENDPOINT');
     if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) problems.push(`FACECRAFT_S3_ENDPOINT: expected an http:// or https:// URL but received ${JSON.stringify(endpoint)}`);
@@ -448,7 +452,7 @@ function scaleSettings(
     const accessKeyId = raw('FACECRAFT_S3_ACCESS_KEY_ID');
     const secretAccessKey = raw('FACECRAFT_S3_SECRET_ACCESS_KEY');
     if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) problems.push('FACECRAFT_S3_ACCESS_KEY_ID and FACECRAFT_S3_SECRET_ACCESS_KEY: set both, or neither for the default AWS credentials');
-    s3 = Object.freeze({ endpoint, bucket: bucket ?? '', region: text('FACECRAFT_S3_REGION'), accessKeyId, secretAccessKey, forcePathStyle });
+    s3 = Object.freeze({ endpoint, bucket: bucket ?? '', region: text('FACECRAFT_S3_REGION'), accessKeyId, secretAccessKey, forcePathStyle, presignedDownloads });
   }
 
   // Replicas and workers on other machines share only the queue and the store.

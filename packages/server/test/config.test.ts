@@ -55,6 +55,7 @@ describe('configuration', () => {
       ['FACECRAFT_S3_ACCESS_KEY_ID', null],
       ['FACECRAFT_S3_SECRET_ACCESS_KEY', null],
       ['FACECRAFT_S3_FORCE_PATH_STYLE', 'false'],
+      ['FACECRAFT_S3_PRESIGNED_DOWNLOADS', 'false'],
     ]);
     // The original service's defaults keep their names and values.
     expect(CONFIG_VARIABLES.map((v) => [v.name, v.default])).toEqual(

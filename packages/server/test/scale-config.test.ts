@@ -36,7 +36,7 @@ describe('scale-out configuration (FACECRAFT_ROLE, FACECRAFT_QUEUE, FACECRAFT_ST
     expect(config.role).toBe('api');
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
     expect([config.queueLockMs, config.queueAttempts]).toEqual([2000, 5]);
-    expect(config.s3).toEqual({ endpoint: 'http://127.0.0.1:9000', bucket: 'portraits', region: 'us-east-1', accessKeyId: 'id', secretAccessKey: 'secret', forcePathStyle: true });
+    expect(config.s3).toEqual({ endpoint: 'http://127.0.0.1:9000', bucket: 'portraits', region: 'us-east-1', accessKeyId: 'id', secretAccessKey: 'secret', forcePathStyle: true, presignedDownloads: false });
   });
 
   it.each(['api', 'worker'])('refuses FACECRAFT_ROLE=%s with the local fs store or the memory queue, saying why', (role) => {

@@ -3,6 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../dist/index.js';
+import { silentLogger } from '../src/logger.js';
+import { S3ResultStore } from '../src/store/s3-result-store.js';
 import { startCephRgw, type LocalS3 } from './support/ceph-rgw.js';
 import { startRedis, type LocalRedis } from './support/redis-server.js';
 import { jobStatus, postJob, startChildWorker, waitForJob, type ChildWorker, type JobBody } from './support/scale-cluster.js';
@@ -12,10 +15,10 @@ import { assertBuiltServerIsCurrent, fixture, startChildServer, testEnv, type Ch
  * Issue 14 on real services started here on 127.0.0.1: Debian's redis-server (the BullMQ queue)
  * and Ceph's RADOS Gateway (the S3 store), two API replicas (FACECRAFT_ROLE=api) and two
  * `facecraft worker` processes, each worker with one inference thread. Photos go through the
- * real pipeline; the bursts ask for a 256² segmentation to keep the suite short.
+ * real pipeline; the bursts ask for a 256² segmentation and a 256² portrait to keep the suite short.
  */
 const PHOTO = fixture('portrait-1.jpg');
-const QUICK = { segmentation_size: '256' };
+const QUICK = { segmentation_size: '256', width: '256', height: '256' };
 const BURST = 100;
 
 let redis: LocalRedis;
@@ -46,7 +49,7 @@ async function storedKeys(id: string): Promise<string[]> {
 }
 
 /** Posts to alternate APIs, retrying a 503 after its Retry-After (a client doing the right thing). */
-async function submit(apiUrl: string, fields = QUICK): Promise<string> {
+async function submit(apiUrl: string, fields: Record<string, string> = QUICK): Promise<string> {
   for (let tries = 0; ; tries++) {
     const res = await postJob(apiUrl, PHOTO, fields).catch(() => undefined);
     if (res?.status === 202) return ((await res.json()) as { job_id: string }).job_id;
@@ -118,6 +121,33 @@ describe('scale-out: 2 API replicas, 2 workers, Redis and a Ceph S3 store', () =
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('no_face');
   }, 90_000);
 
+  it('a batch is a parent job with one child per image: items made by either worker, each with its own result or error', async () => {
+    const form = new FormData();
+    form.append('segmentation_size', '256');
+    form.append('files', new Blob([PHOTO], { type: 'image/jpeg' }), 'one.jpg');
+    form.append('files', new Blob([fixture('no-face-cat.png')], { type: 'image/png' }), 'cat.png');
+    form.append('files', new Blob([fixture('random-bytes.bin')]), 'noise.bin');
+    form.append('files', new Blob([fixture('portrait-2.jpg')], { type: 'image/jpeg' }), 'two.jpg');
+    const res = await fetch(`${apis[0].url}/api/v1/process/batch`, { method: 'POST', body: form });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { job_id: string; total: number; successful: number; results: { index: number; filename: string; success: boolean; png_url?: string; error?: { code: string } }[] };
+    expect(res.headers.get('x-job-id')).toBe(body.job_id);
+    expect(body).toMatchObject({ total: 4, successful: 2, failed: 2 });
+    expect(body.results.map((r) => [r.index, r.filename, r.success, r.error?.code])).toEqual([
+      [0, 'one.jpg', true, undefined],
+      [1, 'cat.png', false, 'no_face'],
+      [2, 'noise.bin', false, 'invalid_image'],
+      [3, 'two.jpg', true, undefined],
+    ]);
+    const item = await fetch(`${apis[1].url}${body.results[3].png_url}`);
+    expect(item.status).toBe(200);
+    expect(item.headers.get('content-type')).toBe('image/png');
+    const job = await jobStatus(apis[1].url, body.job_id);
+    expect(job.body).toMatchObject({ state: 'completed', result: { job_id: body.job_id, total: 4, successful: 2 } });
+    expect(job.body.png_url).toBeUndefined();
+    expect(await storedKeys(body.job_id)).toEqual(['0/portrait.jpg', '0/portrait.png', '0/result.json', '1/result.json', '2/result.json', '3/portrait.jpg', '3/portrait.png', '3/result.json', 'batch.json']);
+  }, 120_000);
+
   it('SIGKILL of the worker holding a job at ≥ 20 %: the other worker completes it; nothing lost or stored twice', async () => {
     const ids = await Promise.all([submit(apis[0].url, {}), submit(apis[1].url, {}), submit(apis[0].url, {}), submit(apis[1].url, {})]);
     const target = ids[0];
@@ -130,7 +160,7 @@ describe('scale-out: 2 API replicas, 2 workers, Redis and a Ceph S3 store', () =
       progressAtKill = body.progress;
       killed = holder;
       holder.proc.kill('SIGKILL');
-    }).then(() => undefined);
+    }, 100).then(() => undefined);
     expect(killed, 'the job finished before its worker could be killed').toBeDefined();
     expect(progressAtKill).toBeGreaterThanOrEqual(20);
     expect(killed!.done()).not.toContain(target);
@@ -147,7 +177,7 @@ describe('scale-out: 2 API replicas, 2 workers, Redis and a Ceph S3 store', () =
     const before = new Set(workers.flatMap((w) => w.done()));
     const ids = await Promise.all(Array.from({ length: BURST }, (_, i) => submit(apis[i % 2].url)));
     expect(new Set(ids).size).toBe(BURST);
-    const finished = await Promise.all(ids.map((id, i) => waitForJob(apis[(i + 1) % 2].url, id, 400_000)));
+    const finished = await Promise.all(ids.map((id, i) => waitForJob(apis[(i + 1) % 2].url, id, 840_000, undefined, 2000)));
     expect(finished.filter((j) => j.state !== 'completed')).toEqual([]);
     const doneLines = workers.flatMap((w) => w.done()).filter((id) => !before.has(id));
     // Made once each: no job ran to completion on two workers.
@@ -156,7 +186,7 @@ describe('scale-out: 2 API replicas, 2 workers, Redis and a Ceph S3 store', () =
     expect(liveWorkers().filter((w) => w.done().some((id) => ids.includes(id))).length).toBe(2);
     const keys = await Promise.all(ids.map(storedKeys));
     expect(keys.filter((k) => k.join() !== 'portrait.jpg,portrait.png,result.json')).toEqual([]);
-  }, 480_000);
+  }, 900_000);
 
   it('an API restart loses nothing', async () => {
     const ids = await Promise.all(Array.from({ length: 6 }, () => submit(apis[0].url)));
@@ -183,6 +213,45 @@ describe('scale-out: 2 API replicas, 2 workers, Redis and a Ceph S3 store', () =
     }
     expect(finished.filter((j) => j.state === 'completed').length).toBeGreaterThanOrEqual(ids.length - 2);
   }, 300_000);
+
+  it('FACECRAFT_S3_PRESIGNED_DOWNLOADS=true: downloads redirect to a presigned URL of the bucket with the same bytes', async () => {
+    const id = await submit(apis[0].url);
+    await waitForJob(apis[0].url, id, 60_000);
+    const dirs = { uploads: path.join(scratch, 'presigned-uploads'), processed: path.join(scratch, 'presigned-processed') };
+    const api = await startServer({ host: '127.0.0.1', port: 0, env: testEnv(dirs, clusterEnv({ FACECRAFT_ROLE: 'api', FACECRAFT_S3_PRESIGNED_DOWNLOADS: 'true' })), log: () => {} });
+    try {
+      const redirect = await fetch(`${api.url}/api/v1/download/${id}/jpg`, { redirect: 'manual' });
+      expect(redirect.status).toBe(302);
+      const location = redirect.headers.get('location')!;
+      expect(location.startsWith(`${s3.endpoint}/${s3.bucket}/results/${id}/portrait.jpg?`)).toBe(true);
+      const direct = await fetch(location);
+      expect(direct.status).toBe(200);
+      expect(direct.headers.get('content-disposition')).toBe(`attachment; filename="portrait-${id}.jpg"`);
+      const streamed = await fetch(`${apis[1].url}/api/v1/download/${id}/jpg`);
+      expect(Buffer.from(await direct.arrayBuffer()).equals(Buffer.from(await streamed.arrayBuffer()))).toBe(true);
+      expect((await fetch(`${api.url}/api/v1/download/00000000-0000-4000-8000-000000000000/png`, { redirect: 'manual' })).status).toBe(404);
+    } finally {
+      await api.close();
+    }
+  }, 90_000);
+
+  it('cleanup removes old jobs from the bucket (FACECRAFT_CLEANUP_AGE_HOURS on the s3 store)', async () => {
+    const id = await submit(apis[1].url);
+    await waitForJob(apis[1].url, id, 60_000);
+    const store = new S3ResultStore({ ...s3, forcePathStyle: true, presignedDownloads: false }, silentLogger);
+    try {
+      const hour = 3_600_000;
+      expect((await store.cleanup(hour)).removed).toEqual([]);
+      expect(await storedKeys(id)).toHaveLength(3);
+      const { removed } = await store.cleanup(hour, Date.now() + 2 * hour);
+      expect(removed).toContain(id);
+      expect(await storedKeys(id)).toEqual([]);
+      expect((await jobStatus(apis[0].url, id)).status).toBe(404);
+      expect((await fetch(`${apis[0].url}/api/v1/download/${id}/png`)).status).toBe(404);
+    } finally {
+      store.close();
+    }
+  }, 90_000);
 
   it('the api role writes nothing to local disk but transient upload buffers', () => {
     for (const dirs of apiDirs) {

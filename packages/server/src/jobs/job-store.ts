@@ -132,6 +132,39 @@ export class JobStore {
     return unsaved;
   }
 
+  /**
+   * One item of a batch made item by item (the bullmq queue's flow): written into a temporary
+   * folder inside the job's and renamed into place, replacing an earlier try.
+   */
+  async saveItem(id: string, index: number, item: BatchItemToStore): Promise<void> {
+    const target = this.#itemDir(id, index);
+    const temp = path.join(this.#jobDir(id), `${TEMP_PREFIX}${index}-${randomBytes(4).toString('hex')}`);
+    try {
+      await mkdir(temp, { recursive: true });
+      if (item.portrait) await JobStore.#writePortrait(temp, item.portrait);
+      else await writeFile(path.join(temp, 'result.json'), `${JSON.stringify(item.result, null, 2)}\n`);
+      await rm(target, { recursive: true, force: true });
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { recursive: true, force: true });
+      throw isStorageError(error) ? new StorageError('results', error) : error;
+    }
+  }
+
+  /** batch.json of a batch made item by item, renamed into place whole. */
+  async saveBatchSummary(id: string, summary: unknown): Promise<void> {
+    const dir = this.#jobDir(id);
+    const temp = path.join(dir, `${TEMP_PREFIX}batch-${randomBytes(4).toString('hex')}.json`);
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(temp, `${JSON.stringify(summary, null, 2)}\n`);
+      await rename(temp, path.join(dir, 'batch.json'));
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw isStorageError(error) ? new StorageError('results', error) : error;
+    }
+  }
+
   /** The stored result.json of a job (or of one batch item). */
   async readResult(id: string, index?: number): Promise<unknown> {
     const dir = this.#itemDir(id, index);

@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CodedError, type PortraitOptionsInput } from '@facecraft/core';
-import { Job, Queue } from 'bullmq';
+import { FlowProducer, Job, Queue, type JobsOptions } from 'bullmq';
 import type { ServerConfig } from '../config.js';
 import { newJobId } from '../jobs/job-id.js';
 import type { Logger } from '../logger.js';
 import { readDownload, type ResultStore } from '../store/result-store.js';
 import type { PortraitJobResult } from '../workers/worker-pool.js';
+import { addBatchFlow, type BatchFile } from './batch-flow.js';
 import { QUEUE_NAME, QUEUE_PREFIX, redisConnection } from './bullmq-connection.js';
 import { decodeJobError, jobErrorOf, type JobQueue, type JobState, type JobStatus, type PortraitJobOutcome } from './job-queue.js';
 
@@ -45,6 +46,7 @@ export class BullMqJobQueue implements JobQueue {
   readonly #store: ResultStore;
   readonly #config: ServerConfig;
   readonly #logger: Logger;
+  #flows: FlowProducer | undefined;
   #connected = false;
 
   constructor(config: ServerConfig, store: ResultStore, logger: Logger) {
@@ -84,18 +86,21 @@ export class BullMqJobQueue implements JobQueue {
     return this.#connected;
   }
 
+  /** Tries, backoff, and expiry with the results (FACECRAFT_CLEANUP_AGE_HOURS). */
+  #jobOptions(): JobsOptions {
+    const keepS = this.#config.cleanupAgeMs > 0 ? Math.ceil(this.#config.cleanupAgeMs / 1000) : undefined;
+    return {
+      attempts: this.#config.queueAttempts,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: keepS === undefined ? false : { age: keepS },
+      removeOnFail: keepS === undefined ? false : { age: keepS },
+    };
+  }
+
   async submit(id: string, bytes: Uint8Array, options: PortraitOptionsInput): Promise<void> {
     await this.#store.putInput(id, bytes);
-    const keepS = this.#config.cleanupAgeMs > 0 ? Math.ceil(this.#config.cleanupAgeMs / 1000) : undefined;
     try {
-      await this.#queue.add('portrait', { input: id, options }, {
-        jobId: id,
-        attempts: this.#config.queueAttempts,
-        backoff: { type: 'exponential', delay: 1000 },
-        // Job states expire with their results (FACECRAFT_CLEANUP_AGE_HOURS).
-        removeOnComplete: keepS === undefined ? false : { age: keepS },
-        removeOnFail: keepS === undefined ? false : { age: keepS },
-      });
+      await this.#queue.add('portrait', { input: id, options }, { ...this.#jobOptions(), jobId: id });
     } catch (error) {
       await this.#store.deleteInput(id).catch(() => {});
       throw queueUnavailable(error);
@@ -180,6 +185,27 @@ export class BullMqJobQueue implements JobQueue {
     }
   }
 
+  /** A batch as a flow: one child job per image, the parent (id) writes batch.json when they have ended. */
+  async submitBatch(id: string, files: readonly BatchFile[], options: PortraitOptionsInput): Promise<void> {
+    this.#flows ??= new FlowProducer({ connection: redisConnection(this.#config.redisUrl!, 'producer'), prefix: QUEUE_PREFIX });
+    try {
+      await addBatchFlow(this.#flows, this.#store, id, files, options, this.#jobOptions());
+    } catch (error) {
+      throw queueUnavailable(error);
+    }
+  }
+
+  /** A batch through the queue for the synchronous endpoint: its summary once batch.json is written. */
+  async runBatch(id: string, files: readonly BatchFile[], options: PortraitOptionsInput, signal?: AbortSignal): Promise<unknown> {
+    await this.submitBatch(id, files, options);
+    const status = await this.waitFor(id, signal);
+    if (status.state === 'failed') {
+      const job = await Job.fromId(this.#queue, id).catch(() => undefined);
+      throw decodeJobError(job?.failedReason);
+    }
+    return this.#store.readResult(id);
+  }
+
   async counts(): Promise<{ waiting: number; active: number } | undefined> {
     try {
       const counts = await this.#queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
@@ -190,6 +216,7 @@ export class BullMqJobQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
+    await this.#flows?.close();
     await this.#queue.close();
   }
 }

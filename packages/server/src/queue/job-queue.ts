@@ -1,3 +1,4 @@
+import type { BatchFile } from './batch-flow.js';
 import { CodedError, deserializeError, errorSpec, isErrorCode, serializeError, type PortraitOptionsInput, type PortraitReport, type SerializedError } from '@facecraft/core';
 
 /**
@@ -37,6 +38,11 @@ export interface JobQueue {
   submit(id: string, bytes: Uint8Array, options: PortraitOptionsInput): Promise<void>;
   /** undefined: no such job in the queue (maybe finished long ago: the store may still hold it). */
   status(id: string): Promise<JobStatus | undefined>;
+  /**
+   * A batch as one parent job with a child per image, waited on; resolves to its batch.json.
+   * Absent on the memory queue, where the batch endpoint runs its items on the local pool.
+   */
+  runBatch?(id: string, files: readonly BatchFile[], options: PortraitOptionsInput, signal?: AbortSignal): Promise<unknown>;
   close(): Promise<void>;
 }
 

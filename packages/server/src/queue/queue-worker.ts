@@ -6,8 +6,9 @@ import type { ResultStore } from '../store/result-store.js';
 import type { WorkerPool } from '../workers/worker-pool.js';
 import { QUEUE_NAME, QUEUE_PREFIX, redisConnection } from './bullmq-connection.js';
 import type { PortraitJobData } from './bullmq-job-queue.js';
-import { encodeJobError, type PortraitJobOutcome } from './job-queue.js';
-import { makeAndStorePortrait } from './portrait-job.js';
+import { encodeJobError } from './job-queue.js';
+import { finishBatch, makeBatchItem, type BatchItemJobData, type BatchParentData } from './batch-flow.js';
+import { makeAndStorePortrait, type RunPortrait } from './portrait-job.js';
 
 export interface QueueWorker {
   /** Stops taking jobs, lets the ones in hand finish, disconnects. */
@@ -27,13 +28,22 @@ export interface QueueWorker {
 export function startQueueWorker(deps: { config: ServerConfig; pool: WorkerPool; store: ResultStore; logger: Logger }): QueueWorker {
   const { config, pool, store, logger } = deps;
   let completed = 0;
-  const process = async (job: Job<PortraitJobData, PortraitJobOutcome>): Promise<PortraitJobOutcome> => {
+  const run: RunPortrait = (bytes, options) => pool.run(bytes, options);
+  const processJob = async (job: Job<PortraitJobData | BatchItemJobData | BatchParentData, unknown>): Promise<unknown> => {
     try {
+      // A batch's parent: its children have all ended; it writes batch.json.
+      if (job.name === 'batch') {
+        const summary = await finishBatch(job as Job<BatchParentData>, store);
+        logger.info('batch done', { job_id: job.id });
+        return summary;
+      }
+      const data = job.data as PortraitJobData | BatchItemJobData;
       logger.info('job started', { job_id: job.id, attempt: job.attemptsStarted });
       await job.updateProgress(0);
-      const bytes = await store.getInput(job.data.input);
+      const bytes = await store.getInput(data.input);
       await job.updateProgress(10);
-      const outcome = await makeAndStorePortrait({ run: (b, o) => pool.run(b, o), store }, job.id!, bytes, job.data.options, (percent) => job.updateProgress(percent));
+      const progress = (percent: number) => job.updateProgress(percent);
+      const outcome = 'batch' in data ? await makeBatchItem(run, store, data, bytes, progress) : await makeAndStorePortrait({ run, store }, job.id!, bytes, data.options, progress);
       logger.info('job done', { job_id: job.id, worker_ms: outcome.ms });
       return outcome;
     } catch (error) {
@@ -44,7 +54,7 @@ export function startQueueWorker(deps: { config: ServerConfig; pool: WorkerPool;
       throw final ? new UnrecoverableError(encoded) : new Error(encoded);
     }
   };
-  const worker = new Worker<PortraitJobData, PortraitJobOutcome>(QUEUE_NAME, process, {
+  const worker = new Worker<PortraitJobData | BatchItemJobData | BatchParentData, unknown>(QUEUE_NAME, processJob, {
     connection: redisConnection(config.redisUrl!, 'worker'),
     prefix: QUEUE_PREFIX,
     concurrency: pool.size,
@@ -56,12 +66,15 @@ export function startQueueWorker(deps: { config: ServerConfig; pool: WorkerPool;
     autorun: false,
   });
   worker.on('error', (error) => logger.warn('queue worker: Redis connection error', { error: error.message }));
+  const inputOf = (job: Job<PortraitJobData | BatchItemJobData | BatchParentData>) => ('input' in job.data ? job.data.input : undefined);
   worker.on('completed', (job) => {
     completed++;
-    void store.deleteInput(job.data.input).catch(() => {});
+    const input = inputOf(job);
+    if (input) void store.deleteInput(input).catch(() => {});
   });
   worker.on('failed', (job, error) => {
-    if (job && (error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1))) void store.deleteInput(job.data.input).catch(() => {});
+    const input = job ? inputOf(job) : undefined;
+    if (job && input && (error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1))) void store.deleteInput(input).catch(() => {});
     if (job) logger.debug('job failed', { job_id: job.id, attempts: job.attemptsMade, error: error.message });
   });
   void pool.ready.then(

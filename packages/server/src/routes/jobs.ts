@@ -17,6 +17,7 @@ const JOB_ID: ParamSpec = { description: 'A job id returned by a processing requ
 const FORMAT: ParamSpec = { description: 'png (transparent) or jpg (on the background colour; jpeg is accepted too)', pattern: /^(png|jpg|jpeg)$/, enum: ['png', 'jpg'], onInvalid: 'bad_request' };
 const INDEX: ParamSpec = { description: 'Position of the file in the batch request, from 0', pattern: /^(0|[1-9]\d{0,3})$/, onInvalid: 'not_found' };
 const NOT_FOUND = { description: 'Unknown job (or item), or an id that is not a job id', kind: 'json', schema: 'Error' } as const;
+const PRESIGNED = { description: 'With FACECRAFT_STORE=s3 and FACECRAFT_S3_PRESIGNED_DOWNLOADS=true: the file is at Location, a presigned URL of the bucket valid 5 minutes', kind: 'redirect', headers: { Location: 'The presigned URL' } } as const;
 const UNAUTHORIZED = { description: 'Missing or wrong API key (when FACECRAFT_API_KEY is set)', kind: 'json', schema: 'Error' } as const;
 
 export const jobRouteSpecs = {
@@ -30,6 +31,7 @@ export const jobRouteSpecs = {
     params: { job_id: JOB_ID, format: FORMAT },
     responses: {
       200: { description: 'The image, as an attachment', kind: 'image', headers: { 'Content-Disposition': 'attachment; filename="portrait-<job_id>.<format>"' } },
+      302: PRESIGNED,
       400: { description: 'Unknown format', kind: 'json', schema: 'Error' },
       401: UNAUTHORIZED,
       404: NOT_FOUND,
@@ -45,6 +47,7 @@ export const jobRouteSpecs = {
     params: { job_id: JOB_ID, index: INDEX, format: FORMAT },
     responses: {
       200: { description: 'The image, as an attachment', kind: 'image', headers: { 'Content-Disposition': 'attachment; filename="portrait-<job_id>-<index>.<format>"' } },
+      302: PRESIGNED,
       400: { description: 'Unknown format', kind: 'json', schema: 'Error' },
       401: UNAUTHORIZED,
       404: NOT_FOUND,
@@ -109,9 +112,13 @@ async function describeJob(store: ResultStore, id: string, status: JobStatus | u
   const state = status?.state ?? 'completed';
   const body: Record<string, unknown> = { job_id: id, state, progress: status?.progress ?? 100, attempts: status?.attempts ?? 1 };
   if (state === 'completed') {
-    body.png_url = downloadUrl(id, 'png');
-    body.jpg_url = downloadUrl(id, 'jpg');
-    body.result = await store.readResult(id);
+    const result = await store.readResult(id);
+    // A batch's files are its items': their URLs are in result.results.
+    if (!Array.isArray((result as { results?: unknown } | null)?.results)) {
+      body.png_url = downloadUrl(id, 'png');
+      body.jpg_url = downloadUrl(id, 'jpg');
+    }
+    body.result = result;
   }
   if (status?.error) body.error = status.error;
   return body;
@@ -167,6 +174,12 @@ export function createJobsRouter(deps: JobsRouteDeps): Router {
       ctx.state.jobId = jobId;
       const format: DownloadFormat = rawFormat === 'png' ? 'png' : 'jpg';
       try {
+        const presigned = await store.presignedDownloadUrl?.(jobId, format, index === undefined ? undefined : Number(index));
+        if (presigned) {
+          ctx.set('Cache-Control', 'private, no-store');
+          ctx.redirect(presigned);
+          return;
+        }
         const file = await store.openDownload(jobId, format, index === undefined ? undefined : Number(index));
         ctx.type = file.contentType;
         ctx.length = file.size;

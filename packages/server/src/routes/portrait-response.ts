@@ -68,3 +68,42 @@ export function withoutBase64<T extends Record<string, unknown>>(body: T): Omit<
   const { png_base64: _p, jpg_base64: _j, ...rest } = body;
   return rest;
 }
+
+/** One item of a batch as it ended: made (its report and time, the images when at hand) or failed. */
+export interface BatchItemOutcome {
+  readonly index: number;
+  readonly filename: string;
+  readonly job?: { readonly report: PortraitReport; readonly ms: number; readonly png?: Uint8Array; readonly jpeg?: Uint8Array };
+  readonly error?: unknown;
+}
+
+/** A batch item's entry in the answer (and in batch.json without base64), wherever the batch ran. */
+export function batchItemResult(jobId: string, item: BatchItemOutcome, returnBase64: boolean) {
+  if (!item.job) return { index: item.index, filename: item.filename, success: false as const, ...itemError(item.error) };
+  return {
+    index: item.index,
+    filename: item.filename,
+    success: true as const,
+    png_url: downloadUrl(jobId, 'png', item.index),
+    jpg_url: downloadUrl(jobId, 'jpg', item.index),
+    download_url: downloadUrl(jobId, 'png', item.index),
+    ...(returnBase64 && item.job.png && item.job.jpeg
+      ? { png_base64: Buffer.from(item.job.png).toString('base64'), jpg_base64: Buffer.from(item.job.jpeg).toString('base64') }
+      : {}),
+    ...portraitFields(item.job.report, item.job.ms),
+  };
+}
+
+/** The batch answer around its items' entries. */
+export function batchSummary<R extends { readonly success: boolean }>(jobId: string, results: readonly R[], processingMs: number) {
+  const successful = results.filter((r) => r.success).length;
+  return {
+    success: successful === results.length,
+    job_id: jobId,
+    total: results.length,
+    successful,
+    failed: results.length - successful,
+    processing_time_ms: Math.round(processingMs),
+    results,
+  };
+}

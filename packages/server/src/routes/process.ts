@@ -5,13 +5,14 @@ import type { Context, Middleware } from 'koa';
 import type { ServerConfig } from '../config.js';
 import { badRequest, HttpError, mapError } from '../errors.js';
 import { newJobId } from '../jobs/job-id.js';
-import type { ResultStore } from '../store/result-store.js';
+import type { JobQueue } from '../queue/job-queue.js';
+import { readDownload, type ResultStore } from '../store/result-store.js';
 import type { PortraitService } from '../jobs/portrait-service.js';
 import type { Logger } from '../logger.js';
 import { multipart, type MultipartState } from '../middleware/multipart.js';
 import type { PortraitJobResult } from '../workers/worker-pool.js';
 import { processFields, quickFields, quickPortraitOptions, toPortraitOptions } from './process-fields.js';
-import { downloadUrl, itemError, portraitFields, singleResponse, withoutBase64 } from './portrait-response.js';
+import { batchItemResult, batchSummary, singleResponse, withoutBase64 } from './portrait-response.js';
 import { apiPath } from './api-prefix.js';
 import { addRoute, createRouter, parseFields, type RouteSpec } from './route-spec.js';
 
@@ -22,6 +23,8 @@ export interface ProcessRouteDeps {
   readonly logger: Logger;
   /** The API-key check every secured route starts with. */
   readonly requireApiKey: Middleware;
+  /** On the bullmq queue: batches run as a parent job with one child per image. */
+  readonly batchQueue?: Required<Pick<JobQueue, 'runBatch'>>;
 }
 
 const ERRORS = {
@@ -102,7 +105,7 @@ function clientGone(ctx: Context): AbortSignal {
 }
 
 export function createProcessRouter(deps: ProcessRouteDeps): Router {
-  const { config, service, store, logger, requireApiKey } = deps;
+  const { config, service, store, logger, requireApiKey, batchQueue } = deps;
   const specs = processRouteSpecs(config);
   const router = createRouter();
 
@@ -159,6 +162,31 @@ export function createProcessRouter(deps: ProcessRouteDeps): Router {
     const jobId = newJobId();
     ctx.state.jobId = jobId;
 
+    if (batchQueue) {
+      const files = state.files.map((file) => ({
+        filename: displayName(file.clientName),
+        load: async () => {
+          try {
+            return (await service.readImage(file)).bytes;
+          } catch (error) {
+            service.recordRefusedImage();
+            throw error;
+          }
+        },
+      }));
+      const summary = (await batchQueue.runBatch(jobId, files, options, clientGone(ctx))) as ReturnType<typeof batchSummary<{ success: boolean; index: number }>>;
+      const results = fields.return_base64
+        ? await Promise.all(
+            summary.results.map(async (r) =>
+              r.success ? { ...r, png_base64: Buffer.from(await readDownload(store, jobId, 'png', r.index)).toString('base64'), jpg_base64: Buffer.from(await readDownload(store, jobId, 'jpg', r.index)).toString('base64') } : r,
+            ),
+          )
+        : summary.results;
+      ctx.set('X-Job-Id', jobId);
+      ctx.body = { ...summary, processing_time_ms: Math.round(performance.now() - started), results };
+      return;
+    }
+
     interface Item {
       readonly index: number;
       readonly filename: string;
@@ -193,34 +221,13 @@ export function createProcessRouter(deps: ProcessRouteDeps): Router {
       }
     });
 
-    const resultOf = (item: Item, storageError?: unknown) => {
-      if (!item.job || storageError) return { index: item.index, filename: item.filename, success: false as const, ...itemError(storageError ?? item.error) };
-      return {
-        index: item.index,
-        filename: item.filename,
-        success: true as const,
-        png_url: downloadUrl(jobId, 'png', item.index),
-        jpg_url: downloadUrl(jobId, 'jpg', item.index),
-        download_url: downloadUrl(jobId, 'png', item.index),
-        ...(fields.return_base64
-          ? { png_base64: Buffer.from(item.job.png).toString('base64'), jpg_base64: Buffer.from(item.job.jpeg).toString('base64') }
-          : {}),
-        ...portraitFields(item.job.report, item.job.ms),
-      };
-    };
-    const summarize = (unsaved: ReadonlyMap<number, unknown>) => {
-      const results = items.map((item) => resultOf(item, unsaved.get(item.index)));
-      const successful = results.filter((r) => r.success).length;
-      return {
-        success: successful === results.length,
-        job_id: jobId,
-        total: results.length,
-        successful,
-        failed: results.length - successful,
-        processing_time_ms: Math.round(performance.now() - started),
-        results,
-      };
-    };
+    const resultOf = (item: Item, storageError?: unknown) => batchItemResult(jobId, storageError ? { ...item, job: undefined, error: storageError } : item, fields.return_base64);
+    const summarize = (unsaved: ReadonlyMap<number, unknown>) =>
+      batchSummary(
+        jobId,
+        items.map((item) => resultOf(item, unsaved.get(item.index))),
+        performance.now() - started,
+      );
     const withoutImages = (summary: ReturnType<typeof summarize>) => ({ ...summary, results: summary.results.map((r) => withoutBase64(r)) });
     // Nobody can learn this job's id: nothing is stored.
     if (signal.aborted) throw signal.reason;

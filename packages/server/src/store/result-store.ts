@@ -14,6 +14,10 @@ export interface ResultStore {
   init(): Promise<void>;
   saveSingle(id: string, portrait: StoredPortrait): Promise<void>;
   saveBatch(id: string, items: readonly BatchItemToStore[], summarize: (unsaved: ReadonlyMap<number, StorageError>) => unknown): Promise<ReadonlyMap<number, StorageError>>;
+  /** One item of a batch whose items are made apart (a BullMQ flow): written to the item's fixed place, replacing a try before. */
+  saveItem(id: string, index: number, item: BatchItemToStore): Promise<void>;
+  /** batch.json of such a batch, written once its items are: the batch is whole from then on. */
+  saveBatchSummary(id: string, summary: unknown): Promise<void>;
   /** result.json of a job or item (batch.json for a whole batch); JobNotFoundError when absent. */
   readResult(id: string, index?: number): Promise<unknown>;
   openDownload(id: string, format: DownloadFormat, index?: number): Promise<Download>;
@@ -23,6 +27,11 @@ export interface ResultStore {
   putInput(id: string, bytes: Uint8Array): Promise<void>;
   getInput(id: string): Promise<Uint8Array>;
   deleteInput(id: string): Promise<void>;
+  /**
+   * A URL the client may fetch the file from directly (a presigned S3 URL), when the store is set
+   * to hand those out; undefined: stream it with openDownload. JobNotFoundError when absent.
+   */
+  presignedDownloadUrl?(id: string, format: DownloadFormat, index?: number): Promise<string | undefined>;
 }
 
 /** Reads a download into memory (the sync endpoints hand a remote job's images back this way). */

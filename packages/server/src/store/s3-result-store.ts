@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { CodedError } from '@facecraft/core';
 import type { S3Settings } from '../config.js';
@@ -23,6 +24,8 @@ const FILES: Readonly<Record<DownloadFormat, { name: string; type: string }>> = 
   jpg: { name: 'portrait.jpg', type: 'image/jpeg' },
 };
 const MAX_BATCH_ITEMS = 10_000;
+/** How long a presigned download URL is valid. */
+const PRESIGNED_URL_S = 300;
 
 function isMissing(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -49,11 +52,13 @@ export function s3ClientConfig(settings: S3Settings): S3ClientConfig {
 export class S3ResultStore implements ResultStore {
   readonly kind = 's3' as const;
   readonly bucket: string;
+  readonly #presigned: boolean;
   readonly #client: S3Client;
   readonly #logger: Logger;
 
   constructor(settings: S3Settings, logger: Logger, client?: S3Client) {
     this.bucket = settings.bucket;
+    this.#presigned = settings.presignedDownloads;
     this.#client = client ?? new S3Client(s3ClientConfig(settings));
     this.#logger = logger;
   }
@@ -132,6 +137,16 @@ export class S3ResultStore implements ResultStore {
     return unsaved;
   }
 
+  async saveItem(id: string, index: number, item: BatchItemToStore): Promise<void> {
+    const prefix = this.#itemPrefix(id, index);
+    if (item.portrait) await this.#writePortrait(prefix, item.portrait);
+    else await this.#put(`${prefix}result.json`, `${JSON.stringify(item.result, null, 2)}\n`, 'application/json');
+  }
+
+  async saveBatchSummary(id: string, summary: unknown): Promise<void> {
+    await this.#put(`${this.#prefix(id)}batch.json`, `${JSON.stringify(summary, null, 2)}\n`, 'application/json');
+  }
+
   async readResult(id: string, index?: number): Promise<unknown> {
     const prefix = this.#itemPrefix(id, index);
     const text = (index === undefined ? await this.#getText(`${prefix}batch.json`) : undefined) ?? (await this.#getText(`${prefix}result.json`));
@@ -152,6 +167,29 @@ export class S3ResultStore implements ResultStore {
       if (!isMissing(error)) throw storageUnavailable(error);
       if (index !== undefined && (await this.#exists(`${prefix}result.json`))) throw new JobNotFoundError(`Item ${index} of this job has no result (it failed)`);
       throw new JobNotFoundError();
+    }
+  }
+
+  async presignedDownloadUrl(id: string, format: DownloadFormat, index?: number): Promise<string | undefined> {
+    if (!this.#presigned) return undefined;
+    const prefix = this.#itemPrefix(id, index);
+    const key = `${prefix}${FILES[format].name}`;
+    if (!(await this.#exists(key))) {
+      // The same answers as a streamed download for what is not there (a batch, a failed item).
+      (await this.openDownload(id, format, index)).stream.destroy();
+      return undefined;
+    }
+    const suffix = index === undefined ? '' : `-${index}`;
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      ResponseContentType: FILES[format].type,
+      ResponseContentDisposition: `attachment; filename="portrait-${id}${suffix}.${format}"`,
+    });
+    try {
+      return await getSignedUrl(this.#client, command, { expiresIn: PRESIGNED_URL_S });
+    } catch (error) {
+      throw storageUnavailable(error);
     }
   }
 

@@ -73,8 +73,10 @@ export async function jobStatus(apiUrl: string, id: string): Promise<{ status: n
  * Polls GET /jobs/{id} until the job has completed or failed. A 503 (the queue unreachable
  * for a moment) is waited out, as a client following Retry-After would.
  */
-export async function waitForJob(apiUrl: string, id: string, timeoutMs: number, seen?: (body: JobBody) => void): Promise<JobBody> {
+export async function waitForJob(apiUrl: string, id: string, timeoutMs: number, seen?: (body: JobBody) => void, maxIntervalMs = 1000): Promise<JobBody> {
   const deadline = Date.now() + timeoutMs;
+  // Backing off: a hundred jobs polled every 100 ms would load a 2-core machine by themselves.
+  let interval = 100;
   for (;;) {
     const answer = await jobStatus(apiUrl, id).catch(() => undefined);
     if (answer && answer.status !== 503) {
@@ -83,6 +85,7 @@ export async function waitForJob(apiUrl: string, id: string, timeoutMs: number, 
       if (answer.body.state === 'completed' || answer.body.state === 'failed') return answer.body;
     }
     if (Date.now() > deadline) throw new Error(`job ${id} not finished within ${timeoutMs} ms (last: ${JSON.stringify(answer?.body)})`);
-    await sleep(100);
+    await sleep(interval);
+    interval = Math.min(maxIntervalMs, interval * 2);
   }
 }
