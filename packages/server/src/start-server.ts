@@ -155,7 +155,9 @@ async function startService(server: Server, config: ServerConfig, manifest: Mode
   }
   const pool: PoolView = bullmq ? new QueuePool(bullmq, localPool) : localPool!;
   const queueWorker = bullmq && localPool ? startQueueWorker({ config, pool: localPool, store, logger }) : undefined;
-  const limiter = new JobLimiter(Math.min(config.maxConcurrentJobs, config.workers + config.queueSize));
+  // An API replica's requests wait on the shared queue, not on local workers: only the
+  // number of them waiting at once is limited here.
+  const limiter = new JobLimiter(localPool ? Math.min(config.maxConcurrentJobs, config.workers + config.queueSize) : config.maxConcurrentJobs);
   if (limiter.capacity < config.workers) {
     logger.warn(`only ${limiter.capacity} images are admitted at once (FACECRAFT_MAX_CONCURRENT_JOBS) but FACECRAFT_WORKERS=${config.workers}: some workers will stay idle`);
   }
