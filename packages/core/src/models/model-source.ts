@@ -40,7 +40,9 @@ export async function readVerifiedModel(
   try {
     bytes = await source.read(entry, onProgress);
   } catch (error) {
-    throw new ModelLoadError(`Could not read model ${entry.id} (${entry.file}) from ${source.description}: ${(error as Error).message}`, { model: entry.id }, { cause: error });
+    // A browser-only model is not assembled by `facecraft models` unless named (e.g. asked for with a variant override).
+    const hint = entry.browserOnly ? `; it is assembled only where the playground is served: \`facecraft models --only ${entry.id}\` or \`pnpm models\` in a clone` : '';
+    throw new ModelLoadError(`Could not read model ${entry.id} (${entry.file}) from ${source.description}: ${(error as Error).message}${hint}`, { model: entry.id }, { cause: error });
   }
   const problem = await modelBytesProblem(entry, bytes);
   // Both assemblers rebuild a file that fails its check: `pnpm models` in a clone, `facecraft models` / installModels() elsewhere.
