@@ -71,6 +71,8 @@ const result = {
   what: 'Burst of jobs through POST /api/v1/jobs (default options: 768² int8 ISNet), 1 API replica, Redis queue, Ceph RGW store; each worker a separate process with 1 inference thread',
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 1024 ** 3), node: process.version },
   measuredAt: new Date().toISOString(),
+  // Other work on the machine shows here: the bursts share its cores with it.
+  loadAverage1m: Math.round(os.loadavg()[0] * 10) / 10,
   rows,
   ...(one && two ? { twoWorkersTimeRatio: Math.round((two.medianMs / one.medianMs) * 1000) / 1000 } : {}),
 };
