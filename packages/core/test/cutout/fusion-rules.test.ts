@@ -5,6 +5,7 @@ import { bodyRegion, faceRegion, faceScale, forcedFace, NECK_STRIP } from '../..
 import { fuseAlpha, salientHoldsBody } from '../../src/pipeline/cutout/fuse-alpha.js';
 import { refineEdge } from '../../src/pipeline/cutout/refine-edge.js';
 import { INTERIOR, solidifyInterior } from '../../src/pipeline/cutout/solid-interior.js';
+import { splitByColour } from '../../src/pipeline/cutout/split-by-colour.js';
 import { ownSalientRegion } from '../../src/pipeline/cutout/split-people.js';
 
 /**
@@ -107,6 +108,38 @@ describe('solidifyInterior', () => {
     const alpha = plane((x, y) => (Math.hypot(x - 100, y - 100) < 80 ? 0.6 : 0));
     solidifyInterior(alpha, plane(() => -5), scale);
     expect(at(alpha, 100, 100)).toBeCloseTo(0.6, 5);
+  });
+});
+
+describe('splitByColour', () => {
+  it("moves the people split's straight line onto the colour edge between the subject's hair and the neighbour behind", () => {
+    // The subject (blond, left) reaches x 130; the neighbour (dark brown) fills the rest. The
+    // split put its line at x 110, through the subject's hair.
+    const data = new Uint8ClampedArray(W * H * 4);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const blond = x < 130;
+        const noise = ((x * 7 + y * 13) % 11) - 5;
+        data.set(blond ? [225 + noise, 190 + noise, 120 + noise, 255] : [90 + noise, 60 + noise, 40 + noise, 255], (y * W + x) * 4);
+      }
+    }
+    const crop: RgbaImage = { width: W, height: H, data };
+    const matte = plane(() => 1); // ISNet holds both people as one region
+    const others = plane((x) => (x >= 110 ? 1 : 0));
+    splitByColour(crop, matte, others, 60); // band 30 px around the line, samples to 72 px
+    expect(at(others, 120, 100)).toBe(0); // blond beyond the old line: the subject's again
+    expect(at(others, 135, 100)).toBe(1); // brown: still the neighbour's
+    expect(at(others, 100, 100)).toBe(0);
+    expect(at(others, 190, 100)).toBe(1); // beyond the band: the split's own decision
+  });
+
+  it('changes nothing when one side has too little to learn from', () => {
+    const data = new Uint8ClampedArray(W * H * 4).fill(128);
+    const crop: RgbaImage = { width: W, height: H, data };
+    const others = plane((x) => (x >= 190 ? 1 : 0)); // a sliver of neighbour at the edge
+    const before = Float32Array.from(others.data);
+    splitByColour(crop, plane(() => 1), others, 60);
+    expect(Array.from(others.data)).toEqual(Array.from(before));
   });
 });
 

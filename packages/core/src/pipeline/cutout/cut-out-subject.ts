@@ -12,6 +12,7 @@ import { signedDistance } from '../../image/distance-transform.js';
 import { invertAffine, type Affine2D } from '../../image/affine.js';
 import { refineEdge } from './refine-edge.js';
 import { solidifyInterior } from './solid-interior.js';
+import { splitByColour } from './split-by-colour.js';
 import { otherPeopleMask, ownSalientRegion } from './split-people.js';
 
 /**
@@ -86,6 +87,7 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   const fused = fuseAlpha({ salient, personDepth, face, body, neck, faceScale: scale });
   if (input.otherBoxes.length > 0) {
     const others = otherPeopleMask({ context: prior.context, contextToCrop: prior.contextToCrop, subject: input.subjectBox, others: input.otherBoxes, width, height });
+    splitByColour(crop, fused, others, scale);
     // Where ISNet already parts the subject from everyone else (no other face mostly inside the
     // ISNet region connected to the subject's face), that region, less the other faces, is the
     // subject's: the split, which cannot tell who stands in front, must not cut the subject's

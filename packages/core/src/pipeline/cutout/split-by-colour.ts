@@ -1,0 +1,77 @@
+import { gaussianBlurGray } from '../../image/gaussian-blur.js';
+import { signedDistance } from '../../image/distance-transform.js';
+import { createGrayImage, type GrayImage, type RgbaImage } from '../../image/rgba-image.js';
+
+/**
+ * Distances in eye-to-chin lengths. The people split (otherPeopleMask) grows each face over the
+ * person model's coarse mask and cannot tell who stands in front: where the subject's hair
+ * lies over a neighbour behind, its line runs straight through the hair. Near that line the
+ * photo itself says better who owns a pixel: blond hair against a neighbour's brown hair or
+ * dark jumper. Each side's colours are learnt a little way back from the line, where the split
+ * is sure.
+ */
+export const COLOUR_SPLIT = Object.freeze({
+  /** Pixels this close to the split's line are contested. */
+  band: 0.5,
+  /** Each side's colours are sampled from `band` to this far from the line. */
+  sample: 1.2,
+  /** Log-likelihood ratio beyond which the colour decides; between, the split's own line stays. */
+  decisive: 1.2,
+  passes: 2,
+  /** Fewer sure pixels than this on either side: too little to learn from, nothing changes. */
+  minSamples: 300,
+});
+
+const BITS = 4;
+const BINS = 1 << (3 * BITS);
+const binOf = (data: Uint8ClampedArray, i: number) => ((data[i * 4] >> (8 - BITS)) << (2 * BITS)) | ((data[i * 4 + 1] >> (8 - BITS)) << BITS) | (data[i * 4 + 2] >> (8 - BITS));
+
+/**
+ * Moves the people split's line along colour: in a band around the line where the matte holds
+ * something, a pixel whose colour is clearly the neighbour's side goes to the neighbour, one
+ * clearly the subject's to the subject (log-likelihood of two colour histograms, smoothed over a
+ * few pixels). Changes `others` (how much each crop pixel is someone else's) in place.
+ */
+export function splitByColour(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceScale: number): void {
+  // Twice: the first pass moves the line, the second learns each side's colours from where the
+  // moved line says they are (the first pass's samples beyond a badly placed line were mixed).
+  for (let pass = 0; pass < COLOUR_SPLIT.passes; pass++) splitOnce(crop, matte, others, faceScale);
+}
+
+/** One pass: learn both sides' colours back from the current line, then move the line in the band. */
+function splitOnce(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceScale: number): void {
+  const { width, height } = others;
+  const n = width * height;
+  const side = signedDistance(others, 0.5); // > 0 on the neighbours' side
+  const band = COLOUR_SPLIT.band * faceScale;
+  const sample = COLOUR_SPLIT.sample * faceScale;
+  const subjectHist = new Float64Array(BINS);
+  const otherHist = new Float64Array(BINS);
+  let subjectCount = 0;
+  let otherCount = 0;
+  for (let i = 0; i < n; i++) {
+    if (matte.data[i] < 0.6 || crop.data[i * 4 + 3] < 255) continue;
+    const d = side.data[i];
+    if (d < -band && d > -sample) (subjectHist[binOf(crop.data, i)] += 1), subjectCount++;
+    else if (d > band && d < sample) (otherHist[binOf(crop.data, i)] += 1), otherCount++;
+  }
+  if (subjectCount < COLOUR_SPLIT.minSamples || otherCount < COLOUR_SPLIT.minSamples) return;
+  const ratio = createGrayImage(width, height);
+  const weight = createGrayImage(width, height);
+  for (let i = 0; i < n; i++) {
+    if (Math.abs(side.data[i]) >= band || matte.data[i] < 0.1) continue;
+    const b = binOf(crop.data, i);
+    ratio.data[i] = Math.log((otherHist[b] + 0.5) / (otherCount + 0.5 * BINS)) - Math.log((subjectHist[b] + 0.5) / (subjectCount + 0.5 * BINS));
+    weight.data[i] = 1;
+  }
+  // Smoothed as a weighted mean, so that the band's edge is not pulled towards 0.
+  const sigma = Math.max(1, 0.03 * faceScale);
+  const smoothRatio = gaussianBlurGray(ratio, sigma);
+  const smoothWeight = gaussianBlurGray(weight, sigma);
+  for (let i = 0; i < n; i++) {
+    if (weight.data[i] === 0) continue;
+    const llr = smoothRatio.data[i] / Math.max(1e-6, smoothWeight.data[i]);
+    if (llr > COLOUR_SPLIT.decisive) others.data[i] = 1;
+    else if (llr < -COLOUR_SPLIT.decisive) others.data[i] = 0;
+  }
+}
