@@ -29,7 +29,7 @@ function isMissing(error: unknown, name: string): boolean {
 }
 
 /**
- * Imports an optional peer. `load` is a literal `import('name')` so that bundlers still see it;
+ * Imports an optional peer. `load` is a literal dynamic import of the package, so that bundlers still see it;
  * a missing package becomes a RuntimeMissingError naming it and its install command.
  */
 export async function importOptionalPeer<T>(name: OptionalPeer, load: () => Promise<T>): Promise<T> {
