@@ -242,7 +242,8 @@ export function startApp(config: AppConfig): void {
   });
 
   // Bytes of the models this browser will load (one variant each, as the backend will pick them:
-  // int8 on WASM, or the `?variant=` one), so the bar shows "x of 47 MB" from the first byte on.
+  // int8 on WASM, float16 or float32 on WebGPU as the adapter has 'shader-f16' or not, or the
+  // `?variant=` one), so the bar shows "x of 47 MB" from the first byte on.
   void fetch(new URL('manifest.json', config.modelsUrl), { cache: 'no-cache' })
     .then((r) => (r.ok ? r.json() : undefined))
     .then((json: unknown) => {

@@ -56,12 +56,14 @@ export async function createOrtWebBackend(options: OrtWebBackendOptions = {}): P
   const backend: InferenceBackend & { device: string; notice?: string } = {
     name: 'ort-web',
     device,
-    // WASM: int8 (half the download, QLinearConv); WebGPU: a float model it can compile.
+    // WASM: int8 (half the download, QLinearConv); WebGPU: float16 with 'shader-f16', else the
+    // float32 variant (isnet-fp32), so that ISNet stays on the GPU instead of moving to WASM.
     variantPreference: variantPreferenceFor(device, shaderF16),
     ...(notice ? { notice } : {}),
     async load(model: ModelEntry, bytes: Uint8Array) {
       if (device === 'webgpu' && !shaderF16 && model.weightType === 'float16') {
         // Its session would compile, then fail at run time with invalid f16 shaders: use WASM.
+        // (Reached only when no float32 variant is there, or `?variant=float16` asks for this one.)
         backend.notice = `${model.id} has float16 weights and this WebGPU adapter lacks 'shader-f16'; that model runs on WASM`;
       } else if (device === 'webgpu') {
         try {
