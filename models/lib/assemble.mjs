@@ -137,10 +137,6 @@ export async function assembleModels(options) {
   }
   for (const entry of manifest.models) {
     if (only && !only.includes(entry.id)) continue;
-    if (skipBrowserOnly && entry.browserOnly && !only) {
-      log(`skip     ${entry.id} (only browsers run it; assemble it with --only ${entry.id} where the playground is served)`);
-      continue;
-    }
     const target = path.join(outDir, entry.file);
     if (existsSync(target) && !updateManifest) {
       const bytes = await readFile(target);
@@ -150,6 +146,11 @@ export async function assembleModels(options) {
         continue;
       }
       log(`rebuild  ${entry.id}: ${entry.file} differs from the manifest`);
+    }
+    // Checked (and rebuilt if damaged) when there, never added unasked: only a served playground needs it.
+    if (skipBrowserOnly && entry.browserOnly && !only && !existsSync(target)) {
+      log(`skip     ${entry.id} (only browsers run it; assemble it with --only ${entry.id} where the playground is served)`);
+      continue;
     }
     try {
       if (entry.transform === 'external') {

@@ -1,5 +1,5 @@
 // Models only browsers run (`browserOnly`: the float32 ISNet for WebGPU without shader-f16) are
-// assembled where the playground is served and left out for library/CLI users unless named.
+// assembled where the playground is served and not added for library/CLI users unless named.
 // A small model stands in for the 176 MB one: the rule depends on the flag, not on the model.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -31,6 +31,13 @@ describe('browser-only models', () => {
     expect(result).toMatchObject({ built: [], present: [], failed: [] });
     expect(existsSync(path.join(out, small.file))).toBe(false);
     expect(lines.join('\n')).toContain(`--only ${small.id}`);
+  });
+
+  it('are checked, not skipped, when already there', { timeout: 120_000 }, async () => {
+    const out = path.join(work, 'present');
+    await assemble(out, { only: [small.id] });
+    const { result } = await assemble(out, { skipBrowserOnly: true });
+    expect(result).toMatchObject({ built: [], present: [small.id], failed: [] });
   });
 
   it('are built, sha256-checked, when named with only, or by default (a clone, the images)', { timeout: 120_000 }, async () => {
