@@ -69,6 +69,8 @@ export function startQueueWorker(deps: { config: ServerConfig; pool: WorkerPool;
   const inputOf = (job: Job<PortraitJobData | BatchItemJobData | BatchParentData>) => ('input' in job.data ? job.data.input : undefined);
   worker.on('completed', (job) => {
     completed++;
+    // Queue-confirmed: a try whose lock was lost meanwhile is 'job done' but never 'job completed'.
+    logger.info('job completed', { job_id: job.id });
     const input = inputOf(job);
     if (input) void store.deleteInput(input).catch(() => {});
   });

@@ -8,7 +8,7 @@ export interface ChildWorker {
   readonly taking: Promise<void>;
   readonly exited: Promise<number | null>;
   output(): string;
-  /** Job ids this worker logged as done. */
+  /** Job ids whose completion the queue accepted from this worker. */
   done(): string[];
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -37,7 +37,7 @@ export function startChildWorker(env: Record<string, string | undefined>, timeou
     taking,
     exited,
     output: () => output,
-    done: () => logged('job done'),
+    done: () => logged('job completed'),
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
       return exited;
