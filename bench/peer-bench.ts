@@ -64,11 +64,23 @@ async function startPeer(entry: string, publicPath: string) {
 
 const started = new Date().toISOString();
 const loadBefore = os.loadavg();
-const installed = installPeer();
-const peer = await startPeer(installed.entry, installed.publicPath);
+const cpu = os.cpus()[0]?.model.trim() ?? 'unknown';
+const machine = () => ({ cpu, cores: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.arch()}`, node: process.version, loadAverage: { before: loadBefore.map((v) => round(v, 2)), after: os.loadavg().map((v) => round(v, 2)) } });
+
+let installed: ReturnType<typeof installPeer>;
+let peer: Awaited<ReturnType<typeof startPeer>>;
+try {
+  installed = installPeer();
+  peer = await startPeer(installed.entry, installed.publicPath);
+} catch (error) {
+  // No registry, or the peer does not start here: the results file and the README say why.
+  const unavailable = (error as Error).message.split('\n')[0];
+  await writeFile(values.out, `${JSON.stringify({ date: started, machine: machine(), peer: { package: `${PEER.name}@${PEER.version}` }, unavailable }, null, 2)}\n`);
+  console.error(`The peer could not be run: ${unavailable} (written to ${path.relative(root, values.out)})`);
+  process.exit(1);
+}
 const processor = await createNodePortraitProcessor({ modelsDir: path.join(root, 'models') });
 const variant = processor.runtimes.find((r) => r.stage === 'segmentation')?.variant;
-const cpu = os.cpus()[0]?.model.trim() ?? 'unknown';
 console.log(`Peer bench: ${cpu}, ${os.cpus().length} cores; Facecraft ${processor.backend.device}, ${processor.backend.threads} threads, ISNet ${variant}; ${PEER.name}@${installed.versions[PEER.name]} (onnxruntime-node ${installed.versions['onnxruntime-node']})`);
 
 const photos = await Promise.all(PHOTOS.map(async (name) => ({ name, file: path.join(fixtures, name), bytes: new Uint8Array(await readFile(path.join(fixtures, name))) })));
@@ -114,7 +126,7 @@ const peerMedian = round(median(perPhoto.map((r) => r.peerMs)));
 const result = {
   $comment: 'Written by bench/peer-bench.ts. Medians of warm runs per photo; the machine may have been shared (see loadAverage): compare the two columns, which ran alternately in the same minutes, rather than absolute times across runs.',
   date: started,
-  machine: { cpu, cores: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.arch()}`, node: process.version, loadAverage: { before: loadBefore.map((v) => round(v, 2)), after: os.loadavg().map((v) => round(v, 2)) } },
+  machine: machine(),
   runs,
   facecraft: {
     what: 'whole pipeline, default options: detect, landmarks, segmentation, cut-out, level, crop, enhance, PNG and JPEG encode (648² portrait)',

@@ -27,7 +27,12 @@ export function installPeer(dir = path.join(os.tmpdir(), `facecraft-peer-${PEER.
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'facecraft-peer-bench', private: true, dependencies: { [PEER.name]: PEER.version }, overrides: { sharp: PEER_SHARP } }, null, 2));
     // --ignore-scripts: onnxruntime-node 1.17's script only fetches the CUDA build from GitHub; its CPU build is in the tarball.
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts'], { cwd: dir, stdio: 'inherit', env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
+    try {
+      execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts'], { cwd: dir, stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
+    } catch (error) {
+      const said = String((error as { stderr?: Buffer }).stderr ?? '').split('\n').find((l) => /npm error (code|network|request|404)/.test(l)) ?? 'no reason given';
+      throw new Error(`npm install of ${PEER.name}@${PEER.version} failed (${said.trim()})`);
+    }
   }
   return {
     dir,
