@@ -67,6 +67,12 @@ describe('README examples', () => {
     expect(batch.results[2].error.code).toBe('no_face');
   });
 
+  it('jobs (curl: queue, poll, download)', async () => {
+    rmSync(path.join(work, 'portrait.png'), { force: true });
+    await run('bash', ['-euo', 'pipefail', '-c', localize(readmeExample('jobs'))], { cwd: work, timeout: 60_000 });
+    await expectPortraitFile(path.join(work, 'portrait.png'), 'png', 648);
+  });
+
   it('Python (requests)', async () => {
     rmSync(path.join(work, 'processed.png'), { force: true });
     writeFileSync(path.join(work, 'example.py'), localize(readmeExample('python')));
