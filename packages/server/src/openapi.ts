@@ -253,6 +253,11 @@ export function buildOpenApi(config: ServerConfig, version: string): Schema {
             status: { type: 'string', enum: ['operational', 'starting', 'stopping', 'error'] },
             version: { type: 'string' },
             uptime_seconds: { type: 'integer' },
+            deployment: {
+              type: 'object',
+              description: 'FACECRAFT_ROLE, FACECRAFT_QUEUE and FACECRAFT_STORE of this process',
+              properties: { role: { type: 'string', enum: ['all', 'api', 'worker'] }, queue: { type: 'string', enum: ['memory', 'bullmq'] }, store: { type: 'string', enum: ['fs', 's3'] } },
+            },
             device: { type: 'object', properties: { type: { type: 'string', nullable: true }, requested: { type: 'string' }, name: { type: 'string', nullable: true }, notice: { type: 'string', nullable: true } } },
             backends: portraitProperties.backend,
             segmentation_variant: {

@@ -40,6 +40,8 @@ describe('bullmq queue with the fs store on one machine (role all)', () => {
     const body = (await res.json()) as { job_id: string; result: { output_size: { width: number } } };
     expect(body.result.output_size.width).toBe(128);
     expect(server.completedByQueueWorker()).toBe(before + 1);
+    const status = (await (await fetch(`${server.url}/status`)).json()) as { deployment: unknown };
+    expect(status.deployment).toEqual({ role: 'all', queue: 'bullmq', store: 'fs' });
     expect(readdirSync(path.join(dirs.processed, body.job_id)).sort()).toEqual(['portrait.jpg', 'portrait.png', 'result.json']);
     // The queued input is removed once its job has completed (just after the answer, at most).
     const inputs = () => (existsSync(path.join(dirs.processed, '.inputs')) ? readdirSync(path.join(dirs.processed, '.inputs')) : []);

@@ -84,6 +84,8 @@ export function createHealthRouter(deps: HealthRouteDeps): Router {
       status: service.stopping ? 'stopping' : pool.loadError ? 'error' : pool.isReady ? 'operational' : 'starting',
       version: deps.version,
       uptime_seconds: Math.floor((Date.now() - deps.startedAt) / 1000),
+      // Where jobs wait and results live (README: Running on several machines).
+      deployment: { role: config.role, queue: config.queue, store: config.store },
       device: {
         type: info?.device ?? null,
         requested: config.device,
