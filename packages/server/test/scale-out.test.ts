@@ -66,7 +66,9 @@ async function submit(apiUrl: string, fields: Record<string, string> = QUICK): P
 
 beforeAll(async () => {
   assertBuiltServerIsCurrent();
-  [redis, s3] = await Promise.all([startRedis(), startCephRgw()]);
+  // Both awaited even when one fails, so afterAll stops whichever did start.
+  const started = await Promise.allSettled([startRedis().then((r) => (redis = r)), startCephRgw().then((c) => (s3 = c))]);
+  for (const result of started) if (result.status === 'rejected') throw result.reason;
   apis.push(...(await Promise.all([startApi(0), startApi(1)])));
   await Promise.all([startWorker(), startWorker()]);
 }, 240_000);
