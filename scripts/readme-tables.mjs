@@ -16,7 +16,7 @@ async function modelsTable() {
   const manifest = JSON.parse(await readFile(path.join(root, 'models/manifest.json'), 'utf8'));
   const rows = manifest.models.map((m) => {
     const from = m.source.path ?? m.source.resource ?? '';
-    const transform = { copy: 'as shipped', 'tfjs-landmark68-to-onnx': 'TF.js weights converted to ONNX', 'isnet-chunks-resolution-agnostic': 'chunks joined; Resize sizes made dynamic', 'tfjs-graph-selfie-to-onnx': 'TF.js graph converted to ONNX', 'isnet-chunks-int8-qdq': 'the same, calibrated on models/calibration/ and quantised to int8 QDQ (U8S8, per-channel weights)', 'isnet-chunks-float32': 'the same, widened to float32, MaxPool ceil_mode as end padding (for WebGPU without `shader-f16`; built where the playground is served)' }[m.transform] ?? m.transform;
+    const transform = { copy: 'as shipped', 'tfjs-landmark68-to-onnx': 'TF.js weights converted to ONNX', 'isnet-chunks-resolution-agnostic': 'chunks joined; Resize sizes made dynamic; MaxPool ceil_mode as end padding (for WebGPU)', 'tfjs-graph-selfie-to-onnx': 'TF.js graph converted to ONNX', 'isnet-chunks-int8-qdq': 'the same, calibrated on models/calibration/ and quantised to int8 QDQ (U8S8, per-channel weights)', 'isnet-chunks-float32': 'the same, widened to float32, MaxPool ceil_mode as end padding (for WebGPU without `shader-f16`; built where the playground is served)' }[m.transform] ?? m.transform;
     return `| ${m.stage} | ${m.name} | \`${m.file}\` | ${mb(m.bytes)} | ${m.licence} | \`${m.source.package}@${m.source.version}\` ${from ? `(\`${from}\`)` : ''}; ${transform} |`;
   });
   return ['| stage | model | file | size | licence | source |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');

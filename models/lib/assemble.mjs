@@ -47,27 +47,25 @@ const transforms = {
     },
   },
   'isnet-chunks-resolution-agnostic': {
+    // Chunks joined, Resize sizes made dynamic, and MaxPool ceil_mode traded for an equal end
+    // padding (transforms/maxpool-ceil-to-padding.mjs), which onnxruntime-web's WebGPU EP runs.
     files: (entry) => isnetChunkFiles(entry),
-    build: ([resources, ...chunks], entry) => makeIsnetResolutionAgnostic(joinIsnetChunks(resources, chunks, entry)).bytes,
+    build: ([resources, ...chunks], entry) => isnetFloat16(resources, chunks, entry),
   },
   'isnet-chunks-float32': {
-    // The same float16 ISNet with its weights widened to float32 and its float casts dropped
-    // (transforms/float16-to-float32.mjs): what WebGPU runs on adapters without 'shader-f16'.
-    // Its MaxPools lose ceil_mode for an equal padding, which the WebGPU EP can run.
+    // The same float16 ISNet (MaxPools already without ceil_mode) with its weights widened to
+    // float32 and its float casts dropped (transforms/float16-to-float32.mjs): what WebGPU runs
+    // on adapters without 'shader-f16'.
     files: (entry) => isnetChunkFiles(entry),
-    build: ([resources, ...chunks], entry) => {
-      const float16 = makeIsnetResolutionAgnostic(joinIsnetChunks(resources, chunks, entry)).bytes;
-      const model = convertFloat16GraphToFloat32(decodeModel(float16));
-      rewriteMaxPoolCeilMode(model);
-      return encodeModel(model);
-    },
+    build: ([resources, ...chunks], entry) => encodeModel(convertFloat16GraphToFloat32(decodeModel(isnetFloat16(resources, chunks, entry)))),
   },
   'isnet-chunks-int8-qdq': {
-    // The same float16 ISNet, calibrated on entry.calibration.photos (models/calibration/) with
-    // onnxruntime-node and quantised to int8 QDQ (transforms/isnet-int8-qdq.mjs).
+    // The same float16 ISNet (MaxPools without ceil_mode, so one graph for every variant; the
+    // rewrite is exact, so calibration sees the same ranges), calibrated on entry.calibration.photos
+    // (models/calibration/) with onnxruntime-node and quantised to int8 QDQ (transforms/isnet-int8-qdq.mjs).
     files: (entry) => isnetChunkFiles(entry),
     build: async ([resources, ...chunks], entry, calibrationDir) => {
-      const float16 = makeIsnetResolutionAgnostic(joinIsnetChunks(resources, chunks, entry)).bytes;
+      const float16 = isnetFloat16(resources, chunks, entry);
       const { calibration } = entry;
       const inputs = await readCalibrationInputs(calibrationDir, calibration.photos, calibration.size);
       // Only this transform needs a runtime: loaded here, so the others run with onnx-proto alone.
@@ -77,6 +75,18 @@ const transforms = {
     },
   },
 };
+
+/**
+ * The float16 ISNet every variant starts from: chunks joined, Resize sizes made dynamic, and its
+ * MaxPools' ceil_mode rewritten as an equal end padding (onnxruntime-web 1.30's WebGPU EP does not
+ * execute ceil_mode; the outputs are the same, bit for bit).
+ * @param {Buffer} resources @param {Buffer[]} chunks @param {any} entry
+ */
+function isnetFloat16(resources, chunks, entry) {
+  const model = decodeModel(makeIsnetResolutionAgnostic(joinIsnetChunks(resources, chunks, entry)).bytes);
+  if (rewriteMaxPoolCeilMode(model) === 0) throw new Error(`${entry.id}: no MaxPool with ceil_mode to rewrite (ISNet has 33)`);
+  return encodeModel(model);
+}
 
 /** @imgly ships ISNet as content-addressed 4 MiB chunks listed in dist/resources.json. @param {any} entry */
 function isnetChunkFiles(entry) {
