@@ -42,6 +42,17 @@ const startWorker = async () => {
 };
 const liveWorkers = () => workers.filter((w) => w.proc.exitCode === null && w.proc.signalCode === null);
 
+/** Runs a check; when it fails, the workers' last log lines go with the error (what each was doing). */
+async function withWorkerLogs(check: () => Promise<void>): Promise<void> {
+  try {
+    await check();
+  } catch (error) {
+    const logs = workers.map((w, i) => `--- worker ${i} (${w.proc.exitCode ?? w.proc.signalCode ?? 'running'})\n${w.output().slice(-3000)}`).join('\n');
+    (error as Error).message += `\n${logs}`;
+    throw error;
+  }
+}
+
 /** Every key under results/<id>/ in the bucket. */
 async function storedKeys(id: string): Promise<string[]> {
   const page = await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: `results/${id}/` }));
@@ -151,35 +162,45 @@ describe('scale-out: 2 API replicas, 2 workers, Redis and a Ceph S3 store', () =
   }, 120_000);
 
   it('SIGKILL of the worker holding a job at ≥ 20 %: the other worker completes it; nothing lost or stored twice', async () => {
-    const ids = await Promise.all([submit(apis[0].url, {}), submit(apis[1].url, {}), submit(apis[0].url, {}), submit(apis[1].url, {})]);
-    const target = ids[0];
+    // The target at full size, so it is on its worker long enough to be caught; three light ones beside it.
+    const target = await submit(apis[0].url, {});
+    const ids = [target, ...(await Promise.all([submit(apis[1].url), submit(apis[0].url), submit(apis[1].url)]))];
     let killed: ChildWorker | undefined;
     let progressAtKill = 0;
-    await waitForJob(apis[1].url, target, 60_000, (body) => {
-      if (killed || body.state !== 'active' || body.progress < 20) return;
-      const holder = liveWorkers().find((w) => w.output().includes(`"msg":"job started","job_id":"${target}"`));
-      if (!holder) return;
-      progressAtKill = body.progress;
-      killed = holder;
-      holder.proc.kill('SIGKILL');
-    }, 100).then(() => undefined);
-    expect(killed, 'the job finished before its worker could be killed').toBeDefined();
-    expect(progressAtKill).toBeGreaterThanOrEqual(20);
-    expect(killed!.done()).not.toContain(target);
+    try {
+      await withWorkerLogs(async () => {
+        await waitForJob(apis[1].url, target, 120_000, (body) => {
+          if (killed || body.state !== 'active' || body.progress < 20) return;
+          const holder = liveWorkers().find((w) => w.output().includes(`"msg":"job started","job_id":"${target}"`));
+          if (!holder) return;
+          progressAtKill = body.progress;
+          killed = holder;
+          holder.proc.kill('SIGKILL');
+        }, 100);
+        expect(killed, 'the job finished before its worker could be killed').toBeDefined();
+        expect(progressAtKill).toBeGreaterThanOrEqual(20);
+        expect(killed!.done()).not.toContain(target);
 
-    const finished = await Promise.all(ids.map((id) => waitForJob(apis[0].url, id, 90_000)));
-    expect(finished.map((j) => j.state)).toEqual(['completed', 'completed', 'completed', 'completed']);
-    const survivor = liveWorkers()[0];
-    expect(survivor.done()).toContain(target);
-    for (const id of ids) expect(await storedKeys(id)).toEqual(['portrait.jpg', 'portrait.png', 'result.json']);
-    await startWorker();
-  }, 180_000);
+        const finished = await Promise.all(ids.map((id) => waitForJob(apis[0].url, id, 180_000)));
+        expect(finished.map((j) => j.state)).toEqual(['completed', 'completed', 'completed', 'completed']);
+        const survivor = liveWorkers()[0];
+        expect(survivor.done()).toContain(target);
+        for (const id of ids) expect(await storedKeys(id)).toEqual(['portrait.jpg', 'portrait.png', 'result.json']);
+      });
+    } finally {
+      while (liveWorkers().length < 2) await startWorker();
+    }
+  }, 420_000);
 
   it(`a burst of ${BURST} jobs across both APIs: every one completes exactly once`, async () => {
+    while (liveWorkers().length < 2) await startWorker();
     const before = new Set(workers.flatMap((w) => w.done()));
     const ids = await Promise.all(Array.from({ length: BURST }, (_, i) => submit(apis[i % 2].url)));
     expect(new Set(ids).size).toBe(BURST);
-    const finished = await Promise.all(ids.map((id, i) => waitForJob(apis[(i + 1) % 2].url, id, 840_000, undefined, 2000)));
+    let finished: JobBody[] = [];
+    await withWorkerLogs(async () => {
+      finished = await Promise.all(ids.map((id, i) => waitForJob(apis[(i + 1) % 2].url, id, 840_000, undefined, 2000)));
+    });
     expect(finished.filter((j) => j.state !== 'completed')).toEqual([]);
     const doneLines = workers.flatMap((w) => w.done()).filter((id) => !before.has(id));
     // Completed once each: no job was completed by two workers.
