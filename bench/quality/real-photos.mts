@@ -261,11 +261,11 @@ export function summarise(results: readonly RealResult[]) {
       const means = {} as Record<CheckName, number | null>;
       const passes = {} as Record<CheckName, number>;
       for (const c of CHECKS) {
-        const values = rs.map((r) => r.checks[c].value).filter((v): v is number => v != null);
+        const values = rs.map((r) => r.checks[c]?.value).filter((v): v is number => v != null);
         means[c] = values.length ? round(values.reduce((a, b) => a + b, 0) / values.length) : null;
-        passes[c] = rs.filter((r) => r.checks[c].pass).length;
+        passes[c] = rs.filter((r) => r.checks[c]?.pass).length;
       }
-      out[set][variant] = { outputs: rs.length, noOutput: all.length - rs.length, means, passes, allPass: rs.filter((r) => CHECKS.every((c) => r.checks[c].pass)).length };
+      out[set][variant] = { outputs: rs.length, noOutput: all.length - rs.length, means, passes, allPass: rs.filter((r) => CHECKS.every((c) => r.checks[c]?.pass)).length };
     }
   }
   return out;
