@@ -87,7 +87,7 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   const fused = fuseAlpha({ salient, personDepth, face, body, neck, faceScale: scale });
   if (input.otherBoxes.length > 0) {
     const others = otherPeopleMask({ context: prior.context, contextToCrop: prior.contextToCrop, subject: input.subjectBox, others: input.otherBoxes, width, height });
-    splitByColour(crop, fused, others, scale);
+    splitByColour(crop, fused, others, scale, input.otherBoxes);
     // Where ISNet already parts the subject from everyone else (no other face mostly inside the
     // ISNet region connected to the subject's face), that region, less the other faces, is the
     // subject's: the split, which cannot tell who stands in front, must not cut the subject's
@@ -105,5 +105,8 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
 
   started = performance.now();
   const refined = refineEdge(crop, alpha, face);
+  // The guided filter widens a low-contrast edge (a dark shoulder on a dark wall) into a band
+  // the backdrop shows through: inside the person it is narrowed again to the kept soft edge.
+  solidifyInterior(refined, personDepth, scale);
   return { alpha: refined, mode: 'refined', timings: { isnet, person, refine: ms(started) } };
 }

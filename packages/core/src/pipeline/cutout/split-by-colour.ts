@@ -1,5 +1,6 @@
 import { gaussianBlurGray } from '../../image/gaussian-blur.js';
 import { signedDistance } from '../../image/distance-transform.js';
+import type { Box } from '../../geometry/point.js';
 import { createGrayImage, type GrayImage, type RgbaImage } from '../../image/rgba-image.js';
 
 /**
@@ -18,8 +19,12 @@ export const COLOUR_SPLIT = Object.freeze({
   /** Log-likelihood ratio beyond which the colour decides; between, the split's own line stays. */
   decisive: 1.2,
   passes: 2,
-  /** Fewer sure pixels than this on either side: too little to learn from, nothing changes. */
-  minSamples: 300,
+  /** Height of the strips whose colours are learnt apart. */
+  strip: 0.5,
+  /** How many strips above and below also count. */
+  stripReach: 1,
+  /** Fewer sure pixels than this on either side (in a strip and its neighbours): too little to learn from, nothing changes there. */
+  minSamples: 150,
 });
 
 const BITS = 4;
@@ -30,40 +35,69 @@ const binOf = (data: Uint8ClampedArray, i: number) => ((data[i * 4] >> (8 - BITS
  * Moves the people split's line along colour: in a band around the line where the matte holds
  * something, a pixel whose colour is clearly the neighbour's side goes to the neighbour, one
  * clearly the subject's to the subject (log-likelihood of two colour histograms, smoothed over a
- * few pixels). Changes `others` (how much each crop pixel is someone else's) in place.
+ * few pixels). Another person's face box is never given to the subject: skin matches skin.
+ * Changes `others` (how much each crop pixel is someone else's) in place.
  */
-export function splitByColour(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceScale: number): void {
+export function splitByColour(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceScale: number, otherFaces: readonly Box[] = []): void {
   // Twice: the first pass moves the line, the second learns each side's colours from where the
   // moved line says they are (the first pass's samples beyond a badly placed line were mixed).
-  for (let pass = 0; pass < COLOUR_SPLIT.passes; pass++) splitOnce(crop, matte, others, faceScale);
+  const inOtherFace = new Uint8Array(others.width * others.height);
+  for (const b of otherFaces) {
+    for (let y = Math.max(0, Math.floor(b.y)); y < Math.min(others.height, Math.ceil(b.y + b.height)); y++) {
+      inOtherFace.fill(1, y * others.width + Math.max(0, Math.floor(b.x)), y * others.width + Math.max(0, Math.min(others.width, Math.ceil(b.x + b.width))));
+    }
+  }
+  for (let pass = 0; pass < COLOUR_SPLIT.passes; pass++) splitOnce(crop, matte, others, faceScale, inOtherFace);
 }
 
 /** One pass: learn both sides' colours back from the current line, then move the line in the band. */
-function splitOnce(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceScale: number): void {
+function splitOnce(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceScale: number, inOtherFace: Uint8Array): void {
   const { width, height } = others;
   const n = width * height;
   const side = signedDistance(others, 0.5); // > 0 on the neighbours' side
   const band = COLOUR_SPLIT.band * faceScale;
   const sample = COLOUR_SPLIT.sample * faceScale;
-  const subjectHist = new Float64Array(BINS);
-  const otherHist = new Float64Array(BINS);
-  let subjectCount = 0;
-  let otherCount = 0;
+  // Colours are learnt per horizontal strip (and its two neighbours): a subject's black top far
+  // below must not claim a neighbour's black hair beside her head.
+  const stripHeight = Math.max(4, COLOUR_SPLIT.strip * faceScale);
+  const strips = Math.ceil(height / stripHeight);
+  const subjectHist = new Float64Array(strips * BINS);
+  const otherHist = new Float64Array(strips * BINS);
+  const subjectCount = new Float64Array(strips);
+  const otherCount = new Float64Array(strips);
   for (let i = 0; i < n; i++) {
     if (matte.data[i] < 0.6 || crop.data[i * 4 + 3] < 255) continue;
     const d = side.data[i];
-    if (d < -band && d > -sample) (subjectHist[binOf(crop.data, i)] += 1), subjectCount++;
-    else if (d > band && d < sample) (otherHist[binOf(crop.data, i)] += 1), otherCount++;
+    const s = Math.floor(Math.floor(i / width) / stripHeight);
+    if (d < -band && d > -sample) (subjectHist[s * BINS + binOf(crop.data, i)] += 1), subjectCount[s]++;
+    else if (d > band && d < sample) (otherHist[s * BINS + binOf(crop.data, i)] += 1), otherCount[s]++;
   }
-  if (subjectCount < COLOUR_SPLIT.minSamples || otherCount < COLOUR_SPLIT.minSamples) return;
+  const reach = COLOUR_SPLIT.stripReach;
+  const near = (counts: Float64Array, s: number) => {
+    let sum = 0;
+    for (let k = Math.max(0, s - reach); k <= Math.min(strips - 1, s + reach); k++) sum += counts[k];
+    return sum;
+  };
+  const nearBin = (hist: Float64Array, s: number, b: number) => {
+    let sum = 0;
+    for (let k = Math.max(0, s - reach); k <= Math.min(strips - 1, s + reach); k++) sum += hist[k * BINS + b];
+    return sum;
+  };
   const ratio = createGrayImage(width, height);
   const weight = createGrayImage(width, height);
+  let contested = 0;
   for (let i = 0; i < n; i++) {
     if (Math.abs(side.data[i]) >= band || matte.data[i] < 0.1) continue;
+    const s = Math.floor(Math.floor(i / width) / stripHeight);
+    const sc = near(subjectCount, s);
+    const oc = near(otherCount, s);
+    if (sc < COLOUR_SPLIT.minSamples || oc < COLOUR_SPLIT.minSamples) continue;
     const b = binOf(crop.data, i);
-    ratio.data[i] = Math.log((otherHist[b] + 0.5) / (otherCount + 0.5 * BINS)) - Math.log((subjectHist[b] + 0.5) / (subjectCount + 0.5 * BINS));
+    ratio.data[i] = Math.log((nearBin(otherHist, s, b) + 0.5) / (oc + 0.5 * BINS)) - Math.log((nearBin(subjectHist, s, b) + 0.5) / (sc + 0.5 * BINS));
     weight.data[i] = 1;
+    contested++;
   }
+  if (contested === 0) return;
   // Smoothed as a weighted mean, so that the band's edge is not pulled towards 0.
   const sigma = Math.max(1, 0.03 * faceScale);
   const smoothRatio = gaussianBlurGray(ratio, sigma);
@@ -72,6 +106,6 @@ function splitOnce(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceSca
     if (weight.data[i] === 0) continue;
     const llr = smoothRatio.data[i] / Math.max(1e-6, smoothWeight.data[i]);
     if (llr > COLOUR_SPLIT.decisive) others.data[i] = 1;
-    else if (llr < -COLOUR_SPLIT.decisive) others.data[i] = 0;
+    else if (llr < -COLOUR_SPLIT.decisive && !inOtherFace[i]) others.data[i] = 0;
   }
 }
