@@ -385,12 +385,14 @@ describe('status, OpenAPI, CORS, logs', () => {
     // One worker and no FACECRAFT_THREADS: the worker's sessions run on every core.
     expect(body.workers).toMatchObject({ configured: 1, threads_per_worker: os.availableParallelism(), threads_configured: null, cores: os.availableParallelism() });
     const manifest = JSON.parse(readFileSync(path.join(modelsDir, 'manifest.json'), 'utf8'));
-    // One variant per model runs: on the CPU the int8 ISNet; the float16 one stays on disk.
-    const running = manifest.models.filter((m: any) => m.id !== 'isnet');
+    // One variant per model runs: on the CPU the int8 ISNet; the float16 one and the float32 one
+    // (made for WebGPU adapters without shader-f16, served to the playground) stay on disk.
+    const running = manifest.models.filter((m: any) => m.id !== 'isnet' && m.id !== 'isnet-fp32');
     for (const m of running) {
       expect(body.models[m.id]).toMatchObject({ loaded: true, licence: m.licence, bytes: m.bytes, file: m.file, variant: m.weightType ?? 'float32', backend: 'ort-node', device: 'cpu' });
     }
     expect(body.models.isnet).toMatchObject({ loaded: false, variant: 'float16', backend: null });
+    expect(body.models['isnet-fp32']).toMatchObject({ loaded: false, variant: 'float32', backend: null });
     expect(body.backends.map((b: any) => b.model).sort()).toEqual(running.map((m: any) => m.id).sort());
     expect(body.backends.find((b: any) => b.stage === 'segmentation')).toMatchObject({ model: 'isnet-int8', variant: 'int8' });
     expect(body.segmentation_variant).toEqual({ running: 'int8', requested: 'auto' });
