@@ -41,6 +41,11 @@ const binOf = (data: Uint8ClampedArray, i: number) => ((data[i * 4] >> (8 - BITS
 export function splitByColour(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceScale: number, otherFaces: readonly Box[] = []): void {
   // Twice: the first pass moves the line, the second learns each side's colours from where the
   // moved line says they are (the first pass's samples beyond a badly placed line were mixed).
+  // Nothing of anyone else that the matte holds: nothing to learn their colours from (most
+  // portraits with a neighbour far away), so the distance transforms below are skipped.
+  let othersHeld = 0;
+  for (let i = 0; i < others.data.length; i++) if (others.data[i] > 0.5 && matte.data[i] >= 0.6) othersHeld++;
+  if (othersHeld < COLOUR_SPLIT.minSamples) return;
   const inOtherFace = new Uint8Array(others.width * others.height);
   for (const b of otherFaces) {
     for (let y = Math.max(0, Math.floor(b.y)); y < Math.min(others.height, Math.ceil(b.y + b.height)); y++) {
