@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config.js';
 import { startServer } from '../start-server.js';
+import { stopOnSignals } from './stop-on-signals.js';
 
 const HELP = `Usage: facecraft serve [--host H] [--port P]
 
@@ -60,25 +61,5 @@ export async function runServeCommand(argv: readonly string[]): Promise<number> 
     },
   );
 
-  return new Promise<number>((resolve) => {
-    let signals = 0;
-    const stop = (signal: NodeJS.Signals) => {
-      signals++;
-      if (signals > 1) {
-        console.error(`facecraft: ${signal} again, exiting without waiting`);
-        resolve(1);
-        process.exit(1);
-      }
-      console.error(`facecraft: ${signal} received, finishing requests in flight…`);
-      server.close().then(
-        () => resolve(0),
-        (error: Error) => {
-          console.error(`facecraft: error while stopping: ${error.message}`);
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  return stopOnSignals(() => server.close(), 'finishing requests in flight');
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config.js';
 import { startWorker } from '../start-worker.js';
+import { stopOnSignals } from './stop-on-signals.js';
 
 const HELP = `Usage: facecraft worker
 
@@ -37,23 +38,5 @@ export async function runWorkerCommand(argv: readonly string[]): Promise<number>
     () => console.error(`facecraft: worker ready on ${worker.runtime()?.device ?? 'unknown device'}, taking jobs`),
     () => {},
   );
-  return new Promise<number>((resolve) => {
-    let signals = 0;
-    const stop = (signal: NodeJS.Signals) => {
-      if (++signals > 1) {
-        console.error(`facecraft: ${signal} again, exiting without waiting`);
-        process.exit(1);
-      }
-      console.error(`facecraft: ${signal} received, finishing the jobs in hand…`);
-      worker.close().then(
-        () => resolve(0),
-        (error: Error) => {
-          console.error(`facecraft: error while stopping: ${error.message}`);
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  return stopOnSignals(() => worker.close(), 'finishing the jobs in hand');
 }
