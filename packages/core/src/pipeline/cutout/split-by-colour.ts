@@ -18,6 +18,7 @@ export const COLOUR_SPLIT = Object.freeze({
   sample: 1.2,
   /** Log-likelihood ratio beyond which the colour decides; between, the split's own line stays. */
   decisive: 1.2,
+  /** Learn-and-move passes: the second learns from where the first put the line. */
   passes: 2,
   /** Height of the strips whose colours are learnt apart. */
   strip: 0.5,
