@@ -43,6 +43,13 @@ export const ERROR_TABLE = {
     clientMessage: 'The inference runtime is not installed',
     description: 'An optional peer package the library needs for this (onnxruntime-node, sharp, onnxruntime-web, or onnx-proto to assemble models) is not installed; details.package names it',
   },
+  no_backend: {
+    kind: 'pipeline',
+    status: 503,
+    retryable: false,
+    clientMessage: 'No inference backend could start',
+    description: 'No registered inference backend could start on any device allowed; details.failures lists each backend, device and reason',
+  },
 
   bad_request: { kind: 'request', status: 400, retryable: false, forBareStatus: true, description: 'The HTTP framework refused the request' },
   invalid_parameter: { kind: 'request', status: 400, retryable: false, description: 'A path or query parameter does not have its documented form' },

@@ -104,3 +104,13 @@ export class RuntimeMissingError extends FacecraftError {
     super('runtime_missing', message, details, options);
   }
 }
+
+/**
+ * No registered inference backend could start on any device the request allowed.
+ * `details.failures` lists each backend, device and reason, in the order they were tried.
+ */
+export class NoBackendError extends FacecraftError {
+  constructor(message: string, details: { requested: string; failures: readonly unknown[] }, options?: ErrorOptions) {
+    super('no_backend', message, details, options);
+  }
+}

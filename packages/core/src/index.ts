@@ -7,6 +7,21 @@ export * from './error-table.js';
 export * from './error-serialization.js';
 export * from './errors.js';
 export type { InferenceBackend, InferenceSession, Tensor } from './backends/inference-backend.js';
+export { BackendRegistry, type BackendRegistration } from './backends/backend-registry.js';
+export { FailureLog, withFailures, type BackendFailure } from './backends/backend-failures.js';
+export {
+  ALL_DEVICES,
+  DEVICES,
+  deviceChoicesText,
+  devicesOf,
+  isDevice,
+  isDeviceRequest,
+  type Device,
+  type DeviceOf,
+  type DevicePlatform,
+  type DeviceRequest,
+  type DeviceSpec,
+} from './backends/devices.js';
 export { intraOpThreads, type ThreadPolicyInput } from './backends/thread-policy.js';
 export { parseModelManifest, WEIGHT_TYPES, type ModelEntry, type ModelManifest, type ModelStage, type WeightType } from './models/model-manifest.js';
 export { chooseVariant, VARIANT_PREFERENCE, variantPreferenceFor, weightTypeOf, type VariantTarget } from './backends/variant-preference.js';

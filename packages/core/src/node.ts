@@ -2,7 +2,8 @@
  * @facecraft/core/node — the pipeline on onnxruntime-node (CPU, or CUDA when its provider is
  * installed) with sharp for decoding and encoding, and models read from a folder.
  */
-import { createOrtNodeBackend, type NodeDevice } from './backends/ort-node-backend.js';
+import { createNodeBackend } from './backends/node-backends.js';
+import type { NodeDevice } from './backends/ort-node-backend.js';
 import { loadSharp } from './io/load-sharp.js';
 import { createSharpCodec } from './io/node-codec.js';
 import { createFileModelSource } from './models/file-model-source.js';
@@ -12,7 +13,8 @@ import type { ModelLoadProgress } from './pipeline/load-models.js';
 import { createPortraitProcessor, type PortraitProcessor } from './pipeline/portrait-processor.js';
 
 export * from './index.js';
-export { createOrtNodeBackend, type NodeDevice, type OrtNodeBackendOptions } from './backends/ort-node-backend.js';
+export { createOrtNodeBackend, ORT_NODE_BACKENDS, type NodeDevice, type OrtNodeBackendOptions } from './backends/ort-node-backend.js';
+export { createNodeBackend, NODE_BACKENDS, type NodeBackendOptions } from './backends/node-backends.js';
 export { createSharpCodec } from './io/node-codec.js';
 export { createFileModelSource } from './models/file-model-source.js';
 export { installModels, type InstallModelsOptions, type InstallModelsResult } from './models/install-models.js';
@@ -37,7 +39,7 @@ export interface NodePortraitProcessorOptions {
 export async function createNodePortraitProcessor(options: NodePortraitProcessorOptions = {}): Promise<PortraitProcessor> {
   // Both optional peers are checked here, so a missing one fails now and by name, not at the first photo.
   await loadSharp();
-  const backend = await createOrtNodeBackend({ device: options.device ?? 'auto', ...(options.threads !== undefined ? { threads: options.threads } : {}) });
+  const backend = await createNodeBackend({ device: options.device ?? 'auto', ...(options.threads !== undefined ? { threads: options.threads } : {}) });
   return createPortraitProcessor({
     backend,
     models: createFileModelSource(options.modelsDir ?? userModelsDir()),

@@ -2,7 +2,8 @@
  * @facecraft/core/web — the same pipeline in the browser: onnxruntime-web on WebGPU, else WASM;
  * canvas decoding and encoding; models fetched from the same origin and kept in Cache Storage.
  */
-import { createOrtWebBackend, type WebDevice } from './backends/ort-web-backend.js';
+import type { WebDevice } from './backends/ort-web-backend.js';
+import { createWebBackend } from './backends/web-backends.js';
 import { createCanvasCodec } from './io/web-codec.js';
 import { createFetchModelSource } from './models/fetch-model-source.js';
 import type { WeightType } from './models/model-manifest.js';
@@ -10,7 +11,8 @@ import type { ModelLoadProgress } from './pipeline/load-models.js';
 import { createPortraitProcessor, type PortraitProcessor } from './pipeline/portrait-processor.js';
 
 export * from './index.js';
-export { createOrtWebBackend, type OrtWebBackendOptions, type WebDevice } from './backends/ort-web-backend.js';
+export { createOrtWebBackend, ORT_WEB_BACKENDS, type OrtWebBackendOptions, type WebDevice } from './backends/ort-web-backend.js';
+export { createWebBackend, WEB_BACKENDS, type WebBackendOptions } from './backends/web-backends.js';
 export { createCanvasCodec } from './io/web-codec.js';
 export { createFetchModelSource, type FetchModelSourceOptions } from './models/fetch-model-source.js';
 
@@ -26,7 +28,7 @@ export interface WebPortraitProcessorOptions {
 }
 
 export async function createWebPortraitProcessor(options: WebPortraitProcessorOptions): Promise<PortraitProcessor> {
-  const backend = await createOrtWebBackend({
+  const backend = await createWebBackend({
     device: options.device ?? 'auto',
     ...(options.wasmPaths ? { wasmPaths: options.wasmPaths } : {}),
     ...(options.numThreads ? { numThreads: options.numThreads } : {}),

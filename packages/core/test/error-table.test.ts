@@ -11,6 +11,7 @@ import {
   InvalidOptionError,
   ModelLoadError,
   MultipleFacesError,
+  NoBackendError,
   NoFaceError,
   RuntimeMissingError,
   serializeError,
@@ -37,6 +38,7 @@ describe('the error table', () => {
       new ModelLoadError('x'),
       new InvalidOptionError('x'),
       new RuntimeMissingError('x', { package: 'sharp' }),
+      new NoBackendError('x', { requested: 'auto', failures: [] }),
     ];
     for (const error of errors) expect(ERROR_TABLE[error.code].kind, error.name).toBe('pipeline');
     const pipelineCodes = ERROR_CODES.filter((code) => ERROR_TABLE[code].kind === 'pipeline');

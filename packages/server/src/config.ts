@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { invalidValue, parseBooleanWord, PORTRAIT_OPTION_TABLE, rangeText, WEIGHT_TYPES, type PortraitOptions, type WeightType } from '@facecraft/core';
+import { deviceChoicesText, invalidValue, isDeviceRequest, parseBooleanWord, PORTRAIT_OPTION_TABLE, rangeText, WEIGHT_TYPES, type DeviceRequest, type PortraitOptions, type WeightType } from '@facecraft/core';
 import { defaultsUnderCeilings, OPTION_VARIABLES, readOptionDefaults } from './option-env.js';
 import { defaultModelsDir, MODELS_DIR_CANDIDATES } from './models-dir.js';
 
@@ -18,7 +18,8 @@ export interface ConfigVariable {
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type DeviceSetting = 'auto' | 'cpu' | 'cuda';
+/** FACECRAFT_DEVICE: 'auto' or a Node device of the core's device table. */
+export type DeviceSetting = DeviceRequest<'node'>;
 export type VariantSetting = 'auto' | WeightType;
 /** FACECRAFT_ROLE: everything in one process, the HTTP API only, or a queue worker only. */
 export type Role = 'all' | 'api' | 'worker';
@@ -302,11 +303,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
 
   const deviceText = text('FACECRAFT_DEVICE').toLowerCase();
   let device: DeviceSetting = 'auto';
-  if (deviceText === 'auto' || deviceText === 'cpu' || deviceText === 'cuda') device = deviceText;
+  if (isDeviceRequest('node', deviceText)) device = deviceText;
   else if (deviceText === 'cuda:0') device = 'cuda';
   else if (/^cuda:\d+$/.test(deviceText)) {
     problems.push(`FACECRAFT_DEVICE: only the first visible GPU is used; instead of ${JSON.stringify(deviceText)} set CUDA_VISIBLE_DEVICES=${deviceText.slice(5)} and FACECRAFT_DEVICE=cuda`);
-  } else invalid('FACECRAFT_DEVICE', 'auto, cpu or cuda', text('FACECRAFT_DEVICE'));
+  } else invalid('FACECRAFT_DEVICE', deviceChoicesText('node'), text('FACECRAFT_DEVICE'));
 
   const variantText = text('FACECRAFT_SEGMENTATION_VARIANT').toLowerCase();
   const segmentationVariant: VariantSetting = variantText === 'auto' || (WEIGHT_TYPES as readonly string[]).includes(variantText) ? (variantText as VariantSetting) : 'auto';

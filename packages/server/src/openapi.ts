@@ -1,4 +1,4 @@
-import { describePortraitWarnings, ERROR_CODES, ERROR_TABLE, PORTRAIT_WARNINGS } from '@facecraft/core';
+import { ALL_DEVICES, describePortraitWarnings, devicesOf, ERROR_CODES, ERROR_TABLE, PORTRAIT_WARNINGS } from '@facecraft/core';
 import type { ServerConfig } from './config.js';
 import { docsRouteSpecs } from './routes/docs.js';
 import { healthRouteSpecs } from './routes/health.js';
@@ -170,7 +170,7 @@ const portraitProperties: Record<string, Schema> = {
         model: { type: 'string' },
         stage: { type: 'string' },
         backend: { type: 'string' },
-        device: { type: 'string' },
+        device: { type: 'string', enum: [...ALL_DEVICES] },
         variant: { type: 'string', enum: ['int8', 'float16', 'float32'], description: 'The model variant that ran (its weight type)' },
       },
     },
@@ -258,7 +258,20 @@ export function buildOpenApi(config: ServerConfig, version: string): Schema {
               description: 'FACECRAFT_ROLE, FACECRAFT_QUEUE and FACECRAFT_STORE of this process',
               properties: { role: { type: 'string', enum: ['all', 'api', 'worker'] }, queue: { type: 'string', enum: ['memory', 'bullmq'] }, store: { type: 'string', enum: ['fs', 's3'] } },
             },
-            device: { type: 'object', properties: { type: { type: 'string', nullable: true }, requested: { type: 'string' }, name: { type: 'string', nullable: true }, notice: { type: 'string', nullable: true } } },
+            device: {
+              type: 'object',
+              properties: {
+                type: { type: 'string', nullable: true, enum: [...ALL_DEVICES, null] },
+                requested: { type: 'string', enum: ['auto', ...devicesOf('node')] },
+                name: { type: 'string', nullable: true },
+                notice: { type: 'string', nullable: true },
+                failures: {
+                  type: 'array',
+                  description: 'Every backend and device tried before the one that runs, best first, with the reason it could not start',
+                  items: { type: 'object', required: ['backend', 'device', 'reason'], properties: { backend: { type: 'string' }, device: { type: 'string', enum: [...ALL_DEVICES] }, reason: { type: 'string' } } },
+                },
+              },
+            },
             backends: portraitProperties.backend,
             segmentation_variant: {
               type: 'object',

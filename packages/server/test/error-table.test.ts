@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { assertPixelLimit, ERROR_CODES, FacecraftError, readImageHeader, resolvePortraitOptions } from '@facecraft/core';
+import { assertPixelLimit, ERROR_CODES, FacecraftError, NoBackendError, readImageHeader, resolvePortraitOptions } from '@facecraft/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../dist/index.js';
 import { mapError } from '../src/errors.js';
@@ -103,6 +103,13 @@ describe('the error table', () => {
     expect([...raised.keys()]).toEqual(expect.arrayContaining(['invalid_image', 'image_too_large', 'no_face', 'multiple_faces', 'model_load_failed', 'invalid_option', 'server_busy', 'not_ready', 'file_too_large', 'storage_full', 'worker_crashed']));
     const missing = [...raised].filter(([code]) => !(ERROR_CODES as readonly string[]).includes(code));
     expect(missing, 'codes raised but not in packages/core/src/error-table.ts').toEqual([]);
+  });
+
+  it('holds the backend registry\'s error, raised where the registry gives up', () => {
+    const registry = readFileSync(path.join(repoRoot, 'packages/core/src/backends/backend-registry.ts'), 'utf8');
+    expect(registry).toMatch(/throw new NoBackendError\(/);
+    expect(raisedCodes().get('no_backend')).toEqual(['packages/core/src/errors.ts']);
+    expect(mapError(new NoBackendError('x', { requested: 'cuda', failures: [] }))).toMatchObject({ status: 503, code: 'no_backend' });
   });
 
   it('is the enum of error codes in the OpenAPI document the server serves', () => {

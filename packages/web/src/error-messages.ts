@@ -31,6 +31,7 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode | PlaygroundOnlyCode, Fri
   invalid_option: OUT_OF_RANGE,
   model_load_failed: { title: 'The models could not be loaded', hint: 'Processing moves to the server.' },
   runtime_missing: { title: 'The in-browser runtime is missing', hint: 'Processing moves to the server.' },
+  no_backend: { title: 'No in-browser runtime could start', hint: 'Processing moves to the server.' },
   server_unreachable: { title: 'The server cannot be reached', hint: 'Switch to in-browser processing, or start the Facecraft server.' },
   server_busy: BUSY,
   queue_unavailable: BUSY,

@@ -1,4 +1,6 @@
 import type { ModelEntry, WeightType } from '../models/model-manifest.js';
+import type { BackendFailure } from './backend-failures.js';
+import type { Device } from './devices.js';
 
 /** A dense tensor as the pipeline sees it: no runtime types leak past the backend. */
 export interface Tensor {
@@ -6,12 +8,14 @@ export interface Tensor {
   readonly data: Float32Array | Uint8Array | Int32Array;
 }
 
-/** One inference runtime on one device ('ort-node' on 'cpu' or 'cuda', 'ort-web' on 'webgpu' or 'wasm'). */
+/** One inference runtime on one device (DEVICES in devices.ts); made by a BackendRegistry. */
 export interface InferenceBackend {
   readonly name: string;
-  /** The device sessions are created for; may differ from what was asked (see `notice`). */
-  readonly device: string;
-  /** Set when the backend fell back from the requested device, saying why. */
+  /** The device sessions are created for; may differ from what was asked (see `failures`). */
+  readonly device: Device;
+  /** Every device that could not start before this one, and every model moved off this device, in order. */
+  readonly failures?: readonly BackendFailure[];
+  /** `failures` in words, one line; absent when there were none. */
   readonly notice?: string;
   /** Intra-op threads each session runs with, where the backend sets them. */
   readonly threads?: number;
@@ -23,7 +27,7 @@ export interface InferenceBackend {
 export interface InferenceSession {
   /** Which backend/device this session actually runs on. */
   readonly backend: string;
-  readonly device: string;
+  readonly device: Device;
   run(feeds: Record<string, Tensor>, outputNames?: readonly string[]): Promise<Record<string, Tensor>>;
   release(): Promise<void>;
 }

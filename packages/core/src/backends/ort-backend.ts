@@ -1,4 +1,5 @@
 import type { InferenceSession as OrtSession, Tensor as OrtTensor } from 'onnxruntime-common';
+import type { Device } from './devices.js';
 import type { InferenceSession, Tensor } from './inference-backend.js';
 
 /**
@@ -27,7 +28,7 @@ export async function createOrtSession(
   ort: OrtModule,
   bytes: Uint8Array,
   options: OrtSession.SessionOptions,
-  labels: { backend: string; device: string },
+  labels: { backend: string; device: Device },
 ): Promise<InferenceSession> {
   const session = await ort.InferenceSession.create(bytes, { logSeverityLevel: 3, graphOptimizationLevel: 'all', ...options });
   return {

@@ -5,13 +5,16 @@ import path from 'node:path';
 // Must come before onnxruntime-node: it sets the environment the native library reads at load.
 import './ort-node-env.js';
 import type { ModelEntry } from '../models/model-manifest.js';
+import { firstLine, withFailures, type FailureLog } from './backend-failures.js';
+import { BackendRegistry, type BackendRegistration } from './backend-registry.js';
+import type { DeviceOf, DeviceRequest } from './devices.js';
 import type { InferenceBackend } from './inference-backend.js';
 import { createOrtSession, type OrtModule } from './ort-backend.js';
 import { importOptionalPeer } from './optional-peer.js';
 import { intraOpThreads } from './thread-policy.js';
 import { variantPreferenceFor } from './variant-preference.js';
 
-export type NodeDevice = 'auto' | 'cpu' | 'cuda';
+export type NodeDevice = DeviceRequest<'node'>;
 
 export interface OrtNodeBackendOptions {
   /** 'auto' uses CUDA when its provider loads, else the CPU; 'cuda' does the same but says so loudly. */
@@ -35,43 +38,32 @@ function cudaProviderPath(): string {
 
 type OrtNode = typeof import('onnxruntime-node');
 
-async function cudaAvailable(ort: OrtNode): Promise<string | undefined> {
-  if (process.platform !== 'linux' && process.platform !== 'win32') return `no CUDA build of onnxruntime for ${process.platform}`;
+/** Throws saying why the CUDA execution provider cannot run on this machine. */
+async function assertCudaAvailable(ort: OrtNode): Promise<void> {
+  const unavailable = (why: string) => new Error(`CUDA is not available (${why})`);
+  if (process.platform !== 'linux' && process.platform !== 'win32') throw unavailable(`no CUDA build of onnxruntime for ${process.platform}`);
   if (process.platform === 'linux' && !existsSync(cudaProviderPath())) {
-    return 'the onnxruntime CUDA provider is not installed (onnxruntime-node was installed with ONNXRUNTIME_NODE_INSTALL=skip)';
+    throw unavailable('the onnxruntime CUDA provider is not installed (onnxruntime-node was installed with ONNXRUNTIME_NODE_INSTALL=skip)');
   }
   try {
     const session = await ort.InferenceSession.create(CUDA_PROBE_MODEL, { executionProviders: ['cuda'], logSeverityLevel: 3 });
     await session.release();
-    return undefined;
   } catch (error) {
-    return (error as Error).message.split('\n')[0];
+    throw unavailable(firstLine(error));
   }
 }
 
-/**
- * onnxruntime-node on the CPU, or on CUDA when the CUDA provider (installed in the GPU image
- * by onnxruntime-node's install script) loads on this machine.
- */
-export async function createOrtNodeBackend(options: OrtNodeBackendOptions = {}): Promise<InferenceBackend> {
-  const requested = options.device ?? 'auto';
-  // An optional peer: loaded here, so that importing @facecraft/core/node never fails for its absence.
-  const ort = await importOptionalPeer('onnxruntime-node', () => import('onnxruntime-node'));
-  let device: 'cpu' | 'cuda' = 'cpu';
-  let notice: string | undefined;
-  if (requested !== 'cpu') {
-    const failure = await cudaAvailable(ort);
-    if (failure === undefined) device = 'cuda';
-    else notice = `CUDA is not available (${failure}); running on the CPU`;
-  }
+// An optional peer: loaded when a backend starts, so that importing @facecraft/core/node never fails for its absence.
+const loadOrtNode = () => importOptionalPeer('onnxruntime-node', () => import('onnxruntime-node'));
+
+function ortNodeBackend(ort: OrtNode, device: DeviceOf<'node'>, options: OrtNodeBackendOptions, failures: FailureLog): InferenceBackend {
   const executionProviders = device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'];
   const threads = intraOpThreads({ cores: os.availableParallelism(), ...(options.threads !== undefined ? { override: options.threads } : {}) });
-  return {
+  return withFailures({
     name: 'ort-node',
     device,
     threads,
     variantPreference: variantPreferenceFor(device),
-    ...(notice ? { notice } : {}),
     load: (_model: ModelEntry, bytes: Uint8Array) =>
       createOrtSession(ort as unknown as OrtModule, bytes, {
         executionProviders,
@@ -81,5 +73,28 @@ export async function createOrtNodeBackend(options: OrtNodeBackendOptions = {}):
         enableCpuMemArena: false,
         intraOpNumThreads: threads,
       }, { backend: 'ort-node', device }),
-  };
+  }, failures);
+}
+
+/**
+ * onnxruntime-node's registrations: CUDA when the CUDA provider (installed in the GPU image by
+ * onnxruntime-node's install script) loads on this machine, else the CPU.
+ */
+export const ORT_NODE_BACKENDS: readonly BackendRegistration<OrtNodeBackendOptions>[] = [
+  {
+    name: 'ort-node',
+    device: 'cuda',
+    priority: 100,
+    async init(options, failures) {
+      const ort = await loadOrtNode();
+      await assertCudaAvailable(ort);
+      return ortNodeBackend(ort, 'cuda', options, failures);
+    },
+  },
+  { name: 'ort-node', device: 'cpu', priority: 10, init: async (options, failures) => ortNodeBackend(await loadOrtNode(), 'cpu', options, failures) },
+];
+
+/** onnxruntime-node on the best device `options.device` allows (see BackendRegistry.candidates). */
+export function createOrtNodeBackend(options: OrtNodeBackendOptions = {}): Promise<InferenceBackend> {
+  return new BackendRegistry('node', ORT_NODE_BACKENDS).resolve(options.device ?? 'auto', options);
 }

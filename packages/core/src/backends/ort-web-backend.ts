@@ -1,10 +1,13 @@
 import type { ModelEntry } from '../models/model-manifest.js';
+import { firstLine, withFailures, type FailureLog } from './backend-failures.js';
+import { BackendRegistry, type BackendRegistration } from './backend-registry.js';
+import type { DeviceRequest } from './devices.js';
 import type { InferenceBackend } from './inference-backend.js';
 import { createOrtSession, type OrtModule } from './ort-backend.js';
 import { importOptionalPeer } from './optional-peer.js';
 import { variantPreferenceFor } from './variant-preference.js';
 
-export type WebDevice = 'auto' | 'webgpu' | 'wasm';
+export type WebDevice = DeviceRequest<'web'>;
 
 export interface OrtWebBackendOptions {
   /** 'auto' takes WebGPU when an adapter is there, else WASM. */
@@ -29,52 +32,74 @@ async function requestWebGpuAdapter(): Promise<GpuAdapterLike | null> {
   }
 }
 
-/**
- * onnxruntime-web: WebGPU when an adapter exists (and the WebGPU session actually compiles),
- * otherwise WASM — multi-threaded when the page is cross-origin isolated. Also runs in Node
- * (WASM only), which is how the browser path is tested without a browser.
- */
-export async function createOrtWebBackend(options: OrtWebBackendOptions = {}): Promise<InferenceBackend> {
-  const requested = options.device ?? 'auto';
+type OrtWeb = typeof import('onnxruntime-web');
+
+/** onnxruntime-web, loaded and set up once per backend start: where its .wasm files are, how many threads. */
+async function loadOrtWeb(options: OrtWebBackendOptions): Promise<OrtWeb> {
   // An optional peer (a Node user of the library never installs it); bundlers still see the import.
   const ort = await importOptionalPeer('onnxruntime-web', () => import('onnxruntime-web'));
   if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
   ort.env.wasm.numThreads = options.numThreads ?? (isolated || isNode ? Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2) : 1);
+  return ort;
+}
 
-  let device: 'webgpu' | 'wasm' = 'wasm';
-  let notice: string | undefined;
-  let shaderF16 = false;
-  if (requested !== 'wasm') {
-    const adapter = await requestWebGpuAdapter();
-    if (adapter) {
-      device = 'webgpu';
-      shaderF16 = adapter.features?.has('shader-f16') === true;
-    } else notice = 'No WebGPU adapter is available; running on WASM';
-  }
-  const backend: InferenceBackend & { device: string; notice?: string } = {
+const wasmSession = (ort: OrtWeb, bytes: Uint8Array) =>
+  createOrtSession(ort as unknown as OrtModule, bytes, { executionProviders: ['wasm'] }, { backend: 'ort-web', device: 'wasm' });
+
+/**
+ * WebGPU: runs where an adapter exists. A model its session cannot compile (or a float16 model
+ * on an adapter without 'shader-f16') runs on WASM instead, and each such move is kept.
+ */
+async function initWebGpu(options: OrtWebBackendOptions, failures: FailureLog): Promise<InferenceBackend> {
+  const ort = await loadOrtWeb(options);
+  const adapter = await requestWebGpuAdapter();
+  if (!adapter) throw new Error('No WebGPU adapter is available');
+  const shaderF16 = adapter.features?.has('shader-f16') === true;
+  const movedToWasm = (model: ModelEntry, reason: string) => failures.add({ backend: 'ort-web', device: 'webgpu', model: model.id, movedTo: 'wasm', reason });
+  return withFailures({
     name: 'ort-web',
-    device,
-    // WASM: int8 (half the download, QLinearConv); WebGPU: float16 with 'shader-f16', else the
-    // float32 variant (isnet-fp32), so that ISNet stays on the GPU instead of moving to WASM.
-    variantPreference: variantPreferenceFor(device, shaderF16),
-    ...(notice ? { notice } : {}),
+    device: 'webgpu',
+    // Float16 with 'shader-f16', else the float32 variant (isnet-fp32), so that ISNet stays on the GPU.
+    variantPreference: variantPreferenceFor('webgpu', shaderF16),
     async load(model: ModelEntry, bytes: Uint8Array) {
-      if (device === 'webgpu' && !shaderF16 && model.weightType === 'float16') {
+      if (!shaderF16 && model.weightType === 'float16') {
         // Its session would compile, then fail at run time with invalid f16 shaders: use WASM.
         // (Reached only when no float32 variant is there, or `?variant=float16` asks for this one.)
-        backend.notice = `${model.id} has float16 weights and this WebGPU adapter lacks 'shader-f16'; that model runs on WASM`;
-      } else if (device === 'webgpu') {
-        try {
-          return await createOrtSession(ort as unknown as OrtModule, bytes, { executionProviders: ['webgpu'] }, { backend: 'ort-web', device: 'webgpu' });
-        } catch (error) {
-          // A model the WebGPU EP cannot compile still runs on WASM: say so, don't fail.
-          backend.notice = `WebGPU could not run ${model.id} (${(error as Error).message.split('\n')[0]}); that model runs on WASM`;
-        }
+        movedToWasm(model, `${model.id} has float16 weights and this WebGPU adapter lacks 'shader-f16'`);
+        return wasmSession(ort, bytes);
       }
-      return createOrtSession(ort as unknown as OrtModule, bytes, { executionProviders: ['wasm'] }, { backend: 'ort-web', device: 'wasm' });
+      try {
+        return await createOrtSession(ort as unknown as OrtModule, bytes, { executionProviders: ['webgpu'] }, { backend: 'ort-web', device: 'webgpu' });
+      } catch (error) {
+        // A model the WebGPU EP cannot compile still runs on WASM: say so, don't fail.
+        movedToWasm(model, `WebGPU could not run ${model.id} (${firstLine(error)})`);
+        return wasmSession(ort, bytes);
+      }
     },
-  };
-  return backend;
+  }, failures);
+}
+
+/** WASM: runs everywhere WebAssembly does, multi-threaded when the page is cross-origin isolated (and in Node). */
+async function initWasm(options: OrtWebBackendOptions, failures: FailureLog): Promise<InferenceBackend> {
+  const ort = await loadOrtWeb(options);
+  return withFailures({
+    name: 'ort-web',
+    device: 'wasm',
+    // Int8: half the download, and QLinearConv.
+    variantPreference: variantPreferenceFor('wasm'),
+    load: (_model: ModelEntry, bytes: Uint8Array) => wasmSession(ort, bytes),
+  }, failures);
+}
+
+/** onnxruntime-web's registrations; it also runs in Node (WASM only), which is how the browser path is tested. */
+export const ORT_WEB_BACKENDS: readonly BackendRegistration<OrtWebBackendOptions>[] = [
+  { name: 'ort-web', device: 'webgpu', priority: 100, init: initWebGpu },
+  { name: 'ort-web', device: 'wasm', priority: 10, init: initWasm },
+];
+
+/** onnxruntime-web on the best device `options.device` allows: WebGPU when an adapter is there, else WASM. */
+export function createOrtWebBackend(options: OrtWebBackendOptions = {}): Promise<InferenceBackend> {
+  return new BackendRegistry('web', ORT_WEB_BACKENDS).resolve(options.device ?? 'auto', options);
 }

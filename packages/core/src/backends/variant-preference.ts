@@ -1,8 +1,9 @@
 import type { ModelEntry, WeightType } from '../models/model-manifest.js';
+import { ALL_DEVICES, DEVICES, type Device } from './devices.js';
 
 /**
- * Which model variant each runtime runs best, most preferred first: the one place this is
- * declared (in the spirit of onnxruntime's own backend registry, which orders backends).
+ * Which model variant each device runs best, most preferred first, as DEVICES declares it
+ * (devices.ts); the reasons:
  *
  * - CPU (onnxruntime-node): the calibrated int8 QDQ ISNet runs every Conv as a QLinearConv,
  *   about twice as fast as float (float16 is computed in float32 on the CPU anyway).
@@ -10,19 +11,17 @@ import type { ModelEntry, WeightType } from '../models/model-manifest.js';
  * - WebGPU: no QLinearConv, so a float model; float16 only with the 'shader-f16' feature.
  * - WASM: int8, for the same reason as the CPU, and half the download.
  */
-export const VARIANT_PREFERENCE = {
-  cpu: ['int8', 'float16', 'float32'],
-  cuda: ['float16', 'float32', 'int8'],
+export type VariantTarget = Device | 'webgpu-f16';
+
+export const VARIANT_PREFERENCE: Readonly<Record<VariantTarget, readonly WeightType[]>> = {
+  ...(Object.fromEntries(ALL_DEVICES.map((device) => [device, DEVICES[device].variants])) as unknown as Record<Device, readonly WeightType[]>),
+  // The one preference an adapter changes: float16 first when it has 'shader-f16'.
   'webgpu-f16': ['float16', 'float32'],
-  webgpu: ['float32', 'float16'],
-  wasm: ['int8', 'float16', 'float32'],
-} as const satisfies Record<string, readonly WeightType[]>;
+};
 
-export type VariantTarget = keyof typeof VARIANT_PREFERENCE;
-
-/** The preference of a device ('cpu', 'cuda', 'wasm', 'webgpu'); WebGPU's depends on the adapter's 'shader-f16'. */
-export function variantPreferenceFor(device: 'cpu' | 'cuda' | 'wasm' | 'webgpu', shaderF16 = false): readonly WeightType[] {
-  return VARIANT_PREFERENCE[device === 'webgpu' && shaderF16 ? 'webgpu-f16' : device];
+/** The preference of a device; WebGPU's depends on the adapter's 'shader-f16'. */
+export function variantPreferenceFor(device: Device, shaderF16 = false): readonly WeightType[] {
+  return device === 'webgpu' && shaderF16 ? VARIANT_PREFERENCE['webgpu-f16'] : DEVICES[device].variants;
 }
 
 /** A variant as the manifest spells it: entries without a weightType are float32. */

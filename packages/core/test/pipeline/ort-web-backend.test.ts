@@ -53,4 +53,18 @@ describe('ort-web backend placement', () => {
     expect(backend.notice).toMatch(/WebGPU could not run blazeface-front-128/);
     await session.release();
   });
+
+  it('keeps every model it moved to WASM, not only the last', async () => {
+    vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => ({ features: new Set<string>() }) } });
+    const backend = await createOrtWebBackend({ device: 'auto' });
+    for (const id of ['isnet', 'blazeface-front-128']) await (await backend.load(entry(id), await bytesOf(id))).release();
+    expect(backend.failures?.map((f) => [f.model, f.movedTo])).toEqual([['isnet', 'wasm'], ['blazeface-front-128', 'wasm']]);
+    expect(backend.notice).toMatch(/isnet has float16 weights.*that model runs on WASM; WebGPU could not run blazeface-front-128 .*that model runs on WASM$/);
+  });
+
+  it('reports the device that could not start among its failures', async () => {
+    const backend = await createOrtWebBackend({ device: 'auto' });
+    expect(backend.failures).toEqual([{ backend: 'ort-web', device: 'webgpu', reason: 'No WebGPU adapter is available' }]);
+    expect(backend.notice).toBe('No WebGPU adapter is available; running on WASM');
+  });
 });

@@ -4,8 +4,10 @@ import {
   COLOR_CHANNEL_SPEC,
   defaultText,
   describeExpected,
+  deviceChoicesText,
   InvalidOptionError,
   invalidValue,
+  isDeviceRequest,
   optionNames,
   optionSpec,
   parseValueText,
@@ -148,8 +150,8 @@ export function parseProcessArgs(argv: readonly string[], env: Readonly<Record<s
   if (values.help) return { help: true };
   if (!values.out) throw new CliUsageError('--out DIR is required');
   if (positionals.length === 0) throw new CliUsageError('no input images given');
-  const device = (values.device ?? env.FACECRAFT_DEVICE ?? 'auto') as NodeDevice;
-  if (!['auto', 'cpu', 'cuda'].includes(device)) throw new CliUsageError(`--device expects auto, cpu or cuda but received "${device}"`);
+  const device = values.device ?? env.FACECRAFT_DEVICE ?? 'auto';
+  if (!isDeviceRequest('node', device)) throw new CliUsageError(`--device expects ${deviceChoicesText('node')} but received "${device}"`);
   let options: PortraitOptionsInput;
   try {
     options = optionsFromFlags(values);

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type Router from '@koa/router';
-import type { ModelManifest } from '@facecraft/core';
+import { DEVICES, type Device, type ModelManifest } from '@facecraft/core';
 import type { ServerConfig } from '../config.js';
 import type { JobLimiter } from '../jobs/job-limiter.js';
 import type { PortraitService } from '../jobs/portrait-service.js';
@@ -89,8 +89,11 @@ export function createHealthRouter(deps: HealthRouteDeps): Router {
       device: {
         type: info?.device ?? null,
         requested: config.device,
-        name: info?.device === 'cuda' ? 'CUDA device 0' : info?.device === 'cpu' ? 'CPU' : null,
+        // Only the first visible GPU is used (FACECRAFT_DEVICE's description says how to pick another).
+        name: info ? (info.device === 'cuda' ? 'CUDA device 0' : (DEVICES[info.device as Device]?.label ?? null)) : null,
         notice: info?.notice ?? null,
+        // Every backend and device the registry tried before this one, with its reason.
+        failures: info?.failures ?? [],
       },
       backends: info?.runtimes.map((r) => ({ model: r.model, stage: r.stage, backend: r.backend, device: r.device, variant: r.variant })) ?? [],
       // The segmentation variant that runs, and what FACECRAFT_SEGMENTATION_VARIANT asked for.

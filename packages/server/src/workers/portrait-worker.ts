@@ -40,6 +40,7 @@ try {
     backend: processor.backend.name,
     device: processor.backend.device,
     ...(processor.backend.notice ? { notice: processor.backend.notice } : {}),
+    ...(processor.backend.failures?.length ? { failures: processor.backend.failures } : {}),
     ...(processor.backend.threads !== undefined ? { threads: processor.backend.threads } : {}),
     runtimes: processor.runtimes,
     loadMs: Math.round(performance.now() - started),

@@ -1,9 +1,9 @@
-import type { ModelRuntime, PortraitOptionsInput, PortraitReport, SerializedError, WeightType } from '@facecraft/core';
+import type { BackendFailure, DeviceRequest, ModelRuntime, PortraitOptionsInput, PortraitReport, SerializedError, WeightType } from '@facecraft/core';
 
 /** What a portrait worker is started with (workerData). */
 export interface PortraitWorkerData {
   readonly modelsDir: string;
-  readonly device: 'auto' | 'cpu' | 'cuda';
+  readonly device: DeviceRequest<'node'>;
   /** onnxruntime intra-op threads per session. */
   readonly threads: number;
   /** A segmentation variant to run instead of the backend's preference. */
@@ -23,6 +23,8 @@ export interface WorkerReady {
   readonly backend: string;
   readonly device: string;
   readonly notice?: string;
+  /** Every device that could not start before this one (the backend registry's failures). */
+  readonly failures?: readonly BackendFailure[];
   /** onnxruntime intra-op threads each session of this worker runs with (absent when the backend does not say). */
   readonly threads?: number;
   readonly runtimes: readonly ModelRuntime[];

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { deserializeError, type ModelRuntime, type PortraitOptionsInput, type PortraitReport, type SerializedError } from '@facecraft/core';
+import { deserializeError, type BackendFailure, type ModelRuntime, type PortraitOptionsInput, type PortraitReport, type SerializedError } from '@facecraft/core';
 import { JobTimeoutError, WorkerCrashedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ProcessRequest, WorkerMessage } from './worker-messages.js';
@@ -40,6 +40,8 @@ export interface PoolRuntimeInfo {
   readonly backend: string;
   readonly device: string;
   readonly notice?: string;
+  /** Every device that could not start before `device`, in the order they were tried. */
+  readonly failures?: readonly BackendFailure[];
   /** onnxruntime intra-op threads per session in each worker. */
   readonly threads?: number;
   readonly runtimes: readonly ModelRuntime[];
