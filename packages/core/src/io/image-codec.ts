@@ -31,7 +31,15 @@ export interface ImageCodec {
   decode(bytes: Uint8Array, limits: DecodeLimits): Promise<DecodedImage>;
   encodePng(image: RgbaImage): Promise<Uint8Array>;
   /** `quality` is an integer from 1 to 100; alpha is ignored (the image is treated as opaque). */
-  encodeJpeg(image: RgbaImage, quality: number): Promise<Uint8Array>;
+  encodeJpeg(image: RgbaImage, quality: number, options?: JpegEncodeOptions): Promise<Uint8Array>;
+}
+
+export interface JpegEncodeOptions {
+  /**
+   * Trade a few bytes for speed where the codec can: the same decoded pixels, a file up to a few
+   * per cent larger (sharp skips mozjpeg's progressive-scan search). Codecs without such a knob ignore it.
+   */
+  readonly quick?: boolean;
 }
 
 /**

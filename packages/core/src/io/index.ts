@@ -16,6 +16,6 @@ export {
   type ExifOrientation,
 } from './orientation.js';
 export { decodeBmp, parseBmpHeader, type BmpHeader, type BmpCompression } from './decode-bmp.js';
-export { decodeImage, type DecodedImage, type DecodeLimits, type ImageCodec } from './image-codec.js';
+export { decodeImage, type DecodedImage, type DecodeLimits, type ImageCodec, type JpegEncodeOptions } from './image-codec.js';
 export { encodeJpegUnder, type JpegUnderOptions, type JpegUnderResult } from './jpeg-under-size.js';
 export { guardImage, isGuardedImage, type GuardedImage } from './image-guard.js';

@@ -308,15 +308,17 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
       faceCount: faces.length,
     });
 
-    const [png, jpeg] = await timer.time('encode', async () => {
-      const pngBytes = await codec.encodePng(output);
-      const jpegResult = await encodeJpegUnder(codec, compositeOnColor(output, o.background), {
-        maxBytes: Math.floor(o.maxJpegKb * 1024),
-        minQuality: o.minJpegQuality,
-        maxQuality: 95,
-      });
-      return [pngBytes, jpegResult] as const;
-    });
+    // Both encoders at once: in Node each gets its own libvips thread.
+    const [png, jpeg] = await timer.time('encode', () =>
+      Promise.all([
+        codec.encodePng(output),
+        encodeJpegUnder(codec, compositeOnColor(output, o.background), {
+          maxBytes: Math.floor(o.maxJpegKb * 1024),
+          minQuality: o.minJpegQuality,
+          maxQuality: 95,
+        }),
+      ]),
+    );
 
     return {
       png,
