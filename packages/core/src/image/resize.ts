@@ -107,20 +107,26 @@ export function resizeImage(src: RgbaImage, width: number, height: number, optio
   // premultiplied once into a float buffer so the tap loop is pure multiply-adds.
   const tmp = new Float32Array(width * sh * 4);
   const rowBuf = new Float32Array(sw * 4);
+  // Running count of visible pixels in the row: a window with none yields exactly 0 (every
+  // product is ±0), which the zeroed buffer already holds. Cut-outs are mostly transparent.
+  const visible = new Int32Array(sw + 1);
   const xTaps = xw.taps;
   const xWeights = xw.weights;
   for (let y = 0; y < sh; y++) {
     const srcRow = y * sw * 4;
-    for (let i = 0; i < sw * 4; i += 4) {
+    for (let i = 0, p = 0; i < sw * 4; i += 4, p++) {
       const a = sdata[srcRow + i + 3];
       rowBuf[i] = sdata[srcRow + i] * a;
       rowBuf[i + 1] = sdata[srcRow + i + 1] * a;
       rowBuf[i + 2] = sdata[srcRow + i + 2] * a;
       rowBuf[i + 3] = a;
+      visible[p + 1] = visible[p] + (a > 0 ? 1 : 0);
     }
+    if (visible[sw] === 0) continue;
     let o = y * width * 4;
     for (let x = 0; x < width; x++, o += 4) {
       const n = xw.count[x];
+      if (visible[xw.start[x] + n] === visible[xw.start[x]]) continue;
       const wRow = x * xTaps;
       let i = xw.start[x] * 4;
       let r = 0;
@@ -156,20 +162,21 @@ export function resizeImage(src: RgbaImage, width: number, height: number, optio
     }
     const o = y * rowLen;
     for (let j = 0; j < rowLen; j += 4) {
-      let r = 0;
-      let g = 0;
-      let b = 0;
+      // Alpha first: below half a level the pixel rounds to transparent anyway (and dividing by
+      // ~0 is avoided), so its colour need not be summed at all.
       let a = 0;
-      for (let t = 0; t < n; t++) {
-        const w = rowWeight[t];
-        const i = rowStart[t] + j;
-        r += tmp[i] * w;
-        g += tmp[i + 1] * w;
-        b += tmp[i + 2] * w;
-        a += tmp[i + 3] * w;
-      }
-      // Below half a level the pixel rounds to transparent anyway; avoid dividing by ~0.
+      for (let t = 0; t < n; t++) a += tmp[rowStart[t] + j + 3] * rowWeight[t];
       if (a >= 0.5) {
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        for (let t = 0; t < n; t++) {
+          const w = rowWeight[t];
+          const i = rowStart[t] + j;
+          r += tmp[i] * w;
+          g += tmp[i + 1] * w;
+          b += tmp[i + 2] * w;
+        }
         const inv = 1 / a;
         dst[o + j] = r * inv;
         dst[o + j + 1] = g * inv;
