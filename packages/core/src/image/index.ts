@@ -52,7 +52,7 @@ export {
 export { gaussianBlurGray, gaussianBlurRgba, gaussianBlurRgbaFloat, gaussianKernel } from './gaussian-blur.js';
 export { unsharpMask, type UnsharpMaskOptions } from './sharpen.js';
 export { applyChannelLuts, applyLut } from './channel-lut.js';
-export { adjustContrast, adjustGamma, adjustSaturation, gammaLut, pillowLuma, type ContrastOptions } from './tone.js';
+export { adjustContrast, adjustGamma, adjustSaturation, contrastTable, gammaLut, pillowLuma, type ContrastOptions, type SaturationOptions } from './tone.js';
 export { featheredEllipseMask, type EllipseMaskOptions } from './ellipse-mask.js';
 export {
   alphaToMask,

@@ -36,6 +36,11 @@ export interface ContrastOptions {
  * grey level (rounded Pillow luma mean). 1 = unchanged, 1.15 = 15 % more contrast, 0 = flat grey.
  */
 export function adjustContrast(img: RgbaImage, factor: number, options: ContrastOptions = {}): RgbaImage {
+  return applyLut(img, contrastTable(img, factor, options));
+}
+
+/** The per-level table of `adjustContrast` for this image (its mean grey decides it). */
+export function contrastTable(img: RgbaImage, factor: number, options: ContrastOptions = {}): Uint8Array {
   assertRgbaImage(img, 'img');
   assertFiniteNumber(factor, 'factor');
   assertOptionalObject(options, 'options');
@@ -57,24 +62,34 @@ export function adjustContrast(img: RgbaImage, factor: number, options: Contrast
   const alpha32 = Math.fround(factor);
   const lut = new Uint8Array(256);
   for (let v = 0; v < 256; v++) lut[v] = pillowBlend(mean, v, alpha32);
-  return applyLut(img, lut);
+  return lut;
 }
+
+export interface SaturationOptions {
+  /** A table applied to R, G and B first (e.g. `contrastTable`): two steps in one pass. */
+  readonly before?: Uint8Array;
+}
+
+const IDENTITY_LUT = Uint8Array.from({ length: 256 }, (_, v) => v);
 
 /**
  * Pillow `ImageEnhance.Color(img).enhance(factor)`: blends each pixel with its own grey (Pillow
  * luma). 1 = unchanged, 0 = greyscale, > 1 = more saturated.
  */
-export function adjustSaturation(img: RgbaImage, factor: number): RgbaImage {
+export function adjustSaturation(img: RgbaImage, factor: number, options: SaturationOptions = {}): RgbaImage {
   assertRgbaImage(img, 'img');
   assertFiniteNumber(factor, 'factor');
+  assertOptionalObject(options, 'options');
+  const before = options.before ?? IDENTITY_LUT;
+  if (!(before instanceof Uint8Array) || before.length !== 256) throw new TypeError('Expected options.before to be a 256-entry Uint8Array');
   const alpha32 = Math.fround(factor);
   const src = img.data;
   const out = createRgbaImage(img.width, img.height);
   const dst = out.data;
   for (let i = 0; i < src.length; i += 4) {
-    const r = src[i];
-    const g = src[i + 1];
-    const b = src[i + 2];
+    const r = before[src[i]];
+    const g = before[src[i + 1]];
+    const b = before[src[i + 2]];
     const grey = pillowLuma(r, g, b);
     dst[i] = pillowBlend(grey, r, alpha32);
     dst[i + 1] = pillowBlend(grey, g, alpha32);

@@ -3,7 +3,8 @@ import { meanLightness } from '../image/color-space.js';
 import { bilateralFilter } from '../image/denoise.js';
 import type { GrayImage, RgbaImage } from '../image/rgba-image.js';
 import { unsharpMask } from '../image/sharpen.js';
-import { adjustContrast, adjustGamma, adjustSaturation } from '../image/tone.js';
+import { applyLut } from '../image/channel-lut.js';
+import { adjustGamma, adjustSaturation, contrastTable } from '../image/tone.js';
 import { greyWorldWhiteBalance } from '../image/white-balance.js';
 import type { EnhanceOptions } from '../options/index.js';
 
@@ -69,13 +70,14 @@ export function enhancePhoto(
     out = unsharpMask(out, { amount: 0.5, sigma: 1, threshold: 2 });
     steps.push('sharpen');
   }
-  if (options.contrast !== 1) {
-    out = adjustContrast(out, options.contrast, { mask: subject });
-    steps.push('contrast');
-  }
+  // Contrast is a table once its mean is known: saturation applies it in its own pass.
+  const contrast = options.contrast !== 1 ? contrastTable(out, options.contrast, { mask: subject }) : undefined;
+  if (contrast) steps.push('contrast');
   if (options.saturation !== 1) {
-    out = adjustSaturation(out, options.saturation);
+    out = adjustSaturation(out, options.saturation, contrast ? { before: contrast } : {});
     steps.push('saturation');
+  } else if (contrast) {
+    out = applyLut(out, contrast);
   }
   return { image: out, report: { steps, meanLightnessBefore: lightness, ...(gains ? { whiteBalanceGains: gains } : {}) } };
 }
