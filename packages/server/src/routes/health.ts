@@ -6,6 +6,8 @@ import type { JobLimiter } from '../jobs/job-limiter.js';
 import type { PortraitService } from '../jobs/portrait-service.js';
 import type { Statistics } from '../jobs/statistics.js';
 import type { PoolView } from '../workers/worker-pool.js';
+import { checked } from '../schema/json-schema.js';
+import { HEALTH, READY, STATUS } from './health-responses.js';
 import { createRouter, routerPath, type RouteSpec } from './route-spec.js';
 
 export interface HealthRouteDeps {
@@ -58,7 +60,7 @@ export function createHealthRouter(deps: HealthRouteDeps): Router {
 
   router.get(routerPath(healthRouteSpecs.health), (ctx) => {
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { status: 'healthy' };
+    ctx.body = checked(HEALTH, { status: 'healthy' as const });
   });
 
   router.get(routerPath(healthRouteSpecs.ready), (ctx) => {
@@ -66,12 +68,12 @@ export function createHealthRouter(deps: HealthRouteDeps): Router {
     ctx.set('Cache-Control', 'no-store');
     ctx.status = ready ? 200 : 503;
     if (!ready) ctx.set('Retry-After', '5');
-    ctx.body = {
+    ctx.body = checked(READY, {
       ready,
       models_loaded: pool.readyWorkers > 0,
       workers: { ready: pool.readyWorkers, total: pool.size },
       ...(service.stopping ? { reason: 'shutting down' } : pool.loadError ? { reason: `models could not be loaded: ${pool.loadError.message.split('\n')[0]}` } : !ready ? { reason: 'loading models' } : {}),
-    };
+    });
   });
 
   router.get(routerPath(healthRouteSpecs.status), (ctx) => {
@@ -80,7 +82,7 @@ export function createHealthRouter(deps: HealthRouteDeps): Router {
     const memory = process.memoryUsage();
     const runtimeOf = (id: string) => info?.runtimes.find((r) => r.model === id);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = {
+    ctx.body = checked(STATUS, {
       status: service.stopping ? 'stopping' : pool.loadError ? 'error' : pool.isReady ? 'operational' : 'starting',
       version: deps.version,
       uptime_seconds: Math.floor((Date.now() - deps.startedAt) / 1000),
@@ -143,7 +145,7 @@ export function createHealthRouter(deps: HealthRouteDeps): Router {
         p95_processing_ms: s.p95Ms,
       },
       memory: { rss_bytes: memory.rss, heap_used_bytes: memory.heapUsed, external_bytes: memory.external, array_buffers_bytes: memory.arrayBuffers },
-    };
+    });
   });
 
   return router;
