@@ -5,6 +5,7 @@ import { jobRouteSpecs, jobSubmitRouteSpec } from './routes/jobs.js';
 import { processRouteSpecs } from './routes/process.js';
 import { API_V1_PREFIX } from './routes/api-prefix.js';
 import { HEALTH, READY, STATUS } from './routes/health-responses.js';
+import { DELETE_RESPONSE, JOB_ACCEPTED, JOB_STATUS } from './routes/job-responses.js';
 import { BATCH_ITEM, BATCH_RESPONSE, PROCESS_RESPONSE } from './routes/portrait-response.js';
 import { ERROR_RESPONSE } from './schema/error-schema.js';
 import { underPrefix, type FieldSpec, type ResponseSpec, type RouteSpec } from './routes/route-spec.js';
@@ -131,39 +132,13 @@ export function buildOpenApi(config: ServerConfig, version: string): Schema {
         Health: HEALTH,
         Ready: READY,
         Status: STATUS,
-        // The answers' own schemas: the builders in portrait-response.ts are checked against these.
+        // Each is the schema its route's builder is checked against (routes/*-responses.ts, portrait-response.ts).
         ProcessResponse: PROCESS_RESPONSE,
         BatchItem: BATCH_ITEM,
         BatchResponse: BATCH_RESPONSE,
-        JobAccepted: {
-          type: 'object',
-          required: ['job_id', 'state', 'status_url'],
-          properties: { job_id: { type: 'string' }, state: { type: 'string', enum: ['waiting'] }, status_url: { type: 'string', description: 'GET it for the state (also in the Location header)' } },
-        },
-        JobStatus: {
-          type: 'object',
-          required: ['job_id', 'state', 'progress', 'attempts'],
-          properties: {
-            job_id: { type: 'string' },
-            state: { type: 'string', enum: ['waiting', 'active', 'completed', 'failed'] },
-            progress: { type: 'integer', minimum: 0, maximum: 100, description: '10 input read, 20 on an inference worker, 90 made, 100 stored' },
-            attempts: { type: 'integer', minimum: 1, description: 'Tries so far: more than one when a worker was lost or storage failed and the job was retried' },
-            png_url: { type: 'string', description: 'When completed' },
-            jpg_url: { type: 'string', description: 'When completed' },
-            result: { type: 'object', description: 'When completed: the same fields as the POST /process answer' },
-            error: {
-              type: 'object',
-              description: 'When failed',
-              required: ['code', 'message', 'retryable'],
-              properties: { code: { type: 'string' }, message: { type: 'string' }, retryable: { type: 'boolean', description: 'Sending the same photo again may succeed' } },
-            },
-          },
-        },
-        DeleteResponse: {
-          type: 'object',
-          required: ['success', 'job_id'],
-          properties: { success: { type: 'boolean' }, job_id: { type: 'string' }, message: { type: 'string' } },
-        },
+        JobAccepted: JOB_ACCEPTED,
+        JobStatus: JOB_STATUS,
+        DeleteResponse: DELETE_RESPONSE,
       },
       ...(secured
         ? {

@@ -12,6 +12,8 @@ import type { ResultStore } from '../store/result-store.js';
 import { downloadUrl } from './portrait-response.js';
 import { processFields, toPortraitOptions } from './process-fields.js';
 import { addRoute, checkParams, createRouter, parseFields, type ParamSpec, type RouteSpec } from './route-spec.js';
+import { checked, type SchemaValue } from '../schema/json-schema.js';
+import { DELETE_RESPONSE, JOB_ACCEPTED, JOB_STATUS } from './job-responses.js';
 
 const JOB_ID: ParamSpec = { description: 'A job id returned by a processing request (a lower-case UUID)', pattern: JOB_ID_PATTERN, onInvalid: 'not_found' };
 const FORMAT: ParamSpec = { description: 'png (transparent) or jpg (on the background colour; jpeg is accepted too)', pattern: /^(png|jpg|jpeg)$/, enum: ['png', 'jpg'], onInvalid: 'bad_request' };
@@ -110,7 +112,7 @@ export interface JobsRouteDeps {
 /** The JSON of GET /jobs/{job_id}; a job found only in the store is a completed one. */
 async function describeJob(store: ResultStore, id: string, status: JobStatus | undefined) {
   const state = status?.state ?? 'completed';
-  const body: Record<string, unknown> = { job_id: id, state, progress: status?.progress ?? 100, attempts: status?.attempts ?? 1 };
+  const body: { -readonly [K in keyof SchemaValue<typeof JOB_STATUS>]: SchemaValue<typeof JOB_STATUS>[K] } = { job_id: id, state, progress: status?.progress ?? 100, attempts: status?.attempts ?? 1 };
   if (state === 'completed') {
     const result = await store.readResult(id);
     // A batch's files are its items': their URLs are in result.results.
@@ -150,7 +152,7 @@ export function createJobsRouter(deps: JobsRouteDeps): Router {
     const statusUrl = `${ctx.path.replace(/\/$/, '')}/${id}`;
     ctx.status = 202;
     ctx.set('Location', statusUrl);
-    ctx.body = { job_id: id, state: 'waiting', status_url: statusUrl };
+    ctx.body = checked(JOB_ACCEPTED, { job_id: id, state: 'waiting' as const, status_url: statusUrl });
   });
 
   addRoute(router, jobRouteSpecs.status, requireApiKey, async (ctx) => {
@@ -200,7 +202,7 @@ export function createJobsRouter(deps: JobsRouteDeps): Router {
     const jobId = ctx.params.job_id as string;
     ctx.state.jobId = jobId;
     if (!(await store.delete(jobId))) throw new HttpError('job_not_found', 'No job with this id');
-    ctx.body = { success: true, job_id: jobId, message: `Job ${jobId} deleted` };
+    ctx.body = checked(DELETE_RESPONSE, { success: true, job_id: jobId, message: `Job ${jobId} deleted` });
   });
 
   return router;
