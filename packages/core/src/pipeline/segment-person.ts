@@ -1,5 +1,6 @@
 import type { InferenceSession } from '../backends/inference-backend.js';
 import { composeAffine, warpAffine, type Affine2D } from '../image/affine.js';
+import { extendEdges } from '../image/extend-edges.js';
 import { createGrayImage, type GrayImage, type RgbaImage } from '../image/rgba-image.js';
 import type { ModelEntry } from '../models/model-manifest.js';
 import { imageToTensor } from './image-tensor.js';
@@ -15,7 +16,7 @@ export interface PersonModel {
  * How a window that is not square reaches the model's square input.
  * - 'pad' (default): the model sees a square of the photo centred on the window, its side the
  *   window's long side, so the person keeps their proportions and the model sees real context
- *   around the window (black only where the square leaves the photo); the window's part of the
+ *   around the window (the photo's edge continued where the square leaves the photo); the window's part of the
  *   output is then cut out.
  * - 'squash': the window is stretched to the square.
  */
@@ -29,8 +30,9 @@ export interface SegmentPersonOptions {
  * The probability (0..1) that each pixel of a `width × height` window of the photo shows a
  * person: face, hair, neck, clothes. `windowToPhoto` maps window pixels to photo pixels (as
  * `cropWindowAffine` makes it, rotation included). The model input is warped straight from the
- * photo at the model's input size. Parts of the window outside the photo come out as whatever
- * the model says about black (low); callers that need them cleared multiply by the crop's alpha.
+ * photo at the model's input size. Parts of the window outside the photo show the photo's edge
+ * continued, and the model may call them person where the person meets that edge; callers that
+ * need them cleared multiply by the crop's alpha.
  */
 export async function segmentPerson(
   photo: RgbaImage,
@@ -51,7 +53,12 @@ export async function segmentPerson(
   const offsetY = fit === 'pad' ? (side - height) / 2 : 0;
   const inputToWindow: Affine2D = fit === 'pad' ? [side / size, 0, -offsetX, 0, side / size, -offsetY] : [width / size, 0, 0, 0, height / size, 0];
   // 2×2 samples per input pixel: the model's 256² view is coarse, and 4×4 cost 35 ms here.
-  const input = warpAffine(photo, composeAffine(windowToPhoto, inputToWindow), size, size, { maxSupersampling: 2 });
+  const inputToPhoto = composeAffine(windowToPhoto, inputToWindow);
+  const input = warpAffine(photo, inputToPhoto, size, size, { maxSupersampling: 2 });
+  // Past the photo's edge the model sees the edge continued, not black: a small or tightly
+  // framed photo floating in a black square reads to it as a head alone (it then gave a
+  // greyscale sweater 0.3–0.5, and the body was lost).
+  extendEdges(input, photo, inputToPhoto);
 
   const [inputName] = model.entry.inputs;
   const [outputName] = model.entry.outputs;

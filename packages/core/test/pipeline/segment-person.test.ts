@@ -40,12 +40,13 @@ interface Framed {
   landmarks: Point[];
 }
 
-/** The photo's main face framed as the pipeline frames it (default margins), at `width × height`. */
-async function frame(file: string, width: number, height: number): Promise<Framed> {
+/** The photo's main face framed as the pipeline frames it (default margins unless `faceMargin`), at `width × height`. */
+async function frame(file: string, width: number, height: number, margin?: number): Promise<Framed> {
   const photo = await decodeForTest(await readFixture(file));
   const faces = await detectFaces(photo, { shortRange: models.shortRangeDetector, fullRange: models.fullRangeDetector });
   const landmarks = await detectLandmarks(photo, faces[0], models.landmarks);
-  const { faceMargin, topMarginFactor } = DEFAULT_PORTRAIT_OPTIONS;
+  const { topMarginFactor } = DEFAULT_PORTRAIT_OPTIONS;
+  const faceMargin = margin ?? DEFAULT_PORTRAIT_OPTIONS.faceMargin;
   const window = computePortraitWindow(landmarks, { faceMargin, topMarginFactor, aspect: width / height });
   const windowToPhoto = cropWindowAffine({ ...window, outputWidth: width, outputHeight: height });
   const photoToWindow = invertAffine(windowToPhoto);
@@ -115,6 +116,16 @@ describe('segmentPerson', () => {
     const f = await frame(file, 384, 384);
     const mask = await segmentPerson(f.photo, f.windowToPhoto, 384, 384, person);
     expect(share(mask, x0 * 384, y0 * 384, x1 * 384, y1 * 384, (p) => p < 0.1)).toBeGreaterThan(0.95);
+  });
+
+  it('sees the body of a tight greyscale photo whose window runs past the photo', async () => {
+    // At margin 0.6 the window is about twice the photo; the model saw the photo floating in
+    // black as a head alone (the neck band at 0.3–0.5) until the photo's edge was continued.
+    const f = await frame('grey-portrait-tight.jpg', 384, 384, 0.6);
+    const mask = await segmentPerson(f.photo, f.windowToPhoto, 384, 384, person);
+    const { face, neck } = regions(f.landmarks);
+    expect(share(mask, ...face, (p) => p > 0.9)).toBeGreaterThan(0.9);
+    expect(share(mask, ...neck, (p) => p > 0.9)).toBeGreaterThan(0.95);
   });
 
   it('frames a tall window without distorting it: the same mask as the square window where they overlap', async () => {
