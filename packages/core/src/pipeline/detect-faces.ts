@@ -78,9 +78,33 @@ async function runDetector(
 }
 
 /**
- * Finds every face: both BlazeFace models on a downscaled copy of the whole photo, then each
- * candidate is looked at again by the short-range model on a crop twice its size, which rejects
- * look-alikes and refines the box and keypoints. Largest face first.
+ * Square windows of `side` pixels covering the image, overlapping by a quarter so that a face
+ * on a seam lies whole in one of them.
+ */
+export function detectionTiles(width: number, height: number, side: number): { cx: number; cy: number; side: number }[] {
+  const starts = (length: number) => {
+    if (length <= side) return [length / 2 - side / 2];
+    const count = Math.ceil((length - side) / (side * 0.75)) + 1;
+    const stride = (length - side) / (count - 1);
+    return Array.from({ length: count }, (_, i) => i * stride);
+  };
+  return starts(height).flatMap((y) => starts(width).map((x) => ({ cx: x + side / 2, cy: y + side / 2, side })));
+}
+
+/**
+ * When the whole photo shows no face, or only faces that its input shows smaller than
+ * SMALL_FACE pixels (others as small were surely missed), the full-range model looks again tile
+ * by tile: in a wide group photo each face is a few pixels of the whole-photo input and only a
+ * tile shows it large enough. Tiles are TILE_FACTOR × the model's input (in the detection copy's
+ * pixels), so a face of 30 pixels there is 20 in the model's input.
+ */
+const TILE_FACTOR = 1.5;
+const SMALL_FACE = 16;
+
+/**
+ * Finds every face: both BlazeFace models on a downscaled copy of the whole photo (tile by tile
+ * when that finds none), then each candidate is looked at again by the short-range model on a
+ * crop twice its size, which rejects look-alikes and refines the box and keypoints. Largest face first.
  */
 export async function detectFaces(
   image: RgbaImage,
@@ -88,10 +112,18 @@ export async function detectFaces(
   thresholds: DetectionThresholds = DEFAULT_DETECTION_THRESHOLDS,
 ): Promise<FaceDetection[]> {
   const whole = { cx: image.width / 2, cy: image.height / 2, side: Math.max(image.width, image.height) };
-  const candidates = weightedNonMaxSuppression([
+  let candidates = weightedNonMaxSuppression([
     ...(await runDetector(image, detectors.fullRange, whole, thresholds.candidate)),
     ...(await runDetector(image, detectors.shortRange, whole, thresholds.candidate)),
   ]);
+  const input = detectors.fullRange.entry.inputSize;
+  const tileSide = input * TILE_FACTOR;
+  const largest = Math.max(0, ...candidates.map((c) => Math.max(c.box.width, c.box.height)));
+  if (whole.side > tileSide * 1.5 && (largest * input) / whole.side < SMALL_FACE) {
+    const found: RawDetection[] = [...candidates];
+    for (const tile of detectionTiles(image.width, image.height, tileSide)) found.push(...(await runDetector(image, detectors.fullRange, tile, thresholds.candidate)));
+    candidates = weightedNonMaxSuppression(found);
+  }
   const faces: FaceDetection[] = [];
   for (const candidate of candidates) {
     const zoom = {
