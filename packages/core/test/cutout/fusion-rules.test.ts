@@ -3,6 +3,7 @@ import type { Point } from '../../src/geometry/point.js';
 import { createGrayImage, type GrayImage, type RgbaImage } from '../../src/image/rgba-image.js';
 import { bodyRegion, faceRegion, faceScale, forcedFace, NECK_STRIP } from '../../src/pipeline/cutout/face-region.js';
 import { fuseAlpha, salientHoldsBody } from '../../src/pipeline/cutout/fuse-alpha.js';
+import { personMatte, salientMissesFace } from '../../src/pipeline/cutout/isnet-blind.js';
 import { refineEdge } from '../../src/pipeline/cutout/refine-edge.js';
 import { INTERIOR, solidifyInterior } from '../../src/pipeline/cutout/solid-interior.js';
 import { splitByColour } from '../../src/pipeline/cutout/split-by-colour.js';
@@ -50,6 +51,30 @@ describe('forcedFace', () => {
     expect(at(foreheadSeen, 100, 60)).toBe(1); // a see-through forehead (0.6) is made solid
     const lifted = faceRegion(landmarks, W, H);
     expect(at(lifted, 100, 60)).toBe(1); // the region the forehead may reach
+  });
+});
+
+describe('when ISNet misses the face', () => {
+  const landmarks = frontalLandmarks();
+
+  it('tells a blind matte (nothing on the face) from a see-through one (0.6 on a greyscale face)', () => {
+    expect(salientMissesFace(landmarks, createGrayImage(W, H))).toBe(true);
+    expect(salientMissesFace(landmarks, plane(() => 0.1))).toBe(true);
+    expect(salientMissesFace(landmarks, plane(() => 0.6))).toBe(false);
+    // ISNet kept only the hair above the face: still blind on the face.
+    expect(salientMissesFace(landmarks, plane((_, y) => (y < 70 ? 1 : 0)))).toBe(true);
+  });
+
+  it("stands in the person model's matte: a soft ramp across its contour, solid inside, clear outside", () => {
+    // The person model's depth: a disc of radius 60 round the face centre.
+    const depth = plane((x, y) => 60 - Math.hypot(x - 100, y - 100));
+    const matte = personMatte(depth, faceScale(landmarks));
+    expect(at(matte, 100, 100)).toBe(1);
+    expect(at(matte, 100, 156)).toBe(1); // 3.5 px inside; the ramp's half-width is 0.05 × 50 px
+    expect(at(matte, 100, 159)).toBeCloseTo(0.5 + 0.5 / 5, 1);
+    expect(at(matte, 100, 163)).toBe(0);
+    // With it, the face is forced solid as when ISNet sees it.
+    expect(at(forcedFace(landmarks, matte), 100, 100)).toBe(1);
   });
 });
 

@@ -4,6 +4,7 @@ import { isolateSubject } from '../isolate-subject.js';
 import type { LoadedModel } from '../load-models.js';
 import { segmentPortrait } from '../segment-portrait.js';
 import { bodyRegion, faceScale, forcedFace, NECK_STRIP } from './face-region.js';
+import { personMatte, salientMissesFace } from './isnet-blind.js';
 import { fillPersonHoles } from './fill-holes.js';
 import { fuseAlpha } from './fuse-alpha.js';
 import { mapPeople, priorOnCrop, sampleGray, type PersonMap } from './person-prior.js';
@@ -65,14 +66,13 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   const { photo, cropToPhoto, crop } = input;
   const ms = (since: number) => Math.round((performance.now() - since) * 10) / 10;
   let started = performance.now();
-  const salient = await segmentPortrait(photo, cropToPhoto, crop, input.segmentation, input.segmentationSize);
+  let salient = await segmentPortrait(photo, cropToPhoto, crop, input.segmentation, input.segmentationSize);
   const isnet = ms(started);
   if (input.mode === 'salient' || !input.person) return { alpha: isolateSubject(salient, input.seeds), mode: 'salient', timings: { isnet, person: 0, refine: 0 } };
 
   started = performance.now();
   const { width, height } = crop;
   const prior = priorOnCrop(input.people ?? (await mapPeople(photo, windowOfCrop(cropToPhoto, width, height), input.person)), cropToPhoto, width);
-  const face = forcedFace(input.landmarks, salient);
   const body = bodyRegion(input.landmarks, width, height);
   // The person's depth is measured on the low-resolution context plane (its contour carries no
   // finer detail) and sampled onto the crop: a quarter of the work of measuring it there.
@@ -80,10 +80,15 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   const step = Math.hypot(prior.contextToCrop[0], prior.contextToCrop[3]);
   for (let i = 0; i < contextDepth.data.length; i++) contextDepth.data[i] *= step;
   const personDepth = sampleGray(contextDepth, invertAffine(prior.contextToCrop), width, height);
+  const scale = faceScale(input.landmarks);
+  // A face a few dozen pixels high, enlarged to ISNet's input, is a blur in which it may see
+  // nothing at all; the person model, made for small views, still sees the person: its matte
+  // then stands in for ISNet's.
+  if (salientMissesFace(input.landmarks, salient)) salient = personMatte(personDepth, scale);
+  const face = forcedFace(input.landmarks, salient);
   // The neck strip counts only inside the photo: past its edge ISNet sees nothing at all.
   const neck = bodyRegion(input.landmarks, width, height, NECK_STRIP);
   for (let i = 0; i < neck.data.length; i++) neck.data[i] *= crop.data[i * 4 + 3] / 255;
-  const scale = faceScale(input.landmarks);
   const fused = fuseAlpha({ salient, personDepth, face, body, neck, faceScale: scale });
   if (input.otherBoxes.length > 0) {
     const others = otherPeopleMask({ context: prior.context, contextToCrop: prior.contextToCrop, subject: input.subjectBox, others: input.otherBoxes, width, height });
