@@ -8,7 +8,7 @@ import type { PortraitService } from '../../src/jobs/portrait-service.js';
 import { Statistics } from '../../src/jobs/statistics.js';
 import { createHealthRouter } from '../../src/routes/health.js';
 import type { PoolRuntimeInfo, PoolView } from '../../src/workers/worker-pool.js';
-import { schemasOf, serveRouter, undocumented } from '../support/route-app.js';
+import { fakePool, schemasOf, serveRouter, undocumented } from '../support/route-app.js';
 import { modelsDir, schemaErrors } from '../support/server-harness.js';
 
 const config = loadConfig({ FACECRAFT_MODELS_DIR: modelsDir, FACECRAFT_DEVICE: 'cuda' }, { defaultPlaygroundDir: '/nonexistent' });
@@ -19,8 +19,9 @@ const manifest: ModelManifest = {
 };
 
 /** A pool as /status sees it, loaded or not. */
-function fakePool(info: PoolRuntimeInfo | undefined): PoolView {
-  return { size: 1, ready: Promise.resolve(), isReady: info !== undefined, everReady: info !== undefined, readyWorkers: info ? 1 : 0, running: 0, retiring: 0, recycled: 0, waiting: 0, info, loadError: undefined, run: () => Promise.reject(new Error('not here')) } as unknown as PoolView;
+function poolWith(info: PoolRuntimeInfo | undefined): PoolView {
+  const pool = fakePool(() => Promise.reject(new Error('not here')), info);
+  return info ? pool : { ...pool, isReady: false, everReady: false, readyWorkers: 0 };
 }
 
 const onCpuAfterCuda: PoolRuntimeInfo = {
@@ -39,7 +40,7 @@ afterEach(async () => close?.());
 async function serve(info: PoolRuntimeInfo | undefined, stopping = false) {
   const router = createHealthRouter({
     config,
-    pool: fakePool(info),
+    pool: poolWith(info),
     limiter: new JobLimiter(4),
     stats: new Statistics(),
     service: { stopping } as PortraitService,

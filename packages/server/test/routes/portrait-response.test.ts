@@ -1,26 +1,22 @@
 // The answers' schemas are the definitions the builders are checked against (at compile time);
 // here a real portrait's answers are held to the schemas /openapi.json publishes, both ways:
 // every value fits, and no field is sent that the schema does not name.
-import { toPortraitReport, type PortraitReport } from '@facecraft/core';
-import { createNodePortraitProcessor } from '@facecraft/core/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { BATCH_ITEM, batchItemResult, batchSummary, PROCESS_RESPONSE, singleResponse } from '../../src/routes/portrait-response.js';
-import { schemasOf, undocumented as undocumentedIn } from '../support/route-app.js';
-import { fixture, modelsDir, schemaErrors } from '../support/server-harness.js';
+import type { PortraitJobResult } from '../../src/workers/worker-pool.js';
+import { madePortrait, schemasOf, undocumented as undocumentedIn } from '../support/route-app.js';
+import { modelsDir, schemaErrors } from '../support/server-harness.js';
 
 const config = loadConfig({ FACECRAFT_MODELS_DIR: modelsDir }, { defaultPlaygroundDir: '/nonexistent' });
 const components = schemasOf(config);
 const undocumented = (value: unknown, schema: Record<string, unknown>) => undocumentedIn(value, schema, components);
 
 const JOB = '123e4567-e89b-42d3-a456-426614174000';
-let job: { report: PortraitReport; ms: number; png: Uint8Array; jpeg: Uint8Array };
+let job: PortraitJobResult;
 
 beforeAll(async () => {
-  const processor = await createNodePortraitProcessor({ modelsDir, device: 'cpu', threads: 1 });
-  const result = await processor.process(new Uint8Array(fixture('portrait-1.jpg')), { removeBackground: false });
-  job = { report: toPortraitReport(result), ms: 10, png: result.png, jpeg: result.jpeg };
-  await processor.release();
+  job = await madePortrait();
 }, 120_000);
 
 describe('portrait answers', () => {
