@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { adoptGuard, guardImage } from '@facecraft/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -167,5 +168,21 @@ describe('the HTTP answer when a worker crashes or hangs', () => {
     } finally {
       close();
     }
+  });
+});
+
+describe('WorkerPool with the real worker: the upload header crosses the hop', () => {
+  it('the worker takes the header the main thread read instead of reading it again', { timeout: 120_000 }, async () => {
+    const pool = new WorkerPool({ size: 1, workerData: { modelsDir, device: 'cpu', threads: 1 }, logger: silentLogger });
+    pools.push(pool);
+    await pool.ready;
+    const bytes = () => new Uint8Array(fixture('portrait-1.jpg'));
+    const honest = guardImage(bytes(), { maxPixels: 50_000_000 });
+    // A header that overstates the photo (734² really): only a worker that used it refuses.
+    const header = { ...honest.header, width: 5000, height: 5000, displaySize: { width: 5000, height: 5000 } };
+    const overstated = adoptGuard(bytes(), { header, maxPixels: Infinity });
+    await expect(pool.run(overstated, { maxPixels: 1_000_000 })).rejects.toMatchObject({ code: 'image_too_large', details: { width: 5000, height: 5000 } });
+    // The same photo with the header as read is made, under the request's own limit.
+    expect((await pool.run(honest, { maxPixels: 1_000_000, removeBackground: false })).report.input).toMatchObject({ width: 734, height: 734 });
   });
 });

@@ -41,3 +41,38 @@ export function guardFor(bytes: Uint8Array, limits: PixelLimits & { readonly gua
 export function isGuardedImage(value: unknown): value is GuardedImage {
   return typeof value === 'object' && value !== null && issued.has(value as GuardedImage);
 }
+
+/** What a guard knows, as plain data: it crosses a thread hop beside the (transferred) bytes. */
+export interface GuardInfo {
+  readonly header: ImageHeader;
+  readonly maxPixels: number;
+}
+
+export const guardInfo = (guard: GuardedImage): GuardInfo => ({ header: guard.header, maxPixels: guard.maxPixels });
+
+/**
+ * A guard for bytes whose header another thread of this process read (the server's upload check,
+ * handed to a worker thread): the header is not parsed again; the limit is checked again, which
+ * costs a multiplication.
+ */
+export function adoptGuard(bytes: Uint8Array, info: GuardInfo): GuardedImage {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('adoptGuard expects the image as a Uint8Array');
+  const { header } = info ?? {};
+  if (!header || typeof header.format !== 'string' || !header.displaySize) throw new TypeError('adoptGuard expects the header a guard read');
+  const maxPixels = checkMaxPixels(info.maxPixels);
+  assertPixelLimit(header, maxPixels);
+  const guard = Object.freeze({ bytes, header, maxPixels });
+  issued.add(guard);
+  return guard;
+}
+
+/**
+ * The guard of `input` under `maxPixels` (a request's own limit): a guard made earlier is reused,
+ * its header not read again and its limit checked again only when this one differs; plain bytes
+ * are guarded now.
+ */
+export function guardUnder(input: Uint8Array | GuardedImage, maxPixels: number): GuardedImage {
+  if (!isGuardedImage(input)) return guardImage(input as Uint8Array, { maxPixels });
+  if (input.maxPixels === maxPixels) return input;
+  return adoptGuard(input.bytes, { header: input.header, maxPixels });
+}

@@ -18,4 +18,4 @@ export {
 export { decodeBmp, parseBmpHeader, type BmpHeader, type BmpCompression } from './decode-bmp.js';
 export { decodeImage, type DecodedImage, type DecodeLimits, type ImageCodec, type JpegEncodeOptions } from './image-codec.js';
 export { encodeJpegUnder, type JpegUnderOptions, type JpegUnderResult } from './jpeg-under-size.js';
-export { guardImage, isGuardedImage, type GuardedImage } from './image-guard.js';
+export { adoptGuard, guardImage, guardInfo, guardUnder, isGuardedImage, type GuardedImage, type GuardInfo } from './image-guard.js';

@@ -11,6 +11,7 @@ import { estimateForeground } from '../image/estimate-foreground.js';
 import { resizeImage } from '../image/resize.js';
 import type { GrayImage, RgbaImage } from '../image/rgba-image.js';
 import { decodeImage, type ImageCodec } from '../io/image-codec.js';
+import { guardUnder, type GuardedImage } from '../io/image-guard.js';
 import { encodeJpegUnder } from '../io/jpeg-under-size.js';
 import type { ImageFormat } from '../io/sniff-format.js';
 import type { WeightType } from '../models/model-manifest.js';
@@ -93,8 +94,11 @@ export interface PortraitProcessor {
   readonly codec: ImageCodec;
   readonly runtimes: readonly ModelRuntime[];
   readonly models: PortraitModels;
-  /** Decodes a photo (JPEG, PNG, WebP, BMP, … with EXIF orientation applied) and makes the portrait. */
-  process(bytes: Uint8Array, options?: PortraitOptionsInput, callbacks?: ProcessCallbacks): Promise<PortraitResult>;
+  /**
+   * Decodes a photo (JPEG, PNG, WebP, BMP, … with EXIF orientation applied) and makes the portrait.
+   * Takes the bytes, or the guard made for them already (its header is not read again).
+   */
+  process(input: Uint8Array | GuardedImage, options?: PortraitOptionsInput, callbacks?: ProcessCallbacks): Promise<PortraitResult>;
   /** Faces in a photo, without making a portrait. */
   detect(bytes: Uint8Array, options?: Pick<PortraitOptionsInput, 'maxPixels'>): Promise<readonly FaceDetection[]>;
   /** Faces, the subject's landmarks and its roll: the first stages alone, e.g. to check a result. */
@@ -179,11 +183,12 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
     return { faces: copy.scale === 1 ? faces : faces.map((f) => mapDetection([copy.scale, 0, 0, 0, copy.scale, 0], f)), copy };
   }
 
-  async function process(bytes: Uint8Array, input: PortraitOptionsInput = {}, callbacks: ProcessCallbacks = {}): Promise<PortraitResult> {
+  async function process(image: Uint8Array | GuardedImage, input: PortraitOptionsInput = {}, callbacks: ProcessCallbacks = {}): Promise<PortraitResult> {
     const o = resolvePortraitOptions(input);
     const timer = createStageTimer(callbacks.onStage);
 
-    const decoded = await timer.time('decode', () => decodeImage(codec, bytes, { maxPixels: o.maxPixels }));
+    // Under this request's own limit; a guard handed in keeps the header it read.
+    const decoded = await timer.time('decode', () => decodeImage(codec, guardUnder(image, o.maxPixels)));
     const photo = decoded.image;
     const { faces, copy: detectionView } = await timer.time('detect', () => findFaces(photo));
     const aspect = o.width / o.height;

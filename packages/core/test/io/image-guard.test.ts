@@ -4,7 +4,7 @@ import { ImageTooLargeError, InvalidImageError } from '../../src/errors.js';
 import { createRgbaImage } from '../../src/image/rgba-image.js';
 import { beginDecode } from '../../src/io/begin-decode.js';
 import { decodeImage, type DecodeLimits, type ImageCodec } from '../../src/io/image-codec.js';
-import { guardImage, isGuardedImage } from '../../src/io/image-guard.js';
+import { adoptGuard, guardImage, guardInfo, guardUnder, isGuardedImage } from '../../src/io/image-guard.js';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/${name}`, import.meta.url)));
 const LIMITS = { maxPixels: 50_000_000 };
@@ -60,5 +60,31 @@ describe('decode guard', () => {
     const other = guardImage(fixture('portrait-1.png'), LIMITS);
     await expect(codec.decode(huge, { ...LIMITS, guard: other })).rejects.toBeInstanceOf(ImageTooLargeError);
     expect(seen).toHaveLength(0);
+  });
+});
+
+describe('a guard across a thread hop', () => {
+  it('adoptGuard takes the header as read and checks only the limit again', async () => {
+    const bytes = fixture('portrait-1.png');
+    const made = guardImage(bytes, LIMITS);
+    const adopted = adoptGuard(bytes, JSON.parse(JSON.stringify(guardInfo(made))));
+    expect(isGuardedImage(adopted)).toBe(true);
+    expect(adopted.header).toEqual(made.header);
+    // The codec decodes under it without a second header read.
+    const { codec, seen } = recordingCodec();
+    await decodeImage(codec, adopted);
+    expect(seen[0].limits.guard).toBe(adopted);
+    expect(() => adoptGuard(bytes, { header: made.header, maxPixels: 100 })).toThrow(ImageTooLargeError);
+    expect(() => adoptGuard(bytes, { header: {} as never, maxPixels: 100 })).toThrow(TypeError);
+  });
+
+  it('guardUnder keeps a guard under its own limit, re-checks it under another, guards plain bytes now', () => {
+    const bytes = fixture('portrait-1.png');
+    const made = guardImage(bytes, LIMITS);
+    expect(guardUnder(made, LIMITS.maxPixels)).toBe(made);
+    const tighter = guardUnder(made, 1_000_000);
+    expect([tighter.maxPixels, tighter.header]).toEqual([1_000_000, made.header]);
+    expect(() => guardUnder(made, 1000)).toThrow(ImageTooLargeError);
+    expect(guardUnder(bytes, 1_000_000).header).toEqual(made.header);
   });
 });

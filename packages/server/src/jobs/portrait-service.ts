@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { DEFAULT_PORTRAIT_OPTIONS, FacecraftError, guardImage, InvalidImageError, sniffImageFormat, type ImageFormat, type PortraitOptionsInput } from '@facecraft/core';
+import { DEFAULT_PORTRAIT_OPTIONS, FacecraftError, guardImage, InvalidImageError, sniffImageFormat, type GuardedImage, type ImageFormat, type PortraitOptionsInput } from '@facecraft/core';
 import { HttpError, unavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { UploadedFile } from '../middleware/multipart.js';
@@ -13,6 +13,8 @@ const DEFAULT_JOB_MS = 3000;
 
 export interface InspectedImage {
   readonly bytes: Uint8Array;
+  /** The decode guard made here: hand it to `process` so that the header is not read again. */
+  readonly guard: GuardedImage;
   readonly format: ImageFormat;
   readonly width: number;
   readonly height: number;
@@ -90,8 +92,8 @@ export class PortraitService {
       );
     }
     // The decode guard, with the format sniffed above: the header is read and the limit checked here, once in this thread.
-    const { header } = guardImage(bytes, { maxPixels: DEFAULT_PORTRAIT_OPTIONS.maxPixels }, format);
-    return { bytes, format, width: header.displaySize.width, height: header.displaySize.height };
+    const guard = guardImage(bytes, { maxPixels: DEFAULT_PORTRAIT_OPTIONS.maxPixels }, format);
+    return { bytes, guard, format, width: guard.header.displaySize.width, height: guard.header.displaySize.height };
   }
 
   /** Counts an image that failed before it reached a worker (bad bytes). */
@@ -100,7 +102,7 @@ export class PortraitService {
   }
 
   /** One image on a worker, inside one admission place. */
-  async process(bytes: Uint8Array, options: PortraitOptionsInput, signal?: AbortSignal): Promise<PortraitJobResult> {
+  async process(bytes: Uint8Array | GuardedImage, options: PortraitOptionsInput, signal?: AbortSignal): Promise<PortraitJobResult> {
     if (this.#stopping) throw unavailable('shutting_down', 'The server is shutting down', 5);
     if (!this.#limiter.tryAcquire()) {
       this.#stats.recordRejection();
@@ -117,7 +119,7 @@ export class PortraitService {
    * Several images through as many admission places as are free now (at least one, else 503):
    * each item resolves to its result or its own error, in input order.
    */
-  async processMany<T>(items: readonly T[], work: (item: T, run: (bytes: Uint8Array, options: PortraitOptionsInput) => Promise<PortraitJobResult>) => Promise<void>): Promise<void> {
+  async processMany<T>(items: readonly T[], work: (item: T, run: (bytes: Uint8Array | GuardedImage, options: PortraitOptionsInput) => Promise<PortraitJobResult>) => Promise<void>): Promise<void> {
     if (items.length === 0) return;
     if (this.#stopping) throw unavailable('shutting_down', 'The server is shutting down', 5);
     const lanes = this.#limiter.tryAcquireUpTo(items.length);
@@ -126,7 +128,7 @@ export class PortraitService {
       throw this.#busy();
     }
     let next = 0;
-    const run = (bytes: Uint8Array, options: PortraitOptionsInput) => this.#run(bytes, options);
+    const run = (bytes: Uint8Array | GuardedImage, options: PortraitOptionsInput) => this.#run(bytes, options);
     await Promise.all(
       Array.from({ length: lanes }, async () => {
         try {
@@ -138,7 +140,7 @@ export class PortraitService {
     );
   }
 
-  async #run(bytes: Uint8Array, options: PortraitOptionsInput, signal?: AbortSignal): Promise<PortraitJobResult> {
+  async #run(bytes: Uint8Array | GuardedImage, options: PortraitOptionsInput, signal?: AbortSignal): Promise<PortraitJobResult> {
     try {
       const result = await this.#pool.run(bytes, options, signal);
       this.#stats.recordSuccess(result.ms);

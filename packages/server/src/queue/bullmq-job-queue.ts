@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CodedError, type PortraitOptionsInput } from '@facecraft/core';
+import { CodedError, isGuardedImage, type GuardedImage, type PortraitOptionsInput } from '@facecraft/core';
 import { FlowProducer, Job, Queue, type JobsOptions } from 'bullmq';
 import type { ServerConfig } from '../config.js';
 import { newJobId } from '../jobs/job-id.js';
@@ -97,8 +97,9 @@ export class BullMqJobQueue implements JobQueue {
     };
   }
 
-  async submit(id: string, bytes: Uint8Array, options: PortraitOptionsInput): Promise<void> {
-    await this.#store.putInput(id, bytes);
+  async submit(id: string, image: Uint8Array | GuardedImage, options: PortraitOptionsInput): Promise<void> {
+    // Only the bytes are stored: the worker process that takes the job reads the header itself.
+    await this.#store.putInput(id, isGuardedImage(image) ? image.bytes : image);
     try {
       await this.#queue.add('portrait', { input: id, options }, { ...this.#jobOptions(), jobId: id });
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { BatchFile } from './batch-flow.js';
-import { CodedError, deserializeError, errorSpec, isErrorCode, serializeError, type PortraitOptionsInput, type PortraitReport, type SerializedError } from '@facecraft/core';
+import { CodedError, deserializeError, errorSpec, isErrorCode, serializeError, type GuardedImage, type PortraitOptionsInput, type PortraitReport, type SerializedError } from '@facecraft/core';
 
 /**
  * The jobs behind POST /api/v1/jobs: taken now, made by a worker, their state readable from any
@@ -34,8 +34,11 @@ export interface PortraitJobOutcome {
 
 export interface JobQueue {
   readonly kind: 'memory' | 'bullmq';
-  /** Takes a job: on return it is safely queued (or refused with a coded error). */
-  submit(id: string, bytes: Uint8Array, options: PortraitOptionsInput): Promise<void>;
+  /**
+   * Takes a job: on return it is safely queued (or refused with a coded error). A guard's header
+   * goes on with the bytes where the job stays in this process (the in-process queue).
+   */
+  submit(id: string, image: Uint8Array | GuardedImage, options: PortraitOptionsInput): Promise<void>;
   /** undefined: no such job in the queue (maybe finished long ago: the store may still hold it). */
   status(id: string): Promise<JobStatus | undefined>;
   /**

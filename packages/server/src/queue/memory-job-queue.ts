@@ -1,4 +1,4 @@
-import { CodedError, type PortraitOptionsInput } from '@facecraft/core';
+import { CodedError, type GuardedImage, type PortraitOptionsInput } from '@facecraft/core';
 import { mapError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ResultStore } from '../store/result-store.js';
@@ -24,11 +24,11 @@ export class MemoryJobQueue implements JobQueue {
     this.#deps = deps;
   }
 
-  async submit(id: string, bytes: Uint8Array, options: PortraitOptionsInput): Promise<void> {
+  async submit(id: string, image: Uint8Array | GuardedImage, options: PortraitOptionsInput): Promise<void> {
     this.#deps.beforeSubmit();
     this.#forgetOld();
     this.#set(id, { state: 'waiting', progress: 0, attempts: 1 });
-    const done = makeAndStorePortrait(this.#deps, id, bytes, options, (progress) => this.#set(id, { state: progress < 100 ? 'active' : 'completed', progress, attempts: 1 })).then(
+    const done = makeAndStorePortrait(this.#deps, id, image, options, (progress) => this.#set(id, { state: progress < 100 ? 'active' : 'completed', progress, attempts: 1 })).then(
       () => this.#finish(id, { state: 'completed', progress: 100, attempts: 1 }),
       (error: unknown) => {
         if (mapError(error).unexpected) this.#deps.logger.error('job failed', { job_id: id, error: (error as Error).message });

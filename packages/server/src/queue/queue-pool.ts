@@ -1,4 +1,4 @@
-import type { PortraitOptionsInput } from '@facecraft/core';
+import { isGuardedImage, type GuardedImage, type PortraitOptionsInput } from '@facecraft/core';
 import type { PoolView, PortraitJobResult, WorkerPool } from '../workers/worker-pool.js';
 import type { BullMqJobQueue } from './bullmq-job-queue.js';
 
@@ -57,8 +57,9 @@ export class QueuePool implements PoolView {
     return this.#local?.loadError;
   }
 
-  run(bytes: Uint8Array, options: PortraitOptionsInput, signal?: AbortSignal): Promise<PortraitJobResult> {
-    return this.#queue.run(bytes, options, signal);
+  run(input: Uint8Array | GuardedImage, options: PortraitOptionsInput, signal?: AbortSignal): Promise<PortraitJobResult> {
+    // Only the bytes go through Redis: the worker process reads the header itself.
+    return this.#queue.run(isGuardedImage(input) ? input.bytes : input, options, signal);
   }
 
   close(): void {

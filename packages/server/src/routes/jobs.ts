@@ -148,7 +148,7 @@ export function createJobsRouter(deps: JobsRouteDeps): Router {
     }
     const id = newJobId();
     ctx.state.jobId = id;
-    await queue.submit(id, image.bytes, toPortraitOptions(fields));
+    await queue.submit(id, image.guard, toPortraitOptions(fields));
     const statusUrl = `${ctx.path.replace(/\/$/, '')}/${id}`;
     ctx.status = 202;
     ctx.set('Location', statusUrl);

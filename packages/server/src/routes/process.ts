@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type Router from '@koa/router';
-import { FacecraftError } from '@facecraft/core';
+import { FacecraftError, type GuardedImage } from '@facecraft/core';
 import type { Context, Middleware } from 'koa';
 import type { ServerConfig } from '../config.js';
 import { badRequest, HttpError, mapError } from '../errors.js';
@@ -133,7 +133,7 @@ export function createProcessRouter(deps: ProcessRouteDeps): Router {
     const fields = parseFields(specs.process.multipart.fields, (ctx.state.multipart as MultipartState).fields);
     const image = await readOne(ctx);
     const signal = clientGone(ctx);
-    const job = await service.process(image.bytes, toPortraitOptions(fields), signal);
+    const job = await service.process(image.guard, toPortraitOptions(fields), signal);
     if (signal.aborted) throw signal.reason;
     const jobId = newJobId();
     ctx.state.jobId = jobId;
@@ -146,7 +146,7 @@ export function createProcessRouter(deps: ProcessRouteDeps): Router {
   addRoute(router, specs.quick, requireApiKey, accepting, upload('file', 1), async (ctx) => {
     const { size } = parseFields(specs.quick.multipart.fields, (ctx.state.multipart as MultipartState).fields);
     const image = await readOne(ctx);
-    const job = await service.process(image.bytes, quickPortraitOptions(size, config), clientGone(ctx));
+    const job = await service.process(image.guard, quickPortraitOptions(size, config), clientGone(ctx));
     ctx.type = 'image/png';
     ctx.set('Content-Disposition', 'inline; filename="portrait.png"');
     ctx.set('X-Processing-Time-Ms', String(job.ms));
@@ -203,16 +203,16 @@ export function createProcessRouter(deps: ProcessRouteDeps): Router {
         item.error = signal.reason;
         return;
       }
-      let bytes: Uint8Array;
+      let image: GuardedImage;
       try {
-        bytes = (await service.readImage(state.files[item.index])).bytes;
+        image = (await service.readImage(state.files[item.index])).guard;
       } catch (error) {
         service.recordRefusedImage();
         item.error = error;
         return;
       }
       try {
-        item.job = await run(bytes, options);
+        item.job = await run(image, options);
       } catch (error) {
         item.error = error;
         if (!(error instanceof FacecraftError) && mapError(error).unexpected) {

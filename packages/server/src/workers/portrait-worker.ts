@@ -4,7 +4,7 @@
  * thread's event loop, so /health answers while portraits are being made.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { serializeError, toPortraitReport, type PortraitProcessor } from '@facecraft/core';
+import { adoptGuard, serializeError, toPortraitReport, type PortraitProcessor } from '@facecraft/core';
 import { createNodePortraitProcessor } from '@facecraft/core/node';
 import type { PortraitWorkerData, ProcessRequest, WorkerClose, WorkerMessage } from './worker-messages.js';
 
@@ -64,7 +64,8 @@ port.on('message', async (request: ProcessRequest | WorkerClose) => {
   if (request?.type !== 'process' || !processor) return;
   const start = performance.now();
   try {
-    const job = processor.process(request.bytes, request.options);
+    // The main thread's upload check read the header: take it as read (the limit is checked again).
+    const job = processor.process(request.guard ? adoptGuard(request.bytes, request.guard) : request.bytes, request.options);
     current = job;
     const result = await job;
     const png = transferable(result.png);

@@ -1,4 +1,4 @@
-import type { BackendFailure, DeviceRequest, ModelRuntime, PortraitOptionsInput, PortraitReport, SerializedError, WeightType } from '@facecraft/core';
+import type { BackendFailure, DeviceRequest, GuardInfo, ModelRuntime, PortraitOptionsInput, PortraitReport, SerializedError, WeightType } from '@facecraft/core';
 
 /** What a portrait worker is started with (workerData). */
 export interface PortraitWorkerData {
@@ -16,6 +16,8 @@ export interface ProcessRequest {
   readonly id: number;
   readonly bytes: Uint8Array;
   readonly options: PortraitOptionsInput;
+  /** The header the main thread's upload check read, so that the worker does not read it again. */
+  readonly guard?: GuardInfo;
 }
 
 export interface WorkerReady {

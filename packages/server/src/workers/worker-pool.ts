@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { deserializeError, type BackendFailure, type ModelRuntime, type PortraitOptionsInput, type PortraitReport, type SerializedError } from '@facecraft/core';
+import { deserializeError, guardInfo, isGuardedImage, type BackendFailure, type GuardedImage, type GuardInfo, type ModelRuntime, type PortraitOptionsInput, type PortraitReport, type SerializedError } from '@facecraft/core';
 import { JobTimeoutError, WorkerCrashedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ProcessRequest, WorkerMessage } from './worker-messages.js';
@@ -51,6 +51,7 @@ export interface PoolRuntimeInfo {
 interface Task {
   readonly id: number;
   readonly bytes: Uint8Array;
+  readonly guard: GuardInfo | undefined;
   readonly options: PortraitOptionsInput;
   readonly resolve: (result: PortraitJobResult) => void;
   readonly reject: (error: unknown) => void;
@@ -168,14 +169,20 @@ export class WorkerPool {
     return this.#loadError;
   }
 
-  /** Processes one image on the next free worker. `bytes` is transferred to the worker (and detached here). */
-  run(bytes: Uint8Array, options: PortraitOptionsInput, signal?: AbortSignal): Promise<PortraitJobResult> {
+  /**
+   * Processes one image on the next free worker. The bytes are transferred to the worker (and
+   * detached here); a guard's header goes with them, so the worker does not read it again.
+   */
+  run(input: Uint8Array | GuardedImage, options: PortraitOptionsInput, signal?: AbortSignal): Promise<PortraitJobResult> {
+    const guard = isGuardedImage(input) ? guardInfo(input) : undefined;
+    const bytes = isGuardedImage(input) ? input.bytes : input;
     if (this.#closing) return Promise.reject(new Error('The worker pool is closed'));
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<PortraitJobResult>((resolve, reject) => {
       const task: Task = {
         id: this.#nextId++,
         bytes,
+        guard,
         options,
         resolve,
         reject,
@@ -337,7 +344,7 @@ export class WorkerPool {
       slot.task = task;
       const owned = task.bytes.byteOffset === 0 && task.bytes.byteLength === task.bytes.buffer.byteLength && task.bytes.buffer instanceof ArrayBuffer;
       const bytes = owned ? task.bytes : task.bytes.slice();
-      const request: ProcessRequest = { type: 'process', id: task.id, bytes, options: task.options };
+      const request: ProcessRequest = { type: 'process', id: task.id, bytes, options: task.options, ...(task.guard ? { guard: task.guard } : {}) };
       slot.worker.postMessage(request, [bytes.buffer as ArrayBuffer]);
       const timeoutMs = this.#options.jobTimeoutMs ?? 0;
       if (timeoutMs > 0) slot.timer = setTimeout(() => this.#onJobTimeout(slot, task, timeoutMs), timeoutMs).unref();
