@@ -184,6 +184,14 @@ export function cropWindowAffine(window: CropWindow): Affine2D {
   return composeAffine(composeAffine(translateAffine(centerX, centerY), rotateAffine(angle)), toWindowUnits);
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** The RGBA bytes as one word per pixel (a copy only when the bytes are not 4-byte aligned). */
+function wordView(data: Uint8ClampedArray): Uint32Array {
+  const aligned = data.byteOffset % 4 === 0 ? data : new Uint8ClampedArray(data);
+  return new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.length >> 2);
+}
+
 /**
  * Adds the bilinear sample at pixel-index position (sx, sy) to `acc` as premultiplied
  * (r·a, g·a, b·a, a). Taps outside the image count as transparent, which is what gives the
@@ -310,7 +318,9 @@ export function warpAffine(src: RgbaImage, dstToSrc: Affine2D, width: number, he
   const sdata = source.data;
   const sw = source.width;
   const sh = source.height;
-  const stride = sw * 4;
+  // Each pixel read as one 32-bit word (little-endian: R in the low byte) instead of four bytes;
+  // the same integers, so the same sums. A view needs 4-byte alignment: rarely, a copy.
+  const pixels = wordView(sdata);
   const acc = new Float64Array(4);
   for (let y = 0; y < height; y++) {
     // Map the pixel centre, then shift by −0.5 to get pixel-index coordinates for sampling.
@@ -322,7 +332,7 @@ export function warpAffine(src: RgbaImage, dstToSrc: Affine2D, width: number, he
       const cy = d * (x + 0.5) + rowY;
       // The interior case of accumulateBilinear, inlined into local sums (the same arithmetic in
       // the same order, so the same result): a call and four array stores per sample cost more
-      // than the sample itself. Samples near the border take the general path.
+      // than the sample itself. Samples near the border (and big-endian hosts) take the general path.
       let r = 0;
       let g = 0;
       let bl = 0;
@@ -332,22 +342,23 @@ export function warpAffine(src: RgbaImage, dstToSrc: Affine2D, width: number, he
         const sy = cy + subDy[s];
         const x0 = Math.floor(sx);
         const y0 = Math.floor(sy);
-        if (x0 >= 0 && y0 >= 0 && x0 + 1 < sw && y0 + 1 < sh) {
+        if (LITTLE_ENDIAN && x0 >= 0 && y0 >= 0 && x0 + 1 < sw && y0 + 1 < sh) {
           const fx = sx - x0;
           const fy = sy - y0;
           const gx = 1 - fx;
           const gy = 1 - fy;
-          const i00 = (y0 * sw + x0) * 4;
-          const i10 = i00 + 4;
-          const i01 = i00 + stride;
-          const i11 = i01 + 4;
-          const a00 = sdata[i00 + 3] * gx * gy;
-          const a10 = sdata[i10 + 3] * fx * gy;
-          const a01 = sdata[i01 + 3] * gx * fy;
-          const a11 = sdata[i11 + 3] * fx * fy;
-          r += sdata[i00] * a00 + sdata[i10] * a10 + sdata[i01] * a01 + sdata[i11] * a11;
-          g += sdata[i00 + 1] * a00 + sdata[i10 + 1] * a10 + sdata[i01 + 1] * a01 + sdata[i11 + 1] * a11;
-          bl += sdata[i00 + 2] * a00 + sdata[i10 + 2] * a10 + sdata[i01 + 2] * a01 + sdata[i11 + 2] * a11;
+          const p00 = y0 * sw + x0;
+          const q00 = pixels[p00];
+          const q10 = pixels[p00 + 1];
+          const q01 = pixels[p00 + sw];
+          const q11 = pixels[p00 + sw + 1];
+          const a00 = (q00 >>> 24) * gx * gy;
+          const a10 = (q10 >>> 24) * fx * gy;
+          const a01 = (q01 >>> 24) * gx * fy;
+          const a11 = (q11 >>> 24) * fx * fy;
+          r += (q00 & 255) * a00 + (q10 & 255) * a10 + (q01 & 255) * a01 + (q11 & 255) * a11;
+          g += ((q00 >>> 8) & 255) * a00 + ((q10 >>> 8) & 255) * a10 + ((q01 >>> 8) & 255) * a01 + ((q11 >>> 8) & 255) * a11;
+          bl += ((q00 >>> 16) & 255) * a00 + ((q10 >>> 16) & 255) * a10 + ((q01 >>> 16) & 255) * a01 + ((q11 >>> 16) & 255) * a11;
           al += a00 + a10 + a01 + a11;
         } else {
           acc[0] = r;
