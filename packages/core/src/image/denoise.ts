@@ -26,26 +26,32 @@ const MAX_RADIUS = 16;
 const DIST_STRIDE = 768;
 
 interface Window {
-  /** Neighbour offsets into the padded RGBA buffer. */
+  /** Neighbour offsets into the padded pixel words. */
   readonly offsets: Int32Array;
   /** `weights[k·768 + dist]` = spatial weight of tap k × range weight of colour distance dist. */
   readonly weights: Float32Array;
 }
 
-/** Copy with `radius` replicated edge pixels on every side, so no lookup needs a bounds check. */
-function padReplicate(img: RgbaImage, radius: number): Uint8Array {
+/**
+ * Copy with `radius` replicated edge pixels on every side, so no lookup needs a bounds check,
+ * one 32-bit word per pixel (R | G << 8 | B << 16 | A << 24, whatever the host's byte order): a
+ * tap is one read instead of four.
+ */
+function padReplicate(img: RgbaImage, radius: number): Uint32Array {
   const { width, height, data: src } = img;
   const pw = width + 2 * radius;
   const ph = height + 2 * radius;
-  const padded = new Uint8Array(pw * ph * 4);
-  for (let py = 0; py < ph; py++) {
-    const sy = Math.min(height - 1, Math.max(0, py - radius));
-    const srcRow = sy * width * 4;
-    const dstRow = py * pw * 4;
-    padded.set(src.subarray(srcRow, srcRow + width * 4), dstRow + radius * 4);
-    for (let px = 0; px < radius; px++) {
-      padded.set(src.subarray(srcRow, srcRow + 4), dstRow + px * 4);
-      padded.set(src.subarray(srcRow + (width - 1) * 4, srcRow + width * 4), dstRow + (radius + width + px) * 4);
+  const padded = new Uint32Array(pw * ph);
+  const row = new Uint32Array(width);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0, i = y * width * 4; x < width; x++, i += 4) row[x] = (src[i] | (src[i + 1] << 8) | (src[i + 2] << 16) | (src[i + 3] << 24)) >>> 0;
+    // The first and last rows also fill the padding above and below.
+    const last = y === height - 1 ? y + 2 * radius : y + radius;
+    for (let py = y === 0 ? 0 : y + radius; py <= last; py++) {
+      const at = py * pw;
+      padded.set(row, at + radius);
+      padded.fill(row[0], at, at + radius);
+      padded.fill(row[width - 1], at + radius + width, at + pw);
     }
   }
   return padded;
@@ -60,7 +66,7 @@ function buildWindow(radius: number, paddedWidth: number, sigmaColor: number, si
     for (let dx = -radius; dx <= radius; dx++) {
       const r2 = dx * dx + dy * dy;
       if (r2 > radius * radius) continue;
-      offsetList.push((dy * paddedWidth + dx) * 4);
+      offsetList.push(dy * paddedWidth + dx);
       spaceList.push(Math.exp(r2 * spaceCoeff));
     }
   }
@@ -75,26 +81,27 @@ function buildWindow(radius: number, paddedWidth: number, sigmaColor: number, si
 }
 
 /** Inner loop for fully opaque images (the common case): no alpha factor per tap. */
-function filterOpaque(padded: Uint8Array, radius: number, width: number, height: number, win: Window, dst: Uint8ClampedArray): void {
+function filterOpaque(padded: Uint32Array, radius: number, width: number, height: number, win: Window, dst: Uint8ClampedArray): void {
   const { offsets, weights } = win;
   const taps = offsets.length;
   const pw = width + 2 * radius;
   for (let y = 0; y < height; y++) {
-    let c = ((y + radius) * pw + radius) * 4;
+    let c = (y + radius) * pw + radius;
     let o = y * width * 4;
-    for (let x = 0; x < width; x++, c += 4, o += 4) {
-      const r0 = padded[c];
-      const g0 = padded[c + 1];
-      const b0 = padded[c + 2];
+    for (let x = 0; x < width; x++, c++, o += 4) {
+      const q0 = padded[c];
+      const r0 = q0 & 255;
+      const g0 = (q0 >>> 8) & 255;
+      const b0 = (q0 >>> 16) & 255;
       let sr = 0;
       let sg = 0;
       let sb = 0;
       let sw = 0;
       for (let k = 0, t = 0; k < taps; k++, t += DIST_STRIDE) {
-        const j = c + offsets[k];
-        const r = padded[j];
-        const g = padded[j + 1];
-        const b = padded[j + 2];
+        const q = padded[c + offsets[k]];
+        const r = q & 255;
+        const g = (q >>> 8) & 255;
+        const b = (q >>> 16) & 255;
         const w = weights[t + Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0)];
         sr += r * w;
         sg += g * w;
@@ -106,34 +113,35 @@ function filterOpaque(padded: Uint8Array, radius: number, width: number, height:
       dst[o] = sr * inv;
       dst[o + 1] = sg * inv;
       dst[o + 2] = sb * inv;
-      dst[o + 3] = padded[c + 3];
+      dst[o + 3] = q0 >>> 24;
     }
   }
 }
 
 /** Inner loop with each neighbour also weighted by its alpha. */
-function filterWithAlpha(padded: Uint8Array, radius: number, width: number, height: number, win: Window, dst: Uint8ClampedArray): void {
+function filterWithAlpha(padded: Uint32Array, radius: number, width: number, height: number, win: Window, dst: Uint8ClampedArray): void {
   const { offsets, weights } = win;
   const taps = offsets.length;
   const pw = width + 2 * radius;
   const inv255 = 1 / 255;
   for (let y = 0; y < height; y++) {
-    let c = ((y + radius) * pw + radius) * 4;
+    let c = (y + radius) * pw + radius;
     let o = y * width * 4;
-    for (let x = 0; x < width; x++, c += 4, o += 4) {
-      const r0 = padded[c];
-      const g0 = padded[c + 1];
-      const b0 = padded[c + 2];
+    for (let x = 0; x < width; x++, c++, o += 4) {
+      const q0 = padded[c];
+      const r0 = q0 & 255;
+      const g0 = (q0 >>> 8) & 255;
+      const b0 = (q0 >>> 16) & 255;
       let sr = 0;
       let sg = 0;
       let sb = 0;
       let sw = 0;
       for (let k = 0, t = 0; k < taps; k++, t += DIST_STRIDE) {
-        const j = c + offsets[k];
-        const r = padded[j];
-        const g = padded[j + 1];
-        const b = padded[j + 2];
-        const w = weights[t + Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0)] * padded[j + 3] * inv255;
+        const q = padded[c + offsets[k]];
+        const r = q & 255;
+        const g = (q >>> 8) & 255;
+        const b = (q >>> 16) & 255;
+        const w = weights[t + Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0)] * (q >>> 24) * inv255;
         sr += r * w;
         sg += g * w;
         sb += b * w;
@@ -150,7 +158,7 @@ function filterWithAlpha(padded: Uint8Array, radius: number, width: number, heig
         dst[o + 1] = g0;
         dst[o + 2] = b0;
       }
-      dst[o + 3] = padded[c + 3];
+      dst[o + 3] = q0 >>> 24;
     }
   }
 }
