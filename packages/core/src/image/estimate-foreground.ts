@@ -131,25 +131,30 @@ function solveForeground(image: Float32Array, alpha: Float32Array, width: number
 
   // Start from the alpha-weighted mean colours of foreground and background (pymatting leaves
   // the 1×1 start uninitialised; any start converges, a good one converges faster).
-  const start = new Float64Array(6);
+  // Sums in locals, each added to in the same order as a per-channel loop would.
   let wf = 0;
   let wb = 0;
-  for (let i = 0; i < alpha.length; i++) {
+  let f0 = 0;
+  let f1 = 0;
+  let f2 = 0;
+  let b0 = 0;
+  let b1 = 0;
+  let b2 = 0;
+  for (let i = 0, i3 = 0; i < alpha.length; i++, i3 += 3) {
     const v = alpha[i];
+    const u = 1 - v;
     wf += v;
-    wb += 1 - v;
-    for (let c = 0; c < 3; c++) {
-      start[c] += v * image[i * 3 + c];
-      start[3 + c] += (1 - v) * image[i * 3 + c];
-    }
+    wb += u;
+    f0 += v * image[i3];
+    b0 += u * image[i3];
+    f1 += v * image[i3 + 1];
+    b1 += u * image[i3 + 1];
+    f2 += v * image[i3 + 2];
+    b2 += u * image[i3 + 2];
   }
   // The crop holds at least one soft pixel, so both weights are positive.
-  for (let c = 0; c < 3; c++) {
-    start[c] /= wf;
-    start[3 + c] /= wb;
-  }
-  let prevF: Float32Array = Float32Array.from(start.subarray(0, 3));
-  let prevB: Float32Array = Float32Array.from(start.subarray(3, 6));
+  let prevF: Float32Array = Float32Array.of(f0 / wf, f1 / wf, f2 / wf);
+  let prevB: Float32Array = Float32Array.of(b0 / wb, b1 / wb, b2 / wb);
   let prevW = 1;
   let prevH = 1;
 
@@ -174,15 +179,27 @@ function solveForeground(image: Float32Array, alpha: Float32Array, width: number
   return prevF;
 }
 
-function resizeNearest(src: Float32Array, sw: number, sh: number, channels: number, w: number, h: number): Float32Array {
+function resizeNearest(src: Float32Array, sw: number, sh: number, channels: 1 | 3, w: number, h: number): Float32Array {
   const xs = nearestMap(sw, w);
   const ys = nearestMap(sh, h);
   const dst = new Float32Array(w * h * channels);
   for (let y = 0, o = 0; y < h; y++) {
+    // Consecutive output rows often read the same source row: copy the row already made.
+    if (y > 0 && ys[y] === ys[y - 1]) {
+      dst.copyWithin(o, o - w * channels, o);
+      o += w * channels;
+      continue;
+    }
     const row = ys[y] * sw;
-    for (let x = 0; x < w; x++) {
-      const i = (row + xs[x]) * channels;
-      for (let c = 0; c < channels; c++, o++) dst[o] = src[i + c];
+    if (channels === 1) {
+      for (let x = 0; x < w; x++, o++) dst[o] = src[row + xs[x]];
+    } else {
+      for (let x = 0; x < w; x++, o += 3) {
+        const i = (row + xs[x]) * 3;
+        dst[o] = src[i];
+        dst[o + 1] = src[i + 1];
+        dst[o + 2] = src[i + 2];
+      }
     }
   }
   return dst;
@@ -190,36 +207,23 @@ function resizeNearest(src: Float32Array, sw: number, sh: number, channels: numb
 
 /** Indices, in raster order, of the pixels within `ring` steps (Chebyshev) of a soft pixel. */
 function activePixels(alpha: Float32Array, w: number, h: number, ring: number): Int32Array {
-  // Separable dilation: mark rows, then columns, via distance-limited running counts.
-  const soft = new Uint8Array(w * h);
-  for (let i = 0; i < soft.length; i++) soft[i] = alpha[i] > 0 && alpha[i] < 1 ? 1 : 0;
-  const horizontal = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    let last = -Infinity;
-    for (let x = 0; x < w; x++) {
-      if (soft[y * w + x]) last = x;
-      if (x - last <= ring) horizontal[y * w + x] = 1;
-    }
-    last = Infinity;
-    for (let x = w - 1; x >= 0; x--) {
-      if (soft[y * w + x]) last = x;
-      if (last - x <= ring) horizontal[y * w + x] = 1;
-    }
-  }
+  // Soft pixels are a thin band: each marks its (2·ring + 1)² square directly, a row span at a
+  // time, skipping what the previous soft pixel on the row already covered.
   const marked = new Uint8Array(w * h);
-  let count = 0;
-  for (let x = 0; x < w; x++) {
-    let last = -Infinity;
-    for (let y = 0; y < h; y++) {
-      if (horizontal[y * w + x]) last = y;
-      if (y - last <= ring) marked[y * w + x] = 1;
-    }
-    last = Infinity;
-    for (let y = h - 1; y >= 0; y--) {
-      if (horizontal[y * w + x]) last = y;
-      if (last - y <= ring) marked[y * w + x] = 1;
+  for (let y = 0; y < h; y++) {
+    const y0 = Math.max(0, y - ring);
+    const y1 = Math.min(h - 1, y + ring);
+    let covered = -1;
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      const v = alpha[i];
+      if (!(v > 0 && v < 1)) continue;
+      const x0 = Math.max(covered + 1, x - ring);
+      const x1 = Math.min(w - 1, x + ring);
+      for (let yy = y0; yy <= y1; yy++) for (let xx = x0, j = yy * w + x0; xx <= x1; xx++, j++) marked[j] = 1;
+      covered = x1;
     }
   }
+  let count = 0;
   for (let i = 0; i < marked.length; i++) count += marked[i];
   const list = new Int32Array(count);
   for (let i = 0, n = 0; i < marked.length; i++) if (marked[i]) list[n++] = i;
