@@ -28,12 +28,17 @@ export function unsharpMask(img: RgbaImage, options: UnsharpMaskOptions = {}): R
   const src = img.data;
   const out = createRgbaImage(img.width, img.height);
   const dst = out.data;
+  // Per channel: v + amount·(v − blur) where |v − blur| > threshold, else v (unrolled).
   for (let i = 0; i < src.length; i += 4) {
-    for (let c = 0; c < 3; c++) {
-      const v = src[i + c];
-      const diff = v - blurred[i + c];
-      dst[i + c] = Math.abs(diff) > threshold ? v + amount * diff : v;
-    }
+    const r = src[i];
+    const g = src[i + 1];
+    const b = src[i + 2];
+    const dr = r - blurred[i];
+    const dg = g - blurred[i + 1];
+    const db = b - blurred[i + 2];
+    dst[i] = Math.abs(dr) > threshold ? r + amount * dr : r;
+    dst[i + 1] = Math.abs(dg) > threshold ? g + amount * dg : g;
+    dst[i + 2] = Math.abs(db) > threshold ? b + amount * db : b;
     dst[i + 3] = src[i + 3];
   }
   return out;
