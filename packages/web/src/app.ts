@@ -6,6 +6,7 @@ import { byId } from './dom.js';
 import { PlaygroundError, USER_ERROR_CODES, type EngineEvent, type PortraitEngine, type PortraitOutcome } from './engine-types.js';
 import { formatBytes } from './format.js';
 import { bindOptionsForm } from './options-form.js';
+import { browserEngineKind } from './outcome-from-report.js';
 import type { RunnerInfo } from './runner-protocol.js';
 import { createServerEngine } from './server-engine.js';
 import { bindDropZone } from './drop-zone.js';
@@ -69,7 +70,7 @@ export function startApp(config: AppConfig): void {
     if (browserInfo) {
       const where = browserInfo.inWorker ? 'in a worker' : 'on the page';
       const threads = browserInfo.device === 'wasm' ? ` · ${browserInfo.wasmThreads} thread${browserInfo.wasmThreads === 1 ? '' : 's'}` : '';
-      return backendView.show(browserInfo.device === 'webgpu' ? 'WebGPU' : 'WASM', `in this browser, ${where}${threads}`);
+      return backendView.show(browserEngineKind([browserInfo.device]), `in this browser, ${where}${threads}`);
     }
     const expected = options.read().device === 'wasm' || !config.capabilities.webgpu ? 'WASM' : 'WebGPU';
     backendView.show(expected, 'loading models…', 'pending');
@@ -105,10 +106,10 @@ export function startApp(config: AppConfig): void {
         browserInfo = info;
         modelProgress.ready(info);
         app.dataset.models = 'ready';
-        // 'No WebGPU adapter' is the normal case on many machines: the runtime card says it; a model moved to WASM is news.
-        if (info.notice && !info.notice.startsWith('No WebGPU adapter')) notice.show(info.notice);
+        // No WebGPU adapter is the normal case on many machines: the runtime card says it; a model moved to WASM is news.
+        if (info.notice && info.failures.some((f) => f.model !== undefined)) notice.show(info.notice);
         showBrowserStatus();
-        details.runtime(info.device === 'webgpu' ? 'WebGPU' : 'WASM', info, info.runtimes);
+        details.runtime(browserEngineKind([info.device]), info, info.runtimes);
       },
       (error: unknown) => {
         if (browser !== engine) return;

@@ -1,7 +1,7 @@
-import { ERROR_CODES, ERROR_TABLE, type Box, type Point, type PortraitOptionsInput } from '@facecraft/core';
+import { ERROR_CODES, ERROR_TABLE, type Box, type DeviceOf, type DEVICES, type Point, type PortraitOptionsInput } from '@facecraft/core';
 
-/** What made a portrait: the names the page shows (and tests look for). */
-export type EngineKind = 'WebGPU' | 'WASM' | 'Server';
+/** What made a portrait: the names the page shows (and tests look for): a browser device's label, or the server. */
+export type EngineKind = (typeof DEVICES)[DeviceOf<'web'>]['label'] | 'Server';
 
 export interface OutcomeFace {
   readonly box: Box;

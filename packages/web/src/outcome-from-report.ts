@@ -1,9 +1,9 @@
-import type { PortraitReport } from '@facecraft/core';
+import { DEVICES, type PortraitReport } from '@facecraft/core';
 import type { EngineKind, PortraitOutcome } from './engine-types.js';
 
 /** The kind shown for an in-browser result: WebGPU when the models ran there, else WASM. */
 export function browserEngineKind(devices: readonly string[]): EngineKind {
-  return devices.includes('webgpu') ? 'WebGPU' : 'WASM';
+  return DEVICES[devices.includes('webgpu') ? 'webgpu' : 'wasm'].label;
 }
 
 export function outcomeFromReport(report: PortraitReport, png: ArrayBuffer, jpeg: ArrayBuffer, totalMs: number): PortraitOutcome {

@@ -33,10 +33,10 @@ export async function createPortraitRunner(config: RunnerConfig, onEvent: (event
     },
   });
   const isolated = globalThis.crossOriginIsolated === true;
-  const backend = processor.backend as typeof processor.backend & { notice?: string };
   const info: RunnerInfo = {
     device: processor.runtimes.some((r) => r.device === 'webgpu') ? 'webgpu' : 'wasm',
-    notice: backend.notice,
+    notice: processor.backend.notice,
+    failures: processor.backend.failures ?? [],
     runtimes: processor.runtimes.map((r) => ({ model: r.model, stage: r.stage, backend: r.backend, device: r.device, variant: r.variant })),
     crossOriginIsolated: isolated,
     wasmThreads: isolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1,

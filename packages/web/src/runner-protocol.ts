@@ -1,4 +1,4 @@
-import type { PortraitOptionsInput, PortraitReport, SerializedError, WebDevice, WeightType } from '@facecraft/core/web';
+import type { BackendFailure, PortraitOptionsInput, PortraitReport, SerializedError, WebDevice, WeightType } from '@facecraft/core/web';
 import type { EngineEvent, ModelRun } from './engine-types.js';
 
 export interface RunnerConfig {
@@ -15,6 +15,8 @@ export interface RunnerInfo {
   /** Device the models ended up on: 'webgpu' or 'wasm' (per model in `runtimes`). */
   readonly device: string;
   readonly notice: string | undefined;
+  /** Every device that could not start and every model moved off WebGPU, in order (the notice in parts). */
+  readonly failures: readonly BackendFailure[];
   readonly runtimes: readonly ModelRun[];
   readonly crossOriginIsolated: boolean;
   readonly wasmThreads: number;
