@@ -1,3 +1,4 @@
+import { DEVICES, devicesOf } from '@facecraft/core';
 import type { PortraitOptionsInput, WeightType, WebDevice } from '@facecraft/core/web';
 import { byId } from './dom.js';
 import { controlValue, optionControls, type OptionControl } from './option-controls.js';
@@ -70,6 +71,8 @@ export function bindOptionsForm(onChange: (choices: FormChoices) => void, onDevi
   const custom = byId('size-custom', HTMLDivElement);
   const more = byId('more-options', HTMLDivElement);
   const device = byId('device', HTMLSelectElement);
+  // The browser's devices as the core declares them, after the page's own "Auto" choice.
+  for (const name of devicesOf('web')) device.add(new Option(DEVICES[name].label, name));
   const swatches = byId('swatches', HTMLDivElement);
   // No control of its own: the same-variant parity check (browser vs server) and links set it.
   const segmentationVariant = variantFromQuery(location.search);

@@ -1,6 +1,6 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { toPortraitReport } from '@facecraft/core';
+import { devicesOf, toPortraitReport } from '@facecraft/core';
 import { createNodePortraitProcessor, type PortraitProcessor } from '@facecraft/core/node';
 import { describeDeviceFallback } from '../device-fallback.js';
 import { MODELS_DIR_CANDIDATES } from '../models-dir.js';
@@ -23,7 +23,7 @@ ${optionFlagHelp()}
   --models DIR              model folder (default $FACECRAFT_MODELS_DIR, else /app/models in the
                             images, else the clone's models/ beside packages/, else the folder
                             \`facecraft models\` fills: ~/.cache/facecraft/models)
-  --device D                auto | cpu | cuda (default $FACECRAFT_DEVICE or auto)
+  --device D                ${['auto', ...devicesOf('node')].join(' | ')} (default $FACECRAFT_DEVICE or auto)
   --json                    print one JSON document (counts, each photo's files or error) on
                             stdout instead of progress lines
   -q, --quiet               print only failures
