@@ -1,7 +1,7 @@
 /**
  * JSON schemas (the OpenAPI 3.0 subset the API uses) that also carry, as a type, the values they
- * describe. A response builder declared to return `SchemaValue<typeof X>` cannot drift from the
- * schema X that /openapi.json publishes: the compiler checks one against the other.
+ * describe. A response built as `checked(X, { … })` cannot drift from the schema X that
+ * /openapi.json publishes: the compiler checks the value against the schema's type.
  */
 export type Schema<T = unknown> = Readonly<Record<string, unknown>> & { readonly __value?: T };
 export type SchemaValue<S> = S extends Schema<infer T> ? T : never;
@@ -16,9 +16,6 @@ export const boolean = (extra: Extra = {}): Schema<boolean> => ({ type: 'boolean
 
 /** One of the given strings (a literal union as its value type). */
 export const oneOf = <T extends string>(values: readonly T[], extra: Extra = {}): Schema<T> => ({ type: 'string', enum: [...values], ...extra });
-
-/** Exactly this boolean (`success: false` on errors, `true` on results). */
-export const literal = <T extends boolean>(value: T, extra: Extra = {}): Schema<T> => ({ type: 'boolean', ...extra, ...(value === false ? { enum: [false] } : {}) });
 
 export const nullable = <T>(schema: Schema<T>, extra: Extra = {}): Schema<T | null> => ({ ...schema, nullable: true, ...extra }) as Schema<T | null>;
 
