@@ -4,12 +4,15 @@
  * adapter, unless the machine has a GPU Chromium can use). Per device: model load on a fresh
  * profile, one warm-up run, then the median of N runs per stage.
  *
- *   pnpm --filter @facecraft/web bench [-- --runs 3 --segmentation 768 --devices wasm,webgpu --photo FILE]
+ *   pnpm --filter @facecraft/web bench [-- --runs 3 --segmentation 768 --devices wasm,webgpu --photo FILE --out FILE]
  *
- * Writes bench/results/browser.json at the repository root (the date is inside). Needs packages/web/dist
+ * With `--devices` naming one engine, the other engines' figures already in the output file are
+ * kept (each engine's result carries its own date), so a slow SwiftShader run need not be repeated.
+ *
+ * Writes bench/results/browser.json at the repository root (the date is inside), or `--out FILE`. Needs packages/web/dist
  * (`pnpm --filter @facecraft/web build`) and the models (`pnpm models`).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,7 +24,7 @@ interface LastRun {
   readonly engine: string;
   readonly timings: Record<string, number>;
   readonly totalMs: number;
-  readonly runtimes: { model: string; device: string }[];
+  readonly runtimes: { model: string; device: string; variant?: string }[];
   readonly models?: { loadMs: number; wasmThreads: number; crossOriginIsolated: boolean; inWorker: boolean; notice?: string };
 }
 
@@ -31,6 +34,8 @@ const { values } = parseArgs({
     segmentation: { type: 'string', default: '768' },
     devices: { type: 'string', default: 'wasm,webgpu' },
     photo: { type: 'string', default: path.join(fixturesDir, 'portrait-1.jpg') },
+    // A/B runs write elsewhere so that the committed figures stay the last full run's.
+    out: { type: 'string', default: path.join(repoRoot, 'bench/results/browser.json') },
   },
 });
 const runs = Math.max(3, Number(values.runs));
@@ -53,6 +58,8 @@ try {
     chromiumVersion = session.context.browser()?.version() ?? chromiumVersion;
     try {
       const { page } = session;
+      // Other work on the machine slows every stage alike: the 1-minute load average is kept with the figures.
+      const loadBefore = os.loadavg()[0];
       const started = Date.now();
       await openPlayground(page, `${server.playgroundUrl}?device=${device}&segmentation=${segmentation}`);
       if ((await waitForModels(page, 600_000)) !== 'ready') throw new Error(`${device}: the models did not load`);
@@ -70,6 +77,7 @@ try {
       results[device] = {
         engine: last.engine,
         modelDevices: Object.fromEntries(last.runtimes.map((r) => [r.model, r.device])),
+        modelVariants: Object.fromEntries(last.runtimes.map((r) => [r.model, r.variant ?? 'float32'])),
         notice: last.models?.notice,
         wasmThreads: last.models?.wasmThreads,
         crossOriginIsolated: last.models?.crossOriginIsolated,
@@ -78,6 +86,8 @@ try {
         medianMs: Object.fromEntries(stages.map((s) => [s, round(median(samples.map((r) => r.timings[s] ?? 0)))])),
         medianTotalMs: round(median(samples.map((r) => r.totalMs))),
         runsMs: samples.map((r) => round(r.totalMs)),
+        loadAverage: { before: round(loadBefore), after: round(os.loadavg()[0]) },
+        date: new Date().toISOString(),
       };
     } finally {
       await session.close();
@@ -98,11 +108,17 @@ const report = {
   options: { width: 648, height: 648, segmentationSize: segmentation },
   warmupRuns: 1,
   runs,
-  results,
+  results: results as Record<string, unknown>,
 };
-const outDir = path.join(repoRoot, 'bench/results');
-mkdirSync(outDir, { recursive: true });
-const file = path.join(outDir, 'browser.json');
+const file = path.resolve(values.out as string);
+// Engines not run this time keep their earlier figures (same photo and segmentation size only).
+if (existsSync(file)) {
+  const earlier = JSON.parse(readFileSync(file, 'utf8')) as { photo?: string; options?: { segmentationSize?: number }; results?: Record<string, unknown> };
+  if (earlier.photo === report.photo && earlier.options?.segmentationSize === segmentation) {
+    report.results = { ...Object.fromEntries(Object.entries(earlier.results ?? {}).filter(([device]) => !(device in results))), ...results };
+  }
+}
+mkdirSync(path.dirname(file), { recursive: true });
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 console.log(JSON.stringify(results, null, 2));
 console.log(`wrote ${path.relative(process.cwd(), file)}`);
