@@ -10,8 +10,8 @@ import { loadSharp, type SharpFactory } from './load-sharp.js';
  * The Node codec, on sharp (libvips). Node only: the browser bundle must never import this file.
  *
  * Encoder settings, measured on portrait-1 scaled to 648×648 (sharp 0.35, one libvips thread):
- *  - PNG: zlib level 3 with adaptive filtering. Level 6 (324 KB in 38 ms) saves 5–8 % more but
- *    takes twice the CPU (portrait outputs, 648²: ~32 against ~65 ms of CPU); level 9 saves
+ *  - PNG: zlib level 3 with adaptive filtering. Level 6 (324 KB in 38 ms) is 2–5 % smaller on
+ *    the fixtures' cut-outs (4–8 % on opaque photos) for about twice the CPU; level 9 saves
  *    another 5.6 % over 6 at 183 ms; levels 1–2 save little time and lose 7–60 %. Adaptive
  *    filtering alone saves 29–33 % at every level; opaque images are written as RGB, 11 % smaller
  *    than RGBA (366 KB).
