@@ -313,15 +313,16 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
       faceCount: faces.length,
     });
 
-    // Both encoders at once: in Node each gets its own libvips thread.
-    const [png, jpeg] = await timer.time('encode', () =>
+    // Both encoders at once: in Node each gets its own libvips thread. The JPEG starts first, so
+    // that where a browser encodes it off this thread, that overlaps the PNG writer's filtering.
+    const [jpeg, png] = await timer.time('encode', () =>
       Promise.all([
-        codec.encodePng(output),
         encodeJpegUnder(codec, compositeOnColor(output, o.background), {
           maxBytes: Math.floor(o.maxJpegKb * 1024),
           minQuality: o.minJpegQuality,
           maxQuality: 95,
         }),
+        codec.encodePng(output),
       ]),
     );
 
