@@ -60,14 +60,18 @@ async function browserTable() {
   const r = JSON.parse(await readFile(file, 'utf8'));
   const rows = Object.values(r.results).map((e) => {
     const m = e.medianMsBy ?? e.medianMs;
-    const devices = Object.entries(e.modelDevices).map(([model, device]) => `${model}: ${device}`).join(', ');
-    return `| ${e.engine} | ${r.machine.cpu}, ${r.machine.cores} cores, Chromium ${r.chromium} | ${r.photo} | **${Math.round(e.medianTotalMs)}** | ${Math.round(m.detect)} | ${Math.round(m.landmarks)} | ${Math.round(m.segment)} | ${Math.round(m.enhance)} | ${Math.round(m.encode)} | ${devices} |`;
+    // Each model's device and, where the bench recorded it, the variant that ran (int8 ISNet on WASM, float32 on WebGPU without shader-f16).
+    const devices = Object.entries(e.modelDevices).map(([model, device]) => `${model}: ${device}${e.modelVariants?.[model] ? ` · ${e.modelVariants[model]}` : ''}`).join(', ');
+    const isnet = m['segment.isnet'] === undefined ? '' : ` (ISNet ${Math.round(m['segment.isnet'])})`;
+    const load = e.loadAverage ? `${e.loadAverage.before}–${e.loadAverage.after}` : '—';
+    const size = e.segmentationSize ?? r.options.segmentationSize;
+    return `| ${e.engine} | ${r.machine.cpu}, ${r.machine.cores} cores, Chromium ${r.chromium} | ${load} | ${r.photo} | ${size}² | ${e.runsMs?.length ?? r.runs} | **${Math.round(e.medianTotalMs)}** | ${Math.round(m.detect)} | ${Math.round(m.landmarks)} | ${Math.round(m.segment)}${isnet} | ${Math.round(m.enhance)} | ${Math.round(m.encode)} | ${e.wasmThreads ?? '—'} | ${devices} |`;
   });
   return [
-    `In the browser (\`bench/results/browser.json\`, ${r.runs} runs after ${r.warmupRuns} warm-up, segmentation ${r.options.segmentationSize}², in a Web Worker):`,
+    `In the browser (\`bench/results/browser.json\`, medians of the runs after ${r.warmupRuns} warm-up, in a Web Worker; load average: the machine's 1-minute load before and after each engine's runs):`,
     '',
-    '| engine | machine | photo | median ms | detect | landmarks | segment | enhance | encode | where each model ran |',
-    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| engine | machine | load average | photo | segmentation | runs | median ms | detect | landmarks | segment | enhance | encode | WASM threads | where each model ran · variant |',
+    '| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows,
   ].join('\n');
 }

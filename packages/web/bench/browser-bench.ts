@@ -7,7 +7,8 @@
  *   pnpm --filter @facecraft/web bench [-- --runs 3 --segmentation 768 --devices wasm,webgpu --photo FILE --out FILE]
  *
  * With `--devices` naming one engine, the other engines' figures already in the output file are
- * kept (each engine's result carries its own date), so a slow SwiftShader run need not be repeated.
+ * kept (each engine's result carries its own date and segmentation size), so a slow SwiftShader
+ * run need not be repeated, and SwiftShader may run at a smaller size than WASM.
  *
  * Writes bench/results/browser.json at the repository root (the date is inside), or `--out FILE`. Needs packages/web/dist
  * (`pnpm --filter @facecraft/web build`) and the models (`pnpm models`).
@@ -76,6 +77,7 @@ try {
       const last = samples[samples.length - 1];
       results[device] = {
         engine: last.engine,
+        segmentationSize: segmentation,
         modelDevices: Object.fromEntries(last.runtimes.map((r) => [r.model, r.device])),
         modelVariants: Object.fromEntries(last.runtimes.map((r) => [r.model, r.variant ?? 'float32'])),
         notice: last.models?.notice,
@@ -105,17 +107,22 @@ const report = {
   chromium: chromiumVersion,
   node: process.version,
   photo: path.basename(values.photo as string),
-  options: { width: 648, height: 648, segmentationSize: segmentation },
+  options: { width: 648, height: 648 },
   warmupRuns: 1,
   runs,
   results: results as Record<string, unknown>,
 };
 const file = path.resolve(values.out as string);
-// Engines not run this time keep their earlier figures (same photo and segmentation size only).
+// Engines not run this time keep their earlier figures (same photo only), each with its segmentation
+// size (older files kept one size for all engines in options).
 if (existsSync(file)) {
-  const earlier = JSON.parse(readFileSync(file, 'utf8')) as { photo?: string; options?: { segmentationSize?: number }; results?: Record<string, unknown> };
-  if (earlier.photo === report.photo && earlier.options?.segmentationSize === segmentation) {
-    report.results = { ...Object.fromEntries(Object.entries(earlier.results ?? {}).filter(([device]) => !(device in results))), ...results };
+  const earlier = JSON.parse(readFileSync(file, 'utf8')) as { photo?: string; options?: { segmentationSize?: number }; results?: Record<string, { segmentationSize?: number }> };
+  if (earlier.photo === report.photo) {
+    const kept = Object.entries(earlier.results ?? {})
+      .filter(([device]) => !(device in results))
+      .map(([device, e]) => [device, { ...e, segmentationSize: e.segmentationSize ?? earlier.options?.segmentationSize }] as const)
+      .filter(([, e]) => e.segmentationSize !== undefined);
+    report.results = { ...Object.fromEntries(kept), ...results };
   }
 }
 mkdirSync(path.dirname(file), { recursive: true });

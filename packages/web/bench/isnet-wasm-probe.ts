@@ -5,7 +5,9 @@
  * interception would miss the requests of onnxruntime's nested thread workers), so this needs
  * neither the playground build nor @facecraft/server.
  *
- *   tsx bench/isnet-wasm-probe.ts [--model isnet-int8.onnx --size 768 --runs 3 --builds wasm,jsep --threads 2]
+ *   tsx bench/isnet-wasm-probe.ts [--models isnet-int8.onnx --sizes 768 --runs 3 --builds wasm,jsep --threads 2 --options default]
+ *
+ * Every list is comma-separated; each combination is one configuration.
  *
  * Builds: `wasm` = onnxruntime-web/wasm (ort-wasm-simd-threaded.wasm), `jsep` = onnxruntime-web's
  * default entry (WebGPU-capable ort-wasm-simd-threaded.jsep.wasm), what the playground loads today.
@@ -22,8 +24,8 @@ import { modelsDir } from '../test/support/playground-server.js';
 
 const { values } = parseArgs({
   options: {
-    model: { type: 'string', default: 'isnet-int8.onnx' },
-    size: { type: 'string', default: '768' },
+    models: { type: 'string', default: 'isnet-int8.onnx' },
+    sizes: { type: 'string', default: '768' },
     runs: { type: 'string', default: '3' },
     builds: { type: 'string', default: 'wasm,jsep' },
     threads: { type: 'string', default: '2' },
@@ -97,18 +99,23 @@ const ORIGIN = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const session = await launchBrowser();
 try {
   await session.page.goto(`${ORIGIN}/`);
-  const configs = values.builds!.split(',').flatMap((build) => values.threads!.split(',').flatMap((threads) => values.options!.split(',').map((options) => ({ build, threads: Number(threads), options }))));
+  const list = (v: string | undefined) => (v ?? '').split(',').filter(Boolean);
+  const configs = list(values.models).flatMap((model) =>
+    list(values.sizes).flatMap((size) =>
+      list(values.builds).flatMap((build) => list(values.threads).flatMap((threads) => list(values.options).map((options) => ({ model, size: Number(size), build, threads: Number(threads), options })))),
+    ),
+  );
   const all = new Map<string, number[]>();
   // Alternate: one session per configuration per round, so load is shared fairly.
   for (let round = 0; round < Number(values.runs); round++) {
     for (const c of configs) {
-      const label = `${c.build} threads=${c.threads} ${c.options}`;
+      const label = `${c.model} ${c.size}² ${c.build} threads=${c.threads} ${c.options}`;
       const result = (await session.page.evaluate((job) => (window as unknown as { probe(j: unknown): Promise<unknown> }).probe(job), {
         entry: `${ORIGIN}/ort/${ENTRY[c.build]}`,
         threads: c.threads,
         options: OPTION_SETS[c.options],
-        model: values.model,
-        size: Number(values.size),
+        model: c.model,
+        size: c.size,
         runs: 1,
       })) as { createMs: number; times: number[]; isolated: boolean; error?: string };
       if (result.error) throw new Error(`${label}: ${result.error}`);
