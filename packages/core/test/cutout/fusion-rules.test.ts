@@ -7,7 +7,7 @@ import { personMatte, salientMissesFace } from '../../src/pipeline/cutout/isnet-
 import { refineEdge } from '../../src/pipeline/cutout/refine-edge.js';
 import { INTERIOR, solidifyInterior } from '../../src/pipeline/cutout/solid-interior.js';
 import { splitByColour } from '../../src/pipeline/cutout/split-by-colour.js';
-import { ownSalientRegion } from '../../src/pipeline/cutout/split-people.js';
+import { otherPeopleMask, ownSalientRegion, SIDEWAYS_COST } from '../../src/pipeline/cutout/split-people.js';
 
 /**
  * The fusion's rules on synthetic planes, where the right answer is known: a frontal face's 68
@@ -205,5 +205,26 @@ describe('ownSalientRegion', () => {
   it('gives nothing when ISNet holds the neighbour too (one region for both): the split decides there', () => {
     const salient = plane((x, y) => Math.max(disc(60, 100, 45)(x, y), disc(140, 100, 45)(x, y)));
     expect(ownSalientRegion(salient, seeds, [{ x: 120, y: 80, width: 40, height: 40 }])).toBeUndefined();
+  });
+});
+
+describe('otherPeopleMask', () => {
+  it('gives each of two people side by side the column under their own face, though the subject\'s face is lower', () => {
+    // One person mask over the whole plane (two people in black jumpers touching); the subject's
+    // face box lower left, the neighbour's higher right, the same size.
+    expect(SIDEWAYS_COST).toBeGreaterThan(1);
+    const context = plane(() => 1);
+    const mask = otherPeopleMask({
+      context,
+      contextToCrop: [1, 0, 0, 0, 1, 0],
+      subject: { x: 40, y: 70, width: 40, height: 40 },
+      others: [{ x: 120, y: 30, width: 40, height: 40 }],
+      width: W,
+      height: H,
+    });
+    expect(at(mask, 60, 90)).toBe(0); // the subject's face
+    expect(at(mask, 140, 50)).toBe(1); // the neighbour's face
+    expect(at(mask, 140, 190)).toBeGreaterThan(0.9); // under the neighbour's face, at the bottom: the neighbour's body
+    expect(at(mask, 60, 190)).toBeLessThan(0.1); // under the subject's face: the subject's
   });
 });

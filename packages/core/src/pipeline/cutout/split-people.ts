@@ -7,6 +7,12 @@ import { sampleGray } from './person-prior.js';
 
 /** Context pixels with a person probability above this are walkable: the split follows bodies, not gaps. */
 const PERSON_THRESHOLD = 0.35;
+/**
+ * A step sideways costs this many steps down or up: a body lies under its face, so where two
+ * people's bodies touch (a couple in black jumpers, the one with the lower face nearer the
+ * bottom) each keeps the column under their own face instead of the lower face taking both.
+ */
+export const SIDEWAYS_COST = 1.5;
 /** Seeds: the middle of each face box (this share of its sides). */
 const SEED_SHARE = 0.6;
 
@@ -73,9 +79,10 @@ export interface SplitPeopleInput {
 /**
  * Who owns each person pixel when several people are in view: every face grows over the
  * person mask from its own middle, at a speed proportional to its size (distances are counted
- * in face sizes, so a near and a far person meet where their bodies do), and each pixel goes to
- * the face that reaches it first. Returns, on the crop, how much each pixel belongs to someone
- * other than the subject (0..1, edges softened); all 0 when no one else is there.
+ * in face sizes, so a near and a far person meet where their bodies do) and more slowly
+ * sideways than up and down (SIDEWAYS_COST), and each pixel goes to the face that reaches it
+ * first. Returns, on the crop, how much each pixel belongs to someone other than the subject
+ * (0..1, edges softened); all 0 when no one else is there.
  */
 export function otherPeopleMask(input: SplitPeopleInput): GrayImage {
   const { context, contextToCrop, subject, others, width, height } = input;
@@ -105,15 +112,17 @@ export function otherPeopleMask(input: SplitPeopleInput): GrayImage {
       }
     }
   });
+  const SIDE = SIDEWAYS_COST;
+  const DIAGONAL = Math.hypot(1, SIDE);
   const STEPS = [
-    [1, 0, 1],
-    [-1, 0, 1],
+    [1, 0, SIDE],
+    [-1, 0, SIDE],
     [0, 1, 1],
     [0, -1, 1],
-    [1, 1, Math.SQRT2],
-    [-1, 1, Math.SQRT2],
-    [1, -1, Math.SQRT2],
-    [-1, -1, Math.SQRT2],
+    [1, 1, DIAGONAL],
+    [-1, 1, DIAGONAL],
+    [1, -1, DIAGONAL],
+    [-1, -1, DIAGONAL],
   ] as const;
   while (heap.size > 0) {
     const [d, i] = heap.pop();
