@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deviceChoicesText, invalidValue, isDeviceRequest, parseBooleanWord, PORTRAIT_OPTION_TABLE, rangeText, WEIGHT_TYPES, type DeviceRequest, type PortraitOptions, type WeightType } from '@facecraft/core';
+import { NODE_BACKENDS } from '@facecraft/core/node';
+import { DEVICES, deviceChoicesText, invalidValue, isDeviceRequest, parseBooleanWord, PORTRAIT_OPTION_TABLE, rangeText, WEIGHT_TYPES, type DeviceRequest, type PortraitOptions, type WeightType } from '@facecraft/core';
 import { defaultsUnderCeilings, OPTION_VARIABLES, readOptionDefaults } from './option-env.js';
 import { defaultModelsDir, MODELS_DIR_CANDIDATES } from './models-dir.js';
 
@@ -18,6 +19,15 @@ export interface ConfigVariable {
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+/**
+ * FACECRAFT_DEVICE's text, from the core's device table and the Node backend registry's order,
+ * so a new backend shows in the README's table without an edit here.
+ */
+function deviceDescription(): string {
+  const order = [...new Set(NODE_BACKENDS.registrations.map((r) => DEVICES[r.device].label))];
+  return `${deviceChoicesText('node')}: auto takes the best that starts (${order.join(', then ')}), with a notice naming what failed; a named device falls back only to those after it. cuda:0 is accepted; choose another GPU with CUDA_VISIBLE_DEVICES.`;
+}
+
 /** FACECRAFT_DEVICE: 'auto' or a Node device of the core's device table. */
 export type DeviceSetting = DeviceRequest<'node'>;
 export type VariantSetting = 'auto' | WeightType;
@@ -108,7 +118,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
   {
     name: 'FACECRAFT_DEVICE',
     default: 'auto',
-    description: 'auto (CUDA when its onnxruntime provider loads, else the CPU, with a notice), cpu, or cuda (cuda:0 is accepted; choose another GPU with CUDA_VISIBLE_DEVICES).',
+    description: deviceDescription(),
   },
   {
     name: 'FACECRAFT_SEGMENTATION_VARIANT',
