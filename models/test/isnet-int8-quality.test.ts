@@ -15,7 +15,13 @@ const SIZE = 768;
 const MIN_IOU = 0.98;
 /** Fixture files that are not photos (broken or hostile inputs), and BMP, which sharp does not read (portrait-1.png has its pixels). */
 const NOT_PHOTOS = new Set(['huge-header.png', 'truncated.jpg', 'text-as-image.jpg', 'random-bytes.bin', 'portrait-1.bmp']);
-const PHOTOS = readdirSync(fixturesDir).filter((f) => /\.(jpe?g|png|webp|bmp)$/i.test(f) && !NOT_PHOTOS.has(f)).sort();
+/**
+ * Photos on which the float model itself finds no salient object when shown whole, so there is
+ * no mask to compare: a 1317×342 strip of about 40 people, each face 25–35 px (the pipeline cuts
+ * them out from the person model there; see isnet-blind.ts).
+ */
+const NOTHING_SALIENT = new Set(['conference-group-wide.jpg']);
+const PHOTOS = readdirSync(fixturesDir).filter((f) => /\.(jpe?g|png|webp|bmp)$/i.test(f) && !NOT_PHOTOS.has(f) && !NOTHING_SALIENT.has(f)).sort();
 
 async function isnetInput(file: string): Promise<ort.Tensor> {
   const image = sharp(path.join(fixturesDir, file)).rotate();
