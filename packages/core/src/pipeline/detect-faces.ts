@@ -102,8 +102,8 @@ const TILE_FACTOR = 1.5;
 const SMALL_FACE = 16;
 
 /**
- * Finds every face: both BlazeFace models on a downscaled copy of the whole photo (tile by tile
- * when that finds none), then each candidate is looked at again by the short-range model on a
+ * Finds every face: both BlazeFace models on a downscaled copy of the whole photo (and tile by
+ * tile when that finds none or only tiny ones), then each candidate is looked at again by the short-range model on a
  * crop twice its size, which rejects look-alikes and refines the box and keypoints. Largest face first.
  */
 export async function detectFaces(

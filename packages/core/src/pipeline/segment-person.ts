@@ -16,8 +16,8 @@ export interface PersonModel {
  * How a window that is not square reaches the model's square input.
  * - 'pad' (default): the model sees a square of the photo centred on the window, its side the
  *   window's long side, so the person keeps their proportions and the model sees real context
- *   around the window (the photo's edge continued where the square leaves the photo); the window's part of the
- *   output is then cut out.
+ *   around the window (the photo's edge continued where the square leaves the photo); the
+ *   window's part of the output is then cut out.
  * - 'squash': the window is stretched to the square.
  */
 export type PersonFit = 'pad' | 'squash';
