@@ -5,16 +5,16 @@ import { decodeImage, type ImageCodec } from '../../src/io/image-codec.js';
 import { encodeJpegUnder } from '../../src/io/jpeg-under-size.js';
 import { createSharpCodec } from '../../src/io/node-codec.js';
 
-/** Wraps a codec and records every quality it was asked to encode at. */
-function counting(inner: Pick<ImageCodec, 'encodeJpeg'>) {
+/** Wraps a codec and records every quality it was asked to encode at (quick mode passed on only when asked). */
+function counting(inner: Pick<ImageCodec, 'encodeJpeg'>, passQuick = false) {
   const qualities: number[] = [];
   const codec: ImageCodec = {
     name: 'counting',
     decode: () => Promise.reject(new Error('not used')),
     encodePng: () => Promise.reject(new Error('not used')),
-    encodeJpeg: async (image, quality) => {
+    encodeJpeg: async (image, quality, options) => {
       qualities.push(quality);
-      return inner.encodeJpeg(image, quality);
+      return passQuick ? inner.encodeJpeg(image, quality, options) : inner.encodeJpeg(image, quality);
     },
   };
   return { codec, qualities };
@@ -49,7 +49,10 @@ describe('encodeJpegUnder (search logic)', () => {
     const result = await encodeJpegUnder(codec, tiny, { maxBytes: 500, minQuality: 40 });
     expect(result).toMatchObject({ quality: 40, fits: false });
     expect(result.bytes.length).toBe(1040);
-    expect(qualities).toEqual([95, 40]);
+    // The quick top, one probe aimed from it, then (sizes hardly falling) the lowest quality.
+    expect(qualities[0]).toBe(95);
+    expect(qualities.at(-1)).toBe(40);
+    expect(qualities.length).toBeLessThanOrEqual(3);
   });
 
   it('keeps its promise when size is not monotonic in quality: q fits and q+1 does not', async () => {
@@ -103,6 +106,18 @@ describe('encodeJpegUnder with the sharp codec', () => {
       expect(qualities.length).toBeLessThanOrEqual(maxEncodes(30, 95));
     }
     expect((await encodeJpegUnder(sharpCodec, portrait, { maxBytes: at60 })).quality).toBe(60);
+  });
+
+  it('aims its first probe from the quick top encode: a budget a little under it takes at most three encodes', async () => {
+    const top = (await sharpCodec.encodeJpeg(portrait, 95, { quick: true })).length;
+    for (const share of [0.99, 0.97, 0.93, 0.85]) {
+      const maxBytes = Math.floor(top * share);
+      const { codec, qualities } = counting(sharpCodec, true);
+      const result = await encodeJpegUnder(codec, portrait, { maxBytes });
+      expect(result.fits).toBe(true);
+      if (result.quality < 95) expect((await sharpCodec.encodeJpeg(portrait, result.quality + 1)).length).toBeGreaterThan(maxBytes);
+      expect(qualities.length).toBeLessThanOrEqual(3);
+    }
   });
 
   it('reports fits=false for an impossible budget', async () => {
