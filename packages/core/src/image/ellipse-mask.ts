@@ -59,6 +59,10 @@ export function featheredEllipseMask(width: number, height: number, options: Ell
   const invSigmaSqrt2 = invSigma * Math.SQRT1_2;
   const curvatureScale = (radiusX * radiusY * feather) / 2;
 
+  // Deep inside, d ≤ (rho − 1)·min(radii) ≤ −6.5σ (|∇rho| ≤ rho / min(radii)), where the value is
+  // 1 − (under 5e-9): exactly 1 once stored as float32 (the next float32 below 1 is 1 − 6e-8).
+  const solidRho = feather > 0 ? 1 - (6.5 * feather) / Math.min(radiusX, radiusY) : 1 - 1.5 / Math.min(radiusX, radiusY);
+
   /** The mask at pixels [x0, x1) of row y. */
   const fillRow = (y: number, x0: number, x1: number): void => {
     const dy = y + 0.5 - centerY;
@@ -70,6 +74,10 @@ export function featheredEllipseMask(width: number, height: number, options: Ell
       const gx = dx * invRx2;
       // rho = 1 on the ellipse; (rho − 1) / |∇rho| is the signed distance to first order.
       const rho = Math.sqrt(nx * nx + ny * ny);
+      if (rho < solidRho) {
+        data[y * width + x] = 1;
+        continue;
+      }
       const grad = Math.sqrt(gx * gx + gy * gy);
       const d = grad > 0 ? ((rho - 1) * rho) / grad : centreDistance;
       let v: number;
@@ -101,7 +109,11 @@ export function featheredEllipseMask(width: number, height: number, options: Ell
   // mirroring, and enter squared): one quadrant is computed and mirrored.
   const mirrorX = centerX * 2 === width;
   const mirrorY = centerY * 2 === height;
+  // A circle centred on a square image is also symmetric about the diagonal, to the bit (dx and dy
+  // swap exactly and every expression is symmetric in them): one octant is computed.
+  const diagonal = mirrorX && mirrorY && width === height && radiusX === radiusY;
   const rows = mirrorY ? Math.ceil(height / 2) : height;
+  const spans = new Int32Array(rows * 2);
   for (let y = 0; y < rows; y++) {
     const ny = (y + 0.5 - centerY) * invRy;
     const span2 = reach * reach - ny * ny;
@@ -110,7 +122,18 @@ export function featheredEllipseMask(width: number, height: number, options: Ell
     const x0 = Math.max(0, Math.floor(centerX - half - 0.5) - 1);
     const x1 = Math.min(mirrorX ? Math.ceil(width / 2) : width, Math.ceil(centerX + half - 0.5) + 2);
     if (x0 >= x1) continue;
-    fillRow(y, x0, x1);
+    spans[2 * y] = x0;
+    spans[2 * y + 1] = x1;
+    // Below the diagonal the octant above gives the values (pixels outside its span are 0 there too).
+    fillRow(y, diagonal ? Math.max(x0, y) : x0, x1);
+  }
+  if (diagonal) {
+    for (let y = 1; y < rows; y++) for (let x = 0; x < y; x++) data[y * width + x] = data[x * width + y];
+  }
+  for (let y = 0; y < rows; y++) {
+    const x0 = spans[2 * y];
+    const x1 = spans[2 * y + 1];
+    if (x0 >= x1) continue;
     const row = y * width;
     if (mirrorX) for (let x = x0; x < x1; x++) data[row + width - 1 - x] = data[row + x];
     if (mirrorY && height - 1 - y !== y) data.copyWithin((height - 1 - y) * width, row, row + width);

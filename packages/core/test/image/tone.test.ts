@@ -105,6 +105,25 @@ describe('adjustSaturation', () => {
     expect(psnr(adjustSaturation(img, 1), img, { channels: 'rgba' })).toBe(Infinity);
   });
 
+  it('gives the same levels through its blend table (photos) as blend by blend (small images)', async () => {
+    const photo = await loadFixture('portrait-1.jpg');
+    expect(photo.width * photo.height).toBeGreaterThan(22_000);
+    for (const factor of [1.15, 0.6, 1.8, 0]) {
+      const alpha32 = Math.fround(factor);
+      const out = adjustSaturation(photo, factor);
+      const d = photo.data;
+      for (let i = 0; i < d.length; i += 4) {
+        const grey = pillowLuma(d[i], d[i + 1], d[i + 2]);
+        for (let c = 0; c < 3; c++) {
+          // Pillow's ImagingBlend, written out: float32 blend, clamped, truncated.
+          const t = Math.fround(grey + Math.fround(alpha32 * (d[i + c] - grey)));
+          const expected = t <= 0 ? 0 : t >= 255 ? 255 : Math.trunc(t);
+          if (out.data[i + c] !== expected) expect([i + c, out.data[i + c]]).toEqual([i + c, expected]);
+        }
+      }
+    }
+  });
+
   it('pushes colours away from grey for factors above 1', () => {
     const img = createRgbaImage(1, 1);
     img.data.set([200, 100, 100, 255]);
