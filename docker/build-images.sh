@@ -70,7 +70,9 @@ build_one() {
   if [ "$engine" = docker ]; then
     DOCKER_BUILDKIT=1 docker build "${args[@]}" "$REPO_ROOT"
   else
-    buildah build --layers --isolation "${BUILDAH_ISOLATION:-chroot}" --format docker "${args[@]}" "$REPO_ROOT"
+    # --layers keeps every step as an image, so an unchanged re-run is fast; on vfs each such
+    # layer is a full copy of the file system (GBs per build), so a one-off build (CI) turns it off.
+    buildah build --layers="${FACECRAFT_BUILD_LAYERS:-true}" --isolation "${BUILDAH_ISOLATION:-chroot}" --format docker "${args[@]}" "$REPO_ROOT"
   fi
 }
 

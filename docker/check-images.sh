@@ -18,7 +18,8 @@
 #
 #   bash docker/check-images.sh [--cpu-only] [--prune]
 #
-# --prune   afterwards remove every image but the base (also done when CI is set). Without it the
+# --prune   build without per-step layers and afterwards remove every image but the base (also done
+#           when CI is set: it fits where only a few GB are free). Without it the
 #           layers of this run are kept, so that an unchanged re-run takes a minute or two; the
 #           layers of earlier runs are removed either way (vfs stores each layer as a full copy).
 # Storage: FACECRAFT_CONTAINERS_DIR (default .tmp/containers). Needs root (chroot, namespaces).
@@ -88,6 +89,36 @@ timed "compose" check_compose || fail "docker-compose.yml: see the lines above"
 say "2. local base image (stand-in for node:$NODE_VERSION-bookworm-slim)"
 base=$LOCAL_BASE_IMAGE
 timed "base image" bash docker/make-base-image.sh || fail "could not make the base image $base"
+
+# ---- storage --------------------------------------------------------------------------------
+# vfs keeps every layer as a full copy, so stale build cache adds up to GBs per changed run.
+# Kept: the base image, the checked images, and the layers this run's builds made or reused
+# (what makes the next unchanged run fast). With --prune, or under CI (a fresh clone each
+# time, nothing to reuse), only the base image is kept. The cache mounts (pnpm store, model
+# sources, ~1 GB) stay either way.
+prune_storage() {
+  local keep=() id removed=1 all=$1
+  if [ "$all" = 0 ]; then
+    mapfile -t keep < <(grep -h -o -E '^--> (Using cache )?[0-9a-f]{11,}' "$WORK"/build-*.log 2>/dev/null | grep -o -E '[0-9a-f]{11,}$' | cut -c1-11)
+  fi
+  buildah rm --all >/dev/null 2>&1 || true
+  if [ "$all" = 1 ]; then podman rmi --force "$CHECK_REPO:cpu" "$CHECK_REPO:gpu-standin" >/dev/null 2>&1 || true; fi
+  # Untagged images, leaves first: an image with children cannot go until they have gone.
+  while [ $removed = 1 ]; do
+    removed=0
+    for id in $(podman images --all --noheading --format '{{.ID}} {{.Repository}}' | awk '$2 == "<none>" {print substr($1, 1, 11)}'); do
+      printf '%s\n' "${keep[@]}" | grep -q -x "$id" && continue
+      podman rmi "$id" >/dev/null 2>&1 && removed=1
+    done
+  done
+}
+# A one-off run (--prune, or CI: a fresh clone each time, no cache to reuse) builds without
+# per-step layers and drops each build's leftovers before the next, so that it fits on a
+# machine with a few GB free: with --layers every step of a stage is a full vfs copy.
+one_off=0
+if [ $prune = 1 ] || [ -n "${CI:-}" ]; then one_off=1; export FACECRAFT_BUILD_LAYERS=false; fi
+free_space() { df -h --output=avail "$CONTAINERS_DIR" 2>/dev/null | tail -n 1 | tr -d ' '; }
+echo "   free space for container storage: $(free_space) (layer cache: ${FACECRAFT_BUILD_LAYERS:-true})"
 
 # ---- 3-5. build, inspect, run ---------------------------------------------------------------
 inspect() { # IMAGE FLAVOUR CONTAINER → checks config and files
@@ -167,7 +198,10 @@ check_flavour() { # FLAVOUR
 }
 
 check_flavour cpu
-[ $gpu = 1 ] && check_flavour gpu
+if [ $gpu = 1 ]; then
+  [ $one_off = 1 ] && prune_storage 0
+  check_flavour gpu
+fi
 
 # ---- 6. sizes -------------------------------------------------------------------------------
 say "6. image sizes → $RESULTS"
@@ -217,35 +251,13 @@ fs.writeFileSync(results, `${JSON.stringify(out, null, 2)}\n`);
 for (const key of ['base', 'cpu', 'gpu_standin']) if (out[key]) console.log(`   ${key}: ${out[key].mb} MB${out[key].above_base_mb !== undefined ? ` (${out[key].above_base_mb} MB above the base)` : ''}`);
 EOF
 
-# ---- storage --------------------------------------------------------------------------------
-# vfs keeps every layer as a full copy, so stale build cache adds up to GBs per changed run.
-# Kept: the base image, the checked images, and the layers this run's builds made or reused
-# (what makes the next unchanged run fast). With --prune, or under CI (a fresh clone each
-# time, nothing to reuse), only the base image is kept. The cache mounts (pnpm store, model
-# sources, ~1 GB) stay either way.
-prune_storage() {
-  local keep=() id removed=1 all=$1
-  if [ "$all" = 0 ]; then
-    mapfile -t keep < <(grep -h -o -E '^--> (Using cache )?[0-9a-f]{11,}' "$WORK"/build-*.log 2>/dev/null | grep -o -E '[0-9a-f]{11,}$' | cut -c1-11)
-  fi
-  buildah rm --all >/dev/null 2>&1 || true
-  if [ "$all" = 1 ]; then podman rmi --force "$CHECK_REPO:cpu" "$CHECK_REPO:gpu-standin" >/dev/null 2>&1 || true; fi
-  # Untagged images, leaves first: an image with children cannot go until they have gone.
-  while [ $removed = 1 ]; do
-    removed=0
-    for id in $(podman images --all --noheading --format '{{.ID}} {{.Repository}}' | awk '$2 == "<none>" {print substr($1, 1, 11)}'); do
-      printf '%s\n' "${keep[@]}" | grep -q -x "$id" && continue
-      podman rmi "$id" >/dev/null 2>&1 && removed=1
-    done
-  done
-}
-if [ $prune = 1 ] || [ -n "${CI:-}" ]; then
+if [ $one_off = 1 ]; then
   say "removing every image but the base (--prune or CI)"
   prune_storage 1
 else
   prune_storage 0
 fi
-echo "   container storage: $(du -sh "$CONTAINERS_DIR" 2>/dev/null | cut -f1) in $CONTAINERS_DIR"
+echo "   container storage: $(du -sh "$CONTAINERS_DIR" 2>/dev/null | cut -f1) in $CONTAINERS_DIR, $(free_space) free"
 
 say "images checked in $(($(date +%s) - SCRIPT_STARTED)) s"
 for label in "${!TIMINGS[@]}"; do printf '   %-14s %6s s\n' "$label" "${TIMINGS[$label]}"; done | sort
