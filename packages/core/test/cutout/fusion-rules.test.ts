@@ -4,6 +4,7 @@ import { createGrayImage, type GrayImage, type RgbaImage } from '../../src/image
 import { bodyRegion, faceRegion, faceScale, forcedFace, NECK_STRIP } from '../../src/pipeline/cutout/face-region.js';
 import { fuseAlpha, salientHoldsBody } from '../../src/pipeline/cutout/fuse-alpha.js';
 import { personMatte, salientMissesFace } from '../../src/pipeline/cutout/isnet-blind.js';
+import { fillEnclosedSpecks, SPECKS } from '../../src/pipeline/cutout/fill-holes.js';
 import { refineEdge } from '../../src/pipeline/cutout/refine-edge.js';
 import { INTERIOR, solidifyInterior } from '../../src/pipeline/cutout/solid-interior.js';
 import { splitByColour } from '../../src/pipeline/cutout/split-by-colour.js';
@@ -133,6 +134,31 @@ describe('solidifyInterior', () => {
     const alpha = plane((x, y) => (Math.hypot(x - 100, y - 100) < 80 ? 0.6 : 0));
     solidifyInterior(alpha, plane(() => -5), scale);
     expect(at(alpha, 100, 100)).toBeCloseTo(0.6, 5);
+  });
+});
+
+describe('fillEnclosedSpecks', () => {
+  const scale = 100; // a speck is at most (SPECKS.side × 100)² pixels
+  const coatWithHole = (radius: number) => plane((x, y) => (Math.hypot(x - 100, y - 100) < radius ? 0 : Math.hypot(x - 100, y - 100) < 80 ? 0.7 : 0));
+
+  it("fills a pinhole in a sleeve the person model holds with the sleeve's own alpha", () => {
+    const radius = 5; // π·5² ≈ 79 px, well under a speck
+    expect(Math.PI * radius ** 2).toBeLessThan((SPECKS.side * scale) ** 2);
+    const alpha = coatWithHole(radius);
+    fillEnclosedSpecks(alpha, plane(() => 10), scale);
+    expect(at(alpha, 100, 100)).toBeCloseTo(0.7, 5);
+    expect(at(alpha, 195, 100)).toBe(0); // the background outside stays clear
+  });
+
+  it('leaves an opening larger than a speck, one the person model calls background, and the background at the border', () => {
+    const radius = 25; // π·25² ≈ 1963 px: an opening between an arm and the body
+    expect(Math.PI * radius ** 2).toBeGreaterThan((SPECKS.side * scale) ** 2);
+    const large = coatWithHole(radius);
+    fillEnclosedSpecks(large, plane(() => 10), scale);
+    expect(at(large, 100, 100)).toBe(0);
+    const notPerson = coatWithHole(5);
+    fillEnclosedSpecks(notPerson, plane(() => -5), scale);
+    expect(at(notPerson, 100, 100)).toBe(0);
   });
 });
 

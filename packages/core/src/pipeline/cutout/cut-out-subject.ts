@@ -5,7 +5,7 @@ import type { LoadedModel } from '../load-models.js';
 import { segmentPortrait } from '../segment-portrait.js';
 import { bodyRegion, faceScale, forcedFace, NECK_STRIP } from './face-region.js';
 import { personMatte, salientMissesFace } from './isnet-blind.js';
-import { fillPersonHoles } from './fill-holes.js';
+import { fillEnclosedSpecks, fillPersonHoles } from './fill-holes.js';
 import { fuseAlpha } from './fuse-alpha.js';
 import { mapPeople, priorOnCrop, sampleGray, type PersonMap } from './person-prior.js';
 import type { PortraitWindow } from '../../geometry/portrait-window.js';
@@ -110,6 +110,9 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
 
   started = performance.now();
   const refined = refineEdge(crop, alpha, face);
+  // Pinholes the refinement sharpened out of speckle in a dark sleeve are closed first: as clear
+  // pixels they would also keep the sleeve around them from being made solid below.
+  fillEnclosedSpecks(refined, personDepth, scale);
   // The guided filter widens a low-contrast edge (a dark shoulder on a dark wall) into a band
   // the backdrop shows through: inside the person it is narrowed again to the kept soft edge.
   solidifyInterior(refined, personDepth, scale);

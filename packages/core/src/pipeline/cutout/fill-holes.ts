@@ -47,3 +47,74 @@ export function fillPersonHoles(alpha: GrayImage, person: (index: number) => num
     if (hole.personSum / hole.count > 0.5) for (let k = 0; k < hole.end; k++) data[queue[k]] = 1;
   }
 }
+
+/** Sizes of fillEnclosedSpecks, in eye-to-chin lengths. */
+export const SPECKS = Object.freeze({
+  /** A hole up to this side (as a square's area) is a speck; a gap between an arm and the body is far larger. */
+  side: 0.3,
+  /** Below this the matte is a hole. */
+  clear: 0.25,
+  /** The ring around a hole whose mean alpha it takes. */
+  ring: 0.04,
+});
+
+/**
+ * Closes pinholes inside the subject where the person model sees a person: a region below
+ * `clear`, no larger than a speck and enclosed by the subject (it does not reach the crop's
+ * border) takes the mean alpha of the ring around it. Such holes come from speckle in the
+ * mattes (ISNet on a dark, noisy sleeve, sharpened by the edge refinement) and, as clear
+ * pixels, would also keep solidifyInterior from making the part around them solid. A real
+ * opening (between an arm and the body) is larger or is background to the person model.
+ * Changes `alpha` in place.
+ */
+export function fillEnclosedSpecks(alpha: GrayImage, personDepth: GrayImage, faceScale: number): void {
+  const { width, height, data } = alpha;
+  const n = width * height;
+  const maxArea = Math.max(4, (SPECKS.side * faceScale) ** 2);
+  const r = Math.max(2, Math.round(SPECKS.ring * faceScale));
+  const seen = new Uint8Array(n);
+  const stamp = new Int32Array(n).fill(-1);
+  const queue = new Int32Array(n);
+  let id = 0;
+  for (let start = 0; start < n; start++) {
+    if (seen[start] || data[start] >= SPECKS.clear) continue;
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = start;
+    seen[start] = 1;
+    let open = false;
+    let inPerson = 0;
+    while (head < tail) {
+      const i = queue[head++];
+      const x = i % width;
+      const y = (i - x) / width;
+      if (x === 0 || y === 0 || x === width - 1 || y === height - 1) open = true;
+      if (personDepth.data[i] > 0) inPerson++;
+      if (x > 0 && !seen[i - 1] && data[i - 1] < SPECKS.clear) (seen[i - 1] = 1), (queue[tail++] = i - 1);
+      if (x < width - 1 && !seen[i + 1] && data[i + 1] < SPECKS.clear) (seen[i + 1] = 1), (queue[tail++] = i + 1);
+      if (y > 0 && !seen[i - width] && data[i - width] < SPECKS.clear) (seen[i - width] = 1), (queue[tail++] = i - width);
+      if (y < height - 1 && !seen[i + width] && data[i + width] < SPECKS.clear) (seen[i + width] = 1), (queue[tail++] = i + width);
+    }
+    if (open || tail > maxArea || inPerson * 2 < tail) continue;
+    id++;
+    let ringSum = 0;
+    let ringCount = 0;
+    for (let k = 0; k < tail; k++) {
+      const i = queue[k];
+      const x = i % width;
+      const y = (i - x) / width;
+      for (let yy = Math.max(0, y - r); yy <= Math.min(height - 1, y + r); yy++) {
+        for (let xx = Math.max(0, x - r); xx <= Math.min(width - 1, x + r); xx++) {
+          const j = yy * width + xx;
+          if (stamp[j] === id || data[j] < SPECKS.clear) continue;
+          stamp[j] = id;
+          ringSum += data[j];
+          ringCount++;
+        }
+      }
+    }
+    if (ringCount === 0) continue;
+    const fill = ringSum / ringCount;
+    for (let k = 0; k < tail; k++) data[queue[k]] = fill;
+  }
+}
