@@ -106,6 +106,59 @@ describe('bilateralFilter', () => {
     expect(wrong).toBe(0);
   });
 
+  it('radius 2 (its own unrolled loop) gives the straightforward weighted mean, level for level, opaque or not', async () => {
+    /** The filter written out: disc taps in raster order, weight = space · range (float32) · alpha / 255. */
+    function straightforward(img: RgbaImage, sigmaColor: number, sigmaSpace: number): Uint8ClampedArray {
+      const { width, height, data } = img;
+      const opaque = data.every((v, i) => (i & 3) !== 3 || v === 255);
+      const range = new Float32Array(768);
+      for (let i = 0; i < 768; i++) range[i] = Math.exp(-0.5 * (i * i) / (sigmaColor * sigmaColor));
+      const out = new Uint8ClampedArray(data.length);
+      const at = (x: number, y: number) => (Math.min(height - 1, Math.max(0, y)) * width + Math.min(width - 1, Math.max(0, x))) * 4;
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const c = at(x, y);
+          let sr = 0;
+          let sg = 0;
+          let sb = 0;
+          let sw = 0;
+          for (let dy = -2; dy <= 2; dy++) {
+            for (let dx = -2; dx <= 2; dx++) {
+              if (dx * dx + dy * dy > 4) continue;
+              const q = at(x + dx, y + dy);
+              const dist = Math.abs(data[q] - data[c]) + Math.abs(data[q + 1] - data[c + 1]) + Math.abs(data[q + 2] - data[c + 2]);
+              const tap = Math.fround(Math.exp((dx * dx + dy * dy) * (-0.5 / (sigmaSpace * sigmaSpace))) * range[dist]);
+              const w = opaque ? tap : tap * data[q + 3] * (1 / 255);
+              sr += data[q] * w;
+              sg += data[q + 1] * w;
+              sb += data[q + 2] * w;
+              sw += w;
+            }
+          }
+          out.set(sw > 0 ? [sr / sw, sg / sw, sb / sw] : [data[c], data[c + 1], data[c + 2]], c);
+          out[c + 3] = data[c + 3];
+        }
+      }
+      return out;
+    }
+    const photo = await loadFixture('portrait-2.jpg');
+    const small = createRgbaImage(120, 90);
+    for (let y = 0; y < 90; y++) small.data.set(photo.data.subarray((y + 300) * photo.width * 4 + 1200, (y + 300) * photo.width * 4 + 1200 + 480), y * 480);
+    const translucent = createRgbaImage(120, 90, new Uint8ClampedArray(small.data));
+    for (let i = 3; i < translucent.data.length; i += 4) translucent.data[i] = (i >> 2) % 120 < 30 ? 0 : (i >> 2) % 120 < 40 ? 128 : 255;
+    for (const img of [small, translucent]) {
+      const fast = bilateralFilter(img, { radius: 2, sigmaColor: 12, sigmaSpace: 1.5 }).data;
+      const slow = straightforward(img, 12, 1.5);
+      let off = 0;
+      // The reference divides instead of multiplying by 1 / sum: a rounding tie may fall either way.
+      for (let i = 0; i < fast.length; i++) if (Math.abs(fast[i] - slow[i]) > 1) off++;
+      expect(off).toBe(0);
+      let differ = 0;
+      for (let i = 0; i < fast.length; i++) if (fast[i] !== slow[i]) differ++;
+      expect(differ).toBeLessThan(fast.length * 0.001);
+    }
+  });
+
   it('handles images smaller than the window', () => {
     const img = createRgbaImage(2, 3);
     img.data.set([0, 0, 0, 255, 10, 10, 10, 255, 20, 20, 20, 255, 30, 30, 30, 255, 40, 40, 40, 255, 50, 50, 50, 255]);
