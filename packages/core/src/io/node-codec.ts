@@ -2,7 +2,7 @@ import type { Sharp } from 'sharp';
 import { ImageTooLargeError } from '../errors.js';
 import { createRgbaImage, type RgbaImage } from '../image/rgba-image.js';
 import { checkJpegQuality, checkRgbaImage } from './check-encode-args.js';
-import type { DecodedImage, DecodeLimits, ImageCodec, JpegEncodeOptions } from './image-codec.js';
+import type { DecodedImage, DecodeLimits, ImageCodec } from './image-codec.js';
 import { beginDecode } from './begin-decode.js';
 import { loadSharp, type SharpFactory } from './load-sharp.js';
 
@@ -15,13 +15,14 @@ import { loadSharp, type SharpFactory } from './load-sharp.js';
  *    another 5.6 % over 6 at 183 ms; levels 1–2 save little time and lose 7–60 %. Adaptive
  *    filtering alone saves 29–33 % at every level; opaque images are written as RGB, 11 % smaller
  *    than RGBA (366 KB).
- *  - JPEG: mozjpeg's quantisation tables, overshoot deringing and optimised progressive scans,
- *    but not its trellis quantisation. Trellis was three quarters of the CPU (q95 on the
- *    fixtures' 648² portraits: 35 ms with it, 11 ms without, `quick`) for 6–7 % fewer bytes at
- *    the same quality; without it the same quality decodes closer to the portrait (PSNR 48.3
+ *  - JPEG: mozjpeg's quantisation tables, overshoot deringing and progressive scans, but
+ *    neither its trellis quantisation nor its scan search. Trellis was three quarters of the CPU
+ *    (q95 on the fixtures' 648² portraits: 35 ms with it, 11 ms without) for 6–7 % fewer bytes
+ *    at the same quality; without it the same quality decodes closer to the portrait (PSNR 48.3
  *    against 47.9 dB at q95, 46.2 against 45.7 at q90), i.e. about 0.4 dB less at equal size,
- *    far below what can be seen at these qualities. `quick` skips the scan search: identical
- *    decoded pixels, about 1–2 % larger, half the CPU (11 against 22–27 ms).
+ *    far below what can be seen at these qualities. The scan search doubles the CPU (22–27 ms)
+ *    for 1–2 % fewer bytes and the same pixels, so every encode skips it (`quick` changes
+ *    nothing here): a budget that binds costs two or three 11 ms encodes.
  */
 export const PNG_COMPRESSION_LEVEL = 3;
 
@@ -48,13 +49,13 @@ export function createSharpCodec(): ImageCodec {
       return asUint8Array(out);
     },
 
-    async encodeJpeg(image: RgbaImage, quality: number, options?: JpegEncodeOptions): Promise<Uint8Array> {
+    async encodeJpeg(image: RgbaImage, quality: number): Promise<Uint8Array> {
       checkRgbaImage(image);
       checkJpegQuality(quality);
       // Raw input carries no metadata, and sharp writes none unless asked: no EXIF, no ICC.
       const out = await fromRgba(await loadSharp(), image)
         .removeAlpha()
-        .jpeg({ quality, chromaSubsampling: '4:2:0', mozjpeg: true, trellisQuantisation: false, ...(options?.quick ? { optimiseScans: false } : {}) })
+        .jpeg({ quality, chromaSubsampling: '4:2:0', mozjpeg: true, trellisQuantisation: false, optimiseScans: false })
         .toBuffer();
       return asUint8Array(out);
     },
