@@ -13,13 +13,14 @@
  * Writes bench/results/browser.json at the repository root (the date is inside), or `--out FILE`. Needs packages/web/dist
  * (`pnpm --filter @facecraft/web build`) and the models (`pnpm models`).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { launchBrowser } from '../test/support/browser.js';
+import { launchBrowser, tempProfile } from '../test/support/browser.js';
 import { openPlayground, processPhoto, waitForModels } from '../test/support/playground-page.js';
 import { fixturesDir, repoRoot, startPlaygroundServer } from '../test/support/playground-server.js';
+import { chromiumCpuMs } from './chromium-cpu.js';
 
 interface LastRun {
   readonly engine: string;
@@ -55,7 +56,8 @@ const results: Record<string, unknown> = {};
 let chromiumVersion = '';
 try {
   for (const device of devices) {
-    const session = await launchBrowser({ webgpu: device === 'webgpu' });
+    const profileDir = tempProfile();
+    const session = await launchBrowser({ webgpu: device === 'webgpu', userDataDir: profileDir });
     chromiumVersion = session.context.browser()?.version() ?? chromiumVersion;
     try {
       const { page } = session;
@@ -66,12 +68,20 @@ try {
       if ((await waitForModels(page, 600_000)) !== 'ready') throw new Error(`${device}: the models did not load`);
       const firstLoadMs = Date.now() - started;
       const samples: LastRun[] = [];
+      // CPU the browser used per run (all its processes: page, worker, onnxruntime's threads), which
+      // other work on the machine hardly changes; wall time on a shared 2-core machine does.
+      const cpuMs: number[] = [];
       for (let i = 0; i <= runs; i++) {
+        const cpuBefore = chromiumCpuMs(profileDir);
         const state = await processPhoto(page, values.photo as string, 900_000);
+        const cpuRun = chromiumCpuMs(profileDir) - cpuBefore;
         if (state !== 'done') throw new Error(`${device}: run ${i} ended in ${state}: ${await page.getByTestId('error').textContent()}`);
         const last = (await page.evaluate(() => (globalThis as { facecraftPlayground?: unknown }).facecraftPlayground)) as LastRun;
-        if (i > 0) samples.push(last); // run 0 is the warm-up (shader compilation, first allocations)
-        console.log(`${device} ${i === 0 ? 'warm-up' : `run ${i}`}: ${Math.round(last.totalMs)} ms on ${last.engine}`);
+        if (i > 0) {
+          samples.push(last); // run 0 is the warm-up (shader compilation, first allocations)
+          if (cpuBefore >= 0) cpuMs.push(cpuRun);
+        }
+        console.log(`${device} ${i === 0 ? 'warm-up' : `run ${i}`}: ${Math.round(last.totalMs)} ms on ${last.engine}, browser CPU ${cpuRun} ms`);
       }
       const stages = Object.keys(samples[0].timings);
       const last = samples[samples.length - 1];
@@ -88,11 +98,14 @@ try {
         medianMs: Object.fromEntries(stages.map((s) => [s, round(median(samples.map((r) => r.timings[s] ?? 0)))])),
         medianTotalMs: round(median(samples.map((r) => r.totalMs))),
         runsMs: samples.map((r) => round(r.totalMs)),
+        // Browser CPU per run (10 ms ticks; includes the page's own work around the run).
+        ...(cpuMs.length ? { medianCpuMs: round(median(cpuMs)), runsCpuMs: cpuMs } : {}),
         loadAverage: { before: round(loadBefore), after: round(os.loadavg()[0]) },
         date: new Date().toISOString(),
       };
     } finally {
       await session.close();
+      rmSync(profileDir, { recursive: true, force: true });
     }
   }
 } finally {
