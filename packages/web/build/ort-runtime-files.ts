@@ -5,8 +5,9 @@ import type { Plugin } from 'vite';
 import { ISOLATION_HEADERS } from './isolation-headers.js';
 
 /**
- * onnxruntime-web's WASM runtime (the .mjs loader and its .wasm binary), served from the
- * playground's own origin. The files are taken from the onnxruntime-web that @facecraft/core
+ * onnxruntime-web's WASM runtimes (each an .mjs loader and its .wasm binary), served from the
+ * playground's own origin: the plain one (14 MB), which the WASM engine loads, and the
+ * WebGPU-capable one (`.jsep`, 28 MB), which only the WebGPU engine loads. A page fetches one. The files are taken from the onnxruntime-web that @facecraft/core
  * depends on, so the JS in the bundle and the WASM binary always come from one version, and
  * they sit in a folder named by that version under assets/ (long immutable caching is right).
  *
@@ -14,7 +15,7 @@ import { ISOLATION_HEADERS } from './isolation-headers.js';
  * threads by loading *its own* module URL as a worker, which after bundling is our worker chunk.
  * The stand-alone loader file has no such problem, and the app points `wasmPaths` at it.
  */
-export const ORT_RUNTIME_FILES = ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'] as const;
+export const ORT_RUNTIME_FILES = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'] as const;
 
 export interface OrtRuntime {
   readonly version: string;

@@ -16,15 +16,6 @@ function downloadedModelBytes(modelsUrl: string): number {
 }
 
 /**
- * The WASM threads onnxruntime-web really runs: it drops to 1 (and writes that back into its env)
- * when the page is not cross-origin isolated, whatever was asked.
- */
-async function ortWasmThreads(): Promise<number | undefined> {
-  const threads = (await import('onnxruntime-web')).env.wasm.numThreads;
-  return typeof threads === 'number' ? threads : undefined;
-}
-
-/**
  * The in-browser pipeline: @facecraft/core/web on onnxruntime-web. The same code runs in the
  * Web Worker (normally) and on the page itself (where module workers are unavailable).
  */
@@ -48,7 +39,8 @@ export async function createPortraitRunner(config: RunnerConfig, onEvent: (event
     failures: processor.backend.failures ?? [],
     runtimes: processor.runtimes.map((r) => ({ model: r.model, stage: r.stage, backend: r.backend, device: r.device, variant: r.variant })),
     crossOriginIsolated: isolated,
-    wasmThreads: (await ortWasmThreads()) ?? (isolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1),
+    // What onnxruntime-web really runs: it drops to 1 (and writes that back) without cross-origin isolation.
+    wasmThreads: processor.backend.threads ?? (isolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1),
     downloadedBytes: downloadedModelBytes(config.modelsUrl),
     modelBytes: [...totals.values()].reduce((a, b) => a + b, 0),
     loadMs: Math.round(performance.now() - started),

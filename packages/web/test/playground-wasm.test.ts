@@ -50,8 +50,11 @@ describe('playground on WASM (no WebGPU adapter)', () => {
     // One ISNet variant only: WASM prefers the int8 one (44.5 MB instead of the float16 88 MB).
     expect(models.map((e) => path.basename(new URL(e.url).pathname)).sort()).toEqual(['blazeface-back-256.onnx', 'blazeface-front-128.onnx', 'face-landmark-68.onnx', 'isnet-int8.onnx', 'selfie-person-256.onnx']);
     expect(await page.locator('#runtime').textContent()).toMatch(/isnet-int8\s*wasm · int8/);
-    // onnxruntime-web's runtime comes from the bundle's own assets, not a CDN.
-    expect(network.some((e) => /\/playground\/assets\/ort-[\d.]+\/ort-wasm-simd-threaded\.jsep\.wasm$/.test(e.url))).toBe(true);
+    // onnxruntime-web's runtime comes from the bundle's own assets, not a CDN: its plain WASM build
+    // (14 MB), never the WebGPU-capable one (28 MB) that only the WebGPU engine needs.
+    const runtimes = network.map((e) => new URL(e.url).pathname).filter((p) => /\/ort-wasm[^/]*\.(wasm|mjs)$/.test(p));
+    expect(runtimes.some((p) => /^\/playground\/assets\/ort-[\d.]+\/ort-wasm-simd-threaded\.wasm$/.test(p))).toBe(true);
+    expect(runtimes.filter((p) => !/^\/playground\/assets\/ort-[\d.]+\/ort-wasm-simd-threaded\.(wasm|mjs)$/.test(p))).toEqual([]);
     expect(await page.getByTestId('model-progress').textContent()).toMatch(/downloaded/);
     // No restoration model is bundled: the option is not offered, and not ticked.
     expect(await page.locator('#restore-face').isChecked()).toBe(false);

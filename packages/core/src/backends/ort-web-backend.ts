@@ -34,16 +34,32 @@ async function requestWebGpuAdapter(): Promise<GpuAdapterLike | null> {
 
 type OrtWeb = typeof import('onnxruntime-web');
 
+const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+
+/**
+ * onnxruntime-web's build for a device. WebGPU needs the default entry (its WebGPU-capable
+ * runtime, ort-wasm-simd-threaded.jsep.*, 28 MB); WASM alone takes `onnxruntime-web/wasm`, the
+ * plain runtime (ort-wasm-simd-threaded.*, 14 MB), which compiles and starts in about half the
+ * time and runs the same kernels at the same speed. In Node the package's default entry is that
+ * plain WASM build already (and its `/wasm` entry cannot load there).
+ */
+function importOrtWeb(build: 'webgpu' | 'wasm'): Promise<OrtWeb> {
+  // Both are literal imports of an optional peer (a Node user of the library never installs it), so bundlers see them.
+  if (build === 'webgpu' || isNode) return importOptionalPeer('onnxruntime-web', () => import('onnxruntime-web'));
+  return importOptionalPeer('onnxruntime-web', () => import('onnxruntime-web/wasm'));
+}
+
 /** onnxruntime-web, loaded and set up once per backend start: where its .wasm files are, how many threads. */
-async function loadOrtWeb(options: OrtWebBackendOptions): Promise<OrtWeb> {
-  // An optional peer (a Node user of the library never installs it); bundlers still see the import.
-  const ort = await importOptionalPeer('onnxruntime-web', () => import('onnxruntime-web'));
+async function loadOrtWeb(build: 'webgpu' | 'wasm', options: OrtWebBackendOptions): Promise<OrtWeb> {
+  const ort = await importOrtWeb(build);
   if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
   ort.env.wasm.numThreads = options.numThreads ?? (isolated || isNode ? Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2) : 1);
   return ort;
 }
+
+/** The WASM threads onnxruntime-web runs: once started, it writes back 1 where the page is not cross-origin isolated. */
+const wasmThreads = (ort: OrtWeb) => (typeof ort.env.wasm.numThreads === 'number' ? ort.env.wasm.numThreads : undefined);
 
 const wasmSession = (ort: OrtWeb, bytes: Uint8Array) =>
   createOrtSession(ort as unknown as OrtModule, bytes, { executionProviders: ['wasm'] }, { backend: 'ort-web', device: 'wasm' });
@@ -53,14 +69,20 @@ const wasmSession = (ort: OrtWeb, bytes: Uint8Array) =>
  * on an adapter without 'shader-f16') runs on WASM instead, and each such move is kept.
  */
 async function initWebGpu(options: OrtWebBackendOptions, failures: FailureLog): Promise<InferenceBackend> {
-  const ort = await loadOrtWeb(options);
+  // In a browser the adapter comes first, so that without one the WebGPU-capable runtime is never
+  // downloaded; in Node (one runtime for both devices) a missing package is still reported first.
+  const early = isNode ? await loadOrtWeb('webgpu', options) : undefined;
   const adapter = await requestWebGpuAdapter();
   if (!adapter) throw new Error('No WebGPU adapter is available');
+  const ort = early ?? (await loadOrtWeb('webgpu', options));
   const shaderF16 = adapter.features?.has('shader-f16') === true;
   const movedToWasm = (model: ModelEntry, reason: string) => failures.add({ backend: 'ort-web', device: 'webgpu', model: model.id, movedTo: 'wasm', reason });
   return withFailures({
     name: 'ort-web',
     device: 'webgpu',
+    get threads() {
+      return wasmThreads(ort);
+    },
     // Float16 with 'shader-f16', else the float32 variant (isnet-fp32), so that ISNet stays on the GPU.
     variantPreference: variantPreferenceFor('webgpu', shaderF16),
     async load(model: ModelEntry, bytes: Uint8Array) {
@@ -83,10 +105,13 @@ async function initWebGpu(options: OrtWebBackendOptions, failures: FailureLog): 
 
 /** WASM: runs everywhere WebAssembly does, multi-threaded when the page is cross-origin isolated (and in Node). */
 async function initWasm(options: OrtWebBackendOptions, failures: FailureLog): Promise<InferenceBackend> {
-  const ort = await loadOrtWeb(options);
+  const ort = await loadOrtWeb('wasm', options);
   return withFailures({
     name: 'ort-web',
     device: 'wasm',
+    get threads() {
+      return wasmThreads(ort);
+    },
     // Int8: half the download, and QLinearConv.
     variantPreference: variantPreferenceFor('wasm'),
     load: (_model: ModelEntry, bytes: Uint8Array) => wasmSession(ort, bytes),

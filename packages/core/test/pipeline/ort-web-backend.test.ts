@@ -26,6 +26,10 @@ describe('ort-web backend placement', () => {
     expect(backend.variantPreference?.[0]).toBe('int8');
     const session = await backend.load(entry('landmarks-68'), await bytesOf('landmarks-68'));
     expect(session.device).toBe('wasm');
+    // The threads onnxruntime-web really runs (in Node: one per core, up to 4), read from its env.
+    const ort = await import('onnxruntime-web');
+    expect(backend.threads).toBe(ort.env.wasm.numThreads);
+    expect(backend.threads).toBe(Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2));
     await session.release();
   });
 
