@@ -35,18 +35,34 @@ function transform1d(f: Float64Array, n: number, d: Float64Array, v: Int32Array,
 
 /** For each pixel, the Euclidean distance (in pixels) to the nearest pixel where `inside` is true; Infinity when there is none. */
 export function distanceToSet(width: number, height: number, inside: (index: number) => boolean): GrayImage {
-  const n = Math.max(width, height);
+  // Down the columns the set is binary, so the 1-D transform is the squared distance to the
+  // nearest set pixel above or below: two sweeps row by row (memory in order, where a column
+  // at a time strides through the whole plane), then the lower envelope along each row.
   const grid = new Float64Array(width * height);
-  for (let i = 0; i < grid.length; i++) grid[i] = inside(i) ? 0 : INF;
+  const run = new Float64Array(width).fill(INF);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const r = inside(row + x) ? 0 : run[x] + 1;
+      run[x] = r;
+      grid[row + x] = r;
+    }
+  }
+  run.fill(INF);
+  for (let y = height - 1; y >= 0; y--) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const up = grid[row + x];
+      const r = up === 0 ? 0 : Math.min(run[x] + 1, up);
+      run[x] = r;
+      grid[row + x] = r >= INF ? INF : r * r;
+    }
+  }
+  const n = Math.max(width, height);
   const f = new Float64Array(n);
   const d = new Float64Array(n);
   const v = new Int32Array(n);
   const z = new Float64Array(n + 1);
-  for (let x = 0; x < width; x++) {
-    for (let y = 0; y < height; y++) f[y] = grid[y * width + x];
-    transform1d(f, height, d, v, z);
-    for (let y = 0; y < height; y++) grid[y * width + x] = d[y];
-  }
   const out = createGrayImage(width, height);
   for (let y = 0; y < height; y++) {
     const row = y * width;

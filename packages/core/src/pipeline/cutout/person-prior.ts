@@ -92,7 +92,8 @@ export function sampleGray(plane: GrayImage, outToPlane: Affine2D, width: number
   const out = createGrayImage(width, height);
   const [a, b, c, d, e, f] = outToPlane;
   const { width: pw, height: ph, data } = plane;
-  if (b === 0 && d === 0) return sampleGraySeparable(plane, a, c, e, f, out);
+  // A levelled crop's map has rounding dust (1e-18) where a rotation would be: still separable.
+  if (Math.abs(b) <= 1e-12 * Math.abs(a) && Math.abs(d) <= 1e-12 * Math.abs(e)) return sampleGraySeparable(plane, a, c, e, f, out);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const u = a * (x + 0.5) + b * (y + 0.5) + c - 0.5;
