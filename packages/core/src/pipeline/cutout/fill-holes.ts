@@ -1,51 +1,49 @@
 import type { GrayImage } from '../../image/rgba-image.js';
 
 /**
+ * Calls `visit` with each hole of a cut-out: a 4-connected region where the alpha is below
+ * `below` that does not reach the crop's border (what reaches the border is background). The
+ * region's pixel indices are `pixels[0 .. count)`; the array is reused between calls.
+ */
+function forEachHole(alpha: GrayImage, below: number, visit: (pixels: Int32Array, count: number) => void): void {
+  const { width, height, data } = alpha;
+  const n = width * height;
+  const seen = new Uint8Array(n);
+  const queue = new Int32Array(n);
+  for (let start = 0; start < n; start++) {
+    if (seen[start] || data[start] >= below) continue;
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = start;
+    seen[start] = 1;
+    let open = false;
+    while (head < tail) {
+      const i = queue[head++];
+      const x = i % width;
+      const y = (i - x) / width;
+      if (x === 0 || y === 0 || x === width - 1 || y === height - 1) open = true;
+      if (x > 0 && !seen[i - 1] && data[i - 1] < below) (seen[i - 1] = 1), (queue[tail++] = i - 1);
+      if (x < width - 1 && !seen[i + 1] && data[i + 1] < below) (seen[i + 1] = 1), (queue[tail++] = i + 1);
+      if (y > 0 && !seen[i - width] && data[i - width] < below) (seen[i - width] = 1), (queue[tail++] = i - width);
+      if (y < height - 1 && !seen[i + width] && data[i + width] < below) (seen[i + width] = 1), (queue[tail++] = i + width);
+    }
+    if (!open) visit(queue, tail);
+  }
+}
+
+/**
  * Fills the holes of a cut-out that the person model says are person: regions below 0.5 that
  * do not touch the crop's border and whose mean person probability is above 0.5 (a see-through
  * patch on a jumper, a glint on a forehead). A real gap, such as the space between an arm and
  * the body, is background to the person model too and stays open. Changes `alpha` in place.
  */
 export function fillPersonHoles(alpha: GrayImage, person: (index: number) => number): void {
-  const { width, height, data } = alpha;
-  const n = width * height;
-  // 0 = not a hole candidate, 1 = below 0.5 and unvisited, 2 = reached from the border or labelled
-  const state = new Uint8Array(n);
-  for (let i = 0; i < n; i++) state[i] = data[i] < 0.5 ? 1 : 0;
-  const queue = new Int32Array(n);
-  const flood = (start: number, collect: boolean): { count: number; personSum: number; end: number } => {
-    let head = 0;
-    let tail = 0;
-    queue[tail++] = start;
-    state[start] = 2;
+  const { data } = alpha;
+  forEachHole(alpha, 0.5, (pixels, count) => {
     let personSum = 0;
-    while (head < tail) {
-      const i = queue[head++];
-      if (collect) personSum += person(i);
-      const x = i % width;
-      if (x > 0 && state[i - 1] === 1) (state[i - 1] = 2), (queue[tail++] = i - 1);
-      if (x < width - 1 && state[i + 1] === 1) (state[i + 1] = 2), (queue[tail++] = i + 1);
-      if (i >= width && state[i - width] === 1) (state[i - width] = 2), (queue[tail++] = i - width);
-      if (i < n - width && state[i + width] === 1) (state[i + width] = 2), (queue[tail++] = i + width);
-    }
-    return { count: collect ? tail : 0, personSum, end: tail };
-  };
-  // Everything below 0.5 that is connected to the border is background, not a hole.
-  for (let x = 0; x < width; x++) {
-    if (state[x] === 1) flood(x, false);
-    const b = (height - 1) * width + x;
-    if (state[b] === 1) flood(b, false);
-  }
-  for (let y = 0; y < height; y++) {
-    const l = y * width;
-    if (state[l] === 1) flood(l, false);
-    if (state[l + width - 1] === 1) flood(l + width - 1, false);
-  }
-  for (let i = 0; i < n; i++) {
-    if (state[i] !== 1) continue;
-    const hole = flood(i, true);
-    if (hole.personSum / hole.count > 0.5) for (let k = 0; k < hole.end; k++) data[queue[k]] = 1;
-  }
+    for (let k = 0; k < count; k++) personSum += person(pixels[k]);
+    if (personSum / count > 0.5) for (let k = 0; k < count; k++) data[pixels[k]] = 1;
+  });
 }
 
 /** Sizes of fillEnclosedSpecks, in eye-to-chin lengths. */
@@ -69,38 +67,21 @@ export const SPECKS = Object.freeze({
  */
 export function fillEnclosedSpecks(alpha: GrayImage, personDepth: GrayImage, faceScale: number): void {
   const { width, height, data } = alpha;
-  const n = width * height;
   const maxArea = Math.max(4, (SPECKS.side * faceScale) ** 2);
   const r = Math.max(2, Math.round(SPECKS.ring * faceScale));
-  const seen = new Uint8Array(n);
-  const stamp = new Int32Array(n).fill(-1);
-  const queue = new Int32Array(n);
+  // Ring pixels are stamped with their hole's number, so that each counts once.
+  const stamp = new Int32Array(width * height).fill(-1);
   let id = 0;
-  for (let start = 0; start < n; start++) {
-    if (seen[start] || data[start] >= SPECKS.clear) continue;
-    let head = 0;
-    let tail = 0;
-    queue[tail++] = start;
-    seen[start] = 1;
-    let open = false;
+  forEachHole(alpha, SPECKS.clear, (pixels, count) => {
+    if (count > maxArea) return;
     let inPerson = 0;
-    while (head < tail) {
-      const i = queue[head++];
-      const x = i % width;
-      const y = (i - x) / width;
-      if (x === 0 || y === 0 || x === width - 1 || y === height - 1) open = true;
-      if (personDepth.data[i] > 0) inPerson++;
-      if (x > 0 && !seen[i - 1] && data[i - 1] < SPECKS.clear) (seen[i - 1] = 1), (queue[tail++] = i - 1);
-      if (x < width - 1 && !seen[i + 1] && data[i + 1] < SPECKS.clear) (seen[i + 1] = 1), (queue[tail++] = i + 1);
-      if (y > 0 && !seen[i - width] && data[i - width] < SPECKS.clear) (seen[i - width] = 1), (queue[tail++] = i - width);
-      if (y < height - 1 && !seen[i + width] && data[i + width] < SPECKS.clear) (seen[i + width] = 1), (queue[tail++] = i + width);
-    }
-    if (open || tail > maxArea || inPerson * 2 < tail) continue;
+    for (let k = 0; k < count; k++) if (personDepth.data[pixels[k]] > 0) inPerson++;
+    if (inPerson * 2 < count) return;
     id++;
     let ringSum = 0;
     let ringCount = 0;
-    for (let k = 0; k < tail; k++) {
-      const i = queue[k];
+    for (let k = 0; k < count; k++) {
+      const i = pixels[k];
       const x = i % width;
       const y = (i - x) / width;
       for (let yy = Math.max(0, y - r); yy <= Math.min(height - 1, y + r); yy++) {
@@ -113,8 +94,8 @@ export function fillEnclosedSpecks(alpha: GrayImage, personDepth: GrayImage, fac
         }
       }
     }
-    if (ringCount === 0) continue;
+    if (ringCount === 0) return;
     const fill = ringSum / ringCount;
-    for (let k = 0; k < tail; k++) data[queue[k]] = fill;
-  }
+    for (let k = 0; k < count; k++) data[pixels[k]] = fill;
+  });
 }
