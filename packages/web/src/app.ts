@@ -182,6 +182,8 @@ export function startApp(config: AppConfig): void {
     if (token !== runToken) return;
     stages.start(engine === server ? SERVER_STAGES : expectedStages(choice.options));
     resultView.busy(engine === server ? 'Processing on the server…' : 'Making the portrait…');
+    // Where the work happens: while it is this machine's, the page holds its animations still (styles.css).
+    app.dataset.computing = engine === server ? 'server' : 'browser';
     try {
       let result: PortraitOutcome;
       try {
@@ -192,6 +194,7 @@ export function startApp(config: AppConfig): void {
         if (engine === server || USER_ERROR_CODES.has(code) || token !== runToken) throw error;
         notice.show(`In-browser processing failed (${(error as Error).message}); this photo was sent to the server instead.`);
         stages.start(SERVER_STAGES);
+        app.dataset.computing = 'server';
         result = await server.process(photo, choice.options, onEvent);
       }
       if (token !== runToken) return;
@@ -206,6 +209,7 @@ export function startApp(config: AppConfig): void {
     } finally {
       if (token === runToken) {
         resultView.busy(undefined);
+        delete app.dataset.computing;
         // A counter tests and scripts can wait on: it moves once per finished run, success or error.
         app.dataset.runs = String(++finishedRuns);
       }

@@ -87,7 +87,24 @@ describe('playground on WASM (no WebGPU adapter)', () => {
 
   it('makes a 648×648 portrait with alpha in the browser, with no request to the API', { timeout: 600_000 }, async () => {
     const { page, network } = browser;
+    // While the portrait is made here, the page animates nothing (the CPU is the models'): the
+    // spinner and the running stage's bar are held still, and they move again afterwards.
+    await page.evaluate(() => {
+      const app = document.getElementById('app')!;
+      const seen: string[] = [];
+      (window as unknown as { animationsWhileBusy: string[] }).animationsWhileBusy = seen;
+      new MutationObserver(() => {
+        const running = document.querySelector('.stage[data-state="running"] .bar > span');
+        if (app.dataset.computing === undefined || !running) return;
+        seen.push(`${app.dataset.computing} ${getComputedStyle(document.querySelector('.spinner')!).animationName} ${getComputedStyle(running).animationName}`);
+      }).observe(app, { attributes: true, subtree: true, attributeFilter: ['data-state', 'data-computing'] });
+    });
     expect(await processPhoto(page, PORTRAIT)).toBe('done');
+    const animations = await page.evaluate(() => (window as unknown as { animationsWhileBusy: string[] }).animationsWhileBusy);
+    expect(animations.length).toBeGreaterThan(0);
+    expect(new Set(animations)).toEqual(new Set(['browser none none']));
+    expect(await page.evaluate(() => document.getElementById('app')!.dataset.computing)).toBeUndefined();
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('.spinner')!).animationName)).toBe('spin');
     expect(await page.getByTestId('error').isHidden()).toBe(true);
     expect((await page.getByTestId('backend').textContent())?.trim()).toBe('WASM');
     const pixels = await readResultPixels(page);
