@@ -39,19 +39,41 @@ export interface DetectionThresholds {
  */
 export const DEFAULT_DETECTION_THRESHOLDS: DetectionThresholds = { candidate: 0.5, verified: 0.65 };
 
+/** One downscaling warp from the photo into the square input (transparent = black padding). */
+function windowInput(image: RgbaImage, window: { cx: number; cy: number; side: number }, size: number): RgbaImage {
+  const s = window.side / size;
+  return warpAffine(image, [s, 0, window.cx - window.side / 2, 0, s, window.cy - window.side / 2], size, size);
+}
+
+/** The same window at half the size: each pixel the mean of a 2×2 block (a box prefilter). */
+function halveImage(image: RgbaImage): RgbaImage {
+  const width = image.width >> 1;
+  const height = image.height >> 1;
+  const src = image.data;
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const a = ((2 * y) * image.width + 2 * x) * 4;
+      const b = a + image.width * 4;
+      const o = (y * width + x) * 4;
+      for (let c = 0; c < 4; c++) data[o + c] = (src[a + c] + src[a + 4 + c] + src[b + c] + src[b + 4 + c] + 2) >> 2;
+    }
+  }
+  return { width, height, data };
+}
+
 /** Detects on a square window of the image (centre, side in image pixels) scaled to the model input. */
 async function runDetector(
   image: RgbaImage,
   detector: FaceDetector,
   window: { cx: number; cy: number; side: number },
   threshold: number,
+  given?: RgbaImage,
 ): Promise<RawDetection[]> {
   const size = detector.entry.inputSize;
-  const s = window.side / size;
   const x0 = window.cx - window.side / 2;
   const y0 = window.cy - window.side / 2;
-  // One downscaling warp from the photo into the square input (transparent = black padding).
-  const input = warpAffine(image, [s, 0, x0, 0, s, y0], size, size);
+  const input = given ?? windowInput(image, window, size);
   const outputs = await detector.session.run({ [detector.entry.inputs[0]]: imageToTensor(input, 'nhwc', 2, -1) });
   const [scores16, scores8, boxes16, boxes8] = detector.entry.outputs.map((name) => {
     const tensor = outputs[name];
@@ -112,9 +134,13 @@ export async function detectFaces(
   thresholds: DetectionThresholds = DEFAULT_DETECTION_THRESHOLDS,
 ): Promise<FaceDetection[]> {
   const whole = { cx: image.width / 2, cy: image.height / 2, side: Math.max(image.width, image.height) };
+  // Both models look at the whole photo: one warp serves both when one input is twice the other
+  // (a photo-sized prefilter costs more than both models together).
+  const fullInput = windowInput(image, whole, detectors.fullRange.entry.inputSize);
+  const shortInput = detectors.fullRange.entry.inputSize === 2 * detectors.shortRange.entry.inputSize ? halveImage(fullInput) : undefined;
   let candidates = weightedNonMaxSuppression([
-    ...(await runDetector(image, detectors.fullRange, whole, thresholds.candidate)),
-    ...(await runDetector(image, detectors.shortRange, whole, thresholds.candidate)),
+    ...(await runDetector(image, detectors.fullRange, whole, thresholds.candidate, fullInput)),
+    ...(await runDetector(image, detectors.shortRange, whole, thresholds.candidate, shortInput)),
   ]);
   const input = detectors.fullRange.entry.inputSize;
   const tileSide = input * TILE_FACTOR;
