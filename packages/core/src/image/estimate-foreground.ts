@@ -39,6 +39,36 @@ const SOLID = 0.999;
 /** Context kept around the soft pixels' bounding box, in pixels. */
 const MARGIN = 8;
 
+/**
+ * The rectangle of `image` that `estimateForeground(image, alpha)` reads (the soft pixels'
+ * bounding box plus its margin, clamped), or null when it reads nothing: every other pixel's
+ * colour passes through unread.
+ */
+export function foregroundReadBox(alpha: GrayImage): { x: number; y: number; width: number; height: number } | null {
+  assertGrayImage(alpha, 'alpha');
+  const { width, height } = alpha;
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      const v = alpha.data[i];
+      // As below: soft once clamped to [0, 1] (NaN counts as 0).
+      if (v > 0 && v < SOLID) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        y1 = y;
+      }
+    }
+  }
+  if (x1 < 0) return null;
+  const rx = Math.max(0, x0 - MARGIN);
+  const ry = Math.max(0, y0 - MARGIN);
+  return { x: rx, y: ry, width: Math.min(width, x1 + MARGIN + 1) - rx, height: Math.min(height, y1 + MARGIN + 1) - ry };
+}
+
 export function estimateForeground(image: RgbaImage, alpha: GrayImage, options?: EstimateForegroundOptions): RgbaImage {
   assertRgbaImage(image, 'image');
   assertGrayImage(alpha, 'alpha');

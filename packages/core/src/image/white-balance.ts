@@ -53,11 +53,8 @@ export function channelMeans(img: RgbaImage, mask?: GrayImage): ChannelGains {
   return { r: r / total, g: g / total, b: b / total };
 }
 
-/**
- * Gains = grey mean / channel mean, each clamped to [1/maxGain, maxGain] and then scaled towards 1
- * by `strength`; returns the balanced image and the gains applied. Alpha is untouched.
- */
-export function greyWorldWhiteBalance(img: RgbaImage, options: WhiteBalanceOptions = {}): WhiteBalanceResult {
+/** The gains of `greyWorldWhiteBalance` and their per-channel tables, without applying them. */
+export function greyWorldGains(img: RgbaImage, options: WhiteBalanceOptions = {}): { gains: ChannelGains; luts: [Uint8ClampedArray, Uint8ClampedArray, Uint8ClampedArray] } {
   assertRgbaImage(img, 'img');
   assertOptionalObject(options, 'options');
   const { maxGain = 1.5, mask, strength = 1 } = options;
@@ -72,10 +69,19 @@ export function greyWorldWhiteBalance(img: RgbaImage, options: WhiteBalanceOptio
     return 1 + strength * (clamped - 1);
   };
   const gains = { r: gain(means.r), g: gain(means.g), b: gain(means.b) };
-  const luts = [gains.r, gains.g, gains.b].map((k) => {
-    const lut = new Uint8ClampedArray(256);
-    for (let v = 0; v < 256; v++) lut[v] = v * k;
-    return lut;
-  });
+  const lut = (k: number): Uint8ClampedArray => {
+    const table = new Uint8ClampedArray(256);
+    for (let v = 0; v < 256; v++) table[v] = v * k;
+    return table;
+  };
+  return { gains, luts: [lut(gains.r), lut(gains.g), lut(gains.b)] };
+}
+
+/**
+ * Gains = grey mean / channel mean, each clamped to [1/maxGain, maxGain] and then scaled towards 1
+ * by `strength`; returns the balanced image and the gains applied. Alpha is untouched.
+ */
+export function greyWorldWhiteBalance(img: RgbaImage, options: WhiteBalanceOptions = {}): WhiteBalanceResult {
+  const { gains, luts } = greyWorldGains(img, options);
   return { image: applyChannelLuts(img, luts[0], luts[1], luts[2]), gains };
 }

@@ -1,11 +1,11 @@
+import { applyChannelLuts, applyLut } from '../image/channel-lut.js';
 import { claheOnLightness } from '../image/clahe.js';
 import { meanLightness } from '../image/color-space.js';
 import { bilateralFilter } from '../image/denoise.js';
-import type { GrayImage, RgbaImage } from '../image/rgba-image.js';
+import { createGrayImage, createRgbaImage, cropRgbaImage, type GrayImage, type RgbaImage } from '../image/rgba-image.js';
 import { unsharpMask } from '../image/sharpen.js';
-import { applyLut } from '../image/channel-lut.js';
 import { adjustGamma, adjustSaturation, contrastTable } from '../image/tone.js';
-import { greyWorldWhiteBalance } from '../image/white-balance.js';
+import { greyWorldGains } from '../image/white-balance.js';
 import type { EnhanceOptions } from '../options/index.js';
 
 /**
@@ -17,6 +17,16 @@ const FACE_LIGHTNESS_RANGE = [120, 200] as const;
 const FACE_LIGHTNESS_TARGET = 150;
 /** Grey world assumes an average-grey scene; real portraits often are not, so correct half-way. */
 const WHITE_BALANCE_STRENGTH = 0.5;
+/** The unsharp mask's blur; its kernel reaches ceil(3σ) pixels. */
+const SHARPEN_SIGMA = 1;
+
+/** A rectangle of the crop, in whole pixels. */
+export interface PixelRect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
 
 function hasWeight(mask: GrayImage): boolean {
   for (let i = 0; i < mask.data.length; i++) if (mask.data[i] > 0) return true;
@@ -29,23 +39,78 @@ export interface EnhanceReport {
   readonly whiteBalanceGains?: { r: number; g: number; b: number };
 }
 
+/** The smallest rectangle holding every pixel of `mask` above 0 and `extra`, clamped to the image; null if empty. */
+function weightBox(mask: GrayImage, extra: PixelRect | undefined): PixelRect | null {
+  const { width, height, data } = mask;
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0, i = 0; y < height; y++) {
+    let first = -1;
+    let last = -1;
+    for (let x = 0; x < width; x++, i++) {
+      if (data[i] > 0) {
+        if (first < 0) first = x;
+        last = x;
+      }
+    }
+    if (first < 0) continue;
+    if (first < x0) x0 = first;
+    if (last > x1) x1 = last;
+    if (y < y0) y0 = y;
+    y1 = y;
+  }
+  if (extra && extra.width > 0 && extra.height > 0) {
+    x0 = Math.min(x0, Math.floor(extra.x));
+    y0 = Math.min(y0, Math.floor(extra.y));
+    x1 = Math.max(x1, Math.ceil(extra.x + extra.width) - 1);
+    y1 = Math.max(y1, Math.ceil(extra.y + extra.height) - 1);
+  }
+  x0 = Math.max(0, x0);
+  y0 = Math.max(0, y0);
+  x1 = Math.min(width - 1, x1);
+  y1 = Math.min(height - 1, y1);
+  return x1 < x0 || y1 < y0 ? null : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}
+
+function cropGray(mask: GrayImage, r: PixelRect): GrayImage {
+  const out = createGrayImage(r.width, r.height);
+  for (let y = 0; y < r.height; y++) {
+    const start = (r.y + y) * mask.width + r.x;
+    out.data.set(mask.data.subarray(start, start + r.width), y * r.width);
+  }
+  return out;
+}
+
 /**
  * Photo enhancement on the portrait crop, in the original service's order: exposure, denoise,
  * white balance, sharpen, contrast, saturation. Statistics (exposure, contrast pivot) are taken
  * over `subject` (the segmentation alpha) so that a removed background does not steer them;
  * white balance looks at everything inside the photo, the background included, since it shows
  * the light best.
+ *
+ * With `needed`, only the pixels that anyone will look at are exact: those inside `needed` and
+ * every pixel with `subject` weight > 0 (the caller adds what later stages read: the foreground
+ * estimate's box, the landmark net's window). Exposure, denoise and the white-balance statistic
+ * still run over the whole crop (the white balance's means include the background, after denoise),
+ * but applying the gains, the unsharp mask, contrast and saturation run on the bounding rectangle
+ * of those pixels grown by the blur's reach; the pixels outside it keep their denoised colours.
+ * Inside, every step computes what it computes on the whole crop: the blur is the same
+ * separable kernel with clamped edges (within its reach of the rectangle's inner sides nothing is
+ * kept), and the contrast pivot sums the same weights in the same raster order.
  */
 export function enhancePhoto(
   image: RgbaImage,
   masks: { readonly face: GrayImage; readonly subject: GrayImage; readonly inPhoto: GrayImage },
   options: EnhanceOptions,
+  needed?: PixelRect,
 ): { image: RgbaImage; report: EnhanceReport } {
   const steps: string[] = [];
   let out = image;
   // Statistics over an empty mask are undefined: fall back to the whole photo area.
   const face = hasWeight(masks.face) ? masks.face : masks.inPhoto;
-  const subject = hasWeight(masks.subject) ? masks.subject : masks.inPhoto;
+  let subject = hasWeight(masks.subject) ? masks.subject : masks.inPhoto;
   const lightness = meanLightness(out, face);
   if (options.exposure && (lightness < FACE_LIGHTNESS_RANGE[0] || lightness > FACE_LIGHTNESS_RANGE[1])) {
     // L is roughly proportional to (value/255)^0.8 over skin tones; solve for the gamma that
@@ -60,14 +125,32 @@ export function enhancePhoto(
     steps.push('denoise');
   }
   let gains: EnhanceReport['whiteBalanceGains'];
-  if (options.whiteBalance) {
-    const balanced = greyWorldWhiteBalance(out, { maxGain: 1.5, mask: masks.inPhoto, strength: WHITE_BALANCE_STRENGTH });
-    out = balanced.image;
-    gains = balanced.gains;
+  const luts = options.whiteBalance ? greyWorldGains(out, { maxGain: 1.5, mask: masks.inPhoto, strength: WHITE_BALANCE_STRENGTH }) : undefined;
+
+  // From here on every step is local (the unsharp mask reaches ceil(3σ) pixels) or a statistic
+  // over `subject`: work on the rectangle that holds what is needed, grown by that reach.
+  const reach = options.sharpen ? Math.ceil(3 * SHARPEN_SIGMA) : 0;
+  const box = needed ? weightBox(subject, needed) : null;
+  const rect = box && {
+    x: Math.max(0, box.x - reach),
+    y: Math.max(0, box.y - reach),
+    width: Math.min(out.width, box.x + box.width + reach) - Math.max(0, box.x - reach),
+    height: Math.min(out.height, box.y + box.height + reach) - Math.max(0, box.y - reach),
+  };
+  const part = rect && (rect.width < out.width || rect.height < out.height) ? rect : null;
+  const whole = out;
+  if (part) {
+    out = cropRgbaImage(out, part.x, part.y, part.width, part.height);
+    subject = cropGray(subject, part);
+  }
+
+  if (luts) {
+    out = applyChannelLuts(out, luts.luts[0], luts.luts[1], luts.luts[2]);
+    gains = luts.gains;
     steps.push('white-balance');
   }
   if (options.sharpen) {
-    out = unsharpMask(out, { amount: 0.5, sigma: 1, threshold: 2 });
+    out = unsharpMask(out, { amount: 0.5, sigma: SHARPEN_SIGMA, threshold: 2 });
     steps.push('sharpen');
   }
   // Contrast is a table once its mean is known: saturation applies it in its own pass.
@@ -78,6 +161,13 @@ export function enhancePhoto(
     steps.push('saturation');
   } else if (contrast) {
     out = applyLut(out, contrast);
+  }
+  if (part) {
+    // Back into the whole crop: outside the rectangle the denoised colours stay.
+    const full = createRgbaImage(whole.width, whole.height, new Uint8ClampedArray(whole.data));
+    const rowBytes = part.width * 4;
+    for (let y = 0; y < part.height; y++) full.data.set(out.data.subarray(y * rowBytes, (y + 1) * rowBytes), ((part.y + y) * whole.width + part.x) * 4);
+    out = full;
   }
   return { image: out, report: { steps, meanLightnessBefore: lightness, ...(gains ? { whiteBalanceGains: gains } : {}) } };
 }

@@ -7,7 +7,7 @@ import type { Point } from '../geometry/point.js';
 import { applyAffine, cropWindowAffine, invertAffine, warpAffine, type Affine2D } from '../image/affine.js';
 import { alphaToMask, compositeOnColor, withAlpha } from '../image/composite.js';
 import { featheredEllipseMask } from '../image/ellipse-mask.js';
-import { estimateForeground } from '../image/estimate-foreground.js';
+import { estimateForeground, foregroundReadBox } from '../image/estimate-foreground.js';
 import { resizeImage } from '../image/resize.js';
 import type { GrayImage, RgbaImage } from '../image/rgba-image.js';
 import { decodeImage, type ImageCodec } from '../io/image-codec.js';
@@ -18,7 +18,7 @@ import type { WeightType } from '../models/model-manifest.js';
 import type { ModelSource } from '../models/model-source.js';
 import { detectFaces, type FaceDetection } from './detect-faces.js';
 import { detectLandmarks } from './detect-landmarks.js';
-import { enhancePhoto, type EnhanceReport } from './enhance-photo.js';
+import { enhancePhoto, type EnhanceReport, type PixelRect } from './enhance-photo.js';
 import { loadPortraitModels, type LoadedModel, type ModelLoadProgress, type PortraitModels } from './load-models.js';
 import { resolvePortraitOptions, type PortraitOptions, type PortraitOptionsInput } from '../options/index.js';
 import { restoreFace } from './restore-face.js';
@@ -148,6 +148,27 @@ function faceSeeds(landmarks: readonly Point[]): Point[] {
   return [eyes.midpoint, eyes.imageLeftEye, eyes.imageRightEye, landmarks[30], landmarks[51], landmarks[57], landmarks[LANDMARK_INDEX.chin]];
 }
 
+/**
+ * A square that holds whatever `detectLandmarks` reads of the crop for this face box: its window
+ * is the box's larger side × 1.1 (CROP_SCALE there), turned by any roll, so within side/√2 of the
+ * centre (0.8 here, a little over 1.1/√2), plus the warp's reach (a Lanczos prefilter's support
+ * when the window is more than 4× the net's input, a bilinear tap) and a few pixels.
+ */
+function landmarkReadBox(box: { x: number; y: number; width: number; height: number }, inputSize: number): PixelRect {
+  const side = Math.max(box.width, box.height);
+  const half = 0.8 * side + Math.ceil((5 * 1.1 * side) / inputSize) + 4;
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  return { x: Math.floor(cx - half), y: Math.floor(cy - half), width: Math.ceil(2 * half) + 1, height: Math.ceil(2 * half) + 1 };
+}
+
+function unionRect(a: PixelRect | null, b: PixelRect): PixelRect {
+  if (!a) return b;
+  const x = Math.min(a.x, b.x);
+  const y = Math.min(a.y, b.y);
+  return { x, y, width: Math.max(a.x + a.width, b.x + b.width) - x, height: Math.max(a.y + a.height, b.y + b.height) - y };
+}
+
 /** An ellipse over the cheeks, nose and forehead: where exposure is judged. */
 function faceSkinMask(landmarks: readonly Point[], width: number, height: number): GrayImage {
   const eyes = eyeGeometry(landmarks);
@@ -265,8 +286,14 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
     let enhancement: EnhanceReport | null = null;
     if (o.enhance) {
       const enhanceOptions = o.enhance;
+      // Only what is seen or read later needs enhancing exactly: the subject (alpha > 0, which
+      // the oval only narrows), the box the foreground estimate reads, the landmark net's window
+      // for the measure. A restoration model reads the face its own way: then the whole crop.
+      const needed = subjectMask && !(o.restoreFace && models.restoration)
+        ? unionRect(cutout?.mode === 'refined' ? foregroundReadBox(subjectMask) : null, landmarkReadBox(mapDetection(photoToCrop, subject).box, models.landmarks.entry.inputSize))
+        : undefined;
       const result = await timer.time('enhance', () =>
-        enhancePhoto(crop, { face: faceSkinMask(cropLandmarks, workWidth, workHeight), subject: subjectMask ?? inPhoto, inPhoto }, enhanceOptions),
+        enhancePhoto(crop, { face: faceSkinMask(cropLandmarks, workWidth, workHeight), subject: subjectMask ?? inPhoto, inPhoto }, enhanceOptions, needed),
       );
       working = result.image;
       enhancement = result.report;
