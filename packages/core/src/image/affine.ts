@@ -251,6 +251,50 @@ function accumulateBilinear(data: Uint8ClampedArray, w: number, h: number, sx: n
 export interface WarpOptions {
   /** At most k×k samples per output pixel below the prefilter threshold (default 4): a model input that is coarse anyway can take 2. */
   readonly maxSupersampling?: number;
+  /**
+   * How a source more than 4× the output's resolution is first reduced (default 'lanczos3', to
+   * about 2× the output). 'box': whole n×n blocks averaged (n = ⌊reach / 2⌋ per axis, leaving
+   * 2–4× for the supersampling), a fraction of the cost, for a model's input that is coarse anyway.
+   */
+  readonly prefilter?: 'lanczos3' | 'box';
+}
+
+/** n×m blocks of `src` averaged in premultiplied alpha (the last row and column of blocks may be partial). */
+function boxReduce(src: RgbaImage, n: number, m: number): RgbaImage {
+  const { width, height, data } = src;
+  const w = Math.ceil(width / n);
+  const h = Math.ceil(height / m);
+  const out = createRgbaImage(w, h);
+  const dst = out.data;
+  const acc = new Float64Array(w * 4);
+  const count = new Float64Array(w);
+  for (let by = 0; by < h; by++) {
+    acc.fill(0);
+    count.fill(0);
+    const yEnd = Math.min(height, (by + 1) * m);
+    for (let y = by * m; y < yEnd; y++) {
+      for (let x = 0, i = y * width * 4; x < width; x++, i += 4) {
+        const bx = (x / n) | 0;
+        const a = data[i + 3];
+        const o = bx * 4;
+        acc[o] += data[i] * a;
+        acc[o + 1] += data[i + 1] * a;
+        acc[o + 2] += data[i + 2] * a;
+        acc[o + 3] += a;
+        count[bx]++;
+      }
+    }
+    for (let bx = 0, o = by * w * 4; bx < w; bx++, o += 4) {
+      const a = acc[bx * 4 + 3];
+      if (a > 0) {
+        dst[o] = acc[bx * 4] / a;
+        dst[o + 1] = acc[bx * 4 + 1] / a;
+        dst[o + 2] = acc[bx * 4 + 2] / a;
+        dst[o + 3] = a / count[bx];
+      }
+    }
+  }
+  return out;
 }
 
 export function warpAffine(src: RgbaImage, dstToSrc: Affine2D, width: number, height: number, options: WarpOptions = {}): RgbaImage {
@@ -265,8 +309,10 @@ export function warpAffine(src: RgbaImage, dstToSrc: Affine2D, width: number, he
   const reachX = Math.hypot(m[0], m[1]);
   const reachY = Math.hypot(m[3], m[4]);
   if (reachX > MAX_SUPERSAMPLING || reachY > MAX_SUPERSAMPLING) {
-    const fx = reachX > MAX_SUPERSAMPLING ? reachX / PREFILTER_RESIDUAL_SCALE : 1;
-    const fy = reachY > MAX_SUPERSAMPLING ? reachY / PREFILTER_RESIDUAL_SCALE : 1;
+    const box = options.prefilter === 'box';
+    const factor = (reach: number): number => (reach > MAX_SUPERSAMPLING ? (box ? Math.floor(reach / PREFILTER_RESIDUAL_SCALE) : reach / PREFILTER_RESIDUAL_SCALE) : 1);
+    const fx = factor(reachX);
+    const fy = factor(reachY);
     // Only the part of the source that the output can see needs prefiltering (a face crop is a
     // small part of a big photo): the mapped output rectangle plus the Lanczos support and the
     // sampling reach, clamped to the image.
@@ -289,11 +335,17 @@ export function warpAffine(src: RgbaImage, dstToSrc: Affine2D, width: number, he
     const y1 = Math.min(src.height, Math.ceil(maxY) + margin);
     if (x0 >= x1 || y0 >= y1) return createRgbaImage(width, height); // sees nothing of the source
     const region = x0 === 0 && y0 === 0 && x1 === src.width && y1 === src.height ? src : cropRgbaImage(src, x0, y0, x1 - x0, y1 - y0);
-    const pw = Math.max(1, Math.round(region.width / fx));
-    const ph = Math.max(1, Math.round(region.height / fy));
-    source = resizeImage(region, pw, ph, { filter: 'lanczos3' });
-    // Source coordinates → region coordinates → reduced-region coordinates.
-    m = composeAffine([pw / region.width, 0, (-x0 * pw) / region.width, 0, ph / region.height, (-y0 * ph) / region.height], m);
+    if (box) {
+      // Block (i, j) covers region pixels [i·fx, (i + 1)·fx) × [j·fy, (j + 1)·fy): coordinates scale by exactly 1/f.
+      source = boxReduce(region, fx, fy);
+      m = composeAffine([1 / fx, 0, -x0 / fx, 0, 1 / fy, -y0 / fy], m);
+    } else {
+      const pw = Math.max(1, Math.round(region.width / fx));
+      const ph = Math.max(1, Math.round(region.height / fy));
+      source = resizeImage(region, pw, ph, { filter: 'lanczos3' });
+      // Source coordinates → region coordinates → reduced-region coordinates.
+      m = composeAffine([pw / region.width, 0, (-x0 * pw) / region.width, 0, ph / region.height, (-y0 * ph) / region.height], m);
+    }
   }
 
   const [a, b, c, d, e, f] = m;
