@@ -18,7 +18,7 @@ export interface LandmarkModel {
  * How much larger than BlazeFace's box the square crop given to the landmark net is; face-api's
  * net was trained on boxes from its own detectors, which reach a little further than BlazeFace's.
  */
-const CROP_SCALE = 1.1;
+export const LANDMARK_CROP_SCALE = 1.1;
 
 async function landmarksInWindow(
   image: RgbaImage,
@@ -50,7 +50,7 @@ export async function detectLandmarks(image: RgbaImage, face: FaceDetection, mod
   const window = {
     centerX: face.box.x + face.box.width / 2,
     centerY: face.box.y + face.box.height / 2,
-    side: Math.max(face.box.width, face.box.height) * CROP_SCALE,
+    side: Math.max(face.box.width, face.box.height) * LANDMARK_CROP_SCALE,
     angle: rightEye && leftEye ? Math.atan2(leftEye.y - rightEye.y, leftEye.x - rightEye.x) : 0,
   };
   const first = await landmarksInWindow(image, model, window);

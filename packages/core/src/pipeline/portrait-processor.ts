@@ -17,7 +17,7 @@ import type { ImageFormat } from '../io/sniff-format.js';
 import type { WeightType } from '../models/model-manifest.js';
 import type { ModelSource } from '../models/model-source.js';
 import { detectFaces, type FaceDetection } from './detect-faces.js';
-import { detectLandmarks } from './detect-landmarks.js';
+import { detectLandmarks, LANDMARK_CROP_SCALE } from './detect-landmarks.js';
 import { enhancePhoto, type EnhanceReport, type PixelRect } from './enhance-photo.js';
 import { loadPortraitModels, type LoadedModel, type ModelLoadProgress, type PortraitModels } from './load-models.js';
 import { resolvePortraitOptions, type PortraitOptions, type PortraitOptionsInput } from '../options/index.js';
@@ -150,13 +150,14 @@ function faceSeeds(landmarks: readonly Point[]): Point[] {
 
 /**
  * A square that holds whatever `detectLandmarks` reads of the crop for this face box: its window
- * is the box's larger side × 1.1 (CROP_SCALE there), turned by any roll, so within side/√2 of the
- * centre (0.8 here, a little over 1.1/√2), plus the warp's reach (a Lanczos prefilter's support
- * when the window is more than 4× the net's input, a bilinear tap) and a few pixels.
+ * is the box's larger side × LANDMARK_CROP_SCALE, turned by any roll, so within window/√2 of the
+ * centre (with 3 % to spare), plus the warp's reach (a Lanczos prefilter's support when the
+ * window is more than 4× the net's input, a bilinear tap) and a few pixels.
  */
 function landmarkReadBox(box: { x: number; y: number; width: number; height: number }, inputSize: number): PixelRect {
   const side = Math.max(box.width, box.height);
-  const half = 0.8 * side + Math.ceil((5 * 1.1 * side) / inputSize) + 4;
+  const window = LANDMARK_CROP_SCALE * side;
+  const half = (1.03 * window) / Math.SQRT2 + Math.ceil((5 * window) / inputSize) + 4;
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;
   return { x: Math.floor(cx - half), y: Math.floor(cy - half), width: Math.ceil(2 * half) + 1, height: Math.ceil(2 * half) + 1 };
