@@ -85,31 +85,16 @@ export function estimateForeground(image: RgbaImage, alpha: GrayImage, options?:
   const { width, height } = image;
   const out = createRgbaImage(width, height, new Uint8ClampedArray(image.data));
   const a = new Float32Array(width * height);
-  let x0 = width;
-  let y0 = height;
-  let x1 = -1;
-  let y1 = -1;
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i++) {
-      const v = alpha.data[i];
-      // NaN and out-of-range values clamp to [0, 1] (NaN to 0).
-      const c = v > 0 ? (v < 1 ? v : 1) : 0;
-      a[i] = c;
-      out.data[i * 4 + 3] = Math.round(c * 255);
-      if (c > 0 && c < SOLID) {
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (y < y0) y0 = y;
-        y1 = y;
-      }
-    }
+  for (let i = 0; i < a.length; i++) {
+    const v = alpha.data[i];
+    // NaN and out-of-range values clamp to [0, 1] (NaN to 0).
+    const c = v > 0 ? (v < 1 ? v : 1) : 0;
+    a[i] = c;
+    out.data[i * 4 + 3] = Math.round(c * 255);
   }
-  if (x1 < 0) return out;
-
-  const rx = Math.max(0, x0 - MARGIN);
-  const ry = Math.max(0, y0 - MARGIN);
-  const rw = Math.min(width, x1 + MARGIN + 1) - rx;
-  const rh = Math.min(height, y1 + MARGIN + 1) - ry;
+  const box = foregroundReadBox(alpha);
+  if (!box) return out;
+  const { x: rx, y: ry, width: rw, height: rh } = box;
   const crop = new Float32Array(rw * rh * 3);
   const cropAlpha = new Float32Array(rw * rh);
   for (let y = 0, o = 0; y < rh; y++) {
