@@ -366,13 +366,28 @@ export function warpAffine(src: RgbaImage, dstToSrc: Affine2D, width: number, he
   }
 
   const out = createRgbaImage(width, height);
+  sampleInto(out, source, a, b, c, d, e, f, subDx, subDy);
+  return out;
+}
+
+/**
+ * The warp's sampling loop: for each output pixel its samples' premultiplied bilinear sum,
+ * divided by the summed alpha. Interior samples are read as one 32-bit word per pixel (the same
+ * integers, so the same sums); near the border (and on big-endian hosts) accumulateBilinear.
+ */
+function sampleInto(out: RgbaImage, source: RgbaImage, a: number, b: number, c: number, d: number, e: number, f: number, subDx: Float64Array, subDy: Float64Array): void {
+  const { width, height } = out;
   const dst = out.data;
   const sdata = source.data;
   const sw = source.width;
   const sh = source.height;
-  // Each pixel read as one 32-bit word (little-endian: R in the low byte) instead of four bytes;
-  // the same integers, so the same sums. A view needs 4-byte alignment: rarely, a copy.
+  const samples = subDx.length;
+  // A view needs 4-byte alignment: rarely, a copy.
   const pixels = wordView(sdata);
+  // Interior means all four taps exist: 0 ≤ sx < sw − 1 (then ⌊sx⌋ + 1 < sw), and there ⌊sx⌋
+  // is the truncation sx | 0, cheaper than Math.floor and an integer to index with.
+  const maxX = LITTLE_ENDIAN ? sw - 1 : -1;
+  const maxY = sh - 1;
   const acc = new Float64Array(4);
   for (let y = 0; y < height; y++) {
     // Map the pixel centre, then shift by −0.5 to get pixel-index coordinates for sampling.
@@ -384,7 +399,7 @@ export function warpAffine(src: RgbaImage, dstToSrc: Affine2D, width: number, he
       const cy = d * (x + 0.5) + rowY;
       // The interior case of accumulateBilinear, inlined into local sums (the same arithmetic in
       // the same order, so the same result): a call and four array stores per sample cost more
-      // than the sample itself. Samples near the border (and big-endian hosts) take the general path.
+      // than the sample itself.
       let r = 0;
       let g = 0;
       let bl = 0;
@@ -392,9 +407,9 @@ export function warpAffine(src: RgbaImage, dstToSrc: Affine2D, width: number, he
       for (let s = 0; s < samples; s++) {
         const sx = cx + subDx[s];
         const sy = cy + subDy[s];
-        const x0 = Math.floor(sx);
-        const y0 = Math.floor(sy);
-        if (LITTLE_ENDIAN && x0 >= 0 && y0 >= 0 && x0 + 1 < sw && y0 + 1 < sh) {
+        if (sx >= 0 && sy >= 0 && sx < maxX && sy < maxY) {
+          const x0 = sx | 0;
+          const y0 = sy | 0;
           const fx = sx - x0;
           const fy = sy - y0;
           const gx = 1 - fx;
@@ -434,5 +449,4 @@ export function warpAffine(src: RgbaImage, dstToSrc: Affine2D, width: number, he
       // else: stays transparent black (the buffer starts zeroed).
     }
   }
-  return out;
 }
