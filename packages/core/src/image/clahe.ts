@@ -95,7 +95,12 @@ export function clahe(plane: Gray8Image, options?: ClaheOptions): Gray8Image {
       hist.fill(0);
       for (let y = ty * tileH; y < (ty + 1) * tileH; y++) {
         const row = reflect101(y, height) * width;
-        for (let x = tx * tileW; x < (tx + 1) * tileW; x++) hist[src[row + colMap[x]]]++;
+        const x0 = tx * tileW;
+        const x1 = x0 + tileW;
+        // Columns inside the plane are read straight; only the padded ones go through colMap.
+        const inside = Math.min(x1, width);
+        for (let x = x0; x < inside; x++) hist[src[row + x]]++;
+        for (let x = inside; x < x1; x++) hist[src[row + colMap[x]]]++;
       }
       if (clip > 0) {
         let clipped = 0;
@@ -142,7 +147,8 @@ export function clahe(plane: Gray8Image, options?: ClaheOptions): Gray8Image {
     x2[x] = Math.min(t1 + 1, tilesX - 1) * HIST_SIZE;
   }
   const out = createGray8Image(width, height);
-  const dst = out.data;
+  // Stored through a clamped view: its rounding (half to even) and clamping are saturateByte's.
+  const dst = new Uint8ClampedArray(out.data.buffer, out.data.byteOffset, out.data.length);
   for (let y = 0; y < height; y++) {
     const tyf = f32(f32(y * invTileH) - 0.5);
     const t1 = Math.floor(tyf);
@@ -157,7 +163,7 @@ export function clahe(plane: Gray8Image, options?: ClaheOptions): Gray8Image {
       const a1 = xa1[x];
       const top = f32(f32(luts[plane1 + x1[x] + v] * a1) + f32(luts[plane1 + x2[x] + v] * a));
       const bottom = f32(f32(luts[plane2 + x1[x] + v] * a1) + f32(luts[plane2 + x2[x] + v] * a));
-      dst[row + x] = saturateByte(f32(f32(top * ya1) + f32(bottom * ya)));
+      dst[row + x] = f32(f32(top * ya1) + f32(bottom * ya));
     }
   }
   return out;
@@ -173,12 +179,15 @@ export function claheOnLightness(img: RgbaImage, options?: ClaheOptions): RgbaIm
   readOptions(options);
   const lab = rgbaToLab(img);
   const n = img.width * img.height;
+  const L = lab.L;
   const L8 = createGray8Image(img.width, img.height);
+  const before = L8.data;
   for (let p = 0; p < n; p++) {
-    const v = Math.round(lab.L[p] * OPENCV_L_SCALE);
-    L8.data[p] = v < 0 ? 0 : v > 255 ? 255 : v;
+    const v = Math.round(L[p] * OPENCV_L_SCALE);
+    before[p] = v < 0 ? 0 : v > 255 ? 255 : v;
   }
-  const equalised = clahe(L8, options);
-  for (let p = 0; p < n; p++) lab.L[p] += (equalised.data[p] - L8.data[p]) / OPENCV_L_SCALE;
+  const after = clahe(L8, options).data;
+  // Only where CLAHE moved the level does L change (adding 0 leaves it as it was).
+  for (let p = 0; p < n; p++) if (after[p] !== before[p]) L[p] += (after[p] - before[p]) / OPENCV_L_SCALE;
   return labToRgba(lab, img);
 }

@@ -203,11 +203,14 @@ export function labToRgba(lab: LabImage, alphaSource?: RgbaImage): RgbaImage {
   }
   const dst = out.data;
   const alpha = alphaSource?.data;
+  const Lp = lab.L;
+  const ap = lab.a;
+  const bp = lab.b;
   for (let p = 0, i = 0; p < n; p++, i += 4) {
-    const fy = (lab.L[p] + 16) / 116;
-    const x = labFInv(fy + lab.a[p] / 500) * WHITE_X;
+    const fy = (Lp[p] + 16) / 116;
+    const x = labFInv(fy + ap[p] / 500) * WHITE_X;
     const y = labFInv(fy);
-    const z = labFInv(fy - lab.b[p] / 200) * WHITE_Z;
+    const z = labFInv(fy - bp[p] / 200) * WHITE_Z;
     dst[i] = encodeSrgb255(MINV[0] * x + MINV[1] * y + MINV[2] * z);
     dst[i + 1] = encodeSrgb255(MINV[3] * x + MINV[4] * y + MINV[5] * z);
     dst[i + 2] = encodeSrgb255(MINV[6] * x + MINV[7] * y + MINV[8] * z);
