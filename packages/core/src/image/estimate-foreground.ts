@@ -47,13 +47,14 @@ const MARGIN = 8;
 export function foregroundReadBox(alpha: GrayImage): { x: number; y: number; width: number; height: number } | null {
   assertGrayImage(alpha, 'alpha');
   const { width, height } = alpha;
+  const data = alpha.data;
   let x0 = width;
   let y0 = height;
   let x1 = -1;
   let y1 = -1;
   for (let y = 0, i = 0; y < height; y++) {
     for (let x = 0; x < width; x++, i++) {
-      const v = alpha.data[i];
+      const v = data[i];
       // As below: soft once clamped to [0, 1] (NaN counts as 0).
       if (v > 0 && v < SOLID) {
         if (x < x0) x0 = x;
@@ -84,13 +85,16 @@ export function estimateForeground(image: RgbaImage, alpha: GrayImage, options?:
 
   const { width, height } = image;
   const out = createRgbaImage(width, height, new Uint8ClampedArray(image.data));
+  const dst = out.data;
+  const src = image.data;
+  const given = alpha.data;
   const a = new Float32Array(width * height);
   for (let i = 0; i < a.length; i++) {
-    const v = alpha.data[i];
+    const v = given[i];
     // NaN and out-of-range values clamp to [0, 1] (NaN to 0).
     const c = v > 0 ? (v < 1 ? v : 1) : 0;
     a[i] = c;
-    out.data[i * 4 + 3] = Math.round(c * 255);
+    dst[i * 4 + 3] = Math.round(c * 255);
   }
   const box = foregroundReadBox(alpha);
   if (!box) return out;
@@ -100,9 +104,9 @@ export function estimateForeground(image: RgbaImage, alpha: GrayImage, options?:
   for (let y = 0, o = 0; y < rh; y++) {
     for (let x = 0, i = (ry + y) * width + rx; x < rw; x++, i++, o++) {
       cropAlpha[o] = a[i];
-      crop[o * 3] = image.data[i * 4] / 255;
-      crop[o * 3 + 1] = image.data[i * 4 + 1] / 255;
-      crop[o * 3 + 2] = image.data[i * 4 + 2] / 255;
+      crop[o * 3] = src[i * 4] / 255;
+      crop[o * 3 + 1] = src[i * 4 + 1] / 255;
+      crop[o * 3 + 2] = src[i * 4 + 2] / 255;
     }
   }
 
@@ -112,9 +116,9 @@ export function estimateForeground(image: RgbaImage, alpha: GrayImage, options?:
       const v = a[i];
       if (v > 0 && v < SOLID) {
         // Uint8ClampedArray rounds half to even and clamps; F is already in [0, 1].
-        out.data[i * 4] = foreground[o * 3] * 255;
-        out.data[i * 4 + 1] = foreground[o * 3 + 1] * 255;
-        out.data[i * 4 + 2] = foreground[o * 3 + 2] * 255;
+        dst[i * 4] = foreground[o * 3] * 255;
+        dst[i * 4 + 1] = foreground[o * 3 + 1] * 255;
+        dst[i * 4 + 2] = foreground[o * 3 + 2] * 255;
       }
     }
   }
@@ -280,20 +284,55 @@ function sweep(
     let b0 = a1 * r;
     let b1 = a1 * g;
     let b2 = a1 * b;
-    for (let d = 0; d < 4; d++) {
-      const j = d === 0 ? (x > 0 ? i - 1 : i) : d === 1 ? (x < w - 1 ? i + 1 : i) : d === 2 ? (y > 0 ? i - w : i) : y < h - 1 ? i + w : i;
-      const diff = a0 - alpha[j];
-      const da = regularization + gradientWeight * (diff < 0 ? -diff : diff);
-      a00 += da;
-      a11 += da;
-      const j3 = j * 3;
-      f0 += da * F[j3];
-      f1 += da * F[j3 + 1];
-      f2 += da * F[j3 + 2];
-      b0 += da * B[j3];
-      b1 += da * B[j3 + 1];
-      b2 += da * B[j3 + 2];
-    }
+    // The four neighbours (left, right, up, down; clamped at the border) unrolled, in that order.
+    let j = x > 0 ? i - 1 : i;
+    let diff = a0 - alpha[j];
+    let da = regularization + gradientWeight * (diff < 0 ? -diff : diff);
+    let j3 = j * 3;
+    a00 += da;
+    a11 += da;
+    f0 += da * F[j3];
+    f1 += da * F[j3 + 1];
+    f2 += da * F[j3 + 2];
+    b0 += da * B[j3];
+    b1 += da * B[j3 + 1];
+    b2 += da * B[j3 + 2];
+    j = x < w - 1 ? i + 1 : i;
+    diff = a0 - alpha[j];
+    da = regularization + gradientWeight * (diff < 0 ? -diff : diff);
+    j3 = j * 3;
+    a00 += da;
+    a11 += da;
+    f0 += da * F[j3];
+    f1 += da * F[j3 + 1];
+    f2 += da * F[j3 + 2];
+    b0 += da * B[j3];
+    b1 += da * B[j3 + 1];
+    b2 += da * B[j3 + 2];
+    j = y > 0 ? i - w : i;
+    diff = a0 - alpha[j];
+    da = regularization + gradientWeight * (diff < 0 ? -diff : diff);
+    j3 = j * 3;
+    a00 += da;
+    a11 += da;
+    f0 += da * F[j3];
+    f1 += da * F[j3 + 1];
+    f2 += da * F[j3 + 2];
+    b0 += da * B[j3];
+    b1 += da * B[j3 + 1];
+    b2 += da * B[j3 + 2];
+    j = y < h - 1 ? i + w : i;
+    diff = a0 - alpha[j];
+    da = regularization + gradientWeight * (diff < 0 ? -diff : diff);
+    j3 = j * 3;
+    a00 += da;
+    a11 += da;
+    f0 += da * F[j3];
+    f1 += da * F[j3 + 1];
+    f2 += da * F[j3 + 2];
+    b0 += da * B[j3];
+    b1 += da * B[j3 + 1];
+    b2 += da * B[j3 + 2];
     const inv = 1 / (a00 * a11 - a01 * a01);
     const m00 = inv * a11;
     const m01 = -inv * a01;
