@@ -35,22 +35,38 @@ export interface WhiteBalanceResult {
 export function channelMeans(img: RgbaImage, mask?: GrayImage): ChannelGains {
   assertRgbaImage(img, 'img');
   assertOptionalMask(mask, 'mask', img, 'img');
-  const src = img.data;
-  const weights = mask?.data;
+  const sums = mask ? weightedSums(img.data, mask.data) : weightedSums(img.data, null);
+  const total = sums[3];
+  if (!(total > 0)) throw new RangeError('Expected mask with positive total weight but received one that is zero everywhere');
+  return { r: sums[0] / total, g: sums[1] / total, b: sums[2] / total };
+}
+
+/** Σw·R, Σw·G, Σw·B and Σw over the pixels with weight > 0 (weight 1 without `weights`), in raster order. */
+function weightedSums(src: Uint8ClampedArray, weights: Float32Array | null): [number, number, number, number] {
   let r = 0;
   let g = 0;
   let b = 0;
   let total = 0;
-  for (let p = 0, i = 0; i < src.length; p++, i += 4) {
-    const w = weights ? weights[p] : 1;
-    if (!(w > 0)) continue;
-    r += w * src[i];
-    g += w * src[i + 1];
-    b += w * src[i + 2];
-    total += w;
+  const n = src.length >> 2;
+  if (weights) {
+    for (let p = 0; p < n; p++) {
+      const w = weights[p];
+      if (!(w > 0)) continue;
+      const i = p << 2;
+      r += w * src[i];
+      g += w * src[i + 1];
+      b += w * src[i + 2];
+      total += w;
+    }
+  } else {
+    for (let i = 0; i < src.length; i += 4) {
+      r += src[i];
+      g += src[i + 1];
+      b += src[i + 2];
+      total += 1;
+    }
   }
-  if (!(total > 0)) throw new RangeError('Expected mask with positive total weight but received one that is zero everywhere');
-  return { r: r / total, g: g / total, b: b / total };
+  return [r, g, b, total];
 }
 
 /** The gains of `greyWorldWhiteBalance` and their per-channel tables, without applying them. */
