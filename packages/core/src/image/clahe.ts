@@ -4,8 +4,8 @@
  * its equalisation table, and every pixel blends the tables of its four nearest tile centres.
  * Matching OpenCV matters because the enhancement parameters were tuned against it.
  */
-import { labToRgba, OPENCV_L_SCALE, rgbaToLab } from './color-space.js';
-import { createGray8Image, type Gray8Image, type RgbaImage } from './rgba-image.js';
+import { byteRgbOfLab, labOfByteRgb, OPENCV_L_SCALE } from './color-space.js';
+import { createGray8Image, createRgbaImage, type Gray8Image, type RgbaImage } from './rgba-image.js';
 import { assertNonNegativeNumber, assertOptionalObject, assertPositiveInteger, assertRgbaImage, describeValue } from './validate.js';
 
 export interface ClaheOptions {
@@ -177,17 +177,68 @@ export function clahe(plane: Gray8Image, options?: ClaheOptions): Gray8Image {
 export function claheOnLightness(img: RgbaImage, options?: ClaheOptions): RgbaImage {
   assertRgbaImage(img, 'img');
   readOptions(options);
-  const lab = rgbaToLab(img);
   const n = img.width * img.height;
-  const L = lab.L;
+  const src = img.data;
+  // rgbaToLab, with each colour's Lab kept in a small cache: a photo repeats its colours (a
+  // portrait crop has about one distinct colour in five pixels), and a hit skips three cube roots.
+  const lab = new Float32Array(n * 3);
   const L8 = createGray8Image(img.width, img.height);
   const before = L8.data;
-  for (let p = 0; p < n; p++) {
-    const v = Math.round(L[p] * OPENCV_L_SCALE);
+  const labCache = new ColourCache();
+  const labValues = new Float32Array(ColourCache.SIZE * 3);
+  for (let p = 0, i = 0; p < n; p++, i += 4) {
+    const key = src[i] | (src[i + 1] << 8) | (src[i + 2] << 16);
+    const at = labCache.slot(key);
+    if (labCache.keys[at] !== key) {
+      labOfByteRgb(src[i], src[i + 1], src[i + 2], labValues, at * 3);
+      labCache.keys[at] = key;
+    }
+    lab[p * 3] = labValues[at * 3];
+    lab[p * 3 + 1] = labValues[at * 3 + 1];
+    lab[p * 3 + 2] = labValues[at * 3 + 2];
+    const v = Math.round(lab[p * 3] * OPENCV_L_SCALE);
     before[p] = v < 0 ? 0 : v > 255 ? 255 : v;
   }
   const after = clahe(L8, options).data;
-  // Only where CLAHE moved the level does L change (adding 0 leaves it as it was).
-  for (let p = 0; p < n; p++) if (after[p] !== before[p]) L[p] += (after[p] - before[p]) / OPENCV_L_SCALE;
-  return labToRgba(lab, img);
+  // Back to RGB: the colour out depends only on the colour in and its new level, cached as such.
+  // Where CLAHE left the level, L is as it was (adding 0 changes nothing).
+  const out = createRgbaImage(img.width, img.height);
+  const dst = out.data;
+  const rgbCache = new ColourCache();
+  const rgbValues = new Int32Array(ColourCache.SIZE);
+  const scratch = new Float32Array(1);
+  for (let p = 0, i = 0; p < n; p++, i += 4) {
+    const key = (src[i] | (src[i + 1] << 8) | (src[i + 2] << 16) | (after[p] << 24)) >>> 0;
+    const at = rgbCache.slot(key);
+    if (rgbCache.keys[at] !== key) {
+      let L = lab[p * 3];
+      if (after[p] !== before[p]) {
+        scratch[0] = L + (after[p] - before[p]) / OPENCV_L_SCALE;
+        L = scratch[0];
+      }
+      rgbValues[at] = byteRgbOfLab(L, lab[p * 3 + 1], lab[p * 3 + 2]);
+      rgbCache.keys[at] = key;
+    }
+    const rgb = rgbValues[at];
+    dst[i] = rgb & 255;
+    dst[i + 1] = (rgb >>> 8) & 255;
+    dst[i + 2] = rgb >>> 16;
+    dst[i + 3] = src[i + 3];
+  }
+  return out;
+}
+
+/**
+ * Direct-mapped cache keys: slot(key) is where a key's values live, `keys[slot]` the last key put
+ * there (the caller keeps the values in its own arrays, indexed by slot). 2^15 slots: a larger
+ * table holds more colours but falls out of the processor's cache.
+ */
+class ColourCache {
+  static readonly BITS = 15;
+  static readonly SIZE = 1 << ColourCache.BITS;
+  /** Unsigned 32-bit keys; −1 marks an empty slot. */
+  readonly keys = new Float64Array(ColourCache.SIZE).fill(-1);
+  slot(key: number): number {
+    return Math.imul(key, 0x9e3779b1) >>> (32 - ColourCache.BITS);
+  }
 }

@@ -182,6 +182,37 @@ export function rgbaToLab(img: RgbaImage): LabImage {
 }
 
 /**
+ * rgbaToLab for one 8-bit colour, the same arithmetic: L, a, b rounded to float32 as the planes
+ * store them, written to out[at], out[at + 1], out[at + 2].
+ */
+export function labOfByteRgb(r: number, g: number, b: number, out: Float32Array, at: number): void {
+  const lr = SRGB_TO_LINEAR[r];
+  const lg = SRGB_TO_LINEAR[g];
+  const lb = SRGB_TO_LINEAR[b];
+  const fx = labF(MX[0] * lr + MX[1] * lg + MX[2] * lb);
+  const fy = labF(MY[0] * lr + MY[1] * lg + MY[2] * lb);
+  const fz = labF(MZ[0] * lr + MZ[1] * lg + MZ[2] * lb);
+  out[at] = 116 * fy - 16;
+  out[at + 1] = 500 * (fx - fy);
+  out[at + 2] = 200 * (fy - fz);
+}
+
+/** labToRgba's bytes for one colour: its rounding and clamping, through a clamped store. */
+const BYTE = new Uint8ClampedArray(3);
+
+/** labToRgba for one colour (L, a, b as float32 values), the same arithmetic: R | G << 8 | B << 16. */
+export function byteRgbOfLab(L: number, a: number, b: number): number {
+  const fy = (L + 16) / 116;
+  const x = labFInv(fy + a / 500) * WHITE_X;
+  const y = labFInv(fy);
+  const z = labFInv(fy - b / 200) * WHITE_Z;
+  BYTE[0] = encodeSrgb255(MINV[0] * x + MINV[1] * y + MINV[2] * z);
+  BYTE[1] = encodeSrgb255(MINV[3] * x + MINV[4] * y + MINV[5] * z);
+  BYTE[2] = encodeSrgb255(MINV[6] * x + MINV[7] * y + MINV[8] * z);
+  return BYTE[0] | (BYTE[1] << 8) | (BYTE[2] << 16);
+}
+
+/**
  * Planar Lab → RGBA. Alpha is copied from `alphaSource` when given (same size), else opaque.
  * Out-of-gamut colours are clamped per channel.
  */

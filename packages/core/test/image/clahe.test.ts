@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clahe, claheOnLightness } from '../../src/image/clahe.js';
-import { rgbaToLab } from '../../src/image/color-space.js';
+import { labToRgba, OPENCV_L_SCALE, rgbaToLab } from '../../src/image/color-space.js';
 import { createGray8Image, createRgbaImage, type Gray8Image, type RgbaImage } from '../../src/image/rgba-image.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -223,6 +223,22 @@ describe('claheOnLightness', () => {
     let close = 0;
     for (let p = 0; p < a.a.length; p++) if (Math.abs(a.a[p] - b.a[p]) < 3 && Math.abs(a.b[p] - b.b[p]) < 3) close++;
     expect(close / a.a.length).toBeGreaterThan(0.95);
+  });
+
+  it('is the plain Lab round trip bit for bit (its colour caches only skip recomputing)', () => {
+    // The photo (repeated colours, cache hits) and noise (many colours, slots overwritten).
+    const noisy = createRgbaImage(300, 200);
+    let seed = 7;
+    for (let i = 0; i < noisy.data.length; i++) noisy.data[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+    for (const img of [portrait, noisy]) {
+      const lab = rgbaToLab(img);
+      const L8 = createGray8Image(img.width, img.height);
+      for (let p = 0; p < L8.data.length; p++) L8.data[p] = Math.min(255, Math.max(0, Math.round(lab.L[p] * OPENCV_L_SCALE)));
+      const after = clahe(L8, { clipLimit: 1.5 });
+      for (let p = 0; p < L8.data.length; p++) lab.L[p] += (after.data[p] - L8.data[p]) / OPENCV_L_SCALE;
+      const expected = labToRgba(lab, img);
+      expect(Buffer.from(claheOnLightness(img, { clipLimit: 1.5 }).data).equals(Buffer.from(expected.data))).toBe(true);
+    }
   });
 
   it('does not modify its input', () => {
