@@ -427,7 +427,8 @@ function sampleInto(out: RgbaImage, source: RgbaImage, a: number, b: number, c: 
           g += ((q00 >>> 8) & 255) * a00 + ((q10 >>> 8) & 255) * a10 + ((q01 >>> 8) & 255) * a01 + ((q11 >>> 8) & 255) * a11;
           bl += ((q00 >>> 16) & 255) * a00 + ((q10 >>> 16) & 255) * a10 + ((q01 >>> 16) & 255) * a01 + ((q11 >>> 16) & 255) * a11;
           al += a00 + a10 + a01 + a11;
-        } else {
+        } else if (sx >= -1 && sy >= -1 && sx < sw && sy < sh) {
+          // Near the border (a sample further out has no tap in the image and adds nothing).
           acc[0] = r;
           acc[1] = g;
           acc[2] = bl;
