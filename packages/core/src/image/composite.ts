@@ -75,11 +75,23 @@ export function compositeOnColor(img: RgbaImage, color: RgbColor): RgbaImage {
   const out = createRgbaImage(img.width, img.height);
   const dst = out.data;
   for (let i = 0; i < src.length; i += 4) {
-    const a = src[i + 3] / 255;
-    const ia = 1 - a;
-    dst[i] = src[i] * a + bg.r * ia;
-    dst[i + 1] = src[i + 1] * a + bg.g * ia;
-    dst[i + 2] = src[i + 2] * a + bg.b * ia;
+    const alpha = src[i + 3];
+    // A cut-out is mostly solid or empty: c·1 + bg·0 is c, and c·0 + bg·1 is bg, exactly.
+    if (alpha === 255) {
+      dst[i] = src[i];
+      dst[i + 1] = src[i + 1];
+      dst[i + 2] = src[i + 2];
+    } else if (alpha === 0) {
+      dst[i] = bg.r;
+      dst[i + 1] = bg.g;
+      dst[i + 2] = bg.b;
+    } else {
+      const a = alpha / 255;
+      const ia = 1 - a;
+      dst[i] = src[i] * a + bg.r * ia;
+      dst[i + 1] = src[i + 1] * a + bg.g * ia;
+      dst[i + 2] = src[i + 2] * a + bg.b * ia;
+    }
     dst[i + 3] = 255;
   }
   return out;
