@@ -18,7 +18,6 @@ import { rewriteMaxPoolCeilMode } from '../transforms/maxpool-ceil-to-padding.mj
 import { decodeModel, encodeModel } from './onnx-graph.mjs';
 import { convertLandmark68ToOnnx } from '../transforms/landmark68-to-onnx.mjs';
 import { convertSelfieToOnnx } from '../transforms/selfie-to-onnx.mjs';
-import { convertMoveNetMultiPoseToOnnx } from '../transforms/movenet-multipose-to-onnx.mjs';
 
 /** @param {Uint8Array} bytes */
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
@@ -40,12 +39,12 @@ const transforms = {
   'tfjs-graph-selfie-to-onnx': {
     // A TF.js graph model: model.json (topology + weights manifest) and its one weights file.
     files: (entry) => [entry.source.path, entry.source.weights],
-    build: ([json, bin], entry) => convertSelfieToOnnx(readGraphModel(json, entry), bin),
-  },
-  'tfjs-graph-movenet-multipose-to-onnx': {
-    // The same converter, the graph cut at MoveNet MultiPose's raw heads (transforms/movenet-multipose-to-onnx.mjs).
-    files: (entry) => [entry.source.path, entry.source.weights],
-    build: ([json, bin], entry) => convertMoveNetMultiPoseToOnnx(readGraphModel(json, entry), bin),
+    build: ([json, bin], entry) => {
+      const model = JSON.parse(json.toString('utf8'));
+      const listed = model.weightsManifest.flatMap((/** @type {{paths: string[]}} */ g) => g.paths);
+      if (listed.join() !== path.posix.basename(entry.source.weights)) throw new Error(`${entry.source.path} lists weights ${listed}, the manifest names ${entry.source.weights}`);
+      return convertSelfieToOnnx(model, bin);
+    },
   },
   'isnet-chunks-resolution-agnostic': {
     // Chunks joined, Resize sizes made dynamic, and MaxPool ceil_mode traded for an equal end
@@ -76,17 +75,6 @@ const transforms = {
     },
   },
 };
-
-/**
- * A TF.js graph model's model.json, checked to list the one weights file the manifest names.
- * @param {Buffer} json @param {any} entry
- */
-function readGraphModel(json, entry) {
-  const model = JSON.parse(json.toString('utf8'));
-  const listed = model.weightsManifest.flatMap((/** @type {{paths: string[]}} */ g) => g.paths);
-  if (listed.join() !== path.posix.basename(entry.source.weights)) throw new Error(`${entry.source.path} lists weights ${listed}, the manifest names ${entry.source.weights}`);
-  return model;
-}
 
 /**
  * The float16 ISNet every variant starts from: chunks joined, Resize sizes made dynamic, and its

