@@ -203,6 +203,22 @@ describe('warpAffine', () => {
     expect(psnr(crop(back), crop(src))).toBeGreaterThan(32);
   });
 
+  it('an axis-aligned map (tabled taps) gives the general path\'s bytes exactly', () => {
+    // Noise with varied alpha; a window running past the top-left corner. A shear of 1e-300 is
+    // absorbed by every sum (the same sample positions) but takes the general per-sample path.
+    const src = createRgbaImage(97, 83);
+    let seed = 3;
+    for (let i = 0; i < src.data.length; i++) src.data[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+    for (const [scale, k] of [[2.7, 3], [1.6, 2], [3.3, 4]] as const) {
+      const m: Affine2D = [scale, 0, -20.3, 0, scale, -11.7];
+      const tiny: Affine2D = [scale, 1e-300, -20.3, 1e-300, scale, -11.7];
+      const size = Math.ceil(130 / scale);
+      const fast = warpAffine(src, m, size, size, { maxSupersampling: k });
+      const general = warpAffine(src, tiny, size, size, { maxSupersampling: k });
+      expect(Buffer.from(fast.data).equals(Buffer.from(general.data))).toBe(true);
+    }
+  });
+
   it('makes outside pixels transparent with a soft edge and no colour fringe', () => {
     const src = solid(64, 64, 200, 30, 10);
     const m = rotateScaleTranslateAffine({ angle: 0.4, pivotX: 32, pivotY: 32, translateX: 18, translateY: 18 });
