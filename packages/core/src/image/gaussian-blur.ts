@@ -42,7 +42,9 @@ function convolveRowsTransposed(src: Float32Array, dst: Float32Array, width: num
         ext[(radius + width + p) * channels + c] = src[row + rowLen - channels + c];
       }
     }
-    if (channels === 1) {
+    if (taps === 7 && channels !== 1) {
+      convolveRow7(ext, dst, width, height, y, channels, kernel);
+    } else if (channels === 1) {
       for (let x = 0; x < width; x++) {
         let sum = 0;
         for (let k = 0; k < taps; k++) sum += kernel[k] * ext[x + k];
@@ -84,6 +86,92 @@ function convolveRowsTransposed(src: Float32Array, dst: Float32Array, width: num
         dst[o + 3] = s3;
       }
     }
+  }
+}
+
+/**
+ * One row of convolveRowsTransposed for a 7-tap kernel (σ = 1) on 3 or 4 channels, the tap loop
+ * unrolled with the weights in locals: the same products added in the same order.
+ */
+function convolveRow7(ext: Float32Array, dst: Float32Array, width: number, height: number, y: number, channels: 3 | 4, kernel: Float32Array): void {
+  if (channels === 3) convolveRow7x3(ext, dst, width, height, y, kernel);
+  else convolveRow7x4(ext, dst, width, height, y, kernel);
+}
+
+function convolveRow7x3(ext: Float32Array, dst: Float32Array, width: number, height: number, y: number, kernel: Float32Array): void {
+  const [k0, k1, k2, k3, k4, k5, k6] = kernel;
+  for (let x = 0, i = 0; x < width; x++, i += 3) {
+    const o = (x * height + y) * 3;
+    let s0 = 0;
+    s0 += k0 * ext[i + 0];
+    s0 += k1 * ext[i + 3];
+    s0 += k2 * ext[i + 6];
+    s0 += k3 * ext[i + 9];
+    s0 += k4 * ext[i + 12];
+    s0 += k5 * ext[i + 15];
+    s0 += k6 * ext[i + 18];
+    let s1 = 0;
+    s1 += k0 * ext[i + 1];
+    s1 += k1 * ext[i + 4];
+    s1 += k2 * ext[i + 7];
+    s1 += k3 * ext[i + 10];
+    s1 += k4 * ext[i + 13];
+    s1 += k5 * ext[i + 16];
+    s1 += k6 * ext[i + 19];
+    let s2 = 0;
+    s2 += k0 * ext[i + 2];
+    s2 += k1 * ext[i + 5];
+    s2 += k2 * ext[i + 8];
+    s2 += k3 * ext[i + 11];
+    s2 += k4 * ext[i + 14];
+    s2 += k5 * ext[i + 17];
+    s2 += k6 * ext[i + 20];
+    dst[o + 0] = s0;
+    dst[o + 1] = s1;
+    dst[o + 2] = s2;
+  }
+}
+
+function convolveRow7x4(ext: Float32Array, dst: Float32Array, width: number, height: number, y: number, kernel: Float32Array): void {
+  const [k0, k1, k2, k3, k4, k5, k6] = kernel;
+  for (let x = 0, i = 0; x < width; x++, i += 4) {
+    const o = (x * height + y) * 4;
+    let s0 = 0;
+    s0 += k0 * ext[i + 0];
+    s0 += k1 * ext[i + 4];
+    s0 += k2 * ext[i + 8];
+    s0 += k3 * ext[i + 12];
+    s0 += k4 * ext[i + 16];
+    s0 += k5 * ext[i + 20];
+    s0 += k6 * ext[i + 24];
+    let s1 = 0;
+    s1 += k0 * ext[i + 1];
+    s1 += k1 * ext[i + 5];
+    s1 += k2 * ext[i + 9];
+    s1 += k3 * ext[i + 13];
+    s1 += k4 * ext[i + 17];
+    s1 += k5 * ext[i + 21];
+    s1 += k6 * ext[i + 25];
+    let s2 = 0;
+    s2 += k0 * ext[i + 2];
+    s2 += k1 * ext[i + 6];
+    s2 += k2 * ext[i + 10];
+    s2 += k3 * ext[i + 14];
+    s2 += k4 * ext[i + 18];
+    s2 += k5 * ext[i + 22];
+    s2 += k6 * ext[i + 26];
+    let s3 = 0;
+    s3 += k0 * ext[i + 3];
+    s3 += k1 * ext[i + 7];
+    s3 += k2 * ext[i + 11];
+    s3 += k3 * ext[i + 15];
+    s3 += k4 * ext[i + 19];
+    s3 += k5 * ext[i + 23];
+    s3 += k6 * ext[i + 27];
+    dst[o + 0] = s0;
+    dst[o + 1] = s1;
+    dst[o + 2] = s2;
+    dst[o + 3] = s3;
   }
 }
 
