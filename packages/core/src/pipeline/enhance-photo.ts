@@ -163,8 +163,9 @@ export function enhancePhoto(
     out = applyLut(out, contrast);
   }
   if (part) {
-    // Back into the whole crop: outside the rectangle the denoised colours stay.
-    const full = createRgbaImage(whole.width, whole.height, new Uint8ClampedArray(whole.data));
+    // Back into the whole crop: outside the rectangle the denoised colours stay. The denoised
+    // image is this function's own and takes the rows in place; the caller's input is copied.
+    const full = whole === image ? createRgbaImage(whole.width, whole.height, new Uint8ClampedArray(whole.data)) : whole;
     const rowBytes = part.width * 4;
     for (let y = 0; y < part.height; y++) full.data.set(out.data.subarray(y * rowBytes, (y + 1) * rowBytes), ((part.y + y) * whole.width + part.x) * 4);
     out = full;
