@@ -87,6 +87,16 @@ describe('enhancePhoto restricted to what is needed', () => {
     }
   }
 
+  it('leaves its input untouched when no step before the rectangle makes a new image', () => {
+    const crop = cropOf(photos['portrait-1.jpg'], 0, 0);
+    const before = new Uint8ClampedArray(crop.data);
+    const masks = { face: faceMask(), subject: subjectMask(), inPhoto: alphaToMask(crop) };
+    const options = { ...defaults, denoise: false, exposure: false };
+    const part = enhancePhoto(crop, masks, options, regions[0]);
+    expect(Buffer.from(crop.data).equals(Buffer.from(before))).toBe(true);
+    expect(part.image.data).not.toBe(crop.data);
+  });
+
   it('a subject with no weight falls back to the whole photo area, as without a rectangle', () => {
     const crop = cropOf(photos['portrait-1.jpg']);
     const masks = { face: faceMask(), subject: createGrayImage(SIZE, SIZE), inPhoto: alphaToMask(crop) };
