@@ -262,6 +262,7 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
             person: models.person,
             segmentationSize: o.segmentationSize,
             mode: o.cutout,
+            outputScale: o.width / workWidth,
           }),
         )
       : undefined;

@@ -5,7 +5,7 @@ import { bodyRegion, faceRegion, faceScale, forcedFace, NECK_STRIP } from '../..
 import { fuseAlpha, salientHoldsBody } from '../../src/pipeline/cutout/fuse-alpha.js';
 import { personMatte, salientMissesFace } from '../../src/pipeline/cutout/isnet-blind.js';
 import { fillEnclosedSpecks, SPECKS } from '../../src/pipeline/cutout/fill-holes.js';
-import { refineEdge } from '../../src/pipeline/cutout/refine-edge.js';
+import { narrowEdgeForUpscale, refineEdge } from '../../src/pipeline/cutout/refine-edge.js';
 import { INTERIOR, solidifyInterior } from '../../src/pipeline/cutout/solid-interior.js';
 import { splitByColour } from '../../src/pipeline/cutout/split-by-colour.js';
 import { otherPeopleMask, ownSalientRegion, SIDEWAYS_COST } from '../../src/pipeline/cutout/split-people.js';
@@ -209,6 +209,33 @@ describe('refineEdge', () => {
     const refined = refineEdge(crop, alpha, createGrayImage(W, H));
     for (let i = 0; i < refined.data.length; i++) if (alpha.data[i] <= 0.05) expect(refined.data[i]).toBe(0);
     expect(at(refined, 100, 100)).toBeCloseTo(1, 2);
+  });
+});
+
+describe('narrowEdgeForUpscale', () => {
+  // A soft edge falling from 1 to 0 over 8 crop pixels (x 96–104), the face left of x 40.
+  const ramp = () => plane((x) => Math.min(1, Math.max(0, (104 - x) / 8)));
+  const face = plane((x) => (x < 40 ? 1 : 0));
+  const width = (g: GrayImage) => Array.from({ length: W }, (_, x) => at(g, x, 100)).filter((a) => a > 0 && a < 1).length;
+
+  it('makes a crop enlarged k times to the canvas keep an edge 1/k as wide (its width on the canvas)', () => {
+    const alpha = ramp();
+    narrowEdgeForUpscale(alpha, face, 2);
+    expect(width(ramp())).toBe(8);
+    expect(width(alpha)).toBe(4);
+    // The middle of the edge stays where it was; solid and clear stay solid and clear.
+    expect(at(alpha, 99, 100)).toBeCloseTo(at(ramp(), 99, 100) * 2 - 0.5, 5);
+    expect(at(alpha, 50, 100)).toBe(1);
+    expect(at(alpha, 150, 100)).toBe(0);
+  });
+
+  it('leaves a crop at the canvas size, and the face, as they are', () => {
+    const alpha = ramp();
+    narrowEdgeForUpscale(alpha, face, 1);
+    expect(Array.from(alpha.data)).toEqual(Array.from(ramp().data));
+    const softFace = plane((x) => (x < 40 ? 0.7 : 0));
+    narrowEdgeForUpscale(softFace, face, 3);
+    expect(at(softFace, 20, 100)).toBe(1); // the face is opaque whatever the matte says
   });
 });
 

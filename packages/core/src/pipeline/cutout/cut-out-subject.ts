@@ -11,7 +11,7 @@ import { mapPeople, priorOnCrop, sampleGray, type PersonMap } from './person-pri
 import type { PortraitWindow } from '../../geometry/portrait-window.js';
 import { signedDistance } from '../../image/distance-transform.js';
 import { invertAffine, type Affine2D } from '../../image/affine.js';
-import { refineEdge } from './refine-edge.js';
+import { narrowEdgeForUpscale, refineEdge } from './refine-edge.js';
 import { solidifyInterior } from './solid-interior.js';
 import { splitByColour } from './split-by-colour.js';
 import { otherPeopleMask, ownSalientRegion } from './split-people.js';
@@ -45,6 +45,8 @@ export interface CutoutInput {
   readonly person: LoadedModel | undefined;
   readonly segmentationSize: number;
   readonly mode: CutoutMode;
+  /** Canvas pixels per crop pixel: more than 1 when a small crop is enlarged to the canvas (see narrowEdgeForUpscale). */
+  readonly outputScale?: number;
 }
 
 export interface Cutout {
@@ -116,5 +118,6 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   // The guided filter widens a low-contrast edge (a dark shoulder on a dark wall) into a band
   // the backdrop shows through: inside the person it is narrowed again to the kept soft edge.
   solidifyInterior(refined, personDepth, scale);
+  narrowEdgeForUpscale(refined, face, input.outputScale ?? 1);
   return { alpha: refined, mode: 'refined', timings: { isnet, person, refine: ms(started) } };
 }

@@ -36,3 +36,22 @@ export function refineEdge(crop: RgbaImage, alpha: GrayImage, face: GrayImage): 
   }
   return refined;
 }
+
+/**
+ * Narrows the soft edge of a cut-out that will be enlarged `outputScale` times to the canvas
+ * (a small face in a group photo): the refinement works in crop pixels, so its few pixels of
+ * soft edge would become a translucent rim `outputScale` times as wide on the canvas, where the
+ * new backdrop shows through the shoulder like a glow. Steepening the edge's ramp by the same
+ * factor gives it the width on the canvas that a crop at the canvas's own size has. Solid and
+ * clear pixels stay as they are, and so does the face. Changes `alpha` in place.
+ */
+export function narrowEdgeForUpscale(alpha: GrayImage, face: GrayImage, outputScale: number): void {
+  if (!(outputScale > 1)) return;
+  const { data } = alpha;
+  for (let i = 0; i < data.length; i++) {
+    const a = data[i];
+    if (a <= 0 || a >= 1) continue;
+    const narrowed = (a - 0.5) * outputScale + 0.5;
+    data[i] = Math.max(face.data[i], narrowed < 0 ? 0 : narrowed > 1 ? 1 : narrowed);
+  }
+}
