@@ -52,23 +52,32 @@ describe('memory under large options', () => {
     servers.splice(servers.indexOf(server), 1);
   }, 120_000);
 
-  it('after 4 jobs at the largest allowed options and 10 normal ones, RSS is within 20 % (at least 200 MB) of its warm value', async () => {
+  it('after 4 jobs at the largest allowed options and 10 normal ones, RSS keeps less than half of their peak above its value after 10 normal ones (at least 200 MB allowed)', async () => {
     const server = await start({ FACECRAFT_WORKERS: '2', FACECRAFT_WORKER_MAX_RSS_MB: '0' });
-    for (let i = 0; i < 4; i++) expect((await post(server, { width: 648, height: 648 })).status).toBe(200);
+    // Warm the way the measurement after the large jobs is taken (10 normal jobs): after only a
+    // few the heap has not reached its working size, and the warm value alone varied by 120 MB.
+    for (let i = 0; i < 10; i++) expect((await post(server, { width: 648, height: 648 })).status).toBe(200);
     const warm = rssMb();
-    for (let round = 0; round < 2; round++) {
-      const big = await Promise.all([0, 1].map(() => post(server, { width: 2048, height: 2048, segmentation_size: 1024 })));
-      expect(big.map((r) => r.status)).toEqual([200, 200]);
+    // The peak while the large jobs run, sampled: what must not stay behind.
+    let peak = warm;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb())), 25);
+    try {
+      for (let round = 0; round < 2; round++) {
+        const big = await Promise.all([0, 1].map(() => post(server, { width: 2048, height: 2048, segmentation_size: 1024 })));
+        expect(big.map((r) => r.status)).toEqual([200, 200]);
+      }
+    } finally {
+      clearInterval(sampler);
     }
     for (let i = 0; i < 10; i++) expect((await post(server, { width: 648, height: 648 })).status).toBe(200);
     const after = rssMb();
-    console.log(`RSS warm ${warm.toFixed(0)} MB, after large jobs ${after.toFixed(0)} MB (${((after / warm - 1) * 100).toFixed(1)} %)`);
-    // What this guards against is a run's peak pinned for good (+5 GB with onnxruntime's arena).
-    // What the allocator keeps after large jobs is about 150 MB here whichever ISNet runs
-    // (float16: -18 to +156 MB over 1.1-1.3 GB warm; int8: +114 to +153 MB over 0.51-0.53 GB),
-    // so the bound is 20 % or 200 MB, whichever is larger: the int8 model's smaller warm size
-    // must not turn allocator slack into a failure.
-    expect(after - warm).toBeLessThan(Math.max(warm * 0.2, 200));
+    console.log(`RSS warm ${warm.toFixed(0)} MB, peak during large jobs ${peak.toFixed(0)} MB, after ${after.toFixed(0)} MB (${((after / warm - 1) * 100).toFixed(1)} %)`);
+    // What this guards against is a run's peak pinned for good (+5 GB with onnxruntime's arena):
+    // then what stays is all of the peak's excess. What the allocator keeps after large jobs
+    // varies with the collector's timing: +69 to +348 MB over warm here, with peaks 0.8-1.2 GB
+    // above warm (at this commit and at the one before it alike), 9-30 % of the excess; a fixed
+    // 200 MB bound failed two runs in three. So: at most half the peak's excess, or 200 MB.
+    expect(after - warm).toBeLessThan(Math.max(200, 0.5 * (peak - warm)));
   }, 300_000);
 
   it('replaces a worker between jobs when memory stands above FACECRAFT_WORKER_MAX_RSS_MB, and keeps serving', async () => {
