@@ -288,23 +288,16 @@ function meanCoefficients(guide: Float32Array, p: Float32Array, width: number, h
 
 /**
  * Means over s×s blocks of the region (the last row and column of blocks may be partial) of the
- * first `channels` of `stride` interleaved values, times `scale`.
+ * first `channels` of `stride` interleaved values, times `scale`. The guide (bytes, RGB of RGBA)
+ * and the alpha (floats, one value) each get their own summing loop, so that neither reads
+ * through an array access shared by both types; the sums are the same, in the same order.
  */
-function blockMeans(src: ArrayLike<number>, stride: number, channels: number, scale: number, width: number, region: Region, s: number): Float32Array {
+function blockMeans(src: Uint8ClampedArray | Float32Array, stride: 4 | 1, channels: 3 | 1, scale: number, width: number, region: Region, s: number): Float32Array {
   const lw = Math.ceil(region.width / s);
   const lh = Math.ceil(region.height / s);
   const sums = new Float64Array(lw * lh * channels);
-  for (let y = 0; y < region.height; y++) {
-    const lrow = ((y / s) | 0) * lw;
-    let i = ((region.y + y) * width + region.x) * stride;
-    for (let bx = 0; bx < lw; bx++) {
-      const o = (lrow + bx) * channels;
-      const end = Math.min(region.width, (bx + 1) * s);
-      for (let x = bx * s; x < end; x++, i += stride) {
-        for (let c = 0; c < channels; c++) sums[o + c] += src[i + c];
-      }
-    }
-  }
+  if (src instanceof Uint8ClampedArray) sumBlocksRgb(src, stride, sums, width, region, s, lw);
+  else sumBlocksGray(src, sums, width, region, s, lw);
   const out = new Float32Array(sums.length);
   for (let ly = 0, l = 0; ly < lh; ly++) {
     const rows = Math.min(region.height, (ly + 1) * s) - ly * s;
@@ -314,6 +307,43 @@ function blockMeans(src: ArrayLike<number>, stride: number, channels: number, sc
     }
   }
   return out;
+}
+
+/** blockMeans' sums of the first three of `stride` bytes per pixel. */
+function sumBlocksRgb(src: Uint8ClampedArray, stride: number, sums: Float64Array, width: number, region: Region, s: number, lw: number): void {
+  for (let y = 0; y < region.height; y++) {
+    const lrow = ((y / s) | 0) * lw;
+    let i = ((region.y + y) * width + region.x) * stride;
+    for (let bx = 0; bx < lw; bx++) {
+      const o = (lrow + bx) * 3;
+      const end = Math.min(region.width, (bx + 1) * s);
+      let r = sums[o];
+      let g = sums[o + 1];
+      let b = sums[o + 2];
+      for (let x = bx * s; x < end; x++, i += stride) {
+        r += src[i];
+        g += src[i + 1];
+        b += src[i + 2];
+      }
+      sums[o] = r;
+      sums[o + 1] = g;
+      sums[o + 2] = b;
+    }
+  }
+}
+
+/** blockMeans' sums of one float per pixel. */
+function sumBlocksGray(src: Float32Array, sums: Float64Array, width: number, region: Region, s: number, lw: number): void {
+  for (let y = 0; y < region.height; y++) {
+    const lrow = ((y / s) | 0) * lw;
+    let i = (region.y + y) * width + region.x;
+    for (let bx = 0; bx < lw; bx++) {
+      const end = Math.min(region.width, (bx + 1) * s);
+      let v = sums[lrow + bx];
+      for (let x = bx * s; x < end; x++, i++) v += src[i];
+      sums[lrow + bx] = v;
+    }
+  }
 }
 
 const clamp01 = (v: number): number => (v > 0 ? (v < 1 ? v : 1) : 0);

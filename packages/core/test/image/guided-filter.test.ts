@@ -347,3 +347,30 @@ describe('guidedFilterAlpha platform independence', () => {
     expect(image.guidedFilterAlpha).toBe(guidedFilterAlpha);
   });
 });
+
+describe('guidedFilterAlpha, bit for bit', () => {
+  it('gives the subsampled filter exactly as before its block sums were split by type (hashes pinned at 896ce62)', () => {
+    // Odd sizes (partial blocks), a band whose region starts off the origin, s = 2, 3, 4.
+    let seed = 12345;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const W = 101;
+    const H = 77;
+    const img = createRgbaImage(W, H);
+    for (let i = 0; i < img.data.length; i++) img.data[i] = (i & 3) === 3 ? 255 : Math.floor(rnd() * 256);
+    const alpha = createGrayImage(W, H);
+    for (let i = 0; i < alpha.data.length; i++) alpha.data[i] = rnd();
+    const band = new Uint8Array(W * H);
+    for (let y = 20; y < 60; y++) for (let x = 30; x < 90; x++) band[y * W + x] = 1;
+    const fnv = (a: Float32Array) => {
+      let h = 0x811c9dc5;
+      for (const v of new Uint8Array(a.buffer, a.byteOffset, a.byteLength)) h = Math.imul(h ^ v, 0x01000193) >>> 0;
+      return h.toString(16);
+    };
+    const hashes = [2, 3, 4].map((s) => [s, fnv(guidedFilterAlpha(img, alpha, { radius: 6, epsilon: 1e-3, band, subsample: s }).data), fnv(guidedFilterAlpha(img, alpha, { radius: 6, epsilon: 1e-3, subsample: s }).data)]);
+    expect(hashes).toEqual([
+      [2, 'b64782c5', 'b5b748dd'],
+      [3, '1f2f1bd', 'ad8b7967'],
+      [4, '58061e1', '49b3b5e5'],
+    ]);
+  });
+});
