@@ -1,4 +1,4 @@
-import { distanceToSet } from '../../image/distance-transform.js';
+import { distanceToSetWithin } from '../../image/bounded-distance.js';
 import type { GrayImage } from '../../image/rgba-image.js';
 
 /**
@@ -25,10 +25,12 @@ export const INTERIOR = Object.freeze({
 export function solidifyInterior(alpha: GrayImage, personDepth: GrayImage, faceScale: number): void {
   const { width, height, data } = alpha;
   const band = Math.max(1, INTERIOR.edgeBand * faceScale);
-  const toClear = distanceToSet(width, height, (i) => data[i] < INTERIOR.clear);
+  const lifted = (i: number) => data[i] >= INTERIOR.trace && data[i] < 1 && personDepth.data[i] > 0;
+  // Only the pixels that may lift, and only up to where the lift is whole: deeper is solid anyway.
+  const toClear = distanceToSetWithin(width, height, (i) => data[i] < INTERIOR.clear, 2 * band, lifted);
   for (let i = 0; i < data.length; i++) {
-    if (data[i] < INTERIOR.trace || data[i] >= 1 || personDepth.data[i] <= 0) continue;
-    const lift = (toClear.data[i] - band) / band;
+    if (!lifted(i)) continue;
+    const lift = (toClear[i] - band) / band;
     if (lift > 0) data[i] = Math.max(data[i], Math.min(1, lift));
   }
 }
