@@ -20,6 +20,15 @@ export interface JpegUnderOptions {
   readonly maxQuality?: number;
 }
 
+/**
+ * What a codec may add to say that its quick JPEG is its full one (sharp's: the scan search is off
+ * either way): the quick encode at the top quality then also settles whether the top fits, and a
+ * search that ends just under it skips encoding the top again.
+ */
+export interface JpegQuickHint {
+  readonly jpegQuickIsFull?: boolean;
+}
+
 export interface JpegUnderResult {
   readonly bytes: Uint8Array;
   readonly quality: number;
@@ -75,7 +84,7 @@ function extrapolate(high: number, highSize: number, maxBytes: number, min: numb
   return Math.min(high - 1, Math.max(min, Number.isFinite(q) ? q : (min + high) >>> 1));
 }
 
-export async function encodeJpegUnder(codec: ImageCodec, image: RgbaImage, options: JpegUnderOptions): Promise<JpegUnderResult> {
+export async function encodeJpegUnder(codec: ImageCodec & JpegQuickHint, image: RgbaImage, options: JpegUnderOptions): Promise<JpegUnderResult> {
   if (!codec || typeof codec.encodeJpeg !== 'function') throw new TypeError('encodeJpegUnder expects an ImageCodec');
   checkRgbaImage(image);
   if (!options || typeof options !== 'object') throw new TypeError('encodeJpegUnder expects options: { maxBytes }');
@@ -103,7 +112,7 @@ export async function encodeJpegUnder(codec: ImageCodec, image: RgbaImage, optio
   let lowBytes: Uint8Array | undefined;
   let high = maxQuality;
   let highSize = quickTop.length;
-  let highChecked = false;
+  let highChecked = codec.jpegQuickIsFull === true;
   // The size seen before the latest one over the budget: two points give the local slope.
   let previous: { quality: number; size: number } | undefined;
   let bisect = false;

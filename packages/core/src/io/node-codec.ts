@@ -4,6 +4,7 @@ import { createRgbaImage, type RgbaImage } from '../image/rgba-image.js';
 import { checkJpegQuality, checkRgbaImage } from './check-encode-args.js';
 import type { DecodedImage, DecodeLimits, ImageCodec } from './image-codec.js';
 import { beginDecode } from './begin-decode.js';
+import type { JpegQuickHint } from './jpeg-under-size.js';
 import { loadSharp, type SharpFactory } from './load-sharp.js';
 
 /**
@@ -26,9 +27,11 @@ import { loadSharp, type SharpFactory } from './load-sharp.js';
  */
 export const PNG_COMPRESSION_LEVEL = 3;
 
-export function createSharpCodec(): ImageCodec {
+export function createSharpCodec(): ImageCodec & JpegQuickHint {
   return {
     name: 'sharp',
+    // encodeJpeg ignores `quick` (see above): encodeJpegUnder need not encode its top quality twice.
+    jpegQuickIsFull: true,
 
     async decode(bytes: Uint8Array, limits: DecodeLimits): Promise<DecodedImage> {
       const { maxPixels, base, bmp } = beginDecode(bytes, limits);

@@ -120,6 +120,31 @@ describe('encodeJpegUnder with the sharp codec', () => {
     }
   });
 
+  it('asks a codec whose quick JPEG is its full one (sharp) for the top quality once: the same answer in one encode fewer', async () => {
+    expect(createSharpCodec().jpegQuickIsFull).toBe(true);
+    const top = (await sharpCodec.encodeJpeg(portrait, 95)).length;
+    expect((await sharpCodec.encodeJpeg(portrait, 95, { quick: true })).length).toBe(top);
+    let justUnder = 0;
+    for (const share of [0.995, 0.97, 0.85]) {
+      const maxBytes = Math.floor(top * share);
+      const plain = counting(sharpCodec, true);
+      const hinted = counting(sharpCodec, true);
+      const before = await encodeJpegUnder(plain.codec, portrait, { maxBytes });
+      const after = await encodeJpegUnder({ ...hinted.codec, jpegQuickIsFull: true }, portrait, { maxBytes });
+      expect(after.quality).toBe(before.quality);
+      expect(after.bytes).toEqual(before.bytes);
+      expect(hinted.qualities.filter((q) => q === 95)).toEqual([95]);
+      expect(hinted.qualities.length).toBeLessThanOrEqual(plain.qualities.length);
+      // An answer just under the top is where the plain search encoded the top a second time.
+      if (after.quality === 94) {
+        justUnder++;
+        expect(plain.qualities.filter((q) => q === 95)).toEqual([95, 95]);
+        expect(hinted.qualities.length).toBe(plain.qualities.length - 1);
+      }
+    }
+    expect(justUnder).toBeGreaterThan(0);
+  });
+
   it('reports fits=false for an impossible budget', async () => {
     const result = await encodeJpegUnder(sharpCodec, portrait, { maxBytes: 1000 });
     expect(result.fits).toBe(false);
