@@ -48,27 +48,46 @@ export function foregroundReadBox(alpha: GrayImage): { x: number; y: number; wid
   assertGrayImage(alpha, 'alpha');
   const { width, height } = alpha;
   const data = alpha.data;
-  let x0 = width;
-  let y0 = height;
-  let x1 = -1;
-  let y1 = -1;
+  const soft = new SoftBox();
   for (let y = 0, i = 0; y < height; y++) {
     for (let x = 0; x < width; x++, i++) {
       const v = data[i];
       // As below: soft once clamped to [0, 1] (NaN counts as 0).
-      if (v > 0 && v < SOLID) {
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (y < y0) y0 = y;
-        y1 = y;
-      }
+      if (v > 0 && v < SOLID) soft.add(x, y);
     }
   }
-  if (x1 < 0) return null;
-  const rx = Math.max(0, x0 - MARGIN);
-  const ry = Math.max(0, y0 - MARGIN);
-  return { x: rx, y: ry, width: Math.min(width, x1 + MARGIN + 1) - rx, height: Math.min(height, y1 + MARGIN + 1) - ry };
+  return soft.readBox(width, height);
 }
+
+/** The bounding box of the soft pixels, added in raster order, and the read box around it. */
+class SoftBox {
+  x0 = Infinity;
+  y0 = Infinity;
+  x1 = -1;
+  y1 = -1;
+
+  add(x: number, y: number): void {
+    if (x < this.x0) this.x0 = x;
+    if (x > this.x1) this.x1 = x;
+    if (y < this.y0) this.y0 = y;
+    this.y1 = y;
+  }
+
+  /** The box plus its margin, clamped to the image; null when no pixel is soft. */
+  readBox(width: number, height: number): { x: number; y: number; width: number; height: number } | null {
+    if (this.x1 < 0) return null;
+    const rx = Math.max(0, this.x0 - MARGIN);
+    const ry = Math.max(0, this.y0 - MARGIN);
+    return { x: rx, y: ry, width: Math.min(width, this.x1 + MARGIN + 1) - rx, height: Math.min(height, this.y1 + MARGIN + 1) - ry };
+  }
+}
+
+/** v / 255 for every byte, as the float32 the crop stores (a table read instead of a division). */
+const UNIT = (() => {
+  const table = new Float32Array(256);
+  for (let v = 0; v < 256; v++) table[v] = v / 255;
+  return table;
+})();
 
 export function estimateForeground(image: RgbaImage, alpha: GrayImage, options?: EstimateForegroundOptions): RgbaImage {
   assertRgbaImage(image, 'image');
@@ -89,14 +108,19 @@ export function estimateForeground(image: RgbaImage, alpha: GrayImage, options?:
   const src = image.data;
   const given = alpha.data;
   const a = new Float32Array(width * height);
-  for (let i = 0; i < a.length; i++) {
-    const v = given[i];
-    // NaN and out-of-range values clamp to [0, 1] (NaN to 0).
-    const c = v > 0 ? (v < 1 ? v : 1) : 0;
-    a[i] = c;
-    dst[i * 4 + 3] = Math.round(c * 255);
+  // The clamped alpha, its bytes, and the read box (foregroundReadBox's) in one pass.
+  const soft = new SoftBox();
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      const v = given[i];
+      // NaN and out-of-range values clamp to [0, 1] (NaN to 0).
+      const c = v > 0 ? (v < 1 ? v : 1) : 0;
+      a[i] = c;
+      dst[i * 4 + 3] = Math.round(c * 255);
+      if (c > 0 && c < SOLID) soft.add(x, y);
+    }
   }
-  const box = foregroundReadBox(alpha);
+  const box = soft.readBox(width, height);
   if (!box) return out;
   const { x: rx, y: ry, width: rw, height: rh } = box;
   const crop = new Float32Array(rw * rh * 3);
@@ -104,9 +128,9 @@ export function estimateForeground(image: RgbaImage, alpha: GrayImage, options?:
   for (let y = 0, o = 0; y < rh; y++) {
     for (let x = 0, i = (ry + y) * width + rx; x < rw; x++, i++, o++) {
       cropAlpha[o] = a[i];
-      crop[o * 3] = src[i * 4] / 255;
-      crop[o * 3 + 1] = src[i * 4 + 1] / 255;
-      crop[o * 3 + 2] = src[i * 4 + 2] / 255;
+      crop[o * 3] = UNIT[src[i * 4]];
+      crop[o * 3 + 1] = UNIT[src[i * 4 + 1]];
+      crop[o * 3 + 2] = UNIT[src[i * 4 + 2]];
     }
   }
 
@@ -242,11 +266,10 @@ function activePixels(alpha: Float32Array, w: number, h: number, ring: number): 
       covered = x1;
     }
   }
-  let count = 0;
-  for (let i = 0; i < marked.length; i++) count += marked[i];
-  const list = new Int32Array(count);
-  for (let i = 0, n = 0; i < marked.length; i++) if (marked[i]) list[n++] = i;
-  return list;
+  const list = new Int32Array(marked.length);
+  let n = 0;
+  for (let i = 0; i < marked.length; i++) if (marked[i]) list[n++] = i;
+  return list.subarray(0, n);
 }
 
 /**

@@ -3,7 +3,7 @@ import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { estimateForeground } from '../../src/image/estimate-foreground.js';
+import { estimateForeground, foregroundReadBox } from '../../src/image/estimate-foreground.js';
 import * as image from '../../src/image/index.js';
 import { createGrayImage, createRgbaImage, type GrayImage, type RgbaImage } from '../../src/image/rgba-image.js';
 import { composite, sameBytes } from '../support/matting.js';
@@ -117,6 +117,28 @@ describe('estimateForeground edge cases', () => {
     const row = createRgbaImage(3, 1, new Uint8ClampedArray([10, 20, 30, 255, 40, 50, 60, 255, 70, 80, 90, 255]));
     const out = estimateForeground(row, createGrayImage(3, 1, Float32Array.from([Number.NaN, 2, -1])));
     expect(Array.from(out.data)).toEqual([10, 20, 30, 0, 40, 50, 60, 255, 70, 80, 90, 0]);
+  });
+
+  it('gives the same colours as before its setup loops were merged (hash pinned at 896ce62)', () => {
+    // Noise under a soft disc with jittered alpha, odd sizes, NaN and out-of-range alpha values.
+    let seed = 777;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const W = 97;
+    const H = 71;
+    const img = createRgbaImage(W, H);
+    for (let i = 0; i < img.data.length; i++) img.data[i] = Math.floor(rnd() * 256);
+    const alpha = createGrayImage(W, H);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const d = Math.hypot(x - 50, y - 38) - 22;
+        alpha.data[y * W + x] = d < -3 ? 1 : d > 3 ? 0 : 0.5 - d / 6 + (rnd() - 0.5) * 0.1;
+      }
+    }
+    alpha.data.set([NaN, 1.5, -0.2], 5);
+    let h = 0x811c9dc5;
+    for (const v of estimateForeground(img, alpha).data) h = Math.imul(h ^ v, 0x01000193) >>> 0;
+    expect(h.toString(16)).toBe('c9d867d5');
+    expect(foregroundReadBox(alpha)).toEqual({ x: 18, y: 5, width: 66, height: 66 });
   });
 
   it('validates its arguments', () => {
