@@ -6,6 +6,8 @@ import { bilateralFilter } from '../../src/image/denoise.js';
 import { gaussianBlurRgba } from '../../src/image/gaussian-blur.js';
 import { createRgbaImage, type RgbaImage } from '../../src/image/rgba-image.js';
 
+const sameBytes = (a: Uint8ClampedArray, b: Uint8ClampedArray) => a.length === b.length && a.every((v, i) => v === b[i]);
+
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 async function loadFixture(name: string): Promise<RgbaImage> {
@@ -156,6 +158,19 @@ describe('bilateralFilter', () => {
       let differ = 0;
       for (let i = 0; i < fast.length; i++) if (fast[i] !== slow[i]) differ++;
       expect(differ).toBeLessThan(fast.length * 0.001);
+    }
+  });
+
+  it('reads pixels at an odd byte offset (packed one by one) exactly as aligned ones (copied as words)', async () => {
+    const photo = await loadFixture('portrait-2.jpg');
+    const aligned = createRgbaImage(120, 90);
+    for (let y = 0; y < 90; y++) aligned.data.set(photo.data.subarray((y + 300) * photo.width * 4 + 1200, (y + 300) * photo.width * 4 + 1680), y * 480);
+    for (let i = 3; i < aligned.data.length; i += 4) if ((i >> 2) % 120 < 20) aligned.data[i] = (i >> 2) % 7 === 0 ? 0 : 200;
+    const offset = new Uint8ClampedArray(aligned.data.length + 1);
+    offset.set(aligned.data, 1);
+    const unaligned = createRgbaImage(120, 90, offset.subarray(1));
+    for (const radius of [2, 3]) {
+      expect(sameBytes(bilateralFilter(unaligned, { radius }).data, bilateralFilter(aligned, { radius }).data), `radius ${radius}`).toBe(true);
     }
   });
 
