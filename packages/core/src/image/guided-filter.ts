@@ -170,11 +170,16 @@ function slidingBoxMeans(
   const scale = new Float64Array(width);
   const ahead = 2 * radius + 1;
   for (let y = 0; y < Math.min(radius, height); y++) addRow(y, real, pitch, 1);
+  // The divisors change only with the window's height: away from the top and bottom, never.
+  let scaledRows = 0;
   for (let y = 0; y < height; y++) {
     if (y + radius < height) addRow(y + radius, real, pitch, 1);
     if (y - radius - 1 >= 0) addRow(y - radius - 1, real, pitch, -1);
     const rows = Math.min(height - 1, y + radius) - Math.max(0, y - radius) + 1;
-    for (let x = 0; x < width; x++) scale[x] = 1 / (rows * spans[x]);
+    if (rows !== scaledRows) {
+      for (let x = 0; x < width; x++) scale[x] = 1 / (rows * spans[x]);
+      scaledRows = rows;
+    }
     for (let c = 0; c < channels; c++) {
       const col = c * pitch;
       const out = c * width;
@@ -288,62 +293,52 @@ function meanCoefficients(guide: Float32Array, p: Float32Array, width: number, h
 
 /**
  * Means over s×s blocks of the region (the last row and column of blocks may be partial) of the
- * first `channels` of `stride` interleaved values, times `scale`. The guide (bytes, RGB of RGBA)
- * and the alpha (floats, one value) each get their own summing loop, so that neither reads
- * through an array access shared by both types; the sums are the same, in the same order.
+ * first `channels` of `stride` interleaved values, times `scale`. Block by block, each block's
+ * sum in locals, its pixels added in raster order (the order a row-by-row sweep adds them in);
+ * the guide (bytes, RGB of RGBA) and the alpha (floats) each have their own loop, so that
+ * neither reads through an array access shared by both types.
  */
 function blockMeans(src: Uint8ClampedArray | Float32Array, stride: 4 | 1, channels: 3 | 1, scale: number, width: number, region: Region, s: number): Float32Array {
   const lw = Math.ceil(region.width / s);
   const lh = Math.ceil(region.height / s);
-  const sums = new Float64Array(lw * lh * channels);
-  if (src instanceof Uint8ClampedArray) sumBlocksRgb(src, stride, sums, width, region, s, lw);
-  else sumBlocksGray(src, sums, width, region, s, lw);
-  const out = new Float32Array(sums.length);
+  const out = new Float32Array(lw * lh * channels);
   for (let ly = 0, l = 0; ly < lh; ly++) {
-    const rows = Math.min(region.height, (ly + 1) * s) - ly * s;
-    for (let lx = 0; lx < lw; lx++) {
-      const k = scale / (rows * (Math.min(region.width, (lx + 1) * s) - lx * s));
-      for (let c = 0; c < channels; c++, l++) out[l] = sums[l] * k;
+    const y0 = ly * s;
+    const y1 = Math.min(region.height, y0 + s);
+    for (let lx = 0; lx < lw; lx++, l += channels) {
+      const x0 = lx * s;
+      const x1 = Math.min(region.width, x0 + s);
+      const k = scale / ((y1 - y0) * (x1 - x0));
+      const first = (region.y + y0) * width + region.x + x0;
+      if (src instanceof Uint8ClampedArray) blockMeanRgb(src, stride, first, width, y1 - y0, x1 - x0, k, out, l);
+      else blockMeanGray(src, first, width, y1 - y0, x1 - x0, k, out, l);
     }
   }
   return out;
 }
 
-/** blockMeans' sums of the first three of `stride` bytes per pixel. */
-function sumBlocksRgb(src: Uint8ClampedArray, stride: number, sums: Float64Array, width: number, region: Region, s: number, lw: number): void {
-  for (let y = 0; y < region.height; y++) {
-    const lrow = ((y / s) | 0) * lw;
-    let i = ((region.y + y) * width + region.x) * stride;
-    for (let bx = 0; bx < lw; bx++) {
-      const o = (lrow + bx) * 3;
-      const end = Math.min(region.width, (bx + 1) * s);
-      let r = sums[o];
-      let g = sums[o + 1];
-      let b = sums[o + 2];
-      for (let x = bx * s; x < end; x++, i += stride) {
-        r += src[i];
-        g += src[i + 1];
-        b += src[i + 2];
-      }
-      sums[o] = r;
-      sums[o + 1] = g;
-      sums[o + 2] = b;
+/** The mean of one block's first three of `stride` bytes per pixel, times k, into out[l…l + 2]. */
+function blockMeanRgb(src: Uint8ClampedArray, stride: number, first: number, width: number, rows: number, cols: number, k: number, out: Float32Array, l: number): void {
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  for (let y = 0; y < rows; y++) {
+    for (let x = 0, i = (first + y * width) * stride; x < cols; x++, i += stride) {
+      r += src[i];
+      g += src[i + 1];
+      b += src[i + 2];
     }
   }
+  out[l] = r * k;
+  out[l + 1] = g * k;
+  out[l + 2] = b * k;
 }
 
-/** blockMeans' sums of one float per pixel. */
-function sumBlocksGray(src: Float32Array, sums: Float64Array, width: number, region: Region, s: number, lw: number): void {
-  for (let y = 0; y < region.height; y++) {
-    const lrow = ((y / s) | 0) * lw;
-    let i = (region.y + y) * width + region.x;
-    for (let bx = 0; bx < lw; bx++) {
-      const end = Math.min(region.width, (bx + 1) * s);
-      let v = sums[lrow + bx];
-      for (let x = bx * s; x < end; x++, i++) v += src[i];
-      sums[lrow + bx] = v;
-    }
-  }
+/** The mean of one block of floats, times k, into out[l]. */
+function blockMeanGray(src: Float32Array, first: number, width: number, rows: number, cols: number, k: number, out: Float32Array, l: number): void {
+  let v = 0;
+  for (let y = 0; y < rows; y++) for (let x = 0, i = first + y * width; x < cols; x++, i++) v += src[i];
+  out[l] = v * k;
 }
 
 const clamp01 = (v: number): number => (v > 0 ? (v < 1 ? v : 1) : 0);

@@ -349,7 +349,7 @@ describe('guidedFilterAlpha platform independence', () => {
 });
 
 describe('guidedFilterAlpha, bit for bit', () => {
-  it('gives the subsampled filter exactly as before its block sums were split by type (hashes pinned at 896ce62)', () => {
+  it('gives the subsampled filter exactly as before its block sums were restructured (hashes pinned at 896ce62)', () => {
     // Odd sizes (partial blocks), a band whose region starts off the origin, s = 2, 3, 4.
     let seed = 12345;
     const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
