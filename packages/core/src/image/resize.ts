@@ -112,6 +112,9 @@ export function resizeImage(src: RgbaImage, width: number, height: number, optio
   const visible = new Int32Array(sw + 1);
   const xTaps = xw.taps;
   const xWeights = xw.weights;
+  // Per source row, the outputs [spanStart, spanEnd) it wrote: elsewhere its samples are all 0.
+  const spanStart = new Int32Array(sh);
+  const spanEnd = new Int32Array(sh);
   for (let y = 0; y < sh; y++) {
     const srcRow = y * sw * 4;
     for (let i = 0, p = 0; i < sw * 4; i += 4, p++) {
@@ -124,9 +127,13 @@ export function resizeImage(src: RgbaImage, width: number, height: number, optio
     }
     if (visible[sw] === 0) continue;
     let o = y * width * 4;
+    let first = width;
+    let last = -1;
     for (let x = 0; x < width; x++, o += 4) {
       const n = xw.count[x];
       if (visible[xw.start[x] + n] === visible[xw.start[x]]) continue;
+      if (first === width) first = x;
+      last = x;
       const wRow = x * xTaps;
       let i = xw.start[x] * 4;
       let r = 0;
@@ -180,6 +187,8 @@ export function resizeImage(src: RgbaImage, width: number, height: number, optio
       tmp[o + 2] = b;
       tmp[o + 3] = a;
     }
+    spanStart[y] = first;
+    spanEnd[y] = last + 1;
   }
 
   // Vertical pass: for each output row, the rows it reads are known up front, so every pixel
@@ -191,16 +200,26 @@ export function resizeImage(src: RgbaImage, width: number, height: number, optio
   const rowWeight = new Float64Array(yw.taps);
   for (let y = 0; y < height; y++) {
     const n = yw.count[y];
+    // Outside the rows' spans every sample read is 0: alpha sums to 0 there, below half a level,
+    // so those pixels stay transparent black without being summed.
+    let from = width;
+    let to = 0;
     for (let t = 0; t < n; t++) {
-      rowStart[t] = (yw.start[y] + t) * rowLen;
+      const row = yw.start[y] + t;
+      rowStart[t] = row * rowLen;
       rowWeight[t] = yw.weights[y * yw.taps + t];
+      if (spanStart[row] < spanEnd[row]) {
+        from = Math.min(from, spanStart[row]);
+        to = Math.max(to, spanEnd[row]);
+      }
     }
+    if (from >= to) continue;
     const o = y * rowLen;
     if (n === 6 || n === 7) {
-      resizeRowOf6or7(tmp, rowStart, rowWeight, n, rowLen, dst, o);
+      resizeRowOf6or7(tmp, rowStart, rowWeight, n, from * 4, to * 4, dst, o);
       continue;
     }
-    for (let j = 0; j < rowLen; j += 4) {
+    for (let j = from * 4; j < to * 4; j += 4) {
       // Alpha first: below half a level the pixel rounds to transparent anyway (and dividing by
       // ~0 is avoided), so its colour need not be summed at all.
       let a = 0;
@@ -228,16 +247,16 @@ export function resizeImage(src: RgbaImage, width: number, height: number, optio
 }
 
 /**
- * One output row of the vertical pass from six or seven input rows (a Lanczos3 upscale), the
- * loops of resizeImage unrolled: the same products added in the same order.
+ * One output row of the vertical pass (its bytes jFrom … jTo) from six or seven input rows (a
+ * Lanczos3 upscale), the loops of resizeImage unrolled: the same products added in the same order.
  */
-function resizeRowOf6or7(tmp: Float32Array, rowStart: Int32Array, rowWeight: Float64Array, n: number, rowLen: number, dst: Uint8ClampedArray, o: number): void {
+function resizeRowOf6or7(tmp: Float32Array, rowStart: Int32Array, rowWeight: Float64Array, n: number, jFrom: number, jTo: number, dst: Uint8ClampedArray, o: number): void {
   const [s0, s1, s2, s3, s4, s5] = rowStart;
   const [w0, w1, w2, w3, w4, w5] = rowWeight;
   const seventh = n === 7;
   const s6 = rowStart[6];
   const w6 = rowWeight[6];
-  for (let j = 0; j < rowLen; j += 4) {
+  for (let j = jFrom; j < jTo; j += 4) {
     let a = 0;
     a += tmp[s0 + j + 3] * w0;
     a += tmp[s1 + j + 3] * w1;

@@ -212,3 +212,42 @@ describe('resizeImage', () => {
     expect(() => resizeImage(null as never, 10, 10)).toThrow(TypeError);
   });
 });
+
+describe('resizeImage, bit for bit', () => {
+  it('resizes a cut-out (transparent margins, a soft rim) exactly as before it skipped the rows\' empty spans (hashes pinned at 896ce62)', () => {
+    let seed = 4242;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const W = 83;
+    const H = 67;
+    const img = createRgbaImage(W, H);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const i = (y * W + x) * 4;
+        const d = Math.hypot((x - 45) / 25, (y - 30) / 20);
+        img.data[i] = rnd() * 256;
+        img.data[i + 1] = rnd() * 256;
+        img.data[i + 2] = rnd() * 256;
+        img.data[i + 3] = d < 0.8 ? 255 : d < 1.1 ? Math.round((255 * (1.1 - d)) / 0.3) : 0;
+      }
+    }
+    const fnv = (b: Uint8ClampedArray) => {
+      let h = 0x811c9dc5;
+      for (const v of b) h = Math.imul(h ^ v, 0x01000193) >>> 0;
+      return h.toString(16);
+    };
+    const hashes: string[] = [];
+    for (const [w, h] of [[110, 89], [120, 120], [60, 50], [83, 67]]) {
+      for (const filter of ['lanczos3', 'bilinear'] as const) hashes.push(`${w}x${h} ${filter} ${fnv(resizeImage(img, w, h, { filter }).data)}`);
+    }
+    expect(hashes).toEqual([
+      '110x89 lanczos3 f6dd68ae',
+      '110x89 bilinear f2a74a03',
+      '120x120 lanczos3 52a7593a',
+      '120x120 bilinear 761a96c3',
+      '60x50 lanczos3 7946d25f',
+      '60x50 bilinear f06ee78e',
+      '83x67 lanczos3 fe7acf3c',
+      '83x67 bilinear fe7acf3c',
+    ]);
+  });
+});
