@@ -25,7 +25,7 @@ import { restoreFace } from './restore-face.js';
 import { cutOutSubject, type CutoutMode } from './cutout/cut-out-subject.js';
 import { mapPeople } from './cutout/person-prior.js';
 import { frameInsidePhoto, photoEdgeCut } from './frame-subject.js';
-import { lowResolutionWarning, type PortraitWarning } from './portrait-warnings.js';
+import { lowResolutionWarning, touchesOtherPersonWarning, type PortraitWarning } from './portrait-warnings.js';
 import { placeSubject } from './select-subject.js';
 import { createStageTimer, type StageTimings } from './stage-timer.js';
 
@@ -283,6 +283,9 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
     // A small face blown up to the canvas is soft whatever the cut-out: said, so it is not printed unseen.
     const lowResolution = lowResolutionWarning(window.width, o.width);
     if (lowResolution) warnings.push(lowResolution);
+    // Crop pixels and canvas pixels cover the same share of the width.
+    const touching = cutout ? touchesOtherPersonWarning(cutout.neighbourCut / workWidth) : undefined;
+    if (touching) warnings.push(touching);
 
     let working = crop;
     let enhancement: EnhanceReport | null = null;

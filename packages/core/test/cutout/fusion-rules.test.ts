@@ -8,7 +8,7 @@ import { fillEnclosedSpecks, SPECKS } from '../../src/pipeline/cutout/fill-holes
 import { narrowEdgeForUpscale, refineEdge } from '../../src/pipeline/cutout/refine-edge.js';
 import { INTERIOR, solidifyInterior } from '../../src/pipeline/cutout/solid-interior.js';
 import { splitByColour } from '../../src/pipeline/cutout/split-by-colour.js';
-import { otherPeopleMask, ownSalientRegion, SIDEWAYS_COST } from '../../src/pipeline/cutout/split-people.js';
+import { otherPeopleMask, ownSalientRegion, SIDEWAYS_COST, splitLineLength } from '../../src/pipeline/cutout/split-people.js';
 
 /**
  * The fusion's rules on synthetic planes, where the right answer is known: a frontal face's 68
@@ -279,5 +279,26 @@ describe('otherPeopleMask', () => {
     expect(at(mask, 140, 50)).toBe(1); // the neighbour's face
     expect(at(mask, 140, 190)).toBeGreaterThan(0.9); // under the neighbour's face, at the bottom: the neighbour's body
     expect(at(mask, 60, 190)).toBeLessThan(0.1); // under the subject's face: the subject's
+  });
+});
+
+describe('splitLineLength', () => {
+  // Two people side by side, one matte: the split gives the right half (x ≥ 100) to the neighbour.
+  const before = plane((_x, y) => (y > 40 && y < 160 ? 1 : 0));
+  const others = plane((x) => (x >= 100 ? 1 : 0));
+
+  it('is the length of the line where the cut-out stops and someone else begins, inside what the matte held', () => {
+    const kept = plane((x, y) => (x < 100 && y > 40 && y < 160 ? 1 : 0));
+    expect(splitLineLength(before.data, others, kept)).toBe(120); // rows 40..159 (pixel centres 40.5..159.5) on column 100
+  });
+
+  it('is 0 where the subject does not reach the split (a gap between the two people)', () => {
+    const kept = plane((x, y) => (x < 80 && y > 40 && y < 160 ? 1 : 0));
+    expect(splitLineLength(before.data, others, kept)).toBe(0);
+  });
+
+  it("does not count the matte's own edge against the background", () => {
+    const kept = plane((x, y) => (x < 100 && y > 40 && y < 160 ? 1 : 0));
+    expect(splitLineLength(before.data, plane(() => 0), kept)).toBe(0);
   });
 });

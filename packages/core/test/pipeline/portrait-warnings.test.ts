@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodePortraitProcessor } from '../../src/node.js';
 import type { PortraitProcessor } from '../../src/pipeline/portrait-processor.js';
-import { describePortraitWarnings, lowResolutionWarning, MAX_ENLARGEMENT, PORTRAIT_WARNINGS } from '../../src/pipeline/portrait-warnings.js';
+import { describePortraitWarnings, lowResolutionWarning, MAX_ENLARGEMENT, MAX_NEIGHBOUR_CUT, PORTRAIT_WARNINGS, touchesOtherPersonWarning } from '../../src/pipeline/portrait-warnings.js';
 import { modelsDir, readFixture } from '../support/fixtures.js';
+
+const readme = readFileSync(path.resolve(modelsDir, '../README.md'), 'utf8');
 
 describe('lowResolutionWarning', () => {
   it('warns only past the enlargement limit, saying by how much', () => {
@@ -13,10 +17,25 @@ describe('lowResolutionWarning', () => {
     expect(warning?.message).toContain('6.5×');
   });
 
+  it('touches_other_person only past its share of the canvas width, saying how much', () => {
+    expect(touchesOtherPersonWarning(MAX_NEIGHBOUR_CUT)).toBeUndefined();
+    expect(touchesOtherPersonWarning(0)).toBeUndefined();
+    const warning = touchesOtherPersonWarning(0.4567);
+    expect(warning).toMatchObject({ code: 'touches_other_person', share: 0.457 });
+    expect(warning?.message).toContain('46 % as long as the canvas is wide');
+  });
+
   it('documents every declared warning once', () => {
     const text = describePortraitWarnings();
     for (const code of Object.keys(PORTRAIT_WARNINGS)) expect(text).toContain(`${code}:`);
     expect(text).toContain(`${MAX_ENLARGEMENT}×`);
+    expect(text).toContain(`${Math.round(MAX_NEIGHBOUR_CUT * 100)} %`);
+  });
+
+  it('are each explained in the README with the limits declared here', () => {
+    for (const code of Object.keys(PORTRAIT_WARNINGS)) expect(readme).toContain(`\`${code}\``);
+    expect(readme).toContain(`more than ${MAX_ENLARGEMENT}×`);
+    expect(readme).toContain(`more than ${Math.round(MAX_NEIGHBOUR_CUT * 100)} % of the canvas width`);
   });
 });
 
@@ -39,5 +58,23 @@ describe('low_resolution on real photos', () => {
 
     const sharpEnough = await processor.process(bytes, { ...options, width: 320, height: 320 });
     expect(sharpEnough.warnings.map((w) => w.code)).not.toContain('low_resolution');
+  }, 120_000);
+});
+
+describe('touches_other_person on real photos', () => {
+  let processor: PortraitProcessor;
+  beforeAll(async () => {
+    processor = await createNodePortraitProcessor({ modelsDir, device: 'cpu', threads: 2 });
+  }, 120_000);
+  afterAll(async () => processor?.release());
+
+  it('says when the subject is parted from someone cheek to cheek, and not for a portrait of one', async () => {
+    // A couple hugging: her hair and shoulder meet his along most of the canvas's height.
+    const couple = await processor.process(await readFixture('bar-night-couple-flash.jpg'), { ovalMask: false });
+    const warning = couple.warnings.find((w) => w.code === 'touches_other_person');
+    expect(warning).toBeDefined();
+    expect(warning && 'share' in warning ? warning.share : 0).toBeGreaterThan(MAX_NEIGHBOUR_CUT);
+    const alone = await processor.process(await readFixture('astronaut.png'), { ovalMask: false });
+    expect(alone.warnings.map((w) => w.code)).not.toContain('touches_other_person');
   }, 120_000);
 });

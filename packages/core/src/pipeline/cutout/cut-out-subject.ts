@@ -14,7 +14,7 @@ import { invertAffine, type Affine2D } from '../../image/affine.js';
 import { narrowEdgeForUpscale, refineEdge } from './refine-edge.js';
 import { solidifyInterior } from './solid-interior.js';
 import { splitByColour } from './split-by-colour.js';
-import { otherPeopleMask, ownSalientRegion } from './split-people.js';
+import { otherPeopleMask, ownSalientRegion, splitLineLength } from './split-people.js';
 
 /**
  * How the cut-out is made (the quality benchmark compares them):
@@ -55,6 +55,8 @@ export interface Cutout {
   readonly mode: CutoutMode;
   /** Milliseconds of its parts: ISNet, the person model with the fusion, the edge refinement. */
   readonly timings: { readonly isnet: number; readonly person: number; readonly refine: number };
+  /** Crop pixels of the line along which the subject was parted from someone touching them (0: no one; see splitLineLength). */
+  readonly neighbourCut: number;
 }
 
 /** The rotated window in the photo that a crop affine (crop pixel → photo pixel) cuts out. */
@@ -70,7 +72,7 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   let started = performance.now();
   let salient = await segmentPortrait(photo, cropToPhoto, crop, input.segmentation, input.segmentationSize);
   const isnet = ms(started);
-  if (input.mode === 'salient' || !input.person) return { alpha: isolateSubject(salient, input.seeds), mode: 'salient', timings: { isnet, person: 0, refine: 0 } };
+  if (input.mode === 'salient' || !input.person) return { alpha: isolateSubject(salient, input.seeds), mode: 'salient', timings: { isnet, person: 0, refine: 0 }, neighbourCut: 0 };
 
   started = performance.now();
   const { width, height } = crop;
@@ -92,6 +94,8 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   const neck = bodyRegion(input.landmarks, width, height, NECK_STRIP);
   for (let i = 0; i < neck.data.length; i++) neck.data[i] *= crop.data[i * 4 + 3] / 255;
   const fused = fuseAlpha({ salient, personDepth, face, body, neck, faceScale: scale });
+  // The matte before the people split and the split itself, to measure where it parted the subject from someone.
+  let split: { before: Float32Array; others: GrayImage } | undefined;
   if (input.otherBoxes.length > 0) {
     const others = otherPeopleMask({ context: prior.context, contextToCrop: prior.contextToCrop, subject: input.subjectBox, others: input.otherBoxes, width, height });
     splitByColour(crop, fused, others, scale, input.otherBoxes);
@@ -100,6 +104,7 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
     // subject's: the split, which cannot tell who stands in front, must not cut the subject's
     // hair for a neighbour behind (see ownSalientRegion).
     const own = ownSalientRegion(salient, input.seeds, input.otherBoxes);
+    split = { before: new Float32Array(fused.data), others };
     for (let i = 0; i < fused.data.length; i++) fused.data[i] = Math.max(face.data[i], fused.data[i] * (1 - others.data[i] * (own ? 1 - own.data[i] : 1)));
   }
   fillPersonHoles(fused, prior.atCrop);
@@ -108,7 +113,8 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   // Nothing outside the photo: the crop's own alpha is 0 there.
   for (let i = 0; i < alpha.data.length; i++) alpha.data[i] *= crop.data[i * 4 + 3] / 255;
   const person = ms(started);
-  if (input.mode !== 'refined') return { alpha, mode: input.mode, timings: { isnet, person, refine: 0 } };
+  const neighbourCut = (kept: GrayImage) => (split ? splitLineLength(split.before, split.others, kept) : 0);
+  if (input.mode !== 'refined') return { alpha, mode: input.mode, timings: { isnet, person, refine: 0 }, neighbourCut: neighbourCut(alpha) };
 
   started = performance.now();
   const refined = refineEdge(crop, alpha, face);
@@ -119,5 +125,5 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   // the backdrop shows through: inside the person it is narrowed again to the kept soft edge.
   solidifyInterior(refined, personDepth, scale);
   narrowEdgeForUpscale(refined, face, input.outputScale ?? 1);
-  return { alpha: refined, mode: 'refined', timings: { isnet, person, refine: ms(started) } };
+  return { alpha: refined, mode: 'refined', timings: { isnet, person, refine: ms(started) }, neighbourCut: neighbourCut(refined) };
 }

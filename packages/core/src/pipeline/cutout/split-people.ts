@@ -176,3 +176,22 @@ export function ownSalientRegion(salient: GrayImage, seeds: readonly Point[], ot
   }
   return own;
 }
+
+/**
+ * How long the line is along which the people split parted the subject from someone else
+ * (in crop pixels): the pixels the matte held before the split (`before` > 0.5) that the split
+ * gave to someone else and the cut-out left clear, next to one the cut-out keeps. Zero when the
+ * subject touches no one; a line through hair or a shoulder where two people meet otherwise.
+ */
+export function splitLineLength(before: Float32Array, others: GrayImage, kept: GrayImage): number {
+  const { width, height, data } = kept;
+  let length = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (before[i] <= 0.5 || others.data[i] <= 0.5 || data[i] > 0.5) continue;
+      if ((x > 0 && data[i - 1] > 0.5) || (x < width - 1 && data[i + 1] > 0.5) || (y > 0 && data[i - width] > 0.5) || (y < height - 1 && data[i + width] > 0.5)) length++;
+    }
+  }
+  return length;
+}
