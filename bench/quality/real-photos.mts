@@ -90,7 +90,8 @@ export async function measureOutput(processor: PortraitProcessor, r: Result): Pr
   const W = r.image.width;
   const H = r.image.height;
   const warnings = (r as unknown as { warnings?: unknown }).warnings;
-  const hasWarning = Array.isArray(warnings) ? warnings.length > 0 : warnings != null;
+  // Only the warning that says the photo's edge cuts the subject excuses such a cut.
+  const hasWarning = Array.isArray(warnings) && warnings.some((w: { code?: string }) => w.code === 'frame_exceeds_photo');
 
   // Which output pixels show the photo (the rest of the canvas lies past its edges).
   const toPhoto = outputToPhoto(r.window, W);
