@@ -231,7 +231,9 @@ export async function runRealPhotos(processor: PortraitProcessor, tileSize: numb
           results.push({ photo: photo.name, set: photo.set, variant, faceMargin, ms, facesInPhoto: r.faces.length, ...m });
           const failed = CHECKS.filter((c) => !m.checks[c].pass);
           const [checker, dark] = await onBackdrops(r.png, tileSize);
-          tiles.push(await caption(checker, `${variant}${failed.length ? ' ✗ ' + failed.map(shortName).join(' ') : ' ✓'}`, tileSize, failed.length > 0), dark);
+          // What the result itself warns of, on the dark tile: a reviewer sees which outputs say "check me".
+          const warned = r.warnings.map((w) => w.code.replaceAll('_', ' '));
+          tiles.push(await caption(checker, `${variant}${failed.length ? ' ✗ ' + failed.map(shortName).join(' ') : ' ✓'}`, tileSize, failed.length > 0), warned.length ? await caption(dark, `⚠ ${warned.join(', ')}`, tileSize) : dark);
           log(`${photo.name} ${variant} m${faceMargin} ${ms} ms ${failed.length ? 'fails ' + failed.join(', ') : 'passes'}`);
         } catch (e) {
           const error = (e as Error).message;
