@@ -7,21 +7,38 @@ import { createGrayImage, type GrayImage } from './rgba-image.js';
  */
 
 const INF = 1e20;
+/** A column distance meaning "no pixel of the set in this column" (INF once squared). */
+const NONE = 1 << 30;
 
-/** Squared 1-D distance transform of `f` (length n) into `d`, using scratch `v` and `z`. */
-function transform1d(f: Float64Array, n: number, d: Float64Array, v: Int32Array, z: Float64Array): void {
+/** Scratch arrays of the row transforms, for rows up to `n` long. */
+interface Scratch {
+  readonly f: Float64Array;
+  readonly d: Float64Array;
+  readonly v: Int32Array;
+  /** f[v[k]] + v[k]², kept with the envelope: the same value the division would compute again. */
+  readonly g: Float64Array;
+  readonly z: Float64Array;
+}
+
+const scratch = (n: number): Scratch => ({ f: new Float64Array(n), d: new Float64Array(n), v: new Int32Array(n), g: new Float64Array(n), z: new Float64Array(n + 1) });
+
+/** Squared 1-D distance transform of `f` (length n) into `d`. */
+function transform1d(n: number, { f, d, v, g, z }: Scratch): void {
   let k = 0;
   v[0] = 0;
+  g[0] = f[0];
   z[0] = -INF;
   z[1] = INF;
   for (let q = 1; q < n; q++) {
-    let s = (f[q] + q * q - (f[v[k]] + v[k] * v[k])) / (2 * q - 2 * v[k]);
+    const fq = f[q] + q * q;
+    let s = (fq - g[k]) / (2 * q - 2 * v[k]);
     while (s <= z[k]) {
       k--;
-      s = (f[q] + q * q - (f[v[k]] + v[k] * v[k])) / (2 * q - 2 * v[k]);
+      s = (fq - g[k]) / (2 * q - 2 * v[k]);
     }
     k++;
     v[k] = q;
+    g[k] = f[q] + q * q;
     z[k] = s;
     z[k + 1] = INF;
   }
@@ -33,42 +50,61 @@ function transform1d(f: Float64Array, n: number, d: Float64Array, v: Int32Array,
   }
 }
 
-/** For each pixel, the Euclidean distance (in pixels) to the nearest pixel where `inside` is true; Infinity when there is none. */
-export function distanceToSet(width: number, height: number, inside: (index: number) => boolean): GrayImage {
-  // Down the columns the set is binary, so the 1-D transform is the squared distance to the
-  // nearest set pixel above or below: two sweeps row by row (memory in order, where a column
-  // at a time strides through the whole plane), then the lower envelope along each row.
-  const grid = new Float64Array(width * height);
-  const run = new Float64Array(width).fill(INF);
+/**
+ * Down each column, the distance in rows from every pixel to the nearest pixel whose `set` value
+ * differs from its own (NONE when there is none): the 1-D transform of both the set and its
+ * complement at once, since at each pixel one of the two is 0. Two sweeps row by row (memory in
+ * order, where a column at a time strides through the whole plane).
+ */
+function columnDistances(width: number, height: number, set: Uint8Array): Int32Array {
+  const out = new Int32Array(width * height);
+  const toSet = new Int32Array(width).fill(NONE);
+  const toRest = new Int32Array(width).fill(NONE);
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) {
-      const r = inside(row + x) ? 0 : run[x] + 1;
-      run[x] = r;
-      grid[row + x] = r;
+      if (set[row + x]) {
+        toSet[x] = 0;
+        out[row + x] = ++toRest[x];
+      } else {
+        toRest[x] = 0;
+        out[row + x] = ++toSet[x];
+      }
     }
   }
-  run.fill(INF);
+  toSet.fill(NONE);
+  toRest.fill(NONE);
   for (let y = height - 1; y >= 0; y--) {
     const row = y * width;
     for (let x = 0; x < width; x++) {
-      const up = grid[row + x];
-      const r = up === 0 ? 0 : Math.min(run[x] + 1, up);
-      run[x] = r;
-      grid[row + x] = r >= INF ? INF : r * r;
+      const i = row + x;
+      if (set[i]) {
+        toSet[x] = 0;
+        out[i] = toRest[x] = Math.min(toRest[x] + 1, out[i]);
+      } else {
+        toRest[x] = 0;
+        out[i] = toSet[x] = Math.min(toSet[x] + 1, out[i]);
+      }
     }
   }
-  const n = Math.max(width, height);
-  const f = new Float64Array(n);
-  const d = new Float64Array(n);
-  const v = new Int32Array(n);
-  const z = new Float64Array(n + 1);
+  return out;
+}
+
+/** A column distance squared, as the row transform takes it (unreached: INF). */
+const squared = (r: number) => (r >= NONE ? INF : r * r);
+
+/** For each pixel, the Euclidean distance (in pixels) to the nearest pixel where `inside` is true; Infinity when there is none. */
+export function distanceToSet(width: number, height: number, inside: (index: number) => boolean): GrayImage {
+  const set = new Uint8Array(width * height);
+  for (let i = 0; i < set.length; i++) set[i] = inside(i) ? 1 : 0;
+  const column = columnDistances(width, height, set);
+  const s = scratch(Math.max(width, height));
   const out = createGrayImage(width, height);
   for (let y = 0; y < height; y++) {
     const row = y * width;
-    for (let x = 0; x < width; x++) f[x] = grid[row + x];
-    transform1d(f, width, d, v, z);
-    for (let x = 0; x < width; x++) out.data[row + x] = d[x] >= INF / 2 ? Infinity : Math.sqrt(d[x]);
+    for (let x = 0; x < width; x++) s.f[x] = set[row + x] ? 0 : squared(column[row + x]);
+    transform1d(width, s);
+    for (let x = 0; x < width; x++) out.data[row + x] = s.d[x] >= INF / 2 ? Infinity : Math.sqrt(s.d[x]);
   }
   return out;
 }
@@ -79,9 +115,27 @@ export function distanceToSet(width: number, height: number, inside: (index: num
  */
 export function signedDistance(mask: GrayImage, threshold = 0.5): GrayImage {
   const { width, height, data } = mask;
-  const toInside = distanceToSet(width, height, (i) => data[i] > threshold);
-  const toOutside = distanceToSet(width, height, (i) => data[i] <= threshold);
+  const set = new Uint8Array(width * height);
+  for (let i = 0; i < set.length; i++) set[i] = data[i] > threshold ? 1 : 0;
+  // Both transforms share one column pass; each pixel keeps only the one its side needs.
+  const column = columnDistances(width, height, set);
+  const toInside = scratch(Math.max(width, height));
+  const toOutside = scratch(Math.max(width, height));
   const out = createGrayImage(width, height);
-  for (let i = 0; i < out.data.length; i++) out.data[i] = data[i] > threshold ? toOutside.data[i] : -toInside.data[i];
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const c = squared(column[row + x]);
+      const inside = set[row + x] === 1;
+      toInside.f[x] = inside ? 0 : c;
+      toOutside.f[x] = inside ? c : 0;
+    }
+    transform1d(width, toInside);
+    transform1d(width, toOutside);
+    for (let x = 0; x < width; x++) {
+      if (set[row + x]) out.data[row + x] = toOutside.d[x] >= INF / 2 ? Infinity : Math.sqrt(toOutside.d[x]);
+      else out.data[row + x] = toInside.d[x] >= INF / 2 ? -Infinity : -Math.sqrt(toInside.d[x]);
+    }
+  }
   return out;
 }

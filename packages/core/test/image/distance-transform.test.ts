@@ -53,3 +53,29 @@ describe('signedDistance', () => {
     expect(d.data[0]).toBeCloseTo(-Math.SQRT2 * 2, 5);
   });
 });
+
+describe('signedDistance (one column pass for both sides)', () => {
+  it('is exactly the Euclidean distance to the other side on soft, noisy and NaN masks, and ±Infinity when a side is empty', () => {
+    const random = lcg(11);
+    const cases: [number, number, (x: number, y: number) => number][] = [
+      [47, 33, (x, y) => (Math.hypot(x - 20, y - 15) < 11 ? 0.9 : 0.1) + (random() - 0.5) * 0.5],
+      [31, 44, (x, y) => (random() < 0.05 ? NaN : (x + y) / 75)],
+      [25, 20, () => random()],
+      [13, 7, () => 0.2],
+      [9, 12, () => 0.8],
+      [1, 15, (_, y) => (y % 5 === 2 ? 1 : 0)],
+    ];
+    for (const [width, height, value] of cases)
+      for (const threshold of [0.5, 0.3]) {
+        const mask = createGrayImage(width, height);
+        for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) mask.data[y * width + x] = value(x, y);
+        const inside = new Uint8Array(width * height);
+        for (let i = 0; i < inside.length; i++) inside[i] = mask.data[i] > threshold ? 1 : 0;
+        const outside = inside.map((v) => 1 - v);
+        const toInside = bruteForce(width, height, inside);
+        const toOutside = bruteForce(width, height, outside);
+        const got = signedDistance(mask, threshold);
+        for (let i = 0; i < inside.length; i++) expect(got.data[i]).toBe(inside[i] ? Math.fround(toOutside[i]) : -Math.fround(toInside[i]));
+      }
+  });
+});
