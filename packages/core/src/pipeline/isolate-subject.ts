@@ -15,40 +15,63 @@ export function isolateSubject(mask: GrayImage, seeds: readonly Point[]): GrayIm
   const n = width * height;
   // distance (in 4-neighbour steps) from the kept opaque region; 255 = unreached
   const distance = new Uint8Array(n).fill(255);
-  const queue = new Int32Array(n);
-  let head = 0;
-  let tail = 0;
+  // A pixel may wait on the stack twice (once from the row above, once from below), so a plain array.
+  const stack: number[] = [];
   for (const seed of seeds) {
     const x = Math.round(seed.x);
     const y = Math.round(seed.y);
     if (x < 0 || y < 0 || x >= width || y >= height) continue;
     const i = y * width + x;
-    if (data[i] > 0.5 && distance[i] !== 0) {
-      distance[i] = 0;
-      queue[tail++] = i;
+    if (data[i] > 0.5) stack.push(i);
+  }
+  if (stack.length === 0) return { width, height, data: new Float32Array(data) }; // no seed on the subject: leave the mask alone
+
+  // Flood the opaque core from the seeds, a run of a row at a time (the region, not the order
+  // it is found in, is the result); the rows it spans bound the edge's search below.
+  let minY = height;
+  let maxY = -1;
+  while (stack.length > 0) {
+    const i = stack.pop() as number;
+    if (distance[i] === 0) continue;
+    const y = (i / width) | 0;
+    const row = y * width;
+    let left = i;
+    while (left > row && distance[left - 1] !== 0 && data[left - 1] > 0.5) left--;
+    let right = i;
+    while (right < row + width - 1 && distance[right + 1] !== 0 && data[right + 1] > 0.5) right++;
+    distance.fill(0, left, right + 1);
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
+    // Each run of unvisited opaque pixels above and below the span gets one stack entry.
+    for (const other of [row - width, row + width]) {
+      if (other < 0 || other >= n) continue;
+      let open = false;
+      for (let j = left - row + other, end = right - row + other; j <= end; j++) {
+        if (distance[j] !== 0 && data[j] > 0.5) {
+          if (!open) stack.push(j), (open = true);
+        } else open = false;
+      }
     }
   }
-  if (tail === 0) return { width, height, data: new Float32Array(data) }; // no seed on the subject: leave the mask alone
-
-  // Flood the opaque core from the seeds (neighbours written out: this loop sees every pixel).
-  while (head < tail) {
-    const i = queue[head++];
-    const x = i % width;
-    let j = i - width;
-    if (i >= width && distance[j] !== 0 && data[j] > 0.5) (distance[j] = 0), (queue[tail++] = j);
-    j = i + width;
-    if (j < n && distance[j] !== 0 && data[j] > 0.5) (distance[j] = 0), (queue[tail++] = j);
-    j = i - 1;
-    if (x > 0 && distance[j] !== 0 && data[j] > 0.5) (distance[j] = 0), (queue[tail++] = j);
-    j = i + 1;
-    if (x < width - 1 && distance[j] !== 0 && data[j] > 0.5) (distance[j] = 0), (queue[tail++] = j);
+  // Grow outwards a few steps through the soft edge (any value), breadth-first: the first step
+  // from every core pixel's side, found by scanning the core's rows and one row either side.
+  const queue = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  const edge = (j: number) => distance[j] === 255 && data[j] <= 0.5;
+  for (let y = Math.max(0, minY - 1); y <= Math.min(height - 1, maxY + 1); y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const j = row + x;
+      if (!edge(j)) continue;
+      if ((y > 0 && distance[j - width] === 0) || (y < height - 1 && distance[j + width] === 0) || (x > 0 && distance[j - 1] === 0) || (x < width - 1 && distance[j + 1] === 0)) queue[tail++] = j;
+    }
   }
-  // Grow outwards a few steps through the soft edge (any value), breadth-first.
-  head = 0;
-  for (let step = 1; step <= EDGE_REACH; step++) {
+  for (let k = 0; k < tail; k++) distance[queue[k]] = 1;
+  for (let step = 2; step <= EDGE_REACH && head < tail; step++) {
     const levelEnd = tail;
     const visitEdge = (j: number) => {
-      if (distance[j] === 255 && data[j] <= 0.5) {
+      if (edge(j)) {
         distance[j] = step;
         queue[tail++] = j;
       }
@@ -61,7 +84,6 @@ export function isolateSubject(mask: GrayImage, seeds: readonly Point[]): GrayIm
       if (x > 0) visitEdge(i - 1);
       if (x < width - 1) visitEdge(i + 1);
     }
-    if (head === levelEnd && levelEnd === tail) break;
   }
 
   const out = new Float32Array(n);

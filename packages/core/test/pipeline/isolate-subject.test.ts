@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createGrayImage } from '../../src/image/rgba-image.js';
 import { isolateSubject } from '../../src/pipeline/isolate-subject.js';
+import { hashPlane, softBlobs } from '../support/pinned-masks.js';
 
 /** Two opaque discs with soft rims on a 100×60 mask: the subject at (30, 30), a neighbour at (80, 30). */
 function twoPeople() {
@@ -37,5 +38,17 @@ describe('isolateSubject', () => {
     const mask = twoPeople();
     const out = isolateSubject(mask, [{ x: 5, y: 5 }, { x: -10, y: 500 }]);
     expect(Array.from(out.data)).toEqual(Array.from(mask.data));
+  });
+});
+
+describe('isolateSubject (scanline flood of the core)', () => {
+  it('gives the same mask as the queue-based flood it replaced (hashes pinned at 63be02a)', () => {
+    const want = ['5deacaab', '6425112b', '96f4d31f'];
+    const sizes: [number, number, number][] = [[97, 73, 1], [160, 120, 2], [64, 200, 3]];
+    for (const [k, [width, height, seed]] of sizes.entries()) {
+      const data = softBlobs(width, height, seed);
+      const seeds = [{ x: width * 0.5, y: height * 0.6 }, { x: 3, y: 3 }, { x: width * 0.2, y: height * 0.8 }, { x: -5, y: 2 }];
+      expect(hashPlane(isolateSubject({ width, height, data }, seeds).data)).toBe(want[k]);
+    }
   });
 });
