@@ -10,8 +10,7 @@ function forEachHole(alpha: GrayImage, below: number, visit: (pixels: Int32Array
   const n = width * height;
   const seen = new Uint8Array(n);
   const queue = new Int32Array(n);
-  for (let start = 0; start < n; start++) {
-    if (seen[start] || data[start] >= below) continue;
+  const flood = (start: number) => {
     let head = 0;
     let tail = 0;
     queue[tail++] = start;
@@ -28,7 +27,70 @@ function forEachHole(alpha: GrayImage, below: number, visit: (pixels: Int32Array
       if (y < height - 1 && !seen[i + width] && data[i + width] < below) (seen[i + width] = 1), (queue[tail++] = i + width);
     }
     if (!open) visit(queue, tail);
+  };
+  const starts = holeStarts(alpha, below);
+  if (starts) for (const start of starts) flood(start);
+  else for (let start = 0; start < n; start++) if (!seen[start] && !(data[start] >= below)) flood(start);
+}
+
+/**
+ * Where forEachHole's scan meets each hole first (its first pixel in raster order), in that
+ * order, found from the plane's runs of pixels below `below` joined row to row (union–find)
+ * rather than by flooding the background, which is most of the plane and never visited; the
+ * holes are then flooded from there just as the scan would, so their pixel lists are the same.
+ * Undefined when the plane holds a NaN: the scan starts a region at a NaN pixel but never
+ * joins one to a region, which runs do not model.
+ */
+function holeStarts(alpha: GrayImage, below: number): number[] | undefined {
+  const { width, height, data } = alpha;
+  const start: number[] = []; // runs in raster order: first and last pixel index
+  const end: number[] = [];
+  const parent: number[] = [];
+  const open: boolean[] = []; // per root: the component reaches the border
+  const find = (r: number) => {
+    while (parent[r] !== r) r = parent[r] = parent[parent[r]];
+    return r;
+  };
+  let previous = 0; // the previous row's first run
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    const first = start.length;
+    let p = previous;
+    for (let x = 0; x < width; x++) {
+      const v = data[row + x];
+      if (!(v < below)) {
+        if (v !== v) return undefined;
+        continue;
+      }
+      const from = x;
+      while (x + 1 < width && data[row + x + 1] < below) x++;
+      const r = start.length;
+      start.push(row + from);
+      end.push(row + x);
+      parent.push(r);
+      open.push(y === 0 || y === height - 1 || from === 0 || x === width - 1);
+      // Join every run of the row above that shares a column with this one.
+      while (p < first && end[p] - row + width < from) p++;
+      for (let q = p; q < first && start[q] - row + width <= x; q++) {
+        const a = find(q);
+        const b = find(r);
+        if (a !== b) {
+          parent[b] = a;
+          open[a] = open[a] || open[b];
+        }
+      }
+    }
+    previous = first;
   }
+  const starts: number[] = [];
+  const taken = new Uint8Array(start.length);
+  for (let r = 0; r < start.length; r++) {
+    const root = find(r);
+    if (open[root] || taken[root]) continue;
+    taken[root] = 1;
+    starts.push(start[r]);
+  }
+  return starts;
 }
 
 /**
