@@ -12,7 +12,18 @@ export function fillPolygon(width: number, height: number, polygon: readonly Poi
   const SUB = 4;
   const crossings: number[] = [];
   const coverage = new Float32Array(width + 1);
-  for (let y = 0; y < height; y++) {
+  // A sample line crosses an edge only where minY <= sy < maxY: the rows with no such line stay 0
+  // (the plane is made zeroed), so only the polygon's own rows are scanned.
+  let minY = Infinity;
+  let maxY = -Infinity;
+  for (const p of polygon) {
+    // (a NaN vertex is left out, as its edges never cross a line)
+    if (p.y < minY) minY = p.y;
+    if (p.y > maxY) maxY = p.y;
+  }
+  const firstRow = Math.max(0, Math.floor(minY - (SUB - 0.5) / SUB));
+  const lastRow = Math.min(height - 1, Math.ceil(maxY));
+  for (let y = firstRow; y <= lastRow; y++) {
     coverage.fill(0);
     for (let s = 0; s < SUB; s++) {
       const sy = y + (s + 0.5) / SUB;
