@@ -75,16 +75,45 @@ export function bodyRegion(landmarks: readonly Point[], width: number, height: n
   const neck = shape.neckHalfWidth * jawWidth;
   const shoulders = shape.shoulderHalfWidth * jawWidth;
   const out = new Float32Array(width * height);
+  // Every field and sum the loop reads, in locals (the same values: each is computed once as the
+  // loop computed it every time).
+  const { start, softness, shoulderDrop, belowShoulderSlope } = shape;
+  const first = start - softness;
+  const widening = shoulders - neck;
+  const [chinX, chinY, downX, downY, rightX, rightY] = [chin.x, chin.y, down.x, down.y, right.x, right.y];
+  const tAt = (x: number, py: number) => ((x + 0.5 - chinX) * downX + py * downY) / unit;
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const px = x + 0.5 - chin.x;
-      const py = y + 0.5 - chin.y;
-      const t = (px * down.x + py * down.y) / unit;
-      if (t < shape.start - shape.softness) continue;
-      const s = Math.abs(px * right.x + py * right.y) / unit;
-      const half = neck + (shoulders - neck) * Math.min(1, Math.max(0, t / shape.shoulderDrop)) + shape.belowShoulderSlope * Math.max(0, t - shape.shoulderDrop);
-      const across = Math.min(1, Math.max(0, (half - s) / shape.softness));
-      const along = Math.min(1, Math.max(0, (t - shape.start) / shape.softness + 1));
+    const py = y + 0.5 - chinY;
+    // Along a row t moves one way (x + 0.5 - chinX, the product, the sum and the division each
+    // round monotonically), so the pixels above the band (t < first) are one end of the row:
+    // found by bisection with the loop's own arithmetic and skipped, the rest tested as before.
+    let from = 0;
+    let to = width;
+    let lo = -1;
+    let hi = width;
+    if (downX > 0) {
+      while (hi - lo > 1) {
+        const m = (lo + hi) >> 1;
+        if (tAt(m, py) < first) lo = m;
+        else hi = m;
+      }
+      from = hi;
+    } else if (downX < 0) {
+      while (hi - lo > 1) {
+        const m = (lo + hi) >> 1;
+        if (tAt(m, py) < first) hi = m;
+        else lo = m;
+      }
+      to = hi;
+    }
+    for (let x = from; x < to; x++) {
+      const px = x + 0.5 - chinX;
+      const t = (px * downX + py * downY) / unit;
+      if (t < first) continue;
+      const s = Math.abs(px * rightX + py * rightY) / unit;
+      const half = neck + widening * Math.min(1, Math.max(0, t / shoulderDrop)) + belowShoulderSlope * Math.max(0, t - shoulderDrop);
+      const across = Math.min(1, Math.max(0, (half - s) / softness));
+      const along = Math.min(1, Math.max(0, (t - start) / softness + 1));
       out[y * width + x] = across * along;
     }
   }
