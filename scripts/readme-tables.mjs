@@ -162,7 +162,27 @@ async function qualityTable() {
   return out.join('\n');
 }
 
-const generators = { models: modelsTable, options: optionsTable, env: envTable, bench: benchTable, browser: browserTable, segmentation: segmentationTable, images: imagesTable, quality: qualityTable, peer: peerTable };
+async function cutoutCostText() {
+  const file = path.join(root, 'bench/results/cutout-cost.json');
+  if (!existsSync(file)) return '_No cut-out cost yet: run `tsx bench/cutout-cost.mts`._';
+  const r = JSON.parse(await readFile(file, 'utf8'));
+  const range = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return `${s[0]}–${s[s.length - 1]} ms (median ${s[s.length >> 1]})`;
+  };
+  const rows = r.rows;
+  const totals = rows.map((x) => x.refined.totalMs).sort((a, b) => a - b);
+  const parts = (name) => range(rows.map((x) => x.refined.partsMs[name]));
+  return [
+    `What the person model and the refinement cost beyond ISNet alone is measured by \`tsx bench/cutout-cost.mts\``,
+    `(\`bench/results/cutout-cost.json\`, ${r.machine}, ${r.date}; medians of ${r.runs} warm runs on the ${rows.length} portrait fixtures, int8 ISNet, ${r.threads} threads):`,
+    `\`person\` adds ${range(rows.map((x) => x.person.addedMs))}, \`refined\` ${range(rows.map((x) => x.refined.addedMs))}, for a whole portrait of ${totals[0]}–${totals[totals.length - 1]} ms.`,
+    `Its parts: fusion with the people split and the solid interior ${parts('person')}, edge refinement ${parts('refine')}, edge colours ${parts('foreground')};`,
+    `the person map, ${parts('people')}, is made for every cut-out, \`salient\` included, since the framing reads it.`,
+  ].join('\n');
+}
+
+const generators = { cutoutCost: cutoutCostText, models: modelsTable, options: optionsTable, env: envTable, bench: benchTable, browser: browserTable, segmentation: segmentationTable, images: imagesTable, quality: qualityTable, peer: peerTable };
 
 export async function renderReadme(text) {
   let out = text;
