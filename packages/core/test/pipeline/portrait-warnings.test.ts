@@ -39,7 +39,7 @@ describe('lowResolutionWarning', () => {
   });
 });
 
-describe('low_resolution on real photos', () => {
+describe('warnings on real photos', () => {
   let processor: PortraitProcessor;
   beforeAll(async () => {
     processor = await createNodePortraitProcessor({ modelsDir, device: 'cpu', threads: 2 });
@@ -48,7 +48,7 @@ describe('low_resolution on real photos', () => {
 
   const options = { ovalMask: false, enhance: false, segmentationSize: 512 } as const;
 
-  it('says when a small photo is blown up to the canvas, and not when the photo has the pixels', async () => {
+  it('low_resolution: says when a small photo is blown up to the canvas, and not when the photo has the pixels', async () => {
     const bytes = await readFixture('portrait-1.jpg');
     const small = new Uint8Array(await sharp(bytes).resize({ width: 160 }).jpeg({ quality: 92 }).toBuffer());
     const blownUp = await processor.process(small, { ...options, width: 648, height: 648 });
@@ -59,16 +59,8 @@ describe('low_resolution on real photos', () => {
     const sharpEnough = await processor.process(bytes, { ...options, width: 320, height: 320 });
     expect(sharpEnough.warnings.map((w) => w.code)).not.toContain('low_resolution');
   }, 120_000);
-});
 
-describe('touches_other_person on real photos', () => {
-  let processor: PortraitProcessor;
-  beforeAll(async () => {
-    processor = await createNodePortraitProcessor({ modelsDir, device: 'cpu', threads: 2 });
-  }, 120_000);
-  afterAll(async () => processor?.release());
-
-  it('says when the subject is parted from someone cheek to cheek, and not for a portrait of one', async () => {
+  it('touches_other_person: says when the subject is parted from someone cheek to cheek, and not for a portrait of one', async () => {
     // A couple hugging: her hair and shoulder meet his along most of the canvas's height.
     const couple = await processor.process(await readFixture('bar-night-couple-flash.jpg'), { ovalMask: false });
     const warning = couple.warnings.find((w) => w.code === 'touches_other_person');
