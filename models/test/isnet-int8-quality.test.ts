@@ -1,6 +1,7 @@
 // The quality gate of the int8 ISNet: on every fixture photo, its mask at 768² must match the
 // float model's (IoU ≥ 0.98 at mask > 0.5); the mean absolute alpha difference is reported.
-// It also checks what the variant is for: onnxruntime runs every Conv as a QLinearConv.
+// It also checks what the variant is for: onnxruntime runs every Conv as a QLinearConv, every
+// join (Add, Concat) of quantised tensors in int8, and keeps the NHWC layout throughout.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -96,5 +97,27 @@ describe('isnet-int8 quality gate', () => {
     expect(convs).toBeGreaterThan(100);
     expect(count(optimized, 'QLinearConv')).toBe(convs);
     expect(count(optimized, 'Conv')).toBe(0);
+  });
+
+  it('joins quantised tensors in int8 and measures shapes without dequantising', () => {
+    const source = decodeModel(readFileSync(int8File));
+    const optimized = decodeModel(readFileSync(optimizedPath));
+    type Model = { graph: { node: { opType: string; input: string[]; output: string[] }[] } };
+    const count = (model: Model, op: string) => model.graph.node.filter((n) => n.opType === op).length;
+    // Every residual Add runs as a QLinearAdd; no float Add is left.
+    expect(count(source, 'Add')).toBeGreaterThanOrEqual(10);
+    expect(count(optimized, 'QLinearAdd')).toBe(count(source, 'Add'));
+    expect(count(optimized, 'Add')).toBe(0);
+    // Every Concat left in float is shape arithmetic (of Slices), not image data.
+    const producer = new Map(optimized.graph.node.flatMap((n) => n.output.map((o) => [o, n.opType] as const)));
+    const floatConcatInputs = optimized.graph.node.filter((n) => n.opType === 'Concat').flatMap((n) => n.input.map((i) => producer.get(i)));
+    expect(new Set(floatConcatInputs)).toEqual(new Set(['Slice']));
+    expect(count(optimized, 'QLinearConcat')).toBeGreaterThanOrEqual(45);
+    // No tensor is dequantised only to have its shape read, and the layout stays NHWC from the
+    // first Conv to the last (a Transpose in and one out).
+    const consumers = (t: string) => optimized.graph.node.filter((n) => n.input.includes(t)).map((n) => n.opType);
+    const dequantisedForShape = optimized.graph.node.filter((n) => n.opType === 'DequantizeLinear' && consumers(n.output[0]).every((op) => op === 'Shape'));
+    expect(dequantisedForShape).toHaveLength(0);
+    expect(count(optimized, 'Transpose')).toBeLessThanOrEqual(2);
   });
 });

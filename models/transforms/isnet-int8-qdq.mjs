@@ -9,7 +9,9 @@
 //    not S8S8), so onnxruntime fuses each into a QLinearConv. A Relu after a Conv is folded into
 //    the Conv's output quantisation (its range starts at 0, so the zero point is 0 and negatives
 //    saturate to 0), as onnxruntime's quantiser does. MaxPool and Resize outputs share their input's parameters (neither leaves
-//    the input's range), which lets the runtime run them on int8 too.
+//    the input's range), which lets the runtime run them on int8 too (MaxPool only: onnxruntime
+//    keeps a linear Resize in float on purpose, its integer version rounds differently). An Add
+//    or a Concat of quantised tensors is quantised with its own range (QLinearAdd, QLinearConcat).
 // 4. Convs listed in `keepFloat` stay float (mixed precision for the sensitive layers).
 //
 // The result depends only on the source model, the photos, the recipe and onnxruntime's float
@@ -22,6 +24,12 @@ import { convertFloat16GraphToFloat32 } from './float16-to-float32.mjs';
 const { FLOAT, INT8, INT32, UINT8 } = onnx.TensorProto.DataType;
 /** Ops whose output stays inside the input's range: their output reuses the input's scale. */
 const RANGE_PRESERVING = new Set(['MaxPool', 'Resize']);
+/**
+ * Ops that join quantised tensors: their output is quantised too (own calibrated range), so that
+ * onnxruntime runs them as QLinearAdd / QLinearConcat. Left float, each costs a DequantizeLinear
+ * per input, a float op and NHWC↔NCHW Transposes around it: about a quarter of the run.
+ */
+const JOINS = new Set(['Add', 'Concat']);
 
 /** @typedef {import('onnx-proto').onnx.INodeProto} NodeProto */
 /** @typedef {import('onnx-proto').onnx.IGraphProto} GraphProto */
@@ -161,19 +169,24 @@ export function quantizeQdq(float32Bytes, ranges, options = {}) {
     return p;
   };
 
-  // Tensors to quantise: Conv inputs and outputs; then outputs of range-preserving ops on them.
+  // Tensors to quantise: Conv inputs and outputs; then, in graph order, outputs of range-preserving
+  // ops and of joins (Add, Concat) on them; shape arithmetic (Concats of Slices) stays float.
   const quantized = new Set();
   for (const conv of quantizedConvs) {
     quantized.add(/** @type {string} */ (conv.input?.[0]));
     quantized.add(/** @type {string} */ (conv.output?.[0]));
   }
   for (const n of nodes) {
-    if (!RANGE_PRESERVING.has(/** @type {string} */ (n.opType))) continue;
     const input = /** @type {string} */ (n.input?.[0]);
     const output = /** @type {string} */ (n.output?.[0]);
-    if (!quantized.has(input) || graphOutputs.has(output)) continue;
-    quantized.add(output);
-    params.set(output, paramsFor(input));
+    if (graphOutputs.has(output)) continue;
+    if (RANGE_PRESERVING.has(/** @type {string} */ (n.opType))) {
+      if (!quantized.has(input)) continue;
+      quantized.add(output);
+      params.set(output, paramsFor(input));
+    } else if (JOINS.has(/** @type {string} */ (n.opType)) && (n.input ?? []).every((i) => quantized.has(i))) {
+      quantized.add(output);
+    }
   }
   for (const t of quantized) {
     if (graphOutputs.has(t)) throw new Error(`graph output ${t} would be quantised`);
@@ -231,8 +244,11 @@ export function quantizeQdq(float32Bytes, ranges, options = {}) {
       }
       ordered.push(...dq);
     } else {
-      // Everything but a tensor's own QuantizeLinear reads its dequantised copy.
-      n.input = (n.input ?? []).map((i) => (quantized.has(i) ? `${i}/dequantized` : i));
+      // Everything but a tensor's own QuantizeLinear reads its dequantised copy; a Shape (the
+      // Resize targets' sizes) reads the quantised one: the same shape, without onnxruntime
+      // dequantising (and transposing) the whole tensor to measure it.
+      const copy = n.opType === 'Shape' ? 'quantized' : 'dequantized';
+      n.input = (n.input ?? []).map((i) => (quantized.has(i) ? `${i}/${copy}` : i));
     }
     ordered.push(n);
     for (const o of n.output ?? []) if (quantized.has(o)) ordered.push(...qdqPair(o));
