@@ -52,7 +52,7 @@ describe('memory under large options', () => {
     servers.splice(servers.indexOf(server), 1);
   }, 120_000);
 
-  it('after 4 jobs at the largest allowed options and 10 normal ones, RSS keeps less than half of their peak above its value after 10 normal ones (at least 200 MB allowed)', async () => {
+  it('after 4 jobs at the largest allowed options and 10 normal ones, RSS keeps less than half of their peak above its value after 10 normal ones (at least 400 MB allowed)', async () => {
     const server = await start({ FACECRAFT_WORKERS: '2', FACECRAFT_WORKER_MAX_RSS_MB: '0' });
     // Warm the way the measurement after the large jobs is taken (10 normal jobs): after only a
     // few the heap has not reached its working size, and the warm value alone varied by 120 MB.
@@ -74,10 +74,13 @@ describe('memory under large options', () => {
     console.log(`RSS warm ${warm.toFixed(0)} MB, peak during large jobs ${peak.toFixed(0)} MB, after ${after.toFixed(0)} MB (${((after / warm - 1) * 100).toFixed(1)} %)`);
     // What this guards against is a run's peak pinned for good (+5 GB with onnxruntime's arena):
     // then what stays is all of the peak's excess. What the allocator keeps after large jobs
-    // varies with the collector's timing: +69 to +348 MB over warm here, with peaks 0.8-1.2 GB
-    // above warm (at this commit and at the one before it alike), 9-30 % of the excess; a fixed
-    // 200 MB bound failed two runs in three. So: at most half the peak's excess, or 200 MB.
-    expect(after - warm).toBeLessThan(Math.max(200, 0.5 * (peak - warm)));
+    // varies with the collector's timing: +69 to +348 MB over warm here, 9-57 % of the excess.
+    // Since the int8 ISNet joins in int8 (6e63d45) the peaks are 0.5-0.65 GB above warm instead
+    // of 0.8-1.2 GB, so half the excess (the bound before) fell inside that noise (+337 MB
+    // against 295 failed once in three runs). So: at most half the peak's excess, or 400 MB,
+    // above the largest amount ever seen kept and below a pinned peak (with the arena turned
+    // back on, checked at that commit: +635 MB kept, 100 % of the excess, and this fails).
+    expect(after - warm).toBeLessThan(Math.max(400, 0.5 * (peak - warm)));
   }, 300_000);
 
   it('replaces a worker between jobs when memory stands above FACECRAFT_WORKER_MAX_RSS_MB, and keeps serving', async () => {
