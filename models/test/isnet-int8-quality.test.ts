@@ -120,4 +120,14 @@ describe('isnet-int8 quality gate', () => {
     expect(dequantisedForShape).toHaveLength(0);
     expect(count(optimized, 'Transpose')).toBeLessThanOrEqual(2);
   });
+
+  it('runs no QLinearConv with fewer than 16 outputs (the last Conv is widened and sliced back)', () => {
+    type Tensor = { name: string; dims: unknown[] };
+    const optimized = decodeModel(readFileSync(optimizedPath)) as { graph: { node: { opType: string; input: string[] }[]; initializer: Tensor[] } };
+    const weights = new Map(optimized.graph.initializer.map((t) => [t.name, t]));
+    // QLinearConv's inputs: x, x scale, x zero point, w, ...
+    const outputs = optimized.graph.node.filter((n) => n.opType === 'QLinearConv').map((n) => Number(weights.get(n.input[3])?.dims[0]));
+    expect(outputs.length).toBeGreaterThan(100);
+    expect(Math.min(...outputs)).toBeGreaterThanOrEqual(16);
+  });
 });
