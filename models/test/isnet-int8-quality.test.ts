@@ -119,6 +119,9 @@ describe('isnet-int8 quality gate', () => {
     const dequantisedForShape = optimized.graph.node.filter((n) => n.opType === 'DequantizeLinear' && consumers(n.output[0]).every((op) => op === 'Shape'));
     expect(dequantisedForShape).toHaveLength(0);
     expect(count(optimized, 'Transpose')).toBeLessThanOrEqual(2);
+    // The logits reach the Sigmoid straight from the last Resize, not rounded to 256 levels.
+    const sigmoid = optimized.graph.node.find((n) => n.opType === 'Sigmoid');
+    expect(producer.get(sigmoid?.input[0] ?? '')).toBe('Resize');
   });
 
   it('runs no QLinearConv with fewer than 16 outputs (the last Conv is widened and sliced back)', () => {

@@ -12,6 +12,8 @@
 //    the input's range), which lets the runtime run them on int8 too (MaxPool only: onnxruntime
 //    keeps a linear Resize in float on purpose, its integer version rounds differently). An Add
 //    or a Concat of quantised tensors is quantised with its own range (QLinearAdd, QLinearConcat).
+//    A range-preserving op's output is quantised only where an int8 op reads it: the last Resize
+//    (the logits, read by the Sigmoid) stays float, so the alpha is not rounded to 256 levels.
 // 4. Convs listed in `keepFloat` stay float (mixed precision for the sensitive layers).
 // 5. Before calibration, a Conv with very few outputs (ISNet's last, 64 → 1) gets zero filters up
 //    to 16 and a Slice back (widenNarrowConvs): the runtime's int8 kernel is 4× faster at that width.
@@ -38,6 +40,8 @@ const MIN_QUANTIZED_CONV_OUTPUTS = 16;
  * per input, a float op and NHWC↔NCHW Transposes around it: about a quarter of the run.
  */
 const JOINS = new Set(['Add', 'Concat']);
+/** Ops that read a quantised tensor in int8 once fused (everything else reads it dequantised). */
+const INT8_READERS = new Set(['Conv', ...JOINS, ...RANGE_PRESERVING]);
 
 /** @typedef {import('onnx-proto').onnx.INodeProto} NodeProto */
 /** @typedef {import('onnx-proto').onnx.IGraphProto} GraphProto */
@@ -190,6 +194,9 @@ export function quantizeQdq(float32Bytes, ranges, options = {}) {
     if (graphOutputs.has(output)) continue;
     if (RANGE_PRESERVING.has(/** @type {string} */ (n.opType))) {
       if (!quantized.has(input)) continue;
+      // Only where something reads it in int8: quantising the last Resize (ISNet's logits at full
+      // size, read by the Sigmoid alone) would only round the output to 256 levels.
+      if (!(consumers.get(output) ?? []).some((c) => INT8_READERS.has(/** @type {string} */ (c.opType)))) continue;
       quantized.add(output);
       params.set(output, paramsFor(input));
     } else if (JOINS.has(/** @type {string} */ (n.opType)) && (n.input ?? []).every((i) => quantized.has(i))) {
