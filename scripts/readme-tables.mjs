@@ -2,7 +2,8 @@
 // Generates the README's tables from their sources of truth, between marker comments:
 //   <!-- generated:NAME --> … <!-- /generated:NAME -->
 // models (models/manifest.json), options (the core's option table), env (the server's config schema), bench (bench/results/*.json),
-// images (bench/results/image-sizes.json), quality (bench/results/quality.json), peer (bench/results/peer.json). `pnpm readme` rewrites README.md; `--check` fails
+// images (bench/results/image-sizes.json), quality (bench/results/quality.json), peer (bench/results/peer.json),
+// serverBurst (bench/results/server-burst.json), cutoutCost (bench/results/cutout-cost.json). `pnpm readme` rewrites README.md; `--check` fails
 // when it is out of date (a test runs that).
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -182,7 +183,23 @@ async function cutoutCostText() {
   ].join('\n');
 }
 
-const generators = { cutoutCost: cutoutCostText, models: modelsTable, options: optionsTable, env: envTable, bench: benchTable, browser: browserTable, segmentation: segmentationTable, images: imagesTable, quality: qualityTable, peer: peerTable };
+async function serverBurstText() {
+  const file = path.join(root, 'bench/results/server-burst.json');
+  if (!existsSync(file)) return '_No server burst yet: run `tsx bench/server-burst.ts`._';
+  const r = JSON.parse(await readFile(file, 'utf8'));
+  const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const rows = r.rows.map((x) => `${plural(x.workers, 'worker')} × ${plural(x.threadsPerWorker, 'thread')} answer one portrait in ${x.latencyMedianMs} ms (median) and the burst at ${x.photosPerSecond} photos/s`);
+  const fastest = [...r.rows].sort((a, b) => a.latencyMedianMs - b.latencyMedianMs)[0];
+  const widest = [...r.rows].sort((a, b) => b.photosPerSecond - a.photosPerSecond)[0];
+  const workers = (x) => (x.workers === 1 ? 'one worker (the default)' : `\`FACECRAFT_WORKERS=${x.workers}\``);
+  const verdict = fastest === widest ? `${workers(fastest)} is best at both` : `${workers(fastest)} favours latency, ${workers(widest)} throughput`;
+  return [
+    `Under load, \`tsx bench/server-burst.ts\` (\`bench/results/server-burst.json\`, ${r.machine.cpu}, ${r.machine.cores} cores, ${r.date.slice(0, 10)}, ISNet ${r.rows[0].segmentationVariant})`,
+    `times single requests one after another and a burst of ${r.rows[0].burst} at once: ${rows.join('; ')}. ${verdict[0].toUpperCase()}${verdict.slice(1)}.`,
+  ].join('\n');
+}
+
+const generators = { serverBurst: serverBurstText, cutoutCost: cutoutCostText, models: modelsTable, options: optionsTable, env: envTable, bench: benchTable, browser: browserTable, segmentation: segmentationTable, images: imagesTable, quality: qualityTable, peer: peerTable };
 
 export async function renderReadme(text) {
   let out = text;
