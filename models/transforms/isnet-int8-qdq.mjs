@@ -8,12 +8,13 @@
 //    uint8, weights symmetric int8 per output channel, biases int32; quantization.mjs says why
 //    not S8S8), so onnxruntime fuses each into a QLinearConv. A Relu after a Conv is folded into
 //    the Conv's output quantisation (its range starts at 0, so the zero point is 0 and negatives
-//    saturate to 0), as onnxruntime's quantiser does. MaxPool and Resize outputs share their input's parameters (neither leaves
-//    the input's range), which lets the runtime run them on int8 too (MaxPool only: onnxruntime
-//    keeps a linear Resize in float on purpose, its integer version rounds differently). An Add
-//    or a Concat of quantised tensors is quantised with its own range (QLinearAdd, QLinearConcat).
-//    A range-preserving op's output is quantised only where an int8 op reads it: the last Resize
-//    (the logits, read by the Sigmoid) stays float, so the alpha is not rounded to 256 levels.
+//    saturate to 0), as onnxruntime's quantiser does. MaxPool, Resize and Slice outputs share
+//    their input's parameters (none leaves the input's range), which lets the runtime run MaxPool
+//    and Slice on int8 too (it keeps a linear Resize in float on purpose: its integer version
+//    rounds differently). An Add or a Concat of quantised tensors is quantised with its own range
+//    (QLinearAdd, QLinearConcat). A range-preserving op's output is quantised only where an int8
+//    op reads it: the last Resize (the logits, read by the Sigmoid) stays float, so the alpha is
+//    not rounded to 256 levels.
 // 4. Convs listed in `keepFloat` stay float (mixed precision for the sensitive layers).
 // 5. Before calibration, a Conv with very few outputs (ISNet's last, 64 → 1) gets zero filters up
 //    to 16 and a Slice back (widenNarrowConvs): the runtime's int8 kernel is 4× faster at that width.
@@ -36,8 +37,8 @@ const RANGE_PRESERVING = new Set(['MaxPool', 'Resize', 'Slice']);
 const MIN_QUANTIZED_CONV_OUTPUTS = 16;
 /**
  * Ops that join quantised tensors: their output is quantised too (own calibrated range), so that
- * onnxruntime runs them as QLinearAdd / QLinearConcat. Left float, each costs a DequantizeLinear
- * per input, a float op and NHWC↔NCHW Transposes around it: about a quarter of the run.
+ * onnxruntime runs them as QLinearAdd / QLinearConcat. Left float, each cost a DequantizeLinear
+ * per input, a float op and NHWC↔NCHW Transposes around it (with the Shapes below, 180 of 465 ms).
  */
 const JOINS = new Set(['Add', 'Concat']);
 /** Ops that read a quantised tensor in int8 once fused (everything else reads it dequantised). */
