@@ -92,6 +92,11 @@ function splitOnce(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceSca
   const ratio = createGrayImage(width, height);
   const weight = createGrayImage(width, height);
   let contested = 0;
+  // The contested pixels' bounding box: the smoothing below only needs to run around it.
+  let minX = width;
+  let minY = height;
+  let maxX = -1;
+  let maxY = -1;
   for (let i = 0; i < n; i++) {
     if (Math.abs(side.data[i]) >= band || matte.data[i] < 0.1) continue;
     const s = Math.floor(Math.floor(i / width) / stripHeight);
@@ -102,16 +107,41 @@ function splitOnce(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceSca
     ratio.data[i] = Math.log((nearBin(otherHist, s, b) + 0.5) / (oc + 0.5 * BINS)) - Math.log((nearBin(subjectHist, s, b) + 0.5) / (sc + 0.5 * BINS));
     weight.data[i] = 1;
     contested++;
+    const x = i % width;
+    const y = (i - x) / width;
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
   }
   if (contested === 0) return;
   // Smoothed as a weighted mean, so that the band's edge is not pulled towards 0.
   const sigma = Math.max(1, 0.03 * faceScale);
-  const smoothRatio = gaussianBlurGray(ratio, sigma);
-  const smoothWeight = gaussianBlurGray(weight, sigma);
-  for (let i = 0; i < n; i++) {
-    if (weight.data[i] === 0) continue;
-    const llr = smoothRatio.data[i] / Math.max(1e-6, smoothWeight.data[i]);
-    if (llr > COLOUR_SPLIT.decisive) others.data[i] = 1;
-    else if (llr < -COLOUR_SPLIT.decisive && !inOtherFace[i]) others.data[i] = 0;
+  // Both planes are 0 outside the box, so blurring the box grown by the kernel's reach gives
+  // the same values inside it as blurring the whole crop (the grown box's rim is 0 or the
+  // crop's own edge), for a fraction of the work when the band is a strip of a large crop.
+  const kernelReach = Math.ceil(3 * sigma);
+  const x0 = Math.max(0, minX - kernelReach);
+  const y0 = Math.max(0, minY - kernelReach);
+  const w = Math.min(width, maxX + kernelReach + 1) - x0;
+  const h = Math.min(height, maxY + kernelReach + 1) - y0;
+  const smoothRatio = gaussianBlurGray(cropGray(ratio, x0, y0, w, h), sigma);
+  const smoothWeight = gaussianBlurGray(cropGray(weight, x0, y0, w, h), sigma);
+  for (let y = minY; y <= maxY; y++) {
+    for (let x = minX; x <= maxX; x++) {
+      const i = y * width + x;
+      if (weight.data[i] === 0) continue;
+      const j = (y - y0) * w + (x - x0);
+      const llr = smoothRatio.data[j] / Math.max(1e-6, smoothWeight.data[j]);
+      if (llr > COLOUR_SPLIT.decisive) others.data[i] = 1;
+      else if (llr < -COLOUR_SPLIT.decisive && !inOtherFace[i]) others.data[i] = 0;
+    }
   }
+}
+
+/** The rectangle (x, y, width, height) of a plane, as a plane of its own. */
+function cropGray(image: GrayImage, x: number, y: number, width: number, height: number): GrayImage {
+  const out = createGrayImage(width, height);
+  for (let row = 0; row < height; row++) out.data.set(image.data.subarray((y + row) * image.width + x, (y + row) * image.width + x + width), row * width);
+  return out;
 }
