@@ -7,7 +7,7 @@ import { personMatte, salientMissesFace } from '../../src/pipeline/cutout/isnet-
 import { fillEnclosedSpecks, SPECKS } from '../../src/pipeline/cutout/fill-holes.js';
 import { narrowEdgeForUpscale, refineEdge } from '../../src/pipeline/cutout/refine-edge.js';
 import { INTERIOR, solidifyInterior } from '../../src/pipeline/cutout/solid-interior.js';
-import { splitByColour } from '../../src/pipeline/cutout/split-by-colour.js';
+import { COLOUR_SPLIT, splitByColour } from '../../src/pipeline/cutout/split-by-colour.js';
 import { otherPeopleMask, ownSalientRegion, SIDEWAYS_COST, splitLineLength } from '../../src/pipeline/cutout/split-people.js';
 
 /**
@@ -182,6 +182,31 @@ describe('splitByColour', () => {
     expect(at(others, 135, 100)).toBe(1); // brown: still the neighbour's
     expect(at(others, 100, 100)).toBe(0);
     expect(at(others, 190, 100)).toBe(1); // beyond the band: the split's own decision
+  });
+
+  it("never gives the subject's crown to a neighbour by colour, though its colour is the neighbour's", () => {
+    // Blond subject, brown neighbour from x 140 on, and dark roots on the subject's crown
+    // (x 104–128, y 34–60) the same brown as the neighbour; the split's line runs at x 125.
+    const brown = (x: number, y: number) => x >= 140 || (x >= 104 && x < 128 && y >= 34 && y < 60);
+    const data = new Uint8ClampedArray(W * H * 4);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const noise = ((x * 7 + y * 13) % 11) - 5;
+        data.set(brown(x, y) ? [90 + noise, 60 + noise, 40 + noise, 255] : [225 + noise, 190 + noise, 120 + noise, 255], (y * W + x) * 4);
+      }
+    }
+    const crop: RgbaImage = { width: W, height: H, data };
+    const split = (crown?: GrayImage) => {
+      const others = plane((x) => (x >= 125 ? 1 : 0));
+      splitByColour(crop, plane(() => 1), others, 60, [], crown);
+      return others;
+    };
+    const crown = faceRegion(frontalLandmarks(), W, H, COLOUR_SPLIT.crown);
+    expect(at(crown, 115, 40)).toBe(1);
+    expect(at(split(), 115, 40)).toBe(1); // by colour alone the roots went to the neighbour
+    const kept = split(crown);
+    expect(at(kept, 115, 40)).toBe(0);
+    expect(at(kept, 150, 100)).toBe(1); // the neighbour is still the neighbour's
   });
 
   it('changes nothing when one side has too little to learn from', () => {

@@ -3,7 +3,7 @@ import type { GrayImage, RgbaImage } from '../../image/rgba-image.js';
 import { isolateSubject } from '../isolate-subject.js';
 import type { LoadedModel } from '../load-models.js';
 import { segmentPortrait } from '../segment-portrait.js';
-import { bodyRegion, faceScale, forcedFace, NECK_STRIP } from './face-region.js';
+import { bodyRegion, faceRegion, faceScale, forcedFace, NECK_STRIP } from './face-region.js';
 import { personMatte, salientMissesFace } from './isnet-blind.js';
 import { fillEnclosedSpecks, fillPersonHoles } from './fill-holes.js';
 import { fuseAlpha } from './fuse-alpha.js';
@@ -13,7 +13,7 @@ import { signedDistance } from '../../image/distance-transform.js';
 import { invertAffine, type Affine2D } from '../../image/affine.js';
 import { narrowEdgeForUpscale, refineEdge } from './refine-edge.js';
 import { solidifyInterior } from './solid-interior.js';
-import { splitByColour } from './split-by-colour.js';
+import { COLOUR_SPLIT, splitByColour } from './split-by-colour.js';
 import { otherPeopleMask, ownSalientRegion, splitLineLength } from './split-people.js';
 
 /**
@@ -98,7 +98,7 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   let split: { before: Float32Array; others: GrayImage } | undefined;
   if (input.otherBoxes.length > 0) {
     const others = otherPeopleMask({ context: prior.context, contextToCrop: prior.contextToCrop, subject: input.subjectBox, others: input.otherBoxes, width, height });
-    splitByColour(crop, fused, others, scale, input.otherBoxes);
+    splitByColour(crop, fused, others, scale, input.otherBoxes, faceRegion(input.landmarks, width, height, COLOUR_SPLIT.crown));
     // Where ISNet already parts the subject from everyone else (no other face mostly inside the
     // ISNet region connected to the subject's face), that region, less the other faces, is the
     // subject's: the split, which cannot tell who stands in front, must not cut the subject's

@@ -26,6 +26,12 @@ export const COLOUR_SPLIT = Object.freeze({
   stripReach: 1,
   /** Fewer sure pixels than this on either side (in a strip and its neighbours): too little to learn from, nothing changes there. */
   minSamples: 150,
+  /**
+   * The subject's crown: the landmarks' hull with the brows lifted this far (the skull's top is
+   * about 0.75 above them). Colour never gives it to a neighbour: dark roots under blonde hair
+   * match the brown hair of someone behind, and a bite came out of the top of the head.
+   */
+  crown: 0.8,
 });
 
 const BITS = 4;
@@ -36,10 +42,11 @@ const binOf = (data: Uint8ClampedArray, i: number) => ((data[i * 4] >> (8 - BITS
  * Moves the people split's line along colour: in a band around the line where the matte holds
  * something, a pixel whose colour is clearly the neighbour's side goes to the neighbour, one
  * clearly the subject's to the subject (log-likelihood of two colour histograms, smoothed over a
- * few pixels). Another person's face box is never given to the subject: skin matches skin.
- * Changes `others` (how much each crop pixel is someone else's) in place.
+ * few pixels). Another person's face box is never given to the subject: skin matches skin; nor
+ * the subject's own head (`subjectHead`, outside other faces' boxes) to anyone else. Changes
+ * `others` (how much each crop pixel is someone else's) in place.
  */
-export function splitByColour(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceScale: number, otherFaces: readonly Box[] = []): void {
+export function splitByColour(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceScale: number, otherFaces: readonly Box[] = [], subjectHead?: GrayImage): void {
   // Twice: the first pass moves the line, the second learns each side's colours from where the
   // moved line says they are (the first pass's samples beyond a badly placed line were mixed).
   // Nothing of anyone else that the matte holds: nothing to learn their colours from (most
@@ -53,11 +60,13 @@ export function splitByColour(crop: RgbaImage, matte: GrayImage, others: GrayIma
       inOtherFace.fill(1, y * others.width + Math.max(0, Math.floor(b.x)), y * others.width + Math.max(0, Math.min(others.width, Math.ceil(b.x + b.width))));
     }
   }
-  for (let pass = 0; pass < COLOUR_SPLIT.passes; pass++) splitOnce(crop, matte, others, faceScale, inOtherFace);
+  const inSubjectHead = new Uint8Array(others.width * others.height);
+  if (subjectHead) for (let i = 0; i < inSubjectHead.length; i++) inSubjectHead[i] = subjectHead.data[i] >= 0.5 && !inOtherFace[i] ? 1 : 0;
+  for (let pass = 0; pass < COLOUR_SPLIT.passes; pass++) splitOnce(crop, matte, others, faceScale, inOtherFace, inSubjectHead);
 }
 
 /** One pass: learn both sides' colours back from the current line, then move the line in the band. */
-function splitOnce(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceScale: number, inOtherFace: Uint8Array): void {
+function splitOnce(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceScale: number, inOtherFace: Uint8Array, inSubjectHead: Uint8Array): void {
   const { width, height } = others;
   const n = width * height;
   const side = signedDistance(others, 0.5); // > 0 on the neighbours' side
@@ -133,7 +142,7 @@ function splitOnce(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceSca
       if (weight.data[i] === 0) continue;
       const j = (y - y0) * w + (x - x0);
       const llr = smoothRatio.data[j] / Math.max(1e-6, smoothWeight.data[j]);
-      if (llr > COLOUR_SPLIT.decisive) others.data[i] = 1;
+      if (llr > COLOUR_SPLIT.decisive && !inSubjectHead[i]) others.data[i] = 1;
       else if (llr < -COLOUR_SPLIT.decisive && !inOtherFace[i]) others.data[i] = 0;
     }
   }
