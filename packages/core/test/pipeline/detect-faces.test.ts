@@ -42,6 +42,22 @@ describe('detectFaces', () => {
     for (const f of faces) expect(f.box.width).toBeLessThan(60);
   });
 
+  it('finds them in a strip lower than a tile, whose tiles reach past its top and bottom', async () => {
+    // 1280×200: the tiles are squares taller than the photo, cut from the tile plane with
+    // transparent rows above and below it.
+    const files = ['portrait-1.jpg', 'portrait-2.jpg', 'portrait-3.jpg', 'portrait-4.jpg', 'portrait-5.jpg'];
+    const centres = files.map((_, i) => ({ x: 140 + i * 250, y: 100 }));
+    const tiles = await Promise.all(
+      files.map(async (file, i) => ({ input: await sharp(await readFixture(file)).resize(90, 90).toBuffer(), left: centres[i].x - 45, top: centres[i].y - 45 })),
+    );
+    const bytes = await sharp({ create: { width: 1280, height: 200, channels: 3, background: '#8a8f94' } }).composite(tiles).jpeg({ quality: 92 }).toBuffer();
+    const faces = await detectFaces(await decodeForTest(new Uint8Array(bytes)), detectors);
+    const owners = faces.map((f) => centres.findIndex((c) => Math.abs(f.box.x + f.box.width / 2 - c.x) < 45 && Math.abs(f.box.y + f.box.height / 2 - c.y) < 45));
+    expect(owners.every((o) => o >= 0)).toBe(true);
+    expect(new Set(owners).size).toBe(owners.length);
+    expect(faces.length).toBeGreaterThanOrEqual(4);
+  });
+
   it('still finds no face where there is none (the tiles find no cat)', async () => {
     const cat = await decodeForTest(await readFixture('no-face-cat.png'));
     const big = await sharp(await readFixture('no-face-cat.png')).resize(cat.width * 3).jpeg().toBuffer();
