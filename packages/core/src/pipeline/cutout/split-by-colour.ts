@@ -1,4 +1,4 @@
-import { gaussianBlurGray } from '../../image/gaussian-blur.js';
+import { boxRadiusFor, stackedBoxBlurGray } from '../../image/box-blur.js';
 import { signedDistance } from '../../image/distance-transform.js';
 import type { Box } from '../../geometry/point.js';
 import { createGrayImage, type GrayImage, type RgbaImage } from '../../image/rgba-image.js';
@@ -124,18 +124,19 @@ function splitOnce(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceSca
     if (y > maxY) maxY = y;
   }
   if (contested === 0) return;
-  // Smoothed as a weighted mean, so that the band's edge is not pulled towards 0.
+  // Smoothed as a weighted mean, so that the band's edge is not pulled towards 0; by stacked
+  // boxes (a few additions per pixel) rather than a Gaussian of 37–73 taps.
   const sigma = Math.max(1, 0.03 * faceScale);
   // Both planes are 0 outside the box, so blurring the box grown by the kernel's reach gives
-  // the same values inside it as blurring the whole crop (the grown box's rim is 0 or the
-  // crop's own edge), for a fraction of the work when the band is a strip of a large crop.
-  const kernelReach = Math.ceil(3 * sigma);
+  // the same values inside it as blurring the whole crop, for a fraction of the work when the
+  // band is a strip of a large crop.
+  const kernelReach = 3 * boxRadiusFor(sigma);
   const x0 = Math.max(0, minX - kernelReach);
   const y0 = Math.max(0, minY - kernelReach);
   const w = Math.min(width, maxX + kernelReach + 1) - x0;
   const h = Math.min(height, maxY + kernelReach + 1) - y0;
-  const smoothRatio = gaussianBlurGray(cropGray(ratio, x0, y0, w, h), sigma);
-  const smoothWeight = gaussianBlurGray(cropGray(weight, x0, y0, w, h), sigma);
+  const smoothRatio = stackedBoxBlurGray(cropGray(ratio, x0, y0, w, h), sigma);
+  const smoothWeight = stackedBoxBlurGray(cropGray(weight, x0, y0, w, h), sigma);
   for (let y = minY; y <= maxY; y++) {
     for (let x = minX; x <= maxX; x++) {
       const i = y * width + x;
