@@ -8,6 +8,7 @@ import { applyAffine, cropWindowAffine, invertAffine, warpAffine, type Affine2D 
 import { alphaToMask, compositeOnColor, withAlpha } from '../image/composite.js';
 import { featheredEllipseMask } from '../image/ellipse-mask.js';
 import { estimateForeground, foregroundReadBox } from '../image/estimate-foreground.js';
+import { boxReduce } from '../image/box-reduce.js';
 import { resizeImage } from '../image/resize.js';
 import type { GrayImage, RgbaImage } from '../image/rgba-image.js';
 import { decodeImage, type ImageCodec } from '../io/image-codec.js';
@@ -34,6 +35,8 @@ const OVAL_RADIUS = 0.48;
 const OVAL_FEATHER = 0.03;
 /** Photos are searched for faces on a copy whose long side is at most this. */
 const DETECTION_LONG_SIDE = 1280;
+/** The least reduction left to the bilinear resize after whole blocks (see detectionCopy). */
+const DETECTION_BLOCK_RESIDUAL = 1.25;
 
 export interface ModelRuntime {
   readonly model: string;
@@ -132,14 +135,22 @@ function mapDetection(m: Affine2D, face: FaceDetection): FaceDetection {
   };
 }
 
-/** A downscaled copy for detection and the factor back to the photo's pixels. */
+/**
+ * A downscaled copy for detection and the factor back to the photo's pixels. A photo more than
+ * 2.5× the copy (a 12-megapixel phone photo is 3.15×) is first reduced by whole n×n blocks, so
+ * the bilinear resize that follows reads 1.25–2.5 pixels per output pixel instead of the whole
+ * photo at 9 taps a side; the blocks' last row and column may be partial, which shifts the
+ * copy by less than n pixels of the photo across its whole width.
+ */
 function detectionCopy(photo: RgbaImage): { image: RgbaImage; scale: number } {
   const long = Math.max(photo.width, photo.height);
   if (long <= DETECTION_LONG_SIDE) return { image: photo, scale: 1 };
   const scale = long / DETECTION_LONG_SIDE;
   const width = Math.max(1, Math.round(photo.width / scale));
   const height = Math.max(1, Math.round(photo.height / scale));
-  return { image: resizeImage(photo, width, height, { filter: 'bilinear' }), scale: photo.width / width };
+  const blocks = Math.floor(scale / DETECTION_BLOCK_RESIDUAL);
+  const source = blocks >= 2 ? boxReduce(photo, blocks, blocks) : photo;
+  return { image: resizeImage(source, width, height, { filter: 'bilinear' }), scale: photo.width / width };
 }
 
 /** Points certainly on the subject: eyes, nose, mouth centre, chin. */

@@ -1,4 +1,5 @@
 // The whole pipeline on the real bundled models and the real test photos.
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eyeGeometry, LANDMARK_INDEX } from '../../src/geometry/face-landmarks.js';
 import { centroid } from '../../src/geometry/point.js';
@@ -110,6 +111,20 @@ describe('group photos', () => {
         const overlap = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
         expect(overlap).toBe(0);
       }
+    }
+  });
+
+  it('finds the same faces in a 12-megapixel copy, whose detection copy starts with whole blocks', async () => {
+    // 4032 px wide: 3.15× the detection copy, so 2×2 blocks are averaged before the resize.
+    const big = await sharp(await readFixture('group-1.jpg')).resize(4032).jpeg({ quality: 92 }).toBuffer();
+    const ratio = 4032 / 1920;
+    const small = await processor.detect(await readFixture('group-1.jpg'));
+    const large = await processor.detect(new Uint8Array(big));
+    expect(large.length).toBe(small.length);
+    for (const face of small) {
+      const match = large.find((f) => Math.abs(f.box.x / ratio - face.box.x) < face.box.width * 0.05);
+      expect(match).toBeDefined();
+      for (const key of ['x', 'y', 'width', 'height'] as const) expect(Math.abs((match as (typeof large)[number]).box[key] / ratio - face.box[key])).toBeLessThan(face.box.width * 0.05);
     }
   });
 
