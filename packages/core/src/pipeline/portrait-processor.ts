@@ -36,7 +36,7 @@ const OVAL_FEATHER = 0.03;
 /** Photos are searched for faces on a copy whose long side is at most this. */
 const DETECTION_LONG_SIDE = 1280;
 /** The least reduction left to the bilinear resize after whole blocks (see detectionCopy). */
-const DETECTION_BLOCK_RESIDUAL = 1.25;
+const DETECTION_BLOCK_RESIDUAL = 1;
 
 export interface ModelRuntime {
   readonly model: string;
@@ -136,10 +136,10 @@ function mapDetection(m: Affine2D, face: FaceDetection): FaceDetection {
 }
 
 /**
- * A downscaled copy for detection and the factor back to the photo's pixels. A photo more than
- * 2.5× the copy (a 12-megapixel phone photo is 3.15×) is first reduced by whole n×n blocks, so
- * the bilinear resize that follows reads 1.25–2.5 pixels per output pixel instead of the whole
- * photo at 9 taps a side; the blocks' last row and column may be partial, which shifts the
+ * A downscaled copy for detection and the factor back to the photo's pixels. A photo 2× the
+ * copy or more (a 12-megapixel phone photo is 3.15×) is first reduced by whole n×n blocks, so
+ * the bilinear resize that follows reads 1–2 pixels per output pixel instead of the whole
+ * photo at 7–9 taps a side; the blocks' last row and column may be partial, which shifts the
  * copy by less than n pixels of the photo across its whole width.
  */
 function detectionCopy(photo: RgbaImage): { image: RgbaImage; scale: number } {
