@@ -1,11 +1,13 @@
 // `pnpm bench`: the pipeline on the portrait fixtures with the bundled models, on this machine.
-// Warm-up, then ≥ 5 timed runs per fixture; per-stage medians; the segmentation size study
+// Warm-up, then ≥ 5 timed runs per fixture (and per phone-sized photo, reported beside them);
+// per-stage medians; the segmentation size study
 // (mask IoU against 1024² and time per size). Writes bench/results/<name>.json.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import sharp from 'sharp';
 import { WEIGHT_TYPES, type WeightType } from '@facecraft/core';
 import { createNodePortraitProcessor, type PortraitResult } from '@facecraft/core/node';
 
@@ -13,6 +15,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixtures = path.join(root, 'packages/core/test/fixtures');
 const PORTRAITS = ['portrait-1.jpg', 'portrait-2.jpg', 'portrait-3.jpg', 'portrait-4.jpg', 'portrait-5.jpg', 'portrait-5-tilted.jpg'];
 const SEGMENTATION_SIZES = [512, 640, 768, 896, 1024];
+const LARGE_PHOTOS = [
+  { name: 'portrait-3.jpg', width: 3024, height: 3024 },
+  { name: 'group-1.jpg', width: 4032, height: 2688 },
+];
 
 const { values } = parseArgs({
   options: {
@@ -59,9 +65,8 @@ const segmentationVariant = processor.runtimes.find((r) => r.stage === 'segmenta
 const cpu = os.cpus()[0]?.model.trim() ?? 'unknown';
 console.log(`Facecraft bench: ${cpu}, ${os.cpus().length} cores, node ${process.version}, ${processor.backend.name} on ${processor.backend.device}, ${processor.backend.threads} threads, ISNet ${segmentationVariant}`);
 
-const perFixture = [];
-for (const name of PORTRAITS) {
-  const bytes = new Uint8Array(await readFile(path.join(fixtures, name)));
+/** Warm-up, then `runs` timed portraits of one photo: per-stage medians. */
+async function timePhoto(name: string, bytes: Uint8Array) {
   await processor.process(bytes); // warm-up
   const results: PortraitResult[] = [];
   for (let i = 0; i < runs; i++) {
@@ -72,8 +77,20 @@ for (const name of PORTRAITS) {
   const stages = Object.keys(results[0].timings);
   const stageMedians = Object.fromEntries(stages.map((s) => [s, round(median(results.map((r) => r.timings[s] ?? 0)))]));
   const entry = { fixture: name, runs, medianMs: stageMedians.wall, stageMediansMs: stageMedians, minMs: round(Math.min(...results.map((r) => r.timings.wall))), maxMs: round(Math.max(...results.map((r) => r.timings.wall))) };
-  perFixture.push(entry);
   console.log(`${name.padEnd(22)} median ${entry.medianMs} ms  (${stages.filter((s) => s !== 'wall').map((s) => `${s} ${stageMedians[s]}`).join(', ')})`);
+  return entry;
+}
+
+const perFixture = [];
+for (const name of PORTRAITS) perFixture.push(await timePhoto(name, new Uint8Array(await readFile(path.join(fixtures, name)))));
+
+// Phone-sized photos, beside the headline (which stays the fixtures'): the fixtures are 612–890
+// pixels, so their crop is smaller than the canvas; a phone photo's crop is the whole 648² and
+// its face windows are read from millions of pixels. Made here by enlarging two fixtures.
+const largePhotos = [];
+for (const { name, width, height } of LARGE_PHOTOS) {
+  const bytes = await sharp(path.join(fixtures, name)).resize(width, height, { fit: 'fill' }).jpeg({ quality: 92 }).toBuffer();
+  largePhotos.push(await timePhoto(`${name} enlarged to ${width}×${height}`, new Uint8Array(bytes)));
 }
 
 const segmentation = [];
@@ -106,6 +123,7 @@ const result = {
   options: 'defaults (648×648, segmentation 768, enhancement on, oval on)',
   overallMedianMs: round(median(perFixture.map((f) => f.medianMs))),
   fixtures: perFixture,
+  largePhotos,
   segmentationSizes: segmentation,
 };
 await mkdir(path.join(root, 'bench/results'), { recursive: true });

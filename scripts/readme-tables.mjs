@@ -44,7 +44,8 @@ async function benchTable() {
   for (const file of files) {
     const r = JSON.parse(await readFile(path.join(dir, file), 'utf8'));
     if (!Array.isArray(r.fixtures)) continue;
-    for (const f of r.fixtures) {
+    // Phone-sized photos (enlarged fixtures) after the fixtures; the headline median is the fixtures' alone.
+    for (const f of [...r.fixtures, ...(r.largePhotos ?? [])]) {
       const s = f.stageMediansMs ?? {};
       // Runs that recorded them name their intra-op threads and ISNet variant.
       const ran = [r.backend?.device ?? '?', r.backend?.threads ? `${r.backend.threads} threads` : '', r.backend?.segmentationVariant ? `ISNet ${r.backend.segmentationVariant}` : ''].filter(Boolean).join(', ');
