@@ -79,3 +79,13 @@ export function cropRgbaImage(image: RgbaImage, x: number, y: number, width: num
   }
   return out;
 }
+
+/** Copies the `width × height` rectangle at (x, y) of a plane, which must lie inside it. */
+export function cropGrayImage(image: GrayImage, x: number, y: number, width: number, height: number): GrayImage {
+  const out = createGrayImage(width, height);
+  for (let row = 0; row < height; row++) {
+    const start = (y + row) * image.width + x;
+    out.data.set(image.data.subarray(start, start + width), row * width);
+  }
+  return out;
+}

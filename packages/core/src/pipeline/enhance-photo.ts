@@ -2,7 +2,7 @@ import { applyChannelLuts, applyLut } from '../image/channel-lut.js';
 import { claheOnLightness } from '../image/clahe.js';
 import { meanLightness } from '../image/color-space.js';
 import { bilateralFilter } from '../image/denoise.js';
-import { createGrayImage, createRgbaImage, cropRgbaImage, type GrayImage, type RgbaImage } from '../image/rgba-image.js';
+import { createRgbaImage, cropGrayImage, cropRgbaImage, type GrayImage, type RgbaImage } from '../image/rgba-image.js';
 import { unsharpMask } from '../image/sharpen.js';
 import { adjustGamma, adjustSaturation, contrastTable } from '../image/tone.js';
 import { greyWorldGains } from '../image/white-balance.js';
@@ -74,15 +74,6 @@ function weightBox(mask: GrayImage, extra: PixelRect | undefined): PixelRect | n
   return x1 < x0 || y1 < y0 ? null : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
 }
 
-function cropGray(mask: GrayImage, r: PixelRect): GrayImage {
-  const out = createGrayImage(r.width, r.height);
-  for (let y = 0; y < r.height; y++) {
-    const start = (r.y + y) * mask.width + r.x;
-    out.data.set(mask.data.subarray(start, start + r.width), y * r.width);
-  }
-  return out;
-}
-
 /**
  * Photo enhancement on the portrait crop, in the original service's order: exposure, denoise,
  * white balance, sharpen, contrast, saturation. Statistics (exposure, contrast pivot) are taken
@@ -141,7 +132,7 @@ export function enhancePhoto(
   const whole = out;
   if (part) {
     out = cropRgbaImage(out, part.x, part.y, part.width, part.height);
-    subject = cropGray(subject, part);
+    subject = cropGrayImage(subject, part.x, part.y, part.width, part.height);
   }
 
   if (luts) {

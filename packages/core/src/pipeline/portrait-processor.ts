@@ -35,8 +35,6 @@ const OVAL_RADIUS = 0.48;
 const OVAL_FEATHER = 0.03;
 /** Photos are searched for faces on a copy whose long side is at most this. */
 const DETECTION_LONG_SIDE = 1280;
-/** The least reduction left to the bilinear resize after whole blocks (see detectionCopy). */
-const DETECTION_BLOCK_RESIDUAL = 1;
 
 export interface ModelRuntime {
   readonly model: string;
@@ -148,7 +146,7 @@ function detectionCopy(photo: RgbaImage): { image: RgbaImage; scale: number } {
   const scale = long / DETECTION_LONG_SIDE;
   const width = Math.max(1, Math.round(photo.width / scale));
   const height = Math.max(1, Math.round(photo.height / scale));
-  const blocks = Math.floor(scale / DETECTION_BLOCK_RESIDUAL);
+  const blocks = Math.floor(scale);
   const source = blocks >= 2 ? boxReduce(photo, blocks, blocks) : photo;
   return { image: resizeImage(source, width, height, { filter: 'bilinear' }), scale: photo.width / width };
 }

@@ -1,7 +1,7 @@
 import { boxRadiusFor, stackedBoxBlurGray } from '../../image/box-blur.js';
 import { signedDistance } from '../../image/distance-transform.js';
 import type { Box } from '../../geometry/point.js';
-import { createGrayImage, type GrayImage, type RgbaImage } from '../../image/rgba-image.js';
+import { createGrayImage, cropGrayImage, type GrayImage, type RgbaImage } from '../../image/rgba-image.js';
 
 /**
  * Distances in eye-to-chin lengths. The people split (otherPeopleMask) grows each face over the
@@ -135,8 +135,8 @@ function splitOnce(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceSca
   const y0 = Math.max(0, minY - kernelReach);
   const w = Math.min(width, maxX + kernelReach + 1) - x0;
   const h = Math.min(height, maxY + kernelReach + 1) - y0;
-  const smoothRatio = stackedBoxBlurGray(cropGray(ratio, x0, y0, w, h), sigma);
-  const smoothWeight = stackedBoxBlurGray(cropGray(weight, x0, y0, w, h), sigma);
+  const smoothRatio = stackedBoxBlurGray(cropGrayImage(ratio, x0, y0, w, h), sigma);
+  const smoothWeight = stackedBoxBlurGray(cropGrayImage(weight, x0, y0, w, h), sigma);
   for (let y = minY; y <= maxY; y++) {
     for (let x = minX; x <= maxX; x++) {
       const i = y * width + x;
@@ -149,9 +149,3 @@ function splitOnce(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceSca
   }
 }
 
-/** The rectangle (x, y, width, height) of a plane, as a plane of its own. */
-function cropGray(image: GrayImage, x: number, y: number, width: number, height: number): GrayImage {
-  const out = createGrayImage(width, height);
-  for (let row = 0; row < height; row++) out.data.set(image.data.subarray((y + row) * image.width + x, (y + row) * image.width + x + width), row * width);
-  return out;
-}
