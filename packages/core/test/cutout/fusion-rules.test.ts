@@ -9,6 +9,7 @@ import { narrowEdgeForUpscale, refineEdge } from '../../src/pipeline/cutout/refi
 import { INTERIOR, solidifyInterior } from '../../src/pipeline/cutout/solid-interior.js';
 import { COLOUR_SPLIT, splitByColour } from '../../src/pipeline/cutout/split-by-colour.js';
 import { otherPeopleMask, ownSalientRegion, SIDEWAYS_COST, splitLineLength } from '../../src/pipeline/cutout/split-people.js';
+import { forEachPixelInEllipse, headEllipse } from '../../src/pipeline/cutout/head-ellipse.js';
 
 /**
  * The fusion's rules on synthetic planes, where the right answer is known: a frontal face's 68
@@ -209,6 +210,31 @@ describe('splitByColour', () => {
     expect(at(kept, 150, 100)).toBe(1); // the neighbour is still the neighbour's
   });
 
+  it("never gives a neighbour's hair above their face to the subject, though its colour is the subject's", () => {
+    // Blond subject left of the line at x 120; the neighbour right of it, brown but for a dark
+    // blond tuft (x 140-170, y 20-50) above their face box (x 130-190, y 60-120): the colour of
+    // the subject's side. By colour alone the tuft went to the subject and floated in her portrait.
+    const tuft = (x: number, y: number) => x >= 140 && x < 170 && y >= 20 && y < 50;
+    const data = new Uint8ClampedArray(W * H * 4);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const noise = ((x * 7 + y * 13) % 11) - 5;
+        data.set(x < 120 || tuft(x, y) ? [225 + noise, 190 + noise, 120 + noise, 255] : [90 + noise, 60 + noise, 40 + noise, 255], (y * W + x) * 4);
+      }
+    }
+    const crop: RgbaImage = { width: W, height: H, data };
+    const box = { x: 130, y: 60, width: 60, height: 60 };
+    const split = (faces: { x: number; y: number; width: number; height: number }[]) => {
+      const others = plane((x) => (x >= 120 ? 1 : 0));
+      splitByColour(crop, plane(() => 1), others, 60, faces);
+      return others;
+    };
+    expect(COLOUR_SPLIT.neighbourCrown * box.height).toBeGreaterThan(box.y - 30); // the tuft's middle lies in the head's oval
+    expect(at(split([]), 150, 35)).toBe(0); // no face known there: the colour gives the tuft away
+    expect(at(split([box]), 150, 35)).toBe(1);
+    expect(at(split([box]), 100, 100)).toBe(0); // the subject is still the subject's
+  });
+
   it('changes nothing when one side has too little to learn from', () => {
     const data = new Uint8ClampedArray(W * H * 4).fill(128);
     const crop: RgbaImage = { width: W, height: H, data };
@@ -325,5 +351,36 @@ describe('splitLineLength', () => {
   it("does not count the matte's own edge against the background", () => {
     const kept = plane((x, y) => (x < 100 && y > 40 && y < 160 ? 1 : 0));
     expect(splitLineLength(before.data, plane(() => 0), kept)).toBe(0);
+  });
+});
+
+describe('headEllipse', () => {
+  it("is the box's oval, reaching the crown's share of the box's height above it", () => {
+    const box = { x: 20, y: 50, width: 40, height: 60 };
+    expect(headEllipse(box)).toEqual({ centerX: 40, centerY: 80, radiusX: 20, radiusY: 30 });
+    const head = headEllipse(box, 0.5); // 30 px above the box's top
+    expect(head.centerY - head.radiusY).toBe(20);
+    expect(head.centerY + head.radiusY).toBe(110);
+  });
+
+  it('visits the pixels whose centres lie inside it, each once', () => {
+    const ellipse = { centerX: 50, centerY: 40, radiusX: 30, radiusY: 20 };
+    const seen = new Uint8Array(100 * 100);
+    forEachPixelInEllipse(ellipse, 100, 100, (i) => seen[i]++);
+    let count = 0;
+    for (let y = 0; y < 100; y++) {
+      for (let x = 0; x < 100; x++) {
+        const inside = ((x + 0.5 - 50) / 30) ** 2 + ((y + 0.5 - 40) / 20) ** 2 <= 1;
+        expect(seen[y * 100 + x]).toBe(inside ? 1 : 0);
+        count += seen[y * 100 + x];
+      }
+    }
+    expect(count / (Math.PI * 30 * 20)).toBeCloseTo(1, 1);
+    // Clipped at the plane's edges, nothing visited twice or outside.
+    const clipped = new Uint8Array(30 * 30);
+    forEachPixelInEllipse({ centerX: 0, centerY: 0, radiusX: 20, radiusY: 20 }, 30, 30, (i) => clipped[i]++);
+    expect(Math.max(...clipped)).toBe(1);
+    expect(clipped[0]).toBe(1);
+    expect(clipped[29 * 30 + 29]).toBe(0);
   });
 });

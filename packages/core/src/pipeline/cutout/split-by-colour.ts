@@ -2,6 +2,7 @@ import { boxRadiusFor, stackedBoxBlurGray } from '../../image/box-blur.js';
 import { signedDistance } from '../../image/distance-transform.js';
 import type { Box } from '../../geometry/point.js';
 import { createGrayImage, cropGrayImage, type GrayImage, type RgbaImage } from '../../image/rgba-image.js';
+import { forEachPixelInEllipse, headEllipse } from './head-ellipse.js';
 
 /**
  * Distances in eye-to-chin lengths. The people split (otherPeopleMask) grows each face over the
@@ -32,6 +33,12 @@ export const COLOUR_SPLIT = Object.freeze({
    * match the brown hair of someone behind, and a bite came out of the top of the head.
    */
   crown: 0.8,
+  /**
+   * Another person's head: its face box as an oval (headEllipse) reaching this many box
+   * heights above the box. Colour never gives it to the subject: the dark hair of a man behind
+   * matched the subject's dark roots and shadows, and a tuft of his hair stayed in her portrait.
+   */
+  neighbourCrown: 0.6,
 });
 
 const BITS = 4;
@@ -42,9 +49,10 @@ const binOf = (data: Uint8ClampedArray, i: number) => ((data[i * 4] >> (8 - BITS
  * Moves the people split's line along colour: in a band around the line where the matte holds
  * something, a pixel whose colour is clearly the neighbour's side goes to the neighbour, one
  * clearly the subject's to the subject (log-likelihood of two colour histograms, smoothed over a
- * few pixels). Another person's face box is never given to the subject: skin matches skin; nor
- * the subject's own head (`subjectHead`, outside other faces' boxes) to anyone else. Changes
- * `others` (how much each crop pixel is someone else's) in place.
+ * few pixels). Another person's head (its face box, skin matches skin, and the hair above it,
+ * see `neighbourCrown`) is never given to the subject; nor the subject's own head
+ * (`subjectHead`, outside other faces' boxes) to anyone else. Changes `others` (how much each
+ * crop pixel is someone else's) in place.
  */
 export function splitByColour(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceScale: number, otherFaces: readonly Box[] = [], subjectHead?: GrayImage): void {
   // Twice: the first pass moves the line, the second learns each side's colours from where the
@@ -62,11 +70,14 @@ export function splitByColour(crop: RgbaImage, matte: GrayImage, others: GrayIma
   }
   const inSubjectHead = new Uint8Array(others.width * others.height);
   if (subjectHead) for (let i = 0; i < inSubjectHead.length; i++) inSubjectHead[i] = subjectHead.data[i] >= 0.5 && !inOtherFace[i] ? 1 : 0;
-  for (let pass = 0; pass < COLOUR_SPLIT.passes; pass++) splitOnce(crop, matte, others, faceScale, inOtherFace, inSubjectHead);
+  // The others' hair above their faces, where it is not the subject's own head.
+  const inOtherHead = new Uint8Array(inOtherFace);
+  for (const b of otherFaces) forEachPixelInEllipse(headEllipse(b, COLOUR_SPLIT.neighbourCrown), others.width, others.height, (i) => (inOtherHead[i] |= inSubjectHead[i] ? 0 : 1));
+  for (let pass = 0; pass < COLOUR_SPLIT.passes; pass++) splitOnce(crop, matte, others, faceScale, inOtherHead, inSubjectHead);
 }
 
 /** One pass: learn both sides' colours back from the current line, then move the line in the band. */
-function splitOnce(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceScale: number, inOtherFace: Uint8Array, inSubjectHead: Uint8Array): void {
+function splitOnce(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceScale: number, inOtherHead: Uint8Array, inSubjectHead: Uint8Array): void {
   const { width, height } = others;
   const n = width * height;
   const side = signedDistance(others, 0.5); // > 0 on the neighbours' side
@@ -144,7 +155,7 @@ function splitOnce(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceSca
       const j = (y - y0) * w + (x - x0);
       const llr = smoothRatio.data[j] / Math.max(1e-6, smoothWeight.data[j]);
       if (llr > COLOUR_SPLIT.decisive && !inSubjectHead[i]) others.data[i] = 1;
-      else if (llr < -COLOUR_SPLIT.decisive && !inOtherFace[i]) others.data[i] = 0;
+      else if (llr < -COLOUR_SPLIT.decisive && !inOtherHead[i]) others.data[i] = 0;
     }
   }
 }
