@@ -108,6 +108,23 @@ describe('fuseAlpha', () => {
     expect(at(fused, 40, 185)).toBe(0); // beside the shoulder: the blob is not painted in
     expect(at(fused, 70, 145)).toBe(0); // beside the neck
   });
+
+  it("fills a gap in ISNet's body narrower than the hug, but does not widen its outline by it where ISNet sees nothing", () => {
+    // As above, with a strap ISNet dropped: a 4 px gap through the shoulders at x 120–123.
+    const held = (x: number, y: number) => (Math.hypot(x - 100, y - 95) < 45 && y < 130) || (Math.abs(x - 100) < 15 && y >= 120) || (Math.abs(x - 100) < 50 && y >= 160);
+    const salient = plane((x, y) => (held(x, y) && !(x >= 120 && x < 124 && y >= 160) ? 1 : 0));
+    const inputs = { salient, personDepth, face, body, neck, faceScale: scale };
+    expect(salientHoldsBody(inputs)).toBe(true);
+    const hug = Math.round(0.06 * scale);
+    expect(hug).toBeGreaterThanOrEqual(2); // the gap (4 px) is narrower than twice the hug
+    const fused = fuseAlpha(inputs);
+    expect(at(fused, 121, 185)).toBe(1); // the strap: filled
+    expect(at(body, 151, 185)).toBeGreaterThan(0.9); // beside the shoulder, inside the body band and deep in the person
+    expect(at(fused, 150 + hug - 1, 185)).toBe(0); // but within the hug of ISNet's edge: still clear
+    // Where ISNet sees a trace beside the edge (an arm it half lost), the fill reaches the hug.
+    const traced = plane((x, y) => (x >= 150 && x < 150 + hug && y >= 190 && y < 200 ? 0.2 : at(salient, Math.floor(x), Math.floor(y))));
+    expect(at(fuseAlpha({ ...inputs, salient: traced }), 150 + hug - 1, 195)).toBe(1);
+  });
 });
 
 describe('solidifyInterior', () => {

@@ -13,12 +13,14 @@ export const FUSION = Object.freeze({
   reach: 0.45,
   /**
    * When ISNet already holds this share of the strip under the chin, it has seen the body
-   * and its outline is the better one: the person model may then only fill within `hug` of
-   * ISNet's own solid region (a thinned strap, a see-through patch), not paint its coarse,
-   * blobby outline over the background beside the shoulders.
+   * and its outline is the better one: the person model may then only fill ISNet's own solid
+   * region closed by `hug` (a thinned strap, a see-through patch) and, within `hug` of it,
+   * where ISNet sees more than `trace` (see fillableNearSolid), not paint its coarse, blobby
+   * outline over the background beside the shoulders.
    */
   bodyCoverage: 0.85,
   hug: 0.06,
+  trace: 0.05,
   /** `reach` when ISNet holds the body: the person model's coarse contour then cuts no shoulder ISNet has. */
   reachWhenHeld: 1.2,
 });
@@ -52,18 +54,32 @@ export function salientHoldsBody({ salient, personDepth, neck }: FusionInputs): 
   return inBody > 0 && held / inBody >= FUSION.bodyCoverage;
 }
 
-/** 1 within `radius` pixels of ISNet's solid region, else 0. */
-function nearSolid(salient: GrayImage, radius: number): Uint8Array {
+/**
+ * Where the person model may fill when ISNet holds the body: ISNet's solid region closed by
+ * `radius` pixels (grown, then shrunk back), so the gaps and notches narrower than about twice
+ * the radius (a thinned strap, a see-through patch) — and, within `radius` of it, wherever ISNet
+ * itself sees a trace of something (above `FUSION.trace`: an arm it half lost). Not where ISNet
+ * is sure of the background: grown there too, the fill laid the person model's blobby contour
+ * as a band of backdrop along every shoulder.
+ */
+function fillableNearSolid(salient: GrayImage, radius: number): Uint8Array {
+  const { width, height } = salient;
   const solid = new Uint8Array(salient.data.length);
   for (let i = 0; i < solid.length; i++) solid[i] = salient.data[i] > 0.5 ? 1 : 0;
-  return dilateBox(solid, salient.width, salient.height, radius);
+  const grown = dilateBox(solid, width, height, radius);
+  // Shrinking is growing the outside: what lies within `radius` of a pixel the grown region misses.
+  const outside = new Uint8Array(grown.length);
+  for (let i = 0; i < grown.length; i++) outside[i] = grown[i] ^ 1;
+  const nearOutside = dilateBox(outside, width, height, radius);
+  for (let i = 0; i < grown.length; i++) grown[i] = grown[i] && (!nearOutside[i] || salient.data[i] > FUSION.trace) ? 1 : 0;
+  return grown;
 }
 
 /**
  * One alpha from the three signals:
  * - deep inside the person (beyond `solidDepth`) and in the body band under the face the alpha
- *   is 1, so a neck or a jumper that ISNet thinned or dropped is whole (only next to ISNet's
- *   own solid region when ISNet holds the body, see `bodyCoverage`);
+ *   is 1, so a neck or a jumper that ISNet thinned or dropped is whole (only in the gaps of
+ *   ISNet's own solid region when ISNet holds the body, see `bodyCoverage`);
  * - near the person's contour ISNet's alpha gives the edge (hair, collar), lifted towards solid
  *   as the depth grows;
  * - beyond `reach` outside the person everything is cleared (a lamp, a red bag, a poster face
@@ -76,7 +92,7 @@ export function fuseAlpha(inputs: FusionInputs): GrayImage {
   const solid = FUSION.solidDepth * faceScale;
   const out = createGrayImage(width, height);
   const holds = salientHoldsBody(inputs);
-  const near = holds ? nearSolid(salient, Math.max(1, Math.round(FUSION.hug * faceScale))) : undefined;
+  const near = holds ? fillableNearSolid(salient, Math.max(1, Math.round(FUSION.hug * faceScale))) : undefined;
   const reach = (holds ? FUSION.reachWhenHeld : FUSION.reach) * faceScale;
   for (let i = 0; i < out.data.length; i++) {
     const d = depth.data[i];
