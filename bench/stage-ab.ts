@@ -21,7 +21,8 @@ const { values } = parseArgs({
 });
 if (!values.rev) throw new Error('--rev <git revision> is required (the core to compare against)');
 const runs = Math.max(5, Number(values.runs));
-const STAGES = ['frame', 'warp', 'enhance', 'oval', 'foreground', 'resize', 'measure', 'encode'];
+// STAGES=segment.person,segment.refine,… times other parts of the stage timer instead.
+const STAGES = process.env.STAGES ? process.env.STAGES.split(',') : ['frame', 'warp', 'enhance', 'oval', 'foreground', 'resize', 'measure', 'encode'];
 
 // The other core, extracted from git next to its own node_modules.
 const dir = mkdtempSync(path.join(os.tmpdir(), 'facecraft-ab-'));

@@ -42,10 +42,16 @@ export function distanceToSetWithin(width: number, height: number, inside: (inde
   const column = columnDistances(width, height, inside, cap);
   const out = new Float32Array(width * height).fill(Infinity);
   const limit = radius * radius;
+  // Per row, how many columns up to each x hold a set pixel within `reach` rows: a pixel with
+  // none within `reach` columns either way has nothing within the radius and is not searched
+  // (deep inside a large region, where each would read 2·reach columns for nothing).
+  const near = new Int32Array(width + 1);
   for (let y = 0; y < height; y++) {
     const row = y * width;
+    for (let x = 0; x < width; x++) near[x + 1] = near[x] + (column[row + x] < cap ? 1 : 0);
     for (let x = 0; x < width; x++) {
       const i = row + x;
+      if (near[Math.min(width, x + reach + 1)] === near[Math.max(0, x - reach)]) continue;
       if (!wanted(i)) continue;
       let best = Infinity;
       const g0 = column[i];
