@@ -3,7 +3,7 @@ import { weightTypeOf } from '../backends/variant-preference.js';
 import { eyeGeometry, LANDMARK_INDEX } from '../geometry/face-landmarks.js';
 import { measurePortrait, type PortraitMetrics } from '../geometry/portrait-metrics.js';
 import { computePortraitWindow, type PortraitWindow } from '../geometry/portrait-window.js';
-import type { Point } from '../geometry/point.js';
+import type { Box, Point } from '../geometry/point.js';
 import { applyAffine, cropWindowAffine, invertAffine, warpAffine, type Affine2D } from '../image/affine.js';
 import { alphaToMask, compositeOnColor, withAlpha } from '../image/composite.js';
 import { featheredEllipseMask } from '../image/ellipse-mask.js';
@@ -18,7 +18,7 @@ import type { ImageFormat } from '../io/sniff-format.js';
 import type { WeightType } from '../models/model-manifest.js';
 import type { ModelSource } from '../models/model-source.js';
 import { detectFaces, type FaceDetection } from './detect-faces.js';
-import { detectLandmarks, LANDMARK_CROP_SCALE } from './detect-landmarks.js';
+import { detectLandmarks, LANDMARK_CROP_SCALE, placeLandmarks } from './detect-landmarks.js';
 import { enhancePhoto, type EnhanceReport, type PixelRect } from './enhance-photo.js';
 import { loadPortraitModels, type LoadedModel, type ModelLoadProgress, type PortraitModels } from './load-models.js';
 import { resolvePortraitOptions, type PortraitOptions, type PortraitOptionsInput } from '../options/index.js';
@@ -151,6 +151,11 @@ function detectionCopy(photo: RgbaImage): { image: RgbaImage; scale: number } {
   return { image: resizeImage(source, width, height, { filter: 'bilinear' }), scale: photo.width / width };
 }
 
+/** Whether a box (in crop pixels) overlaps the `width × height` crop. */
+function boxReachesInto(b: Box, width: number, height: number): boolean {
+  return b.x < width && b.y < height && b.x + b.width > 0 && b.y + b.height > 0;
+}
+
 /** Points certainly on the subject: eyes, nose, mouth centre, chin. */
 function faceSeeds(landmarks: readonly Point[]): Point[] {
   const eyes = eyeGeometry(landmarks);
@@ -214,6 +219,24 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
     return { faces: copy.scale === 1 ? faces : faces.map((f) => mapDetection([copy.scale, 0, 0, 0, copy.scale, 0], f)), copy };
   }
 
+  /**
+   * The 68 landmarks (in crop pixels) of each other face whose box reaches into the crop, where
+   * they can be placed: the people split then knows their faces' outlines, not only the
+   * detector's boxes, whose margins may lie on the subject's hair.
+   */
+  async function neighbourLandmarks(photo: RgbaImage, others: readonly FaceDetection[], boxes: readonly Box[], photoToCrop: Affine2D, width: number, height: number): Promise<(Point[] | undefined)[]> {
+    const out: (Point[] | undefined)[] = [];
+    for (const [k, face] of others.entries()) {
+      if (!boxReachesInto(boxes[k], width, height)) {
+        out.push(undefined);
+        continue;
+      }
+      const placed = await placeLandmarks(photo, face, models.landmarks);
+      out.push(placed.check.ok ? placed.landmarks.map((p) => applyAffine(photoToCrop, p.x, p.y)) : undefined);
+    }
+    return out;
+  }
+
   async function process(image: Uint8Array | GuardedImage, input: PortraitOptionsInput = {}, callbacks: ProcessCallbacks = {}): Promise<PortraitResult> {
     const o = resolvePortraitOptions(input);
     const timer = createStageTimer(callbacks.onStage);
@@ -256,6 +279,13 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
 
     // The subject only: ISNet's fine edge where the person model agrees, the whole person where
     // ISNet drops them, the face always, other people cut away (see cutout/cut-out-subject.ts).
+    const otherFaces = faces.filter((_, i) => i !== subjectIndex);
+    const otherBoxes = otherFaces.map((f) => mapDetection(photoToCrop, f).box);
+    // The people split outlines the other faces in view by their landmarks (person cut-outs only).
+    const splitsPeople = o.removeBackground && o.cutout !== 'salient' && models.person !== undefined;
+    const otherLandmarks = splitsPeople && otherBoxes.some((b) => boxReachesInto(b, workWidth, workHeight))
+      ? await timer.time('neighbours', () => neighbourLandmarks(photo, otherFaces, otherBoxes, photoToCrop, workWidth, workHeight))
+      : [];
     const cutout = o.removeBackground
       ? await timer.time('segment', () =>
           cutOutSubject({
@@ -265,7 +295,8 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
             crop,
             landmarks: cropLandmarks,
             subjectBox: mapDetection(photoToCrop, subject).box,
-            otherBoxes: faces.filter((_, i) => i !== subjectIndex).map((f) => mapDetection(photoToCrop, f).box),
+            otherBoxes,
+            otherLandmarks,
             seeds: faceSeeds(cropLandmarks),
             segmentation: models.segmentation,
             person: models.person,

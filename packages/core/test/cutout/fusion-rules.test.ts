@@ -252,6 +252,31 @@ describe('splitByColour', () => {
     expect(at(split([box]), 100, 100)).toBe(0); // the subject is still the subject's
   });
 
+  it("gives the subject back her hair under a neighbour's box margin when the neighbour's landmarks say where their face is", () => {
+    // Blond subject up to x 130, the brown neighbour beyond; the split's line at x 110. The
+    // neighbour's detector box (x 112–196) reaches over the subject's hair; their face, as the
+    // hull of their landmarks, starts at the jaw (x 130).
+    const data = new Uint8ClampedArray(W * H * 4);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const noise = ((x * 7 + y * 13) % 11) - 5;
+        data.set(x < 130 ? [225 + noise, 190 + noise, 120 + noise, 255] : [90 + noise, 60 + noise, 40 + noise, 255], (y * W + x) * 4);
+      }
+    }
+    const crop: RgbaImage = { width: W, height: H, data };
+    const neighbour = frontalLandmarks().map((p) => ({ x: p.x + 60, y: p.y }));
+    const box = { x: 112, y: 40, width: 84, height: 100 };
+    const split = (landmarks?: Point[]) => {
+      const others = plane((x) => (x >= 110 ? 1 : 0));
+      splitByColour(crop, plane(() => 1), others, 60, [box], undefined, [landmarks]);
+      return others;
+    };
+    expect(at(split(), 120, 100)).toBe(1); // the box keeps the subject's hair for the neighbour
+    const withFace = split(neighbour);
+    expect(at(withFace, 120, 100)).toBe(0);
+    expect(at(withFace, 160, 100)).toBe(1); // the neighbour's face is still theirs
+  });
+
   it('changes nothing when one side has too little to learn from', () => {
     const data = new Uint8ClampedArray(W * H * 4).fill(128);
     const crop: RgbaImage = { width: W, height: H, data };
@@ -321,6 +346,20 @@ describe('ownSalientRegion', () => {
     expect(at(own!, 100, 100)).toBe(0); // inside the neighbour's face box: never the subject's
     // A box whose middle lies on the subject's hair but most of it outside.
     expect(ownSalientRegion(salient, seeds, [{ x: 90, y: 80, width: 60, height: 40 }])).toBeDefined();
+  });
+
+  it("takes the hull of a neighbour's landmarks from the subject when they are known, not the box's margin", () => {
+    // ISNet's region (x to 117) reaches past the neighbour's box's edge (x 95) into their face,
+    // whose jaw starts about x 111 at this height.
+    const salient = plane(disc(60, 100, 57));
+    const box = { x: 95, y: 60, width: 80, height: 90 };
+    const neighbour = frontalLandmarks().map((p) => ({ x: p.x + 40, y: p.y + 5 }));
+    expect(at(ownSalientRegion(salient, seeds, [box])!, 100, 100)).toBe(0);
+    const own = ownSalientRegion(salient, seeds, [box], [neighbour]);
+    expect(own).toBeDefined();
+    expect(at(own!, 100, 100)).toBe(1); // the subject's hair under the box's margin
+    expect(at(salient, 114, 100)).toBe(1);
+    expect(at(own!, 114, 100)).toBe(0); // the neighbour's face
   });
 
   it('gives nothing when ISNet holds the neighbour too (one region for both): the split decides there', () => {

@@ -9,6 +9,7 @@ export const STAGE_LABELS: Record<string, string> = {
   landmarks: 'Landmarks',
   warp: 'Level & crop',
   frame: 'Frame inside the photo',
+  neighbours: 'Outline the people beside',
   segment: 'Remove background',
   'segment.isnet': '· salient object (ISNet)',
   'segment.person': '· person model & fusion',

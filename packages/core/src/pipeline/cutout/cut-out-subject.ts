@@ -39,6 +39,8 @@ export interface CutoutInput {
   /** The subject's face box and the other faces' boxes, in crop pixels. */
   readonly subjectBox: Box;
   readonly otherBoxes: readonly Box[];
+  /** The other faces' 68 landmarks in crop pixels, beside otherBoxes, where they could be placed. */
+  readonly otherLandmarks?: readonly (readonly Point[] | undefined)[];
   /** Points certainly on the subject (eyes, nose, mouth, chin), for keeping what is connected to them. */
   readonly seeds: readonly Point[];
   readonly segmentation: LoadedModel;
@@ -97,13 +99,14 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   // The matte before the people split and the split itself, to measure where it parted the subject from someone.
   let split: { before: Float32Array; others: GrayImage } | undefined;
   if (input.otherBoxes.length > 0) {
+    const otherLandmarks = input.otherLandmarks ?? [];
     const others = otherPeopleMask({ context: prior.context, contextToCrop: prior.contextToCrop, subject: input.subjectBox, others: input.otherBoxes, width, height });
-    splitByColour(crop, fused, others, scale, input.otherBoxes, faceRegion(input.landmarks, width, height, COLOUR_SPLIT.crown));
+    splitByColour(crop, fused, others, scale, input.otherBoxes, faceRegion(input.landmarks, width, height, COLOUR_SPLIT.crown), otherLandmarks);
     // Where ISNet already parts the subject from everyone else (no other face mostly inside the
     // ISNet region connected to the subject's face), that region, less the other faces, is the
     // subject's: the split, which cannot tell who stands in front, must not cut the subject's
     // hair for a neighbour behind (see ownSalientRegion).
-    const own = ownSalientRegion(salient, input.seeds, input.otherBoxes);
+    const own = ownSalientRegion(salient, input.seeds, input.otherBoxes, otherLandmarks);
     split = { before: new Float32Array(fused.data), others };
     for (let i = 0; i < fused.data.length; i++) fused.data[i] = Math.max(face.data[i], fused.data[i] * (1 - others.data[i] * (own ? 1 - own.data[i] : 1)));
   }

@@ -1,6 +1,7 @@
 import { boxRadiusFor, stackedBoxBlurGray } from '../../image/box-blur.js';
 import { signedDistance } from '../../image/distance-transform.js';
-import type { Box } from '../../geometry/point.js';
+import type { Box, Point } from '../../geometry/point.js';
+import { faceRegion } from './face-region.js';
 import { createGrayImage, cropGrayImage, type GrayImage, type RgbaImage } from '../../image/rgba-image.js';
 import { forEachPixelInEllipse, headEllipse } from './head-ellipse.js';
 
@@ -49,12 +50,21 @@ const binOf = (data: Uint8ClampedArray, i: number) => ((data[i * 4] >> (8 - BITS
  * Moves the people split's line along colour: in a band around the line where the matte holds
  * something, a pixel whose colour is clearly the neighbour's side goes to the neighbour, one
  * clearly the subject's to the subject (log-likelihood of two colour histograms, smoothed over a
- * few pixels). Another person's head (its face box, skin matches skin, and the hair above it,
- * see `neighbourCrown`) is never given to the subject; nor the subject's own head
- * (`subjectHead`, outside other faces' boxes) to anyone else. Changes `others` (how much each
- * crop pixel is someone else's) in place.
+ * few pixels). Another person's head is never given to the subject: their face (skin matches
+ * skin) and the hair above it — the hull of their landmarks lifted like the subject's crown
+ * where `otherLandmarks` has them, else their face box and its oval lifted by `neighbourCrown`;
+ * nor the subject's own head (`subjectHead`, outside other faces) to anyone else. Changes
+ * `others` (how much each crop pixel is someone else's) in place.
  */
-export function splitByColour(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceScale: number, otherFaces: readonly Box[] = [], subjectHead?: GrayImage): void {
+export function splitByColour(
+  crop: RgbaImage,
+  matte: GrayImage,
+  others: GrayImage,
+  faceScale: number,
+  otherFaces: readonly Box[] = [],
+  subjectHead?: GrayImage,
+  otherLandmarks: readonly (readonly Point[] | undefined)[] = [],
+): void {
   // Twice: the first pass moves the line, the second learns each side's colours from where the
   // moved line says they are (the first pass's samples beyond a badly placed line were mixed).
   // Nothing of anyone else that the matte holds: nothing to learn their colours from (most
@@ -62,17 +72,32 @@ export function splitByColour(crop: RgbaImage, matte: GrayImage, others: GrayIma
   let othersHeld = 0;
   for (let i = 0; i < others.data.length; i++) if (others.data[i] > 0.5 && matte.data[i] >= 0.6) othersHeld++;
   if (othersHeld < COLOUR_SPLIT.minSamples) return;
-  const inOtherFace = new Uint8Array(others.width * others.height);
-  for (const b of otherFaces) {
-    for (let y = Math.max(0, Math.floor(b.y)); y < Math.min(others.height, Math.ceil(b.y + b.height)); y++) {
-      inOtherFace.fill(1, y * others.width + Math.max(0, Math.floor(b.x)), y * others.width + Math.max(0, Math.min(others.width, Math.ceil(b.x + b.width))));
+  const { width, height } = others;
+  const inOtherFace = new Uint8Array(width * height);
+  otherFaces.forEach((b, k) => {
+    const landmarks = otherLandmarks[k];
+    // A neighbour whose landmarks were placed: their face is its hull, not the detector's box,
+    // whose margin may lie on the subject's hair.
+    if (landmarks) {
+      const hull = faceRegion(landmarks, width, height);
+      for (let i = 0; i < hull.data.length; i++) if (hull.data[i] >= 0.5) inOtherFace[i] = 1;
+      return;
     }
-  }
-  const inSubjectHead = new Uint8Array(others.width * others.height);
+    for (let y = Math.max(0, Math.floor(b.y)); y < Math.min(height, Math.ceil(b.y + b.height)); y++) {
+      inOtherFace.fill(1, y * width + Math.max(0, Math.floor(b.x)), y * width + Math.max(0, Math.min(width, Math.ceil(b.x + b.width))));
+    }
+  });
+  const inSubjectHead = new Uint8Array(width * height);
   if (subjectHead) for (let i = 0; i < inSubjectHead.length; i++) inSubjectHead[i] = subjectHead.data[i] >= 0.5 && !inOtherFace[i] ? 1 : 0;
   // The others' hair above their faces, where it is not the subject's own head.
   const inOtherHead = new Uint8Array(inOtherFace);
-  for (const b of otherFaces) forEachPixelInEllipse(headEllipse(b, COLOUR_SPLIT.neighbourCrown), others.width, others.height, (i) => (inOtherHead[i] |= inSubjectHead[i] ? 0 : 1));
+  otherFaces.forEach((b, k) => {
+    const landmarks = otherLandmarks[k];
+    if (landmarks) {
+      const crown = faceRegion(landmarks, width, height, COLOUR_SPLIT.crown);
+      for (let i = 0; i < crown.data.length; i++) if (crown.data[i] >= 0.5 && !inSubjectHead[i]) inOtherHead[i] = 1;
+    } else forEachPixelInEllipse(headEllipse(b, COLOUR_SPLIT.neighbourCrown), width, height, (i) => (inOtherHead[i] |= inSubjectHead[i] ? 0 : 1));
+  });
   for (let pass = 0; pass < COLOUR_SPLIT.passes; pass++) splitOnce(crop, matte, others, faceScale, inOtherHead, inSubjectHead);
 }
 
