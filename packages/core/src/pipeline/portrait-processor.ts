@@ -277,8 +277,6 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
     const photoToCrop = invertAffine(cropToPhoto);
     const cropLandmarks = landmarks.map((p) => applyAffine(photoToCrop, p.x, p.y));
 
-    // The subject only: ISNet's fine edge where the person model agrees, the whole person where
-    // ISNet drops them, the face always, other people cut away (see cutout/cut-out-subject.ts).
     const otherFaces = faces.filter((_, i) => i !== subjectIndex);
     const otherBoxes = otherFaces.map((f) => mapDetection(photoToCrop, f).box);
     // The people split outlines the other faces in view by their landmarks (person cut-outs only).
@@ -286,6 +284,8 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
     const otherLandmarks = splitsPeople && otherBoxes.some((b) => boxReachesInto(b, workWidth, workHeight))
       ? await timer.time('neighbours', () => neighbourLandmarks(photo, otherFaces, otherBoxes, photoToCrop, workWidth, workHeight))
       : [];
+    // The subject only: ISNet's fine edge where the person model agrees, the whole person where
+    // ISNet drops them, the face always, other people cut away (see cutout/cut-out-subject.ts).
     const cutout = o.removeBackground
       ? await timer.time('segment', () =>
           cutOutSubject({
