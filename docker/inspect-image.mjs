@@ -60,6 +60,8 @@ const wantedEnv = {
   FACECRAFT_PLAYGROUND_DIR: '/app/playground',
   NODE_ENV: 'production',
   ORT_DISABLE_TELEMETRY: '1',
+  // What scripts/fast-malloc.sh sets outside the images: onnxruntime's activations on huge pages.
+  GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1',
 };
 for (const [name, value] of Object.entries(wantedEnv)) expect(env[name] === value, `ENV ${name}=${JSON.stringify(env[name])}, expected ${JSON.stringify(value)}`);
 

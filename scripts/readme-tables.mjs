@@ -37,6 +37,9 @@ async function optionsTable() {
   return optionsTableMarkdown();
 }
 
+/** Runs that recorded their allocator (scripts/fast-malloc.sh) say whether it used huge pages. */
+const hugePages = (machine) => (machine.malloc ? (machine.malloc.hugePages ? 'huge-page malloc' : '4 KB-page malloc') : '');
+
 async function benchTable() {
   const dir = path.join(root, 'bench/results');
   const files = existsSync(dir) ? (await readdir(dir)).filter((f) => f.endsWith('.json') && !['image-sizes.json', 'browser.json', 'quality.json', 'peer.json'].includes(f)).sort() : [];
@@ -48,7 +51,7 @@ async function benchTable() {
     for (const f of [...r.fixtures, ...(r.largePhotos ?? [])]) {
       const s = f.stageMediansMs ?? {};
       // Runs that recorded them name their intra-op threads and ISNet variant.
-      const ran = [r.backend?.device ?? '?', r.backend?.threads ? `${r.backend.threads} threads` : '', r.backend?.segmentationVariant ? `ISNet ${r.backend.segmentationVariant}` : ''].filter(Boolean).join(', ');
+      const ran = [r.backend?.device ?? '?', r.backend?.threads ? `${r.backend.threads} threads` : '', r.backend?.segmentationVariant ? `ISNet ${r.backend.segmentationVariant}` : '', hugePages(r.machine)].filter(Boolean).join(', ');
       rows.push(`| ${r.backend?.name ?? r.name} (${ran}) | ${r.machine.cpu}, ${r.machine.cores} cores | ${f.fixture} | **${f.medianMs}** | ${s.detect ?? '–'} | ${s.landmarks ?? '–'} | ${s.segment ?? '–'} | ${s.enhance ?? '–'} | ${s.encode ?? '–'} | \`${file}\` |`);
     }
   }
@@ -100,7 +103,7 @@ async function peerTable() {
   const load = r.machine.loadAverage;
   const out = [
     `Measured by \`pnpm bench:peer\` (\`bench/results/peer.json\`; ${r.machine.cpu}, ${r.machine.cores} cores, ${r.date.slice(0, 10)}; medians of ${r.runs} warm runs per photo, the two alternating; load average ${load.before[0]} before, ${load.after[0]} after: the machine was ${load.before[0] > r.machine.cores || load.after[0] > r.machine.cores ? 'shared, so compare the two columns rather than absolute times' : 'quiet'}).`,
-    `Facecraft: ${r.facecraft.what}; ${r.facecraft.backend} on ${r.facecraft.device}, ${r.facecraft.threads} threads, ISNet ${r.facecraft.segmentationVariant}.`,
+    `Facecraft: ${r.facecraft.what}; ${r.facecraft.backend} on ${r.facecraft.device}, ${r.facecraft.threads} threads, ISNet ${r.facecraft.segmentationVariant}${r.machine.malloc ? `, ${hugePages(r.machine)}` : ''}.`,
     `Peer: \`${r.peer.package}\`, ${r.peer.what}; ${r.peer.runtime}; sharp ${r.peer.sharp}.`,
     '',
     '| photo | Facecraft, whole portrait (ms) | peer, background removal (ms) | Facecraft ÷ peer |',

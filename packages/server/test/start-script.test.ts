@@ -1,6 +1,7 @@
 // `npm start` as a user runs it on a clone: a second start on an unchanged tree builds nothing,
-// a busy port fails before any model loads and names FACECRAFT_PORT, and killing npm stops the
-// service instead of leaving it orphaned and serving.
+// a busy port fails before any model loads and names FACECRAFT_PORT, the service's malloc asks for
+// huge pages (scripts/fast-malloc.sh), and killing npm stops the service instead of leaving it
+// orphaned and serving.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -88,12 +89,14 @@ describe('npm start', () => {
     }
   });
 
-  it('stops the service when npm itself is killed (no orphan left serving)', { timeout: 300_000 }, async () => {
-    const npm = launch('npm', ['start', '--', '--host', '127.0.0.1', '--port', '0']);
+  it('runs the service with huge-page malloc, and stops it when npm itself is killed (no orphan left serving)', { timeout: 300_000 }, async () => {
+    // Empty here whatever the test runner was started with: the start script sets it.
+    const npm = launch('npm', ['start', '--', '--host', '127.0.0.1', '--port', '0'], { GLIBC_TUNABLES: '' });
     const url = await waitFor('listening line', npm, () => listeningUrl(npm), 240_000);
-    // npm → sh → node scripts/start.mjs, which runs the service itself.
+    // npm → sh → node scripts/start.mjs (scripts/fast-malloc.sh execs it), which runs the service itself.
     const service = childPids(npm.proc.pid as number).flatMap(childPids)[0];
     expect(service).toBeGreaterThan(0);
+    expect(readFileSync(`/proc/${service}/environ`, 'utf8').split('\0')).toContain('GLIBC_TUNABLES=glibc.malloc.hugetlb=1');
     try {
       expect((await fetch(`${url}/health`)).status).toBe(200);
       npm.proc.kill('SIGTERM');

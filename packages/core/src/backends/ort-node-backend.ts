@@ -69,7 +69,11 @@ function ortNodeBackend(ort: OrtNode, device: DeviceOf<'node'>, options: OrtNode
         executionProviders,
         // onnxruntime's CPU arena grows to the largest run it has seen and never gives memory
         // back: two 4096² portraits pinned 5.7 GB for good. Without it a worker stays at its
-        // working size (0.6 GB instead of 1.0 GB warm here) at no measurable cost in speed.
+        // working size (0.6 GB instead of 1.0 GB warm here). The cost: each run maps its
+        // activations afresh and faults every page in, which with the int8 ISNet is 40 % of a
+        // run with 4 KB pages (355–445 ms at 768² instead of 205–225 on a 2-core EPYC) and
+        // nothing with huge pages: the service, the tests and the images run with glibc's malloc
+        // asking for them (scripts/fast-malloc.sh, GLIBC_TUNABLES in the Dockerfiles).
         enableCpuMemArena: false,
         intraOpNumThreads: threads,
         // onnxruntime's pool threads keep spinning after a run returns, for the next one; here the
