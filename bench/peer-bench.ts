@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createNodePortraitProcessor } from '@facecraft/core/node';
-import { mallocSetting } from './malloc-setting.js';
+import { hugePageMalloc } from '@facecraft/server';
 import { installPeer, PEER, PEER_SHARP } from './peer/install-peer.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -66,7 +66,7 @@ async function startPeer(entry: string, publicPath: string) {
 const started = new Date().toISOString();
 const loadBefore = os.loadavg();
 const cpu = os.cpus()[0]?.model.trim() ?? 'unknown';
-const machine = () => ({ cpu, cores: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.arch()}`, node: process.version, malloc: mallocSetting(), loadAverage: { before: loadBefore.map((v) => round(v, 2)), after: os.loadavg().map((v) => round(v, 2)) } });
+const machine = () => ({ cpu, cores: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.arch()}`, node: process.version, malloc: hugePageMalloc(), loadAverage: { before: loadBefore.map((v) => round(v, 2)), after: os.loadavg().map((v) => round(v, 2)) } });
 
 let installed: ReturnType<typeof installPeer>;
 let peer: Awaited<ReturnType<typeof startPeer>>;

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { WEIGHT_TYPES, type WeightType } from '@facecraft/core';
 import { createNodePortraitProcessor, type PortraitResult } from '@facecraft/core/node';
-import { mallocSetting } from './malloc-setting.js';
+import { hugePageMalloc } from '@facecraft/server';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixtures = path.join(root, 'packages/core/test/fixtures');
@@ -119,7 +119,7 @@ await processor.release();
 const result = {
   name: values.name ?? `node-${processor.backend.device}`,
   date: new Date().toISOString(),
-  machine: { cpu, cores: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.arch()}`, node: process.version, malloc: mallocSetting() },
+  machine: { cpu, cores: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.arch()}`, node: process.version, malloc: hugePageMalloc() },
   backend: { name: processor.backend.name, device: processor.backend.device, threads: processor.backend.threads, segmentationVariant },
   options: 'defaults (648×648, segmentation 768, enhancement on, oval on)',
   overallMedianMs: round(median(perFixture.map((f) => f.medianMs))),

@@ -37,8 +37,8 @@ async function optionsTable() {
   return optionsTableMarkdown();
 }
 
-/** Runs that recorded their allocator (scripts/fast-malloc.sh) say whether it used huge pages. */
-const hugePages = (machine) => (machine.malloc ? (machine.malloc.hugePages ? 'huge-page malloc' : '4 KB-page malloc') : '');
+/** Runs that recorded their allocator (hugePageMalloc, scripts/fast-malloc.sh) say whether it used huge pages. */
+const hugePages = (machine) => (machine.malloc ? (machine.malloc.active ? 'huge-page malloc' : '4 KB-page malloc') : '');
 
 async function benchTable() {
   const dir = path.join(root, 'bench/results');

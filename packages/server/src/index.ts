@@ -9,3 +9,4 @@ export { CONFIG_VARIABLES, ConfigError, configTableMarkdown, loadConfig, type Co
 export { buildOpenApi } from './openapi.js';
 export { JOB_ID_PATTERN } from './jobs/job-id.js';
 export { SERVER_VERSION } from './version.js';
+export { hugePageMalloc, type HugePageMalloc } from './huge-page-malloc.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../dist/index.js';
+import { hugePageMalloc, startServer, type RunningServer } from '../dist/index.js';
 import { assertBuiltServerIsCurrent, fixture, fixturePath, form, listFiles, modelsDir, pythonRequestsMultipart, schemaErrors, scratchDirs, testEnv } from './support/server-harness.js';
 
 const run = promisify(execFile);
@@ -384,6 +384,9 @@ describe('status, OpenAPI, CORS, logs', () => {
     expect(body.device).toMatchObject({ type: 'cpu', requested: 'cpu' });
     // One worker and no FACECRAFT_THREADS: the worker's sessions run on every core.
     expect(body.workers).toMatchObject({ configured: 1, threads_per_worker: os.availableParallelism(), threads_configured: null, cores: os.availableParallelism() });
+    // The allocator the process started with, as this test process sees it (the same process).
+    const hugePages = hugePageMalloc();
+    expect(body.memory.huge_page_malloc).toEqual({ active: hugePages.active, requested: hugePages.requested, kernel_mode: hugePages.kernelMode });
     const manifest = JSON.parse(readFileSync(path.join(modelsDir, 'manifest.json'), 'utf8'));
     // One variant per model runs: on the CPU the int8 ISNet; the float16 one and the float32 one
     // (made for WebGPU adapters without shader-f16, served to the playground) stay on disk.

@@ -6,7 +6,8 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot, scratchDirs, testEnv } from './support/server-harness.js';
+import { hugePageMalloc } from '../dist/index.js';
+import { binPath, repoRoot, scratchDirs, testEnv } from './support/server-harness.js';
 
 const dirs = scratchDirs('facecraft-start-script-');
 afterAll(() => dirs.remove());
@@ -86,6 +87,20 @@ describe('npm start', () => {
       expect(output).not.toMatch(/loading models|worker ready|"msg":"ready"/);
     } finally {
       blocker.close();
+    }
+  });
+
+  it('`facecraft serve` started without huge-page malloc says how to get it, where the kernel would grant it', { timeout: 120_000 }, async () => {
+    const serve = launch(process.execPath, [binPath, 'serve', '--host', '127.0.0.1', '--port', '0'], { GLIBC_TUNABLES: '' });
+    try {
+      await waitFor('listening line', serve, () => listeningUrl(serve), 60_000);
+      // Printed right after the listening line.
+      await new Promise((r) => setTimeout(r, 500));
+      const advised = serve.output().includes('start with GLIBC_TUNABLES=glibc.malloc.hugetlb=1');
+      expect(advised).toBe(hugePageMalloc({}).kernelMode === 'madvise');
+    } finally {
+      serve.proc.kill('SIGTERM');
+      await serve.exited;
     }
   });
 

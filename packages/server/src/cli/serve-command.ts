@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config.js';
 import { startServer } from '../start-server.js';
 import { stopOnSignals } from './stop-on-signals.js';
+import { hugePageAdvice, hugePageMalloc } from '../huge-page-malloc.js';
 
 const HELP = `Usage: facecraft serve [--host H] [--port P]
 
@@ -50,6 +51,8 @@ export async function runServeCommand(argv: readonly string[]): Promise<number> 
     return 1;
   }
   console.error(`facecraft: listening on ${server.url} (docs at ${server.url}/docs); loading models on ${server.config.workers} worker(s)…`);
+  const advice = hugePageAdvice(hugePageMalloc());
+  if (advice) console.error(`facecraft: ${advice}`);
   server.ready.then(
     () => {
       const info = server.runtime();

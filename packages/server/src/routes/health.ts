@@ -9,6 +9,7 @@ import type { PoolView } from '../workers/worker-pool.js';
 import { checked } from '../schema/json-schema.js';
 import { HEALTH, READY, STATUS } from './health-responses.js';
 import { createRouter, routerPath, type RouteSpec } from './route-spec.js';
+import { hugePageMalloc } from '../huge-page-malloc.js';
 
 export interface HealthRouteDeps {
   readonly config: ServerConfig;
@@ -57,6 +58,8 @@ export const healthRouteSpecs = {
 export function createHealthRouter(deps: HealthRouteDeps): Router {
   const { config, pool, limiter, stats, service, manifest } = deps;
   const router = createRouter();
+  // Set at process start (GLIBC_TUNABLES is read by glibc before any code runs): read once.
+  const hugePages = hugePageMalloc();
 
   router.get(routerPath(healthRouteSpecs.health), (ctx) => {
     ctx.set('Cache-Control', 'no-store');
@@ -144,7 +147,13 @@ export function createHealthRouter(deps: HealthRouteDeps): Router {
         avg_processing_ms: s.averageMs,
         p95_processing_ms: s.p95Ms,
       },
-      memory: { rss_bytes: memory.rss, heap_used_bytes: memory.heapUsed, external_bytes: memory.external, array_buffers_bytes: memory.arrayBuffers },
+      memory: {
+        rss_bytes: memory.rss,
+        heap_used_bytes: memory.heapUsed,
+        external_bytes: memory.external,
+        array_buffers_bytes: memory.arrayBuffers,
+        huge_page_malloc: { active: hugePages.active, requested: hugePages.requested, kernel_mode: hugePages.kernelMode },
+      },
     });
   });
 
