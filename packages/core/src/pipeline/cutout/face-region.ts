@@ -1,5 +1,5 @@
 import { eyeGeometry, LANDMARK_INDEX } from '../../geometry/face-landmarks.js';
-import type { Point } from '../../geometry/point.js';
+import type { Box, Point } from '../../geometry/point.js';
 import { convexHull, fillPolygon } from '../../image/fill-polygon.js';
 import type { GrayImage } from '../../image/rgba-image.js';
 
@@ -48,6 +48,22 @@ export function faceRegion(landmarks: readonly Point[], width: number, height: n
   const cx = hull.reduce((s, p) => s + p.x, 0) / hull.length;
   const cy = hull.reduce((s, p) => s + p.y, 0) / hull.length;
   return fillPolygon(width, height, hull.map((p) => ({ x: cx + (p.x - cx) * INSET, y: cy + (p.y - cy) * INSET })));
+}
+
+/**
+ * Calls `visit` with every pixel of another person's face on a `width × height` plane: the hull
+ * of their landmarks where they were placed (the detector's box has a margin that may lie on the
+ * subject's hair), else their face box.
+ */
+export function forEachPixelOfOtherFace(box: Box, landmarks: readonly Point[] | undefined, width: number, height: number, visit: (index: number) => void): void {
+  if (landmarks) {
+    const hull = faceRegion(landmarks, width, height);
+    for (let i = 0; i < hull.data.length; i++) if (hull.data[i] >= 0.5) visit(i);
+    return;
+  }
+  for (let y = Math.max(0, Math.floor(box.y)); y < Math.min(height, Math.ceil(box.y + box.height)); y++) {
+    for (let x = Math.max(0, Math.floor(box.x)); x < Math.min(width, Math.ceil(box.x + box.width)); x++) visit(y * width + x);
+  }
 }
 
 /** The eye-to-chin distance in pixels: the unit in which the cut-out's distances are set. */

@@ -1,7 +1,7 @@
 import { boxRadiusFor, stackedBoxBlurGray } from '../../image/box-blur.js';
 import { signedDistance } from '../../image/distance-transform.js';
 import type { Box, Point } from '../../geometry/point.js';
-import { faceRegion } from './face-region.js';
+import { faceRegion, forEachPixelOfOtherFace } from './face-region.js';
 import { createGrayImage, cropGrayImage, type GrayImage, type RgbaImage } from '../../image/rgba-image.js';
 import { forEachPixelInEllipse, headEllipse } from './head-ellipse.js';
 
@@ -74,19 +74,7 @@ export function splitByColour(
   if (othersHeld < COLOUR_SPLIT.minSamples) return;
   const { width, height } = others;
   const inOtherFace = new Uint8Array(width * height);
-  otherFaces.forEach((b, k) => {
-    const landmarks = otherLandmarks[k];
-    // A neighbour whose landmarks were placed: their face is its hull, not the detector's box,
-    // whose margin may lie on the subject's hair.
-    if (landmarks) {
-      const hull = faceRegion(landmarks, width, height);
-      for (let i = 0; i < hull.data.length; i++) if (hull.data[i] >= 0.5) inOtherFace[i] = 1;
-      return;
-    }
-    for (let y = Math.max(0, Math.floor(b.y)); y < Math.min(height, Math.ceil(b.y + b.height)); y++) {
-      inOtherFace.fill(1, y * width + Math.max(0, Math.floor(b.x)), y * width + Math.max(0, Math.min(width, Math.ceil(b.x + b.width))));
-    }
-  });
+  otherFaces.forEach((b, k) => forEachPixelOfOtherFace(b, otherLandmarks[k], width, height, (i) => (inOtherFace[i] = 1)));
   const inSubjectHead = new Uint8Array(width * height);
   if (subjectHead) for (let i = 0; i < inSubjectHead.length; i++) inSubjectHead[i] = subjectHead.data[i] >= 0.5 && !inOtherFace[i] ? 1 : 0;
   // The others' hair above their faces, where it is not the subject's own head.

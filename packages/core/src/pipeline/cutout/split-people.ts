@@ -3,7 +3,7 @@ import { gaussianBlurGray } from '../../image/gaussian-blur.js';
 import { createGrayImage, type GrayImage } from '../../image/rgba-image.js';
 import type { Box, Point } from '../../geometry/point.js';
 import { isolateSubject } from '../isolate-subject.js';
-import { faceRegion } from './face-region.js';
+import { forEachPixelOfOtherFace } from './face-region.js';
 import { sampleGray } from './person-prior.js';
 
 /** Context pixels with a person probability above this are walkable: the split follows bodies, not gaps. */
@@ -171,17 +171,7 @@ export function ownSalientRegion(salient: GrayImage, seeds: readonly Point[], ot
   if (otherBoxes.some((b) => heldShare(b) > 0.5)) return undefined;
   // Another person's face is never the subject's, whatever ISNet joined to it: the hull of
   // their landmarks where placed (the box's margin may be the subject's hair), else the box.
-  for (const [k, b] of otherBoxes.entries()) {
-    const landmarks = otherLandmarks[k];
-    if (landmarks) {
-      const hull = faceRegion(landmarks, own.width, own.height);
-      for (let i = 0; i < hull.data.length; i++) if (hull.data[i] >= 0.5) own.data[i] = 0;
-      continue;
-    }
-    for (let y = Math.max(0, Math.floor(b.y)); y < Math.min(own.height, Math.ceil(b.y + b.height)); y++) {
-      own.data.fill(0, y * own.width + Math.max(0, Math.floor(b.x)), y * own.width + Math.min(own.width, Math.ceil(b.x + b.width)));
-    }
-  }
+  otherBoxes.forEach((b, k) => forEachPixelOfOtherFace(b, otherLandmarks[k], own.width, own.height, (i) => (own.data[i] = 0)));
   return own;
 }
 
