@@ -2,7 +2,7 @@ import type { Sharp } from 'sharp';
 import { ImageTooLargeError } from '../errors.js';
 import { createRgbaImage, type RgbaImage } from '../image/rgba-image.js';
 import { checkJpegQuality, checkRgbaImage } from './check-encode-args.js';
-import type { DecodedImage, DecodeLimits, ImageCodec } from './image-codec.js';
+import { PNG_COMPRESSION_LEVEL, type DecodedImage, type DecodeLimits, type ImageCodec } from './image-codec.js';
 import { beginDecode } from './begin-decode.js';
 import type { JpegQuickHint } from './jpeg-under-size.js';
 import { loadSharp, type SharpFactory } from './load-sharp.js';
@@ -11,11 +11,9 @@ import { loadSharp, type SharpFactory } from './load-sharp.js';
  * The Node codec, on sharp (libvips). Node only: the browser bundle must never import this file.
  *
  * Encoder settings, measured on portrait-1 scaled to 648×648 (sharp 0.35, one libvips thread):
- *  - PNG: zlib level 3 with adaptive filtering. Level 6 (324 KB in 38 ms) is 2–5 % smaller on
- *    the fixtures' cut-outs (4–8 % on opaque photos) for about twice the CPU; level 9 saves
- *    another 5.6 % over 6 at 183 ms; levels 1–2 save little time and lose 7–60 %. Adaptive
- *    filtering alone saves 29–33 % at every level; opaque images are written as RGB, 11 % smaller
- *    than RGBA (366 KB).
+ *  - PNG: zlib at PNG_COMPRESSION_LEVEL (image-codec.ts says why 3) with adaptive filtering.
+ *    Level 6 took 38 ms for 324 KB here. Adaptive filtering alone saves 29–33 % at every level;
+ *    opaque images are written as RGB, 11 % smaller than RGBA (366 KB).
  *  - JPEG: mozjpeg's quantisation tables, overshoot deringing and progressive scans, but
  *    neither its trellis quantisation nor its scan search. Trellis was three quarters of the CPU
  *    (q95 on the fixtures' 648² portraits: 35 ms with it, 11 ms without) for 6–7 % fewer bytes
@@ -25,8 +23,6 @@ import { loadSharp, type SharpFactory } from './load-sharp.js';
  *    for 1–2 % fewer bytes and the same pixels, so every encode skips it (`quick` changes
  *    nothing here): a budget that binds costs two or three 11 ms encodes.
  */
-export const PNG_COMPRESSION_LEVEL = 3;
-
 export function createSharpCodec(): ImageCodec & JpegQuickHint {
   return {
     name: 'sharp',

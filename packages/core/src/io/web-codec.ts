@@ -2,7 +2,7 @@ import { createRgbaImage, type RgbaImage } from '../image/rgba-image.js';
 import { checkJpegQuality, checkRgbaImage } from './check-encode-args.js';
 import type { DecodedImage, DecodeLimits, ImageCodec } from './image-codec.js';
 import { IMAGE_MIME_TYPES } from './sniff-format.js';
-import { canEncodePngExactly, encodePngExact } from './png-encode.js';
+import { encodePngExact } from './png-encode.js';
 import { beginDecode } from './begin-decode.js';
 
 /**
@@ -37,10 +37,9 @@ export function createCanvasCodec(): ImageCodec {
 
     async encodePng(image: RgbaImage): Promise<Uint8Array> {
       checkRgbaImage(image);
-      // A canvas keeps pixels premultiplied and rounds every translucent colour (the oval's
-      // feather, hair edges); the exact writer keeps what the pipeline made, as sharp does.
-      if (canEncodePngExactly()) return encodePngExact(image);
-      return encode(image, new Uint8ClampedArray(image.data), 'image/png');
+      // Not the canvas: it keeps pixels premultiplied and rounds every translucent colour (the
+      // oval's feather, hair edges); the exact writer keeps what the pipeline made, as sharp does.
+      return encodePngExact(image);
     },
 
     async encodeJpeg(image: RgbaImage, quality: number): Promise<Uint8Array> {
