@@ -70,7 +70,9 @@ async function browserTable() {
     const isnet = m['segment.isnet'] === undefined ? '' : ` (ISNet ${Math.round(m['segment.isnet'])})`;
     const load = e.loadAverage ? `${e.loadAverage.before}–${e.loadAverage.after}` : '—';
     const size = e.segmentationSize ?? r.options.segmentationSize;
-    return `| ${e.engine} | ${r.machine.cpu}, ${r.machine.cores} cores, Chromium ${r.chromium} | ${load} | ${r.photo} | ${size}² | ${e.runsMs?.length ?? r.runs} | **${Math.round(e.medianTotalMs)}** | ${Math.round(m.detect)} | ${Math.round(m.landmarks)} | ${Math.round(m.segment)}${isnet} | ${Math.round(m.enhance)} | ${Math.round(m.encode)} | ${e.wasmThreads ?? '—'} | ${devices} |`;
+    // An engine not rerun keeps the machine and browser it ran on (older files name one for all).
+    const machine = e.machine ?? r.machine;
+    return `| ${e.engine} | ${machine.cpu}, ${machine.cores} cores, Chromium ${e.chromium ?? r.chromium} | ${load} | ${r.photo} | ${size}² | ${e.runsMs?.length ?? r.runs} | **${Math.round(e.medianTotalMs)}** | ${Math.round(m.detect)} | ${Math.round(m.landmarks)} | ${Math.round(m.segment)}${isnet} | ${Math.round(m.enhance)} | ${Math.round(m.encode)} | ${e.wasmThreads ?? '—'} | ${devices} |`;
   });
   return [
     `In the browser (\`bench/results/browser.json\`, medians of the runs after ${r.warmupRuns} warm-up, in a Web Worker; load average: the machine's 1-minute load before and after each engine's runs):`,

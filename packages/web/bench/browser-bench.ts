@@ -50,6 +50,7 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const round = (x: number) => Math.round(x * 10) / 10;
+const machineInfo = () => ({ cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}` });
 
 const server = await startPlaygroundServer();
 const results: Record<string, unknown> = {};
@@ -87,6 +88,9 @@ try {
       const last = samples[samples.length - 1];
       results[device] = {
         engine: last.engine,
+        // Each engine names its machine and browser: an engine not rerun keeps its own (see below).
+        machine: machineInfo(),
+        chromium: chromiumVersion,
         segmentationSize: segmentation,
         modelDevices: Object.fromEntries(last.runtimes.map((r) => [r.model, r.device])),
         modelVariants: Object.fromEntries(last.runtimes.map((r) => [r.model, r.variant ?? 'float32'])),
@@ -116,7 +120,7 @@ const now = new Date();
 const report = {
   kind: 'browser',
   date: now.toISOString(),
-  machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}` },
+  machine: machineInfo(),
   chromium: chromiumVersion,
   node: process.version,
   photo: path.basename(values.photo as string),
@@ -129,11 +133,11 @@ const file = path.resolve(values.out as string);
 // Engines not run this time keep their earlier figures (same photo only), each with its segmentation
 // size (older files kept one size for all engines in options).
 if (existsSync(file)) {
-  const earlier = JSON.parse(readFileSync(file, 'utf8')) as { photo?: string; options?: { segmentationSize?: number }; results?: Record<string, { segmentationSize?: number }> };
+  const earlier = JSON.parse(readFileSync(file, 'utf8')) as { photo?: string; machine?: unknown; chromium?: string; options?: { segmentationSize?: number }; results?: Record<string, { segmentationSize?: number; machine?: unknown; chromium?: string }> };
   if (earlier.photo === report.photo) {
     const kept = Object.entries(earlier.results ?? {})
       .filter(([device]) => !(device in results))
-      .map(([device, e]) => [device, { ...e, segmentationSize: e.segmentationSize ?? earlier.options?.segmentationSize }] as const)
+      .map(([device, e]) => [device, { ...e, segmentationSize: e.segmentationSize ?? earlier.options?.segmentationSize, machine: e.machine ?? earlier.machine, chromium: e.chromium ?? earlier.chromium }] as const)
       .filter(([, e]) => e.segmentationSize !== undefined);
     report.results = { ...Object.fromEntries(kept), ...results };
   }
