@@ -74,7 +74,13 @@ const SRGB_TO_LINEAR = (() => {
   return lut;
 })();
 
-function encodeSrgbExact(linear: number): number {
+/** 8-bit sRGB code value (an integer 0..255) → linear light in [0, 1]. */
+export function linearOfSrgbByte(value: number): number {
+  return SRGB_TO_LINEAR[value];
+}
+
+/** Linear light in [0, 1] → sRGB on 0..1, exactly (the curve, not a table). */
+export function encodeSrgbExact(linear: number): number {
   return linear <= 0.0031308 ? 12.92 * linear : 1.055 * Math.pow(linear, 1 / 2.4) - 0.055;
 }
 

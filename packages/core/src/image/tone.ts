@@ -1,11 +1,12 @@
 /**
  * Global tone adjustments with Pillow's ImageEnhance semantics (the enhancement recipe was tuned
- * with Pillow, so results should match it level for level), plus a gamma curve. Alpha is never
- * changed.
+ * with Pillow, so results should match it level for level), plus exposure compensation, a gamma
+ * curve and the highlight level that exposure is judged by. Alpha is never changed.
  */
 import { applyLut } from './channel-lut.js';
+import { encodeSrgbExact, linearOfSrgbByte } from './color-space.js';
 import { createRgbaImage, type GrayImage, type RgbaImage } from './rgba-image.js';
-import { assertFiniteNumber, assertOptionalMask, assertOptionalObject, assertPositiveNumber, assertRgbaImage } from './validate.js';
+import { assertFiniteNumber, assertNumberInRange, assertOptionalMask, assertOptionalObject, assertPositiveNumber, assertRgbaImage } from './validate.js';
 
 /** Pillow's RGB → L conversion (ITU-R 601-2 luma, 16-bit fixed point, rounded). */
 export function pillowLuma(r: number, g: number, b: number): number {
@@ -127,6 +128,48 @@ export function gammaLut(gamma: number): Uint8Array {
   const inv = 1 / gamma;
   for (let v = 0; v < 256; v++) lut[v] = Math.round(255 * Math.pow(v / 255, inv));
   return lut;
+}
+
+/**
+ * Exposure compensation as a camera makes it: linear light times `gain` (2 = one stop brighter),
+ * clipped at white, as a table on 8-bit sRGB values. Unlike a gamma curve it keeps the ratios
+ * between tones (the look of the light) and moves the highlights as much as the shadows.
+ */
+export function exposureLut(gain: number): Uint8Array {
+  assertPositiveNumber(gain, 'gain');
+  const lut = new Uint8Array(256);
+  for (let v = 0; v < 256; v++) lut[v] = Math.round(255 * encodeSrgbExact(Math.min(1, linearOfSrgbByte(v) * gain)));
+  return lut;
+}
+
+/**
+ * The level (0..255) below which `quantile` of the pixels' brightest channel lies, over the
+ * pixels where `mask` is above 0.5 (all pixels without a mask); undefined when there are none.
+ * The brightest channel, max(R, G, B), goes through any per-channel tone table unchanged in
+ * rank: after a table, this level is the table's value at the level before.
+ */
+export function highlightLevel(img: RgbaImage, quantile: number, mask?: GrayImage): number | undefined {
+  assertRgbaImage(img, 'img');
+  assertNumberInRange(quantile, 'quantile', 0, 1);
+  assertOptionalMask(mask, 'mask', img, 'img');
+  const counts = new Float64Array(256);
+  const src = img.data;
+  let total = 0;
+  for (let p = 0, i = 0; p < img.width * img.height; p++, i += 4) {
+    if (mask && !(mask.data[p] > 0.5)) continue;
+    const r = src[i];
+    const g = src[i + 1];
+    const b = src[i + 2];
+    counts[r > g ? (r > b ? r : b) : g > b ? g : b]++;
+    total++;
+  }
+  if (total === 0) return undefined;
+  let below = 0;
+  for (let v = 0; v < 256; v++) {
+    below += counts[v];
+    if (below > 0 && below >= quantile * total) return v;
+  }
+  return 255;
 }
 
 /**

@@ -217,7 +217,7 @@ export function optionSpec(key: PortraitOptionKey): OptionSpec {
 
 /** The switches of `enhance` when the library is given an object: library only, same specs. */
 export const ENHANCE_STEP_TABLE = {
-  exposure: { type: 'boolean', default: true, description: 'CLAHE on lightness when the mean is far from 140 (OpenCV 8-bit L), gamma for dark photos.' },
+  exposure: { type: 'boolean', default: true, description: 'Exposure compensation for underexposed photos: when the brightest 1 % of the subject stays below 200 (of 255), a gain in linear light lifts it to 230, at most one stop. Judged by the highlights, not the skin; bright photos are left alone.' },
   denoise: { type: 'boolean', default: true, description: 'Edge-preserving (bilateral) denoise.' },
   whiteBalance: { type: 'boolean', default: true, description: 'Grey-world white balance, gains limited to 1.5.' },
   sharpen: { type: 'boolean', default: true, description: 'Unsharp mask.' },

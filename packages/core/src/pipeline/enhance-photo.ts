@@ -1,20 +1,27 @@
 import { applyChannelLuts, applyLut } from '../image/channel-lut.js';
-import { claheOnLightness } from '../image/clahe.js';
 import { meanLightness } from '../image/color-space.js';
 import { bilateralFilter } from '../image/denoise.js';
 import { createRgbaImage, cropGrayImage, cropRgbaImage, type GrayImage, type RgbaImage } from '../image/rgba-image.js';
 import { unsharpMask } from '../image/sharpen.js';
-import { adjustGamma, adjustSaturation, contrastTable } from '../image/tone.js';
+import { linearOfSrgbByte } from '../image/color-space.js';
+import { adjustSaturation, contrastTable, exposureLut, highlightLevel } from '../image/tone.js';
 import { greyWorldGains } from '../image/white-balance.js';
 import type { EnhanceOptions } from '../options/index.js';
 
 /**
- * Exposure is judged on the face (hair and clothes say nothing about it): mean lightness on
- * OpenCV's 8-bit L scale. Well-exposed skin sits roughly between 120 and 200; outside that, a
- * gamma curve brings the face to 150 and a gentle CLAHE restores local contrast.
+ * Exposure is judged by the subject's highlights, never by its skin: a dark face is often dark
+ * skin, and lifting every face towards one lightness (as this step once did: the face's mean L
+ * to 150 by a gamma curve, then CLAHE) paled darker skin, turned black hair silver and gave
+ * well-lit faces a gritty, over-processed look. A photo is underexposed when even the brightest
+ * 1 % of the subject (a white collar, the eyes' whites, the light on skin and hair) stays below
+ * UNDEREXPOSED_BELOW on its brightest channel; it then gets the exposure a camera would have
+ * given it, a gain in linear light that brings that level to HIGHLIGHT_TARGET, at most one stop.
+ * A bright photo is left alone: what clipped cannot be brought back, and darkening only greys it.
  */
-const FACE_LIGHTNESS_RANGE = [120, 200] as const;
-const FACE_LIGHTNESS_TARGET = 150;
+const HIGHLIGHT_QUANTILE = 0.99;
+const UNDEREXPOSED_BELOW = 200;
+const HIGHLIGHT_TARGET = 230;
+const MAX_EXPOSURE_GAIN = 2;
 /** Grey world assumes an average-grey scene; real portraits often are not, so correct half-way. */
 const WHITE_BALANCE_STRENGTH = 0.5;
 /** The unsharp mask's blur; its kernel reaches ceil(3σ) pixels. */
@@ -35,7 +42,10 @@ function hasWeight(mask: GrayImage): boolean {
 
 export interface EnhanceReport {
   readonly steps: readonly string[];
+  /** The face's mean lightness (OpenCV 8-bit L) before any step: reported, not acted on. */
   readonly meanLightnessBefore: number;
+  /** The gain in linear light the exposure step applied (present only when it did). */
+  readonly exposureGain?: number;
   readonly whiteBalanceGains?: { r: number; g: number; b: number };
 }
 
@@ -103,13 +113,14 @@ export function enhancePhoto(
   const face = hasWeight(masks.face) ? masks.face : masks.inPhoto;
   let subject = hasWeight(masks.subject) ? masks.subject : masks.inPhoto;
   const lightness = meanLightness(out, face);
-  if (options.exposure && (lightness < FACE_LIGHTNESS_RANGE[0] || lightness > FACE_LIGHTNESS_RANGE[1])) {
-    // L is roughly proportional to (value/255)^0.8 over skin tones; solve for the gamma that
-    // moves the face's mean to the target, limited to a moderate curve.
-    const gamma = Math.min(2, Math.max(0.6, Math.log(lightness / 255) / Math.log(FACE_LIGHTNESS_TARGET / 255)));
-    out = adjustGamma(out, gamma);
-    out = claheOnLightness(out, { clipLimit: 1.5, tilesX: 8, tilesY: 8 });
-    steps.push('gamma', 'clahe');
+  let exposureGain: number | undefined;
+  const highlights = options.exposure ? highlightLevel(out, HIGHLIGHT_QUANTILE, subject) : undefined;
+  if (highlights !== undefined && highlights < UNDEREXPOSED_BELOW) {
+    // A black frame has no highlights to bring up: the one-stop limit applies.
+    const level = linearOfSrgbByte(highlights);
+    exposureGain = level > 0 ? Math.min(MAX_EXPOSURE_GAIN, linearOfSrgbByte(HIGHLIGHT_TARGET) / level) : MAX_EXPOSURE_GAIN;
+    out = applyLut(out, exposureLut(exposureGain));
+    steps.push('exposure');
   }
   if (options.denoise) {
     out = bilateralFilter(out, { radius: 2, sigmaColor: 12, sigmaSpace: 1.5 });
@@ -161,5 +172,5 @@ export function enhancePhoto(
     for (let y = 0; y < part.height; y++) full.data.set(out.data.subarray(y * rowBytes, (y + 1) * rowBytes), ((part.y + y) * whole.width + part.x) * 4);
     out = full;
   }
-  return { image: out, report: { steps, meanLightnessBefore: lightness, ...(gains ? { whiteBalanceGains: gains } : {}) } };
+  return { image: out, report: { steps, meanLightnessBefore: lightness, ...(exposureGain !== undefined ? { exposureGain } : {}), ...(gains ? { whiteBalanceGains: gains } : {}) } };
 }

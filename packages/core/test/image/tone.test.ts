@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { psnr } from '../../src/image/compare.js';
 import { createGrayImage, createRgbaImage, type RgbaImage } from '../../src/image/rgba-image.js';
-import { adjustContrast, adjustGamma, adjustSaturation, gammaLut, pillowLuma } from '../../src/image/tone.js';
+import { adjustContrast, adjustGamma, adjustSaturation, exposureLut, gammaLut, highlightLevel, pillowLuma } from '../../src/image/tone.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
@@ -151,5 +151,50 @@ describe('adjustGamma', () => {
     const f = (v: number): number => Math.round(255 * (v / 255) ** (1 / 2.2));
     expect(Array.from(out.data)).toEqual([f(64), f(128), f(192), 77]);
     expect(() => adjustGamma(img, 0)).toThrow(RangeError);
+  });
+});
+
+describe('exposureLut', () => {
+  /** sRGB code value (0..255) ↔ linear light, from the IEC 61966-2-1 curve. */
+  const toLinear = (v: number) => (v / 255 <= 0.04045 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
+  const toCode = (l: number) => Math.round(255 * (l <= 0.0031308 ? 12.92 * l : 1.055 * l ** (1 / 2.4) - 0.055));
+
+  it('multiplies linear light by the gain and clips at white: one stop doubles the light', () => {
+    const lut = exposureLut(2);
+    for (const v of [0, 10, 60, 128, 180, 200, 255]) expect(lut[v], `level ${v}`).toBe(toCode(Math.min(1, 2 * toLinear(v))));
+    expect(lut[0]).toBe(0);
+    expect(lut[255]).toBe(255);
+    expect(lut[200]).toBe(255); // 200 is more than half of white in linear light
+    expect(Array.from(exposureLut(1))).toEqual(Array.from({ length: 256 }, (_, i) => i));
+    expect(() => exposureLut(0)).toThrow(RangeError);
+  });
+
+  it('keeps the order of levels and the ratios of light below the clip', () => {
+    const lut = exposureLut(1.6);
+    for (let v = 1; v < 256; v++) expect(lut[v]).toBeGreaterThanOrEqual(lut[v - 1]);
+    // A gain, unlike a gamma curve, keeps ratios: 4× the light stays about 4× the light.
+    expect(toLinear(lut[120]) / toLinear(lut[60])).toBeCloseTo(toLinear(120) / toLinear(60), 1);
+  });
+});
+
+describe('highlightLevel', () => {
+  it('is the quantile of the brightest channel, over the mask where it is above 0.5', () => {
+    const img = createRgbaImage(10, 10);
+    for (let p = 0; p < 100; p++) img.data.set([p, 0, 100 - p, 255], p * 4); // max(R, B) = max(p, 100 - p)
+    expect(highlightLevel(img, 1)).toBe(100);
+    expect(highlightLevel(img, 0)).toBe(50);
+    expect(highlightLevel(img, 0.5)).toBe(75); // levels 51..99 twice each, 50 and 100 once
+    const mask = createGrayImage(10, 10);
+    for (let p = 40; p < 60; p++) mask.data[p] = 1; // max over p in 40..59: 50..60
+    expect(highlightLevel(img, 1, mask)).toBe(60);
+    expect(highlightLevel(img, 1, createGrayImage(10, 10))).toBeUndefined();
+  });
+
+  it('moves through a per-channel table as the table moves the level', () => {
+    const img = createRgbaImage(7, 3);
+    for (let i = 0; i < img.data.length; i += 4) img.data.set([(i * 37) % 256, (i * 91) % 256, (i * 13) % 256, 255], i);
+    const lut = exposureLut(1.7);
+    const after = createRgbaImage(7, 3, img.data.map((v, i) => ((i & 3) === 3 ? v : lut[v])));
+    for (const q of [0.2, 0.5, 0.99]) expect(highlightLevel(after, q)).toBe(lut[highlightLevel(img, q) as number]);
   });
 });
