@@ -60,7 +60,8 @@ describe('the packed library, installed as the README says', () => {
     expect(listing).toMatch(/package\/dist\/assembly\/calibration\/group-1\.jpg/);
     expect(listing).not.toMatch(/package\/(src|test)\//);
     const manifest = JSON.parse((await run('tar', ['-xzOf', tarball, 'package/package.json'])).stdout);
-    expect(Object.keys(manifest.dependencies)).toEqual(['onnxruntime-common']);
+    // fflate: zlib in plain JavaScript (the browser's PNG writer), no platform code, no dependencies of its own.
+    expect(Object.keys(manifest.dependencies)).toEqual(['fflate', 'onnxruntime-common']);
     for (const peer of ['onnxruntime-node', 'onnxruntime-web', 'sharp']) expect(manifest.peerDependenciesMeta[peer], peer).toEqual({ optional: true });
   });
 
