@@ -1,9 +1,8 @@
 import { applyChannelLuts, applyLut } from '../image/channel-lut.js';
-import { meanLightness } from '../image/color-space.js';
+import { linearOfSrgbByte, meanLightness } from '../image/color-space.js';
 import { bilateralFilter } from '../image/denoise.js';
 import { createRgbaImage, cropGrayImage, cropRgbaImage, type GrayImage, type RgbaImage } from '../image/rgba-image.js';
 import { unsharpMask } from '../image/sharpen.js';
-import { linearOfSrgbByte } from '../image/color-space.js';
 import { adjustSaturation, contrastTable, exposureLut, highlightLevel } from '../image/tone.js';
 import { greyWorldGains } from '../image/white-balance.js';
 import type { EnhanceOptions } from '../options/index.js';
