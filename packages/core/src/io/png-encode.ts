@@ -89,14 +89,7 @@ function filterRow(type: number, cur: Uint8ClampedArray, row: number, prev: Uint
       break;
     default:
       for (let i = first; i < stride; i++) {
-        const a = cur[row + i - 4];
-        const b = prev[up + i];
-        const c = prev[up + i - 4];
-        const p = a + b - c;
-        const pa = p > a ? p - a : a - p;
-        const pb = p > b ? p - b : b - p;
-        const pc = p > c ? p - c : c - p;
-        const v = (cur[row + i] - (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 0xff;
+        const v = (cur[row + i] - paeth(cur[row + i - 4], prev[up + i], prev[up + i - 4])) & 0xff;
         out[i] = v;
         score += v < 128 ? v : 256 - v;
       }
@@ -132,16 +125,11 @@ function scoreRow(cur: Uint8ClampedArray, row: number, prev: Uint8ClampedArray, 
     const x = cur[row + i];
     const a = cur[row + i - 4];
     const b = prev[up + i];
-    const c = prev[up + i - 4];
-    const p = a + b - c;
-    const pa = p > a ? p - a : a - p;
-    const pb = p > b ? p - b : b - p;
-    const pc = p > c ? p - c : c - p;
     const r0 = (x << 24) >> 24;
     const r1 = ((x - a) << 24) >> 24;
     const r2 = ((x - b) << 24) >> 24;
     const r3 = ((x - ((a + b) >> 1)) << 24) >> 24;
-    const r4 = ((x - (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) << 24) >> 24;
+    const r4 = ((x - paeth(a, b, prev[up + i - 4])) << 24) >> 24;
     s0 += r0 < 0 ? -r0 : r0;
     s1 += r1 < 0 ? -r1 : r1;
     s2 += r2 < 0 ? -r2 : r2;
