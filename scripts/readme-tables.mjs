@@ -3,7 +3,7 @@
 //   <!-- generated:NAME --> … <!-- /generated:NAME -->
 // models (models/manifest.json), options (the core's option table), env (the server's config schema), bench (bench/results/*.json),
 // images (bench/results/image-sizes.json), quality (bench/results/quality.json), peer (bench/results/peer.json),
-// serverBurst (bench/results/server-burst.json), cutoutCost (bench/results/cutout-cost.json). `pnpm readme` rewrites README.md; `--check` fails
+// serverBurst (bench/results/server-burst.json), cutoutCost (bench/results/cutout-cost.json), whiteBalance (bench/results/white-balance.json). `pnpm readme` rewrites README.md; `--check` fails
 // when it is out of date (a test runs that).
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -205,7 +205,30 @@ async function serverBurstText() {
   ].join('\n');
 }
 
-const generators = { serverBurst: serverBurstText, cutoutCost: cutoutCostText, models: modelsTable, options: optionsTable, env: envTable, bench: benchTable, browser: browserTable, segmentation: segmentationTable, images: imagesTable, quality: qualityTable, peer: peerTable };
+async function whiteBalanceTable() {
+  const file = path.join(root, 'bench/results/white-balance.json');
+  if (!existsSync(file)) return '_No white-balance measurement yet: run `tsx bench/white-balance.mts`._';
+  const r = JSON.parse(await readFile(file, 'utf8'));
+  const lights = Object.keys(r.lights);
+  const label = { none: 'photo as it is (0 is right)', warm: 'warm light', cool: 'cool light', green: 'green light' };
+  const rows = [];
+  for (const set of Object.keys(r.summary)) {
+    for (const light of lights) {
+      const now = r.summary[set][light];
+      const before = r.before.summary[set]?.[light];
+      rows.push(`| ${set} | ${label[light] ?? light} | ${now.photos} | ${light === 'none' ? '0' : now.castMedian} | ${before ? `${before.leftMedian} (${before.leftMax})` : '–'} | **${now.leftMedian}** (${now.leftMax}) | ${now.worse} |`);
+    }
+  }
+  return [
+    `Degrees of colour angle, median (max) over the photos; ${r.machine}, ${r.date.slice(0, 10)}.`,
+    '',
+    '| set | light | photos | cast alone, median | grey world (before) | now | left worse than the cast alone (by > 0.5°) |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
+const generators = { whiteBalance: whiteBalanceTable, serverBurst: serverBurstText, cutoutCost: cutoutCostText, models: modelsTable, options: optionsTable, env: envTable, bench: benchTable, browser: browserTable, segmentation: segmentationTable, images: imagesTable, quality: qualityTable, peer: peerTable };
 
 export async function renderReadme(text) {
   let out = text;

@@ -49,6 +49,7 @@ export {
   type WhiteBalanceOptions,
   type WhiteBalanceResult,
 } from './white-balance.js';
+export { agreedCastGains, linearGainLuts, type CastEstimateOptions } from './cast-estimate.js';
 export { gaussianBlurGray, gaussianBlurRgba, gaussianBlurRgbaFloat, gaussianKernel } from './gaussian-blur.js';
 export { unsharpMask, type UnsharpMaskOptions } from './sharpen.js';
 export { applyChannelLuts, applyLut } from './channel-lut.js';

@@ -1,10 +1,10 @@
 import { applyChannelLuts, applyLut } from '../image/channel-lut.js';
 import { linearOfSrgbByte, meanLightness } from '../image/color-space.js';
+import { agreedCastGains, linearGainLuts } from '../image/cast-estimate.js';
 import { bilateralFilter } from '../image/denoise.js';
 import { createRgbaImage, cropGrayImage, cropRgbaImage, type GrayImage, type RgbaImage } from '../image/rgba-image.js';
 import { unsharpMask } from '../image/sharpen.js';
 import { adjustSaturation, contrastTable, exposureLut, highlightLevel } from '../image/tone.js';
-import { greyWorldGains } from '../image/white-balance.js';
 import type { EnhanceOptions } from '../options/index.js';
 
 /**
@@ -21,8 +21,8 @@ const HIGHLIGHT_QUANTILE = 0.99;
 const UNDEREXPOSED_BELOW = 200;
 const HIGHLIGHT_TARGET = 230;
 const MAX_EXPOSURE_GAIN = 2;
-/** Grey world assumes an average-grey scene; real portraits often are not, so correct half-way. */
-const WHITE_BALANCE_STRENGTH = 0.5;
+/** The white balance's gains stay within [1/1.5, 1.5] (the original service's limit). */
+const WHITE_BALANCE_MAX_GAIN = 1.5;
 /** The unsharp mask's blur; its kernel reaches ceil(3σ) pixels. */
 const SHARPEN_SIGMA = 1;
 
@@ -93,7 +93,7 @@ function weightBox(mask: GrayImage, extra: PixelRect | undefined): PixelRect | n
  * With `needed`, only the pixels that anyone will look at are exact: those inside `needed` and
  * every pixel with `subject` weight > 0 (the caller adds what later stages read: the foreground
  * estimate's box, the landmark net's window). Exposure, denoise and the white-balance statistic
- * still run over the whole crop (the white balance's means include the background, after denoise),
+ * still run over the whole crop (the white balance's statistics include the background, after denoise),
  * but applying the gains, the unsharp mask, contrast and saturation run on the bounding rectangle
  * of those pixels grown by the blur's reach; the pixels outside it keep their denoised colours.
  * Inside, every step computes what it computes on the whole crop: the blur is the same
@@ -125,8 +125,9 @@ export function enhancePhoto(
     out = bilateralFilter(out, { radius: 2, sigmaColor: 12, sigmaSpace: 1.5 });
     steps.push('denoise');
   }
-  let gains: EnhanceReport['whiteBalanceGains'];
-  const luts = options.whiteBalance ? greyWorldGains(out, { maxGain: 1.5, mask: masks.inPhoto, strength: WHITE_BALANCE_STRENGTH }) : undefined;
+  // Only a cast two unlike estimates agree on is taken out (see image/cast-estimate.ts): grey
+  // world took warm skin for a cast and cooled every face.
+  const gains = options.whiteBalance ? agreedCastGains(out, { mask: masks.inPhoto, maxGain: WHITE_BALANCE_MAX_GAIN }) : undefined;
 
   // From here on every step is local (the unsharp mask reaches ceil(3σ) pixels) or a statistic
   // over `subject`: work on the rectangle that holds what is needed, grown by that reach.
@@ -145,9 +146,12 @@ export function enhancePhoto(
     subject = cropGrayImage(subject, part.x, part.y, part.width, part.height);
   }
 
-  if (luts) {
-    out = applyChannelLuts(out, luts.luts[0], luts.luts[1], luts.luts[2]);
-    gains = luts.gains;
+  if (gains) {
+    // A balanced photo's gains are 1: its pixels are not rewritten.
+    if (gains.r !== 1 || gains.g !== 1 || gains.b !== 1) {
+      const [r, g, b] = linearGainLuts(gains);
+      out = applyChannelLuts(out, r, g, b);
+    }
     steps.push('white-balance');
   }
   if (options.sharpen) {
