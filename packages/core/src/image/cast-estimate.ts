@@ -32,6 +32,7 @@ const GREY_ROUNDS = 4;
 /** Too dark to carry colour, or clipped in some channel: not counted. */
 const DARKEST = 0.02;
 const CLIPPED = 0.95;
+/** The grey edge's Minkowski norm: 6, so that a gradient's squared length is cubed. */
 const EDGE_P = 6;
 /** Rec. 709 luminance weights: the gains keep a grey's luminance. */
 const LUMA = [0.2126, 0.7152, 0.0722] as const;
@@ -48,39 +49,56 @@ function sampleLinear(img: RgbaImage, mask: GrayImage | undefined): LinearSample
   const width = Math.ceil(img.width / STRIDE);
   const height = Math.ceil(img.height / STRIDE);
   const n = width * height;
-  const channels: [Float64Array, Float64Array, Float64Array] = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  const r = new Float64Array(n);
+  const g = new Float64Array(n);
+  const b = new Float64Array(n);
   const inside = new Uint8Array(n);
+  const src = img.data;
+  const weights = mask?.data;
   for (let y = 0, j = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, j++) {
-      const p = y * STRIDE * img.width + x * STRIDE;
-      if (mask && !(mask.data[p] > 0.5)) continue;
+    for (let x = 0, p = y * STRIDE * img.width; x < width; x++, j++, p += STRIDE) {
+      if (weights && !(weights[p] > 0.5)) continue;
       inside[j] = 1;
-      for (let c = 0; c < 3; c++) channels[c][j] = linearOfSrgbByte(img.data[p * 4 + c]);
+      r[j] = linearOfSrgbByte(src[p * 4]);
+      g[j] = linearOfSrgbByte(src[p * 4 + 1]);
+      b[j] = linearOfSrgbByte(src[p * 4 + 2]);
     }
   }
-  return { width, height, channels, inside };
+  return { width, height, channels: [r, g, b], inside };
 }
 
 /** The light's colour (r, g, b, largest 1) from the near-grey pixels; undefined when there are none. */
-function nearGreyLight({ channels: [r, g, b], inside }: LinearSample): [number, number, number] | undefined {
+function nearGreyLight({ channels, inside }: LinearSample): [number, number, number] | undefined {
+  // The pixels that can vote in any round (inside, no channel clipped), in raster order.
+  const [r0, g0, b0] = channels;
+  let count = 0;
+  const r = new Float64Array(inside.length);
+  const g = new Float64Array(inside.length);
+  const b = new Float64Array(inside.length);
+  for (let i = 0; i < inside.length; i++) {
+    if (!inside[i] || r0[i] > CLIPPED || g0[i] > CLIPPED || b0[i] > CLIPPED) continue;
+    r[count] = r0[i];
+    g[count] = g0[i];
+    b[count] = b0[i];
+    count++;
+  }
   let light: [number, number, number] = [1, 1, 1];
   for (let round = 0; round < GREY_ROUNDS; round++) {
+    const [lr, lg, lb] = light;
     let sr = 0;
     let sg = 0;
     let sb = 0;
-    for (let i = 0; i < inside.length; i++) {
-      if (!inside[i]) continue;
-      if (r[i] > CLIPPED || g[i] > CLIPPED || b[i] > CLIPPED) continue;
-      const R = r[i] / light[0];
-      const G = g[i] / light[1];
-      const B = b[i] / light[2];
+    for (let k = 0; k < count; k++) {
+      const R = r[k] / lr;
+      const G = g[k] / lg;
+      const B = b[k] / lb;
       const mean = (R + G + B) / 3;
       if (mean < DARKEST) continue;
       const deviation = Math.max(Math.abs(R - mean), Math.abs(G - mean), Math.abs(B - mean));
       if (deviation > GREY_CHROMA * mean) continue;
-      sr += r[i];
-      sg += g[i];
-      sb += b[i];
+      sr += r[k];
+      sg += g[k];
+      sb += b[k];
     }
     const largest = Math.max(sr, sg, sb);
     if (!(largest > 0)) return round === 0 ? undefined : light;
@@ -108,18 +126,24 @@ function blur121(plane: Float64Array, width: number, height: number): Float64Arr
 
 /** The light's colour from the grey-edge estimate; undefined when the image has no edges inside the mask. */
 function greyEdgeLight({ width, height, channels, inside }: LinearSample): [number, number, number] | undefined {
+  // Only gradients wholly inside the mask: the photo's own edge is not an edge of the scene.
+  const measured = new Int32Array(width * height);
+  let count = 0;
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 1; x < width - 1; x++) {
+      const i = y * width + x;
+      if (inside[i - 1] && inside[i + 1] && inside[i - width] && inside[i + width]) measured[count++] = i;
+    }
+  }
   const light = channels.map((plane) => {
     const smooth = blur121(plane, width, height);
     let sum = 0;
-    for (let y = 1; y < height - 1; y++) {
-      for (let x = 1; x < width - 1; x++) {
-        const i = y * width + x;
-        // Only gradients wholly inside the mask: the photo's own edge is not an edge of the scene.
-        if (!inside[i - 1] || !inside[i + 1] || !inside[i - width] || !inside[i + width]) continue;
-        const gx = smooth[i + 1] - smooth[i - 1];
-        const gy = smooth[i + width] - smooth[i - width];
-        sum += Math.pow(gx * gx + gy * gy, EDGE_P / 2);
-      }
+    for (let k = 0; k < count; k++) {
+      const i = measured[k];
+      const gx = smooth[i + 1] - smooth[i - 1];
+      const gy = smooth[i + width] - smooth[i - width];
+      const squared = gx * gx + gy * gy;
+      sum += squared * squared * squared;
     }
     return Math.pow(sum, 1 / EDGE_P);
   });
