@@ -17,7 +17,8 @@
  * Per channel, relative to green, the correction is the smaller of the two where they point the
  * same way and none where they disagree. A balanced photo mostly stays as it was and a warm
  * (tungsten) cast is partly taken out; a cool or a green cast often is not, as both estimates
- * can be fooled by skin at once. bench/results/white-balance.json holds the measurements.
+ * can be fooled by skin at once (the enhancer therefore reads the background only, see
+ * enhance-photo.ts). bench/results/white-balance.json holds the measurements.
  */
 import { encodeSrgbExact, linearOfSrgbByte } from './color-space.js';
 import type { GrayImage, RgbaImage } from './rgba-image.js';
