@@ -109,6 +109,21 @@ describe('fuseAlpha', () => {
     expect(at(fused, 70, 145)).toBe(0); // beside the neck
   });
 
+  it('keeps the shoulder ISNet holds where the person model lost it (a pale jumper on a pale wall), but not a lamp beside the head', () => {
+    // ISNet: head, neck, shoulders 100 px wide, and a lamp up at the right. The person model
+    // sees the body only left of x 125: its right shoulder lies far outside the person.
+    const salient = plane((x, y) => (Math.hypot(x - 100, y - 95) < 45 && y < 130) || (Math.abs(x - 100) < 15 && y >= 120) || (Math.abs(x - 100) < 50 && y >= 160) || Math.hypot(x - 185, y - 25) < 10 ? 1 : 0);
+    const lostShoulder = plane((x, y) => (y > 140 ? (125 - x) * 3 : 40 - Math.hypot(x - 100, y - 100)));
+    const inputs = { salient, personDepth: lostShoulder, face, body, neck, faceScale: scale };
+    expect(salientHoldsBody(inputs)).toBe(true);
+    expect(at(lostShoulder, 145, 185)).toBeLessThan(-1.2 * scale); // beyond the reach: the gate alone would clear it
+    expect(at(body, 145, 185)).toBeGreaterThan(0.9);
+    const fused = fuseAlpha(inputs);
+    expect(at(fused, 145, 185)).toBeGreaterThan(0.9); // ISNet's shoulder stays
+    expect(at(fused, 185, 25)).toBe(0); // the lamp, outside the body band, is cleared
+    expect(at(fused, 100, 185)).toBe(1);
+  });
+
   it("fills a gap in ISNet's body narrower than the hug, but does not widen its outline by it where ISNet sees nothing", () => {
     // As above, with a strap ISNet dropped: a 4 px gap through the shoulders at x 120–123.
     const held = (x: number, y: number) => (Math.hypot(x - 100, y - 95) < 45 && y < 130) || (Math.abs(x - 100) < 15 && y >= 120) || (Math.abs(x - 100) < 50 && y >= 160);

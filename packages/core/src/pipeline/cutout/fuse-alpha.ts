@@ -83,7 +83,8 @@ function fillableNearSolid(salient: GrayImage, radius: number): Uint8Array {
  * - near the person's contour ISNet's alpha gives the edge (hair, collar), lifted towards solid
  *   as the depth grows;
  * - beyond `reach` outside the person everything is cleared (a lamp, a red bag, a poster face
- *   that ISNet found salient);
+ *   that ISNet found salient), except, when ISNet holds the body, inside the body band: there
+ *   ISNet's own shoulders stay where the person model lost them (a pale jumper on a pale wall);
  * - the face region is always opaque.
  */
 export function fuseAlpha(inputs: FusionInputs): GrayImage {
@@ -97,7 +98,9 @@ export function fuseAlpha(inputs: FusionInputs): GrayImage {
   for (let i = 0; i < out.data.length; i++) {
     const d = depth.data[i];
     const fill = clamp01(d / solid) * body.data[i] * (near ? near[i] : 1);
-    const gate = clamp01(1 + d / reach);
+    // Where ISNet holds the body, its shoulders are not the person model's to cut: a white
+    // sweater on a white wall is ISNet's whole and the person model's only in part.
+    const gate = holds ? Math.max(clamp01(1 + d / reach), body.data[i]) : clamp01(1 + d / reach);
     const fused = Math.max(fill, salient.data[i]) * gate;
     out.data[i] = Math.max(fused, face.data[i]);
   }
