@@ -217,6 +217,26 @@ describe('splitByColour', () => {
     expect(at(others, 190, 100)).toBe(1); // beyond the band: the split's own decision
   });
 
+  it("gives the subject only what joins the subject's side: a patch of the neighbour's jacket the colour of the subject's top stays the neighbour's", () => {
+    // The subject's black top reaches x 104 past the split's line at x 100; the neighbour is
+    // brown, with a black patch (x 116–126) set apart from the subject by brown.
+    const black = (x: number) => x < 104 || (x >= 116 && x < 126);
+    const data = new Uint8ClampedArray(W * H * 4);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const noise = ((x * 7 + y * 13) % 11) - 5;
+        data.set(black(x) ? [30 + noise, 30 + noise, 32 + noise, 255] : [150 + noise, 100 + noise, 60 + noise, 255], (y * W + x) * 4);
+      }
+    }
+    const crop: RgbaImage = { width: W, height: H, data };
+    const matte = plane(() => 1);
+    const others = plane((x) => (x >= 100 ? 1 : 0));
+    splitByColour(crop, matte, others, 60);
+    expect(at(others, 102, 100)).toBe(0); // the subject's top past the line, joined to her side: hers
+    expect(at(others, 110, 100)).toBe(1); // brown: the neighbour's
+    expect(at(others, 121, 100)).toBe(1); // the black patch is an island on the neighbour's side: theirs
+  });
+
   it("never gives the subject's crown to a neighbour by colour, though its colour is the neighbour's", () => {
     // Blond subject, brown neighbour from x 140 on, and dark roots on the subject's crown
     // (x 104–128, y 34–60) the same brown as the neighbour; the split's line runs at x 125.
@@ -244,9 +264,9 @@ describe('splitByColour', () => {
 
   it("never gives a neighbour's hair above their face to the subject, though its colour is the subject's", () => {
     // Blond subject left of the line at x 120; the neighbour right of it, brown but for a dark
-    // blond tuft (x 140-170, y 20-50) above their face box (x 130-190, y 60-120): the colour of
-    // the subject's side. By colour alone the tuft went to the subject and floated in her portrait.
-    const tuft = (x: number, y: number) => x >= 140 && x < 170 && y >= 20 && y < 50;
+    // blond tuft (x 120-170, y 20-50, touching the subject's side) above their face box (x 130-190,
+    // y 60-120): the colour of the subject's side. By colour alone the tuft went to the subject.
+    const tuft = (x: number, y: number) => x >= 120 && x < 170 && y >= 20 && y < 50;
     const data = new Uint8ClampedArray(W * H * 4);
     for (let y = 0; y < H; y++) {
       for (let x = 0; x < W; x++) {

@@ -86,7 +86,35 @@ export function splitByColour(
       for (let i = 0; i < crown.data.length; i++) if (crown.data[i] >= 0.5 && !inSubjectHead[i]) inOtherHead[i] = 1;
     } else forEachPixelInEllipse(headEllipse(b, COLOUR_SPLIT.neighbourCrown), width, height, (i) => (inOtherHead[i] |= inSubjectHead[i] ? 0 : 1));
   });
+  const before = new Float32Array(others.data);
   for (let pass = 0; pass < COLOUR_SPLIT.passes; pass++) splitOnce(crop, matte, others, faceScale, inOtherHead, inSubjectHead);
+  keepOnlyJoinedGains(others, before, matte);
+}
+
+/**
+ * What the colour gave the subject counts only where it joins the subject's side of the split
+ * through what the matte holds: a patch of a neighbour's black jacket that matches the
+ * subject's black top, deep in the neighbour's side, is an island and goes back to them.
+ */
+function keepOnlyJoinedGains(others: GrayImage, before: Float32Array, matte: GrayImage): void {
+  const { width, height, data } = others;
+  const n = width * height;
+  const open = (i: number) => data[i] < 0.5 && matte.data[i] >= 0.5;
+  const reached = new Uint8Array(n);
+  const stack: number[] = [];
+  for (let i = 0; i < n; i++) if (before[i] < 0.5 && open(i)) (reached[i] = 1), stack.push(i);
+  while (stack.length > 0) {
+    const i = stack.pop() as number;
+    const x = i % width;
+    const visit = (j: number) => {
+      if (!reached[j] && open(j)) (reached[j] = 1), stack.push(j);
+    };
+    if (x > 0) visit(i - 1);
+    if (x < width - 1) visit(i + 1);
+    if (i >= width) visit(i - width);
+    if (i + width < n) visit(i + width);
+  }
+  for (let i = 0; i < n; i++) if (before[i] >= 0.5 && data[i] < 0.5 && !reached[i]) data[i] = before[i];
 }
 
 /** One pass: learn both sides' colours back from the current line, then move the line in the band. */
