@@ -8,7 +8,7 @@ import { fillEnclosedSpecks, SPECKS } from '../../src/pipeline/cutout/fill-holes
 import { narrowEdgeForUpscale, refineEdge } from '../../src/pipeline/cutout/refine-edge.js';
 import { INTERIOR, solidifyInterior } from '../../src/pipeline/cutout/solid-interior.js';
 import { COLOUR_SPLIT, splitByColour } from '../../src/pipeline/cutout/split-by-colour.js';
-import { otherPeopleMask, ownSalientRegion, SIDEWAYS_COST, splitLineLength } from '../../src/pipeline/cutout/split-people.js';
+import { otherPeopleMask, ownSalientRegion, SIDEWAYS_COST, splitLineLength, subjectHeadOf, UNSEEN_PEOPLE } from '../../src/pipeline/cutout/split-people.js';
 import { forEachPixelInEllipse, headEllipse } from '../../src/pipeline/cutout/head-ellipse.js';
 
 /**
@@ -416,11 +416,60 @@ describe('otherPeopleMask', () => {
       others: [{ x: 120, y: 30, width: 40, height: 40 }],
       width: W,
       height: H,
-    });
+    })!.others;
     expect(at(mask, 60, 90)).toBe(0); // the subject's face
     expect(at(mask, 140, 50)).toBe(1); // the neighbour's face
     expect(at(mask, 140, 190)).toBeGreaterThan(0.9); // under the neighbour's face, at the bottom: the neighbour's body
     expect(at(mask, 60, 190)).toBeLessThan(0.1); // under the subject's face: the subject's
+  });
+});
+
+describe('otherPeopleMask: people whose faces are out of view', () => {
+  // The frontal face (eyes at y 80, chin at y 130: 50 px from eye to chin) with hair up to y 20,
+  // the body below; an arm comes down from the top of a context plane that reaches `reach` px
+  // above the crop and rests its hand on the top of the hair (x 120–135): the row standing
+  // behind a seated subject.
+  const landmarks = frontalLandmarks();
+  const subject = { x: 70, y: 60, width: 60, height: 70 };
+  const person = (x: number, y: number) => {
+    const head = (x - 100) ** 2 / 55 ** 2 + (y - 75) ** 2 / 55 ** 2 <= 1;
+    const body = y >= 120 && x >= 40 && x <= 160;
+    const arm = x >= 120 && x <= 135 && y <= 25;
+    return head || body || arm ? 1 : 0;
+  };
+  const split = (reach: number, withHead = true) => {
+    const context = createGrayImage(W, H + reach);
+    for (let y = 0; y < context.height; y++) for (let x = 0; x < W; x++) context.data[y * W + x] = person(x + 0.5, y + 0.5 - reach);
+    return otherPeopleMask({
+      context,
+      contextToCrop: [1, 0, 0, 0, 1, -reach],
+      subject,
+      others: [],
+      width: W,
+      height: H,
+      subjectHead: withHead ? subjectHeadOf(landmarks, () => faceRegion(landmarks, W, H, COLOUR_SPLIT.crown)) : undefined,
+    });
+  };
+
+  it('gives the arm coming down from far above the head to someone unseen, and none of the head or the body', () => {
+    const result = split(100); // the view ends 3.6 eye-to-chin lengths above the eyes ((100 + 80) / 50)
+    expect(result).toBeDefined();
+    const { others, unseen } = result!;
+    expect(at(others, 127, 5)).toBeGreaterThan(0.9); // the forearm inside the crop
+    expect(at(unseen!, 127, 5)).toBeGreaterThan(0.9);
+    expect(at(others, 100, 45)).toBe(0); // the crown
+    expect(at(others, 80, 30)).toBe(0); // the hair beside the hand
+    expect(at(others, 100, 100)).toBe(0); // the face
+    expect(at(others, 60, 180)).toBe(0); // the body
+  });
+
+  it('sees no one where the view ends closer above the eyes than UNSEEN_PEOPLE.seedAbove: that may be the subject\'s own hair', () => {
+    const reach = Math.floor(UNSEEN_PEOPLE.seedAbove * 50 - 80) - 5; // the top row just under seedAbove (the eyes are 80 px down the crop)
+    expect(split(reach)).toBeUndefined();
+  });
+
+  it('looks for no one unseen without the subject\'s head', () => {
+    expect(split(100, false)).toBeUndefined();
   });
 });
 

@@ -14,7 +14,7 @@ import { invertAffine, type Affine2D } from '../../image/affine.js';
 import { narrowEdgeForUpscale, refineEdge } from './refine-edge.js';
 import { solidifyInterior } from './solid-interior.js';
 import { COLOUR_SPLIT, splitByColour } from './split-by-colour.js';
-import { otherPeopleMask, ownSalientRegion, splitLineLength } from './split-people.js';
+import { otherPeopleMask, ownSalientRegion, splitLineLength, subjectHeadOf } from './split-people.js';
 
 /**
  * How the cut-out is made (the quality benchmark compares them):
@@ -98,17 +98,24 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   const fused = fuseAlpha({ salient, personDepth, face, body, neck, faceScale: scale });
   // The matte before the people split and the split itself, to measure where it parted the subject from someone.
   let split: { before: Float32Array; others: GrayImage } | undefined;
-  if (input.otherBoxes.length > 0) {
+  let crown: GrayImage | undefined;
+  const crownOnce = () => (crown ??= faceRegion(input.landmarks, width, height, COLOUR_SPLIT.crown));
+  const people = otherPeopleMask({ context: prior.context, contextInPhoto: prior.contextInPhoto, contextToCrop: prior.contextToCrop, subject: input.subjectBox, others: input.otherBoxes, width, height, subjectHead: subjectHeadOf(input.landmarks, crownOnce) });
+  if (people) {
+    const { others, unseen } = people;
     const otherLandmarks = input.otherLandmarks ?? [];
-    const others = otherPeopleMask({ context: prior.context, contextToCrop: prior.contextToCrop, subject: input.subjectBox, others: input.otherBoxes, width, height });
-    splitByColour(crop, fused, others, scale, input.otherBoxes, faceRegion(input.landmarks, width, height, COLOUR_SPLIT.crown), otherLandmarks);
+    splitByColour(crop, fused, others, scale, input.otherBoxes, crownOnce(), otherLandmarks);
     // Where ISNet already parts the subject from everyone else (no other face mostly inside the
     // ISNet region connected to the subject's face), that region, less the other faces, is the
     // subject's: the split, which cannot tell who stands in front, must not cut the subject's
-    // hair for a neighbour behind (see ownSalientRegion).
+    // hair for a neighbour behind (see ownSalientRegion). Not where the split found someone whose
+    // face is out of view: ISNet joins a hand resting on the head to the head.
     const own = ownSalientRegion(salient, input.seeds, input.otherBoxes, otherLandmarks);
     split = { before: new Float32Array(fused.data), others };
-    for (let i = 0; i < fused.data.length; i++) fused.data[i] = Math.max(face.data[i], fused.data[i] * (1 - others.data[i] * (own ? 1 - own.data[i] : 1)));
+    for (let i = 0; i < fused.data.length; i++) {
+      const protectedByOwn = own ? own.data[i] * (1 - (unseen ? unseen.data[i] : 0)) : 0;
+      fused.data[i] = Math.max(face.data[i], fused.data[i] * (1 - others.data[i] * (1 - protectedByOwn)));
+    }
   }
   fillPersonHoles(fused, prior.atCrop);
   const alpha = isolateSubject(fused, input.seeds);

@@ -2,6 +2,7 @@ import { applyAffine, invertAffine, type Affine2D } from '../../image/affine.js'
 import { gaussianBlurGray } from '../../image/gaussian-blur.js';
 import { createGrayImage, type GrayImage } from '../../image/rgba-image.js';
 import type { Box, Point } from '../../geometry/point.js';
+import { eyeGeometry, LANDMARK_INDEX } from '../../geometry/face-landmarks.js';
 import { isolateSubject } from '../isolate-subject.js';
 import { forEachPixelOfOtherFace } from './face-region.js';
 import { sampleGray } from './person-prior.js';
@@ -65,9 +66,37 @@ class MinHeap {
   }
 }
 
+/**
+ * Someone whose face is out of view, in eye-to-chin lengths above the subject's eyes. A body
+ * leaves the view below its own face; a body that leaves it far above the subject's head is
+ * someone else's, whose face is out of view: the arms of a row standing behind, hands resting
+ * on the subject's head. Those bodies grow from where they leave the view, like a face.
+ */
+export const UNSEEN_PEOPLE = Object.freeze({
+  /** Person pixels where the view ends (its border, the photo's edge) farther than this above the eyes are someone else's. */
+  seedAbove: 2.5,
+  /** Above this (about the skull's top) only the subject's hair is theirs: their own growth is SUBJECT_SLOWDOWN times slower there, so a hand resting on the hair goes to its owner. */
+  crownAbove: 1.0,
+  subjectSlowdown: 10,
+});
+
+/** The subject's head as the split needs it to tell who an unseen body is (crop pixels). */
+export interface SubjectHead {
+  /** The middle of the eyes. */
+  readonly eyes: Point;
+  /** The unit vector from the chin towards the eyes. */
+  readonly up: Point;
+  /** The eye-to-chin length. */
+  readonly scale: number;
+  /** The subject's crown (the landmarks' hull lifted to the skull's top), never anyone unseen's: made when first needed. */
+  readonly crown: () => GrayImage;
+}
+
 export interface SplitPeopleInput {
   /** Person probability on a low-resolution context plane around the crop. */
   readonly context: GrayImage;
+  /** Which context pixels lie inside the photo (1), where it does not cover all of the plane. */
+  readonly contextInPhoto?: Uint8Array;
   /** Context pixel → crop pixel. */
   readonly contextToCrop: Affine2D;
   /** The subject's face box and every other face's box, in crop pixels. */
@@ -75,6 +104,22 @@ export interface SplitPeopleInput {
   readonly others: readonly Box[];
   readonly width: number;
   readonly height: number;
+  /** Where given, bodies leaving the view far above this head count as people whose faces are out of view (UNSEEN_PEOPLE). */
+  readonly subjectHead?: SubjectHead;
+}
+
+/** How much each crop pixel belongs to someone other than the subject, and which of that to someone whose face is out of view (undefined: no one). */
+export interface PeopleSplit {
+  readonly others: GrayImage;
+  readonly unseen: GrayImage | undefined;
+}
+
+/** The subject's head for the split, from their 68 landmarks and crown (crop pixels). */
+export function subjectHeadOf(landmarks: readonly Point[], crown: () => GrayImage): SubjectHead {
+  const eyes = eyeGeometry(landmarks).midpoint;
+  const chin = landmarks[LANDMARK_INDEX.chin];
+  const scale = Math.max(1, Math.hypot(eyes.x - chin.x, eyes.y - chin.y));
+  return { eyes, up: { x: (eyes.x - chin.x) / scale, y: (eyes.y - chin.y) / scale }, scale, crown };
 }
 
 /**
@@ -82,35 +127,84 @@ export interface SplitPeopleInput {
  * person mask from its own middle, at a speed proportional to its size (distances are counted
  * in face sizes, so a near and a far person meet where their bodies do) and more slowly
  * sideways than up and down (SIDEWAYS_COST), and each pixel goes to the face that reaches it
- * first. Returns, on the crop, how much each pixel belongs to someone other than the subject
- * (0..1, edges softened); all 0 when no one else is there.
+ * first. With `subjectHead`, bodies that leave the view far above the subject's head grow too
+ * (UNSEEN_PEOPLE). Returns, on the crop, how much each pixel belongs to someone other than the
+ * subject (0..1, edges softened); undefined when no one else is there.
  */
-export function otherPeopleMask(input: SplitPeopleInput): GrayImage {
-  const { context, contextToCrop, subject, others, width, height } = input;
-  if (others.length === 0) return createGrayImage(width, height);
+export function otherPeopleMask(input: SplitPeopleInput): PeopleSplit | undefined {
+  const { context, contextToCrop, subject, others, width, height, subjectHead } = input;
   const cropToContext = invertAffine(contextToCrop);
   const scale = Math.hypot(cropToContext[0], cropToContext[3]);
-  const cw = context.width;
-  const ch = context.height;
+  const { width: cw, height: ch } = context;
+  const n = cw * ch;
+  const above = subjectHead ? heightAboveEyes(subjectHead, contextToCrop, cw, ch) : undefined;
+  let unseenSeeds = above ? unseenBodySeeds(context, input.contextInPhoto, above) : [];
+  const inCrown = subjectHead && unseenSeeds.length > 0 ? crownOnContext(subjectHead.crown(), contextToCrop, cw, ch) : undefined;
+  if (inCrown) unseenSeeds = unseenSeeds.filter((i) => !inCrown[i]);
+  if (others.length === 0 && unseenSeeds.length === 0) return undefined;
+  const faceGrower = (box: Box): Grower => ({ seeds: faceSeeds(box, cropToContext, scale, cw, ch), speed: 1 / Math.max(1, Math.max(box.width, box.height) * scale) });
+  const subjectGrower = faceGrower(subject);
+  // The people seen, by their faces.
+  const seenOwner = others.length > 0 ? growOwners(context, [subjectGrower, ...others.map(faceGrower)]) : undefined;
+  // Then, apart, the subject against anyone unseen, so the faces seen split as they would alone:
+  // the unseen grow as fast as the subject (their size is unknown) and never into the subject's
+  // crown; the subject grows slowly above it.
+  let unseenOwner: Int16Array | undefined;
+  if (unseenSeeds.length > 0 && above && inCrown) {
+    const slowdown = new Float32Array(n);
+    for (let i = 0; i < n; i++) slowdown[i] = above[i] > UNSEEN_PEOPLE.crownAbove ? UNSEEN_PEOPLE.subjectSlowdown : 1;
+    unseenOwner = growOwners(context, [{ ...subjectGrower, slowdown }, { seeds: unseenSeeds, speed: subjectGrower.speed, barred: inCrown }]);
+  }
+  // Onto the crop (nearest owner), then a soft edge of about one context pixel.
+  const onCrop = (owned: (i: number) => boolean) => {
+    const plane = createGrayImage(cw, ch);
+    for (let i = 0; i < n; i++) plane.data[i] = owned(i) ? 1 : 0;
+    return sampleGray(gaussianBlurGray(plane, 0.8), cropToContext, width, height);
+  };
+  return {
+    others: onCrop((i) => (seenOwner !== undefined && seenOwner[i] > 0) || (unseenOwner !== undefined && unseenOwner[i] > 0)),
+    unseen: unseenOwner ? onCrop((i) => unseenOwner[i] > 0) : undefined,
+  };
+}
+
+/** Someone growing over the person mask: where from, how fast, and where not. */
+interface Grower {
+  /** Context pixels the growth starts from. */
+  readonly seeds: readonly number[];
+  /** Distance per context pixel stepped (before SIDEWAYS_COST). */
+  readonly speed: number;
+  /** Context pixels never entered. */
+  readonly barred?: Uint8Array;
+  /** A factor on the distance of each step into a context pixel. */
+  readonly slowdown?: Float32Array;
+}
+
+/** The middle of a face box (SEED_SHARE of its sides) on the context plane. */
+function faceSeeds(box: Box, cropToContext: Affine2D, scale: number, cw: number, ch: number): number[] {
+  const c = applyAffine(cropToContext, box.x + box.width / 2, box.y + box.height / 2);
+  const hw = (box.width * scale * SEED_SHARE) / 2;
+  const hh = (box.height * scale * SEED_SHARE) / 2;
+  const seeds: number[] = [];
+  for (let y = Math.max(0, Math.floor(c.y - hh)); y <= Math.min(ch - 1, Math.ceil(c.y + hh)); y++) {
+    for (let x = Math.max(0, Math.floor(c.x - hw)); x <= Math.min(cw - 1, Math.ceil(c.x + hw)); x++) seeds.push(y * cw + x);
+  }
+  return seeds;
+}
+
+/** Which grower reaches each person pixel of the context plane first (its index; -1: none). The first grower's seeds win where seeds overlap. */
+function growOwners(context: GrayImage, growers: readonly Grower[]): Int16Array {
+  const { width: cw, height: ch } = context;
   const n = cw * ch;
   const dist = new Float64Array(n).fill(Infinity);
   const owner = new Int16Array(n).fill(-1);
   const heap = new MinHeap();
-  const faces = [subject, ...others];
-  const speed = faces.map((b) => 1 / Math.max(1, Math.max(b.width, b.height) * scale));
-  faces.forEach((box, k) => {
-    const c = applyAffine(cropToContext, box.x + box.width / 2, box.y + box.height / 2);
-    const hw = (box.width * scale * SEED_SHARE) / 2;
-    const hh = (box.height * scale * SEED_SHARE) / 2;
-    for (let y = Math.max(0, Math.floor(c.y - hh)); y <= Math.min(ch - 1, Math.ceil(c.y + hh)); y++) {
-      for (let x = Math.max(0, Math.floor(c.x - hw)); x <= Math.min(cw - 1, Math.ceil(c.x + hw)); x++) {
-        const i = y * cw + x;
-        // The subject's face wins its own pixels.
-        if (dist[i] === 0 && owner[i] === 0) continue;
-        dist[i] = 0;
-        owner[i] = k;
-        heap.push(0, i);
-      }
+  growers.forEach((grower, k) => {
+    for (const i of grower.seeds) {
+      // The subject's face wins its own pixels.
+      if (dist[i] === 0 && owner[i] === 0) continue;
+      dist[i] = 0;
+      owner[i] = k;
+      heap.push(0, i);
     }
   });
   const SIDE = SIDEWAYS_COST;
@@ -128,7 +222,7 @@ export function otherPeopleMask(input: SplitPeopleInput): GrayImage {
   while (heap.size > 0) {
     const [d, i] = heap.pop();
     if (d > dist[i]) continue;
-    const k = owner[i];
+    const { speed, barred, slowdown } = growers[owner[i]];
     const x = i % cw;
     const y = (i - x) / cw;
     for (const [dx, dy, length] of STEPS) {
@@ -136,20 +230,61 @@ export function otherPeopleMask(input: SplitPeopleInput): GrayImage {
       const ny = y + dy;
       if (nx < 0 || ny < 0 || nx >= cw || ny >= ch) continue;
       const j = ny * cw + nx;
-      if (context.data[j] <= PERSON_THRESHOLD) continue;
-      const nd = d + length * speed[k];
+      if (context.data[j] <= PERSON_THRESHOLD || barred?.[j]) continue;
+      const nd = d + length * speed * (slowdown ? slowdown[j] : 1);
       if (nd < dist[j]) {
         dist[j] = nd;
-        owner[j] = k;
+        owner[j] = owner[i];
         heap.push(nd, j);
       }
     }
   }
-  // Onto the crop (nearest owner), then a soft edge of about one context pixel.
-  const contextOwnedByOthers = createGrayImage(cw, ch);
-  for (let i = 0; i < n; i++) contextOwnedByOthers.data[i] = owner[i] > 0 ? 1 : 0;
-  const soft = gaussianBlurGray(contextOwnedByOthers, 0.8);
-  return sampleGray(soft, cropToContext, width, height);
+  return owner;
+}
+
+/** Each context pixel's height above the subject's eyes, in eye-to-chin lengths (an affine function of the pixel, so summed along rows). */
+function heightAboveEyes(head: SubjectHead, contextToCrop: Affine2D, cw: number, ch: number): Float32Array {
+  const [a, b, c, d, e, f] = contextToCrop;
+  const { eyes, up, scale } = head;
+  // above(x, y) = ((a x + b y + c − eyes.x) up.x + (d x + e y + f − eyes.y) up.y) / scale at pixel middles.
+  const perX = (a * up.x + d * up.y) / scale;
+  const perY = (b * up.x + e * up.y) / scale;
+  const at0 = ((c - eyes.x) * up.x + (f - eyes.y) * up.y) / scale + 0.5 * perX + 0.5 * perY;
+  const out = new Float32Array(cw * ch);
+  for (let y = 0; y < ch; y++) {
+    const row = at0 + y * perY;
+    for (let x = 0; x < cw; x++) out[y * cw + x] = row + x * perX;
+  }
+  return out;
+}
+
+/** The person pixels where the view ends (the plane's border, the photo's edge) high above the subject's eyes. */
+function unseenBodySeeds(context: GrayImage, inPhoto: Uint8Array | undefined, above: Float32Array): number[] {
+  const { width: cw, height: ch, data } = context;
+  const seeds: number[] = [];
+  const outside = (x: number, y: number) => x < 0 || y < 0 || x >= cw || y >= ch || (inPhoto !== undefined && !inPhoto[y * cw + x]);
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0; x < cw; x++) {
+      const i = y * cw + x;
+      if (data[i] <= PERSON_THRESHOLD || above[i] <= UNSEEN_PEOPLE.seedAbove || outside(x, y)) continue;
+      if (outside(x - 1, y) || outside(x + 1, y) || outside(x, y - 1) || outside(x, y + 1)) seeds.push(i);
+    }
+  }
+  return seeds;
+}
+
+/** The crown on the context plane (1 where the context pixel's middle lies on it). */
+function crownOnContext(crown: GrayImage, contextToCrop: Affine2D, cw: number, ch: number): Uint8Array {
+  const out = new Uint8Array(cw * ch);
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0; x < cw; x++) {
+      const p = applyAffine(contextToCrop, x + 0.5, y + 0.5);
+      const u = Math.floor(p.x);
+      const v = Math.floor(p.y);
+      if (u >= 0 && v >= 0 && u < crown.width && v < crown.height && crown.data[v * crown.width + u] >= 0.5) out[y * cw + x] = 1;
+    }
+  }
+  return out;
 }
 
 /** ISNet's region connected to the subject's face, less the other faces' boxes; undefined when it holds most of another face. */
