@@ -31,8 +31,8 @@ export interface PersonPrior {
   readonly context: GrayImage;
   /** Plane pixel → crop pixel. */
   readonly contextToCrop: Affine2D;
-  /** Which plane pixels lie inside the photo (1); undefined when all do. */
-  readonly contextInPhoto: Uint8Array | undefined;
+  /** Whether a plane pixel's middle lies inside the photo (asked only where needed, so nothing is made per cut-out). */
+  readonly contextInPhoto: (x: number, y: number) => boolean;
 }
 
 /** A copy of the photo the person model may read instead of the photo, and the map into it. */
@@ -77,23 +77,11 @@ export function priorOnCrop(map: PersonMap, cropToPhoto: Affine2D, width: number
     const v = Math.min(plane.height - 1, Math.max(0, Math.floor(d * x + e * y + f)));
     return plane.data[v * plane.width + u];
   };
-  return { atCrop, context: plane, contextToCrop, contextInPhoto: planeInPhoto(map) };
-}
-
-/** Which plane pixels' middles lie inside the photo; undefined when all do. */
-function planeInPhoto(map: PersonMap): Uint8Array | undefined {
-  const { plane, planeToPhoto, photoWidth, photoHeight } = map;
-  const inside = new Uint8Array(plane.width * plane.height);
-  let all = true;
-  for (let y = 0; y < plane.height; y++) {
-    for (let x = 0; x < plane.width; x++) {
-      const p = applyAffine(planeToPhoto, x + 0.5, y + 0.5);
-      const within = p.x >= 0 && p.y >= 0 && p.x < photoWidth && p.y < photoHeight;
-      inside[y * plane.width + x] = within ? 1 : 0;
-      all &&= within;
-    }
-  }
-  return all ? undefined : inside;
+  const contextInPhoto = (x: number, y: number) => {
+    const p = applyAffine(map.planeToPhoto, x + 0.5, y + 0.5);
+    return p.x >= 0 && p.y >= 0 && p.x < map.photoWidth && p.y < map.photoHeight;
+  };
+  return { atCrop, context: plane, contextToCrop, contextInPhoto };
 }
 
 /** The person probability at a photo point (0 outside the plane). */

@@ -4,7 +4,7 @@ import { createGrayImage, type GrayImage } from '../../image/rgba-image.js';
 import type { Box, Point } from '../../geometry/point.js';
 import { eyeGeometry, LANDMARK_INDEX } from '../../geometry/face-landmarks.js';
 import { isolateSubject } from '../isolate-subject.js';
-import { forEachPixelOfOtherFace } from './face-region.js';
+import { faceScale, forEachPixelOfOtherFace } from './face-region.js';
 import { sampleGray } from './person-prior.js';
 
 /** Context pixels with a person probability above this are walkable: the split follows bodies, not gaps. */
@@ -95,8 +95,8 @@ export interface SubjectHead {
 export interface SplitPeopleInput {
   /** Person probability on a low-resolution context plane around the crop. */
   readonly context: GrayImage;
-  /** Which context pixels lie inside the photo (1), where it does not cover all of the plane. */
-  readonly contextInPhoto?: Uint8Array;
+  /** Whether a context pixel lies inside the photo; all do when not given. */
+  readonly contextInPhoto?: (x: number, y: number) => boolean;
   /** Context pixel → crop pixel. */
   readonly contextToCrop: Affine2D;
   /** The subject's face box and every other face's box, in crop pixels. */
@@ -118,7 +118,7 @@ export interface PeopleSplit {
 export function subjectHeadOf(landmarks: readonly Point[], crown: () => GrayImage): SubjectHead {
   const eyes = eyeGeometry(landmarks).midpoint;
   const chin = landmarks[LANDMARK_INDEX.chin];
-  const scale = Math.max(1, Math.hypot(eyes.x - chin.x, eyes.y - chin.y));
+  const scale = faceScale(landmarks);
   return { eyes, up: { x: (eyes.x - chin.x) / scale, y: (eyes.y - chin.y) / scale }, scale, crown };
 }
 
@@ -259,10 +259,10 @@ function heightAboveEyes(head: SubjectHead, contextToCrop: Affine2D, cw: number,
 }
 
 /** The person pixels where the view ends (the plane's border, the photo's edge) high above the subject's eyes. */
-function unseenBodySeeds(context: GrayImage, inPhoto: Uint8Array | undefined, above: Float32Array): number[] {
+function unseenBodySeeds(context: GrayImage, inPhoto: ((x: number, y: number) => boolean) | undefined, above: Float32Array): number[] {
   const { width: cw, height: ch, data } = context;
   const seeds: number[] = [];
-  const outside = (x: number, y: number) => x < 0 || y < 0 || x >= cw || y >= ch || (inPhoto !== undefined && !inPhoto[y * cw + x]);
+  const outside = (x: number, y: number) => x < 0 || y < 0 || x >= cw || y >= ch || (inPhoto !== undefined && !inPhoto(x, y));
   for (let y = 0; y < ch; y++) {
     for (let x = 0; x < cw; x++) {
       const i = y * cw + x;
