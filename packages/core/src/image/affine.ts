@@ -367,7 +367,7 @@ function sampleInto(out: RgbaImage, source: RgbaImage, a: number, b: number, c: 
   const maxY = sh - 1;
   const acc = new Float64Array(4);
   if (b === 0 && d === 0 && samples > 1) {
-    sampleAxisAligned(out, source, pixels, a, c, e, f, subDx, subDy, maxX, maxY);
+    sampleAxisAligned(out, source, a, c, e, f, Math.round(Math.sqrt(samples)));
     return;
   }
   for (let y = 0; y < height; y++) {
@@ -434,89 +434,128 @@ function sampleInto(out: RgbaImage, source: RgbaImage, a: number, b: number, c: 
 }
 
 /**
- * sampleInto for a map without rotation or shear (b = d = 0, as a detector's window): a sample's
- * x then depends on the column and its sub-sample column only, its y on the row and sub-sample
- * row only (the zero terms add ±0), so their taps and fractions are tabled once instead of
- * computed per sample. Same values, same sums in the same order.
+ * One axis of an axis-aligned map: for each output index, the source taps its k bilinear samples
+ * reach (k samples a pixel, centred as in warpAffine) as one contiguous run, each tap's weight the
+ * sum of what the samples give it. Taps outside [0, size) are left out: they are transparent.
  */
-function sampleAxisAligned(out: RgbaImage, source: RgbaImage, pixels: Uint32Array, a: number, c: number, e: number, f: number, subDx: Float64Array, subDy: Float64Array, maxX: number, maxY: number): void {
-  const { width, height } = out;
-  const dst = out.data;
-  const sw = source.width;
-  const sh = source.height;
-  const samples = subDx.length;
-  const k = Math.round(Math.sqrt(samples));
-  // Per (column, sub-column): the sample's x, its left tap (−1: not interior) and fraction.
-  const colS = new Float64Array(width * k);
-  const colX = new Int32Array(width * k);
-  const colF = new Float64Array(width * k);
-  const rowX = c - 0.5;
-  for (let x = 0; x < width; x++) {
-    const cx = a * (x + 0.5) + rowX;
-    for (let i = 0; i < k; i++) {
-      const sx = cx + subDx[i];
-      const t = x * k + i;
-      colS[t] = sx;
-      colX[t] = sx >= 0 && sx < maxX ? sx | 0 : -1;
-      colF[t] = sx - (sx | 0);
+interface AxisTaps {
+  /** First source index of output i's run. */
+  readonly start: Int32Array;
+  /** Run length of output i (0: it sees nothing of the source). */
+  readonly length: Int32Array;
+  /** Weights, `span` a row: output i's run is weights[i·span … i·span + length[i]). */
+  readonly weights: Float64Array;
+  readonly span: number;
+}
+
+function axisTaps(count: number, scale: number, offset: number, sub: Float64Array, size: number): AxisTaps {
+  const k = sub.length;
+  // k samples spaced |scale|/k apart reach over |scale|·(k−1)/k, plus the two taps of each.
+  const span = Math.ceil(Math.abs(scale)) + 3;
+  const start = new Int32Array(count);
+  const length = new Int32Array(count);
+  const weights = new Float64Array(count * span);
+  const first = new Int32Array(k);
+  for (let i = 0; i < count; i++) {
+    const centre = scale * (i + 0.5) + offset - 0.5;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let s = 0; s < k; s++) {
+      first[s] = Math.floor(centre + sub[s]);
+      lo = Math.min(lo, first[s]);
+      hi = Math.max(hi, first[s] + 1);
+    }
+    const from = Math.max(0, lo);
+    const to = Math.min(size - 1, hi);
+    if (from > to) continue;
+    start[i] = from;
+    length[i] = to - from + 1;
+    const row = i * span;
+    for (let s = 0; s < k; s++) {
+      const t = centre + sub[s];
+      const fraction = t - first[s];
+      if (first[s] >= 0 && first[s] < size) weights[row + first[s] - from] += 1 - fraction;
+      if (first[s] + 1 >= 0 && first[s] + 1 < size) weights[row + first[s] + 1 - from] += fraction;
     }
   }
-  const rowS = new Float64Array(k);
-  const rowP = new Int32Array(k);
-  const rowF = new Float64Array(k);
-  const acc = new Float64Array(4);
+  return { start, length, weights, span };
+}
+
+/**
+ * sampleInto for a map without rotation or shear (b = d = 0, as a detector's window). A bilinear
+ * tap's weight is then a column weight times a row weight, and so is the sum over the k×k samples:
+ * the same premultiplied average is one horizontal pass over the source rows the output reaches
+ * and one vertical pass, each tap met once instead of once per sample that touches it (a 256²
+ * detector input from a 900-pixel photo: a third of the work). The sums are the same up to the
+ * order of floating-point additions.
+ */
+function sampleAxisAligned(out: RgbaImage, source: RgbaImage, a: number, c: number, e: number, f: number, k: number): void {
+  const { width, height } = out;
+  const dst = out.data;
+  const src = source.data;
+  const sw = source.width;
+  const sh = source.height;
+  const samples = k * k;
+  const sub = new Float64Array(k);
+  const subY = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    const o = (i + 0.5) / k - 0.5;
+    sub[i] = a * o;
+    subY[i] = e * o;
+  }
+  const cols = axisTaps(width, a, c, sub, sw);
+  const rows = axisTaps(height, e, f, subY, sh);
+  let rowFrom = sh;
+  let rowTo = -1;
   for (let y = 0; y < height; y++) {
-    const cy = e * (y + 0.5) + f - 0.5;
-    for (let j = 0; j < k; j++) {
-      const sy = cy + subDy[j * k];
-      rowS[j] = sy;
-      rowP[j] = sy >= 0 && sy < maxY ? (sy | 0) * sw : -1;
-      rowF[j] = sy - (sy | 0);
+    if (rows.length[y] === 0) continue;
+    rowFrom = Math.min(rowFrom, rows.start[y]);
+    rowTo = Math.max(rowTo, rows.start[y] + rows.length[y] - 1);
+  }
+  if (rowTo < rowFrom) return; // sees nothing of the source
+  // Horizontal pass: per source row in reach and output column, the premultiplied (r, g, b, a) sums.
+  const across = new Float64Array((rowTo - rowFrom + 1) * width * 4);
+  const { start: cs, length: cl, weights: cw, span: cspan } = cols;
+  for (let sy = rowFrom, h = 0; sy <= rowTo; sy++) {
+    const rowAt = sy * sw;
+    for (let x = 0; x < width; x++, h += 4) {
+      let r = 0;
+      let g = 0;
+      let bl = 0;
+      let al = 0;
+      for (let t = 0, p = (rowAt + cs[x]) * 4, w = x * cspan, n = cl[x]; t < n; t++, p += 4, w++) {
+        const wa = cw[w] * src[p + 3];
+        r += src[p] * wa;
+        g += src[p + 1] * wa;
+        bl += src[p + 2] * wa;
+        al += wa;
+      }
+      across[h] = r;
+      across[h + 1] = g;
+      across[h + 2] = bl;
+      across[h + 3] = al;
     }
-    let o = y * width * 4;
+  }
+  // Vertical pass.
+  const { start: rs, length: rl, weights: rw, span: rspan } = rows;
+  const stride = width * 4;
+  for (let y = 0; y < height; y++) {
+    const n = rl[y];
+    if (n === 0) continue;
+    const base = (rs[y] - rowFrom) * stride;
+    const w0 = y * rspan;
+    let o = y * stride;
     for (let x = 0; x < width; x++, o += 4) {
       let r = 0;
       let g = 0;
       let bl = 0;
       let al = 0;
-      for (let j = 0; j < k; j++) {
-        const row = rowP[j];
-        const fy = rowF[j];
-        const gy = 1 - fy;
-        for (let i = 0, t = x * k; i < k; i++, t++) {
-          const x0 = colX[t];
-          if (row >= 0 && x0 >= 0) {
-            const fx = colF[t];
-            const gx = 1 - fx;
-            const p00 = row + x0;
-            const q00 = pixels[p00];
-            const q10 = pixels[p00 + 1];
-            const q01 = pixels[p00 + sw];
-            const q11 = pixels[p00 + sw + 1];
-            const a00 = (q00 >>> 24) * gx * gy;
-            const a10 = (q10 >>> 24) * fx * gy;
-            const a01 = (q01 >>> 24) * gx * fy;
-            const a11 = (q11 >>> 24) * fx * fy;
-            r += (q00 & 255) * a00 + (q10 & 255) * a10 + (q01 & 255) * a01 + (q11 & 255) * a11;
-            g += ((q00 >>> 8) & 255) * a00 + ((q10 >>> 8) & 255) * a10 + ((q01 >>> 8) & 255) * a01 + ((q11 >>> 8) & 255) * a11;
-            bl += ((q00 >>> 16) & 255) * a00 + ((q10 >>> 16) & 255) * a10 + ((q01 >>> 16) & 255) * a01 + ((q11 >>> 16) & 255) * a11;
-            al += a00 + a10 + a01 + a11;
-          } else {
-            const sx = colS[t];
-            const sy = rowS[j];
-            if (sx >= -1 && sy >= -1 && sx < sw && sy < sh) {
-              acc[0] = r;
-              acc[1] = g;
-              acc[2] = bl;
-              acc[3] = al;
-              accumulateBilinear(source.data, sw, sh, sx, sy, acc);
-              r = acc[0];
-              g = acc[1];
-              bl = acc[2];
-              al = acc[3];
-            }
-          }
-        }
+      for (let t = 0, h = base + x * 4; t < n; t++, h += stride) {
+        const w = rw[w0 + t];
+        r += across[h] * w;
+        g += across[h + 1] * w;
+        bl += across[h + 2] * w;
+        al += across[h + 3] * w;
       }
       if (al > 0) {
         const inv = 1 / al;

@@ -203,7 +203,7 @@ describe('warpAffine', () => {
     expect(psnr(crop(back), crop(src))).toBeGreaterThan(32);
   });
 
-  it('an axis-aligned map (tabled taps) gives the general path\'s bytes exactly', () => {
+  it('an axis-aligned map (separable passes) gives the general path\'s bytes, up to rounding', () => {
     // Noise with varied alpha; a window running past the top-left corner. A shear of 1e-300 is
     // absorbed by every sum (the same sample positions) but takes the general per-sample path.
     const src = createRgbaImage(97, 83);
@@ -215,7 +215,15 @@ describe('warpAffine', () => {
       const size = Math.ceil(130 / scale);
       const fast = warpAffine(src, m, size, size, { maxSupersampling: k });
       const general = warpAffine(src, tiny, size, size, { maxSupersampling: k });
-      expect(Buffer.from(fast.data).equals(Buffer.from(general.data))).toBe(true);
+      // The same sums added in another order: a byte may round the other way, never by more.
+      let differing = 0;
+      for (let i = 0; i < fast.data.length; i++) {
+        const diff = Math.abs(fast.data[i] - general.data[i]);
+        expect(diff).toBeLessThanOrEqual(1);
+        if (diff) differing++;
+      }
+      expect(differing).toBeLessThanOrEqual(fast.data.length * 0.002);
+      expect(maxChannelDifference(fast, general)).toBeLessThanOrEqual(1);
     }
   });
 
