@@ -42,17 +42,23 @@ async function landmarksInWindow(
  * the detector's eye keypoints, then once more by the landmarks' own eye line. After that second
  * pass the measured roll is self-consistent: a face levelled by it measures level again.
  *
+ * With `level`, the face is known to stand level in `image` (the portrait levelled by its own
+ * landmarks): one pass in an upright window.
+ *
  * A detection whose box or keypoints cannot make a crop (no area, NaN) throws
  * `ImpossibleWindowError` (no_face).
  */
-export async function detectLandmarks(image: RgbaImage, face: FaceDetection, model: LandmarkModel): Promise<Point[]> {
+export async function detectLandmarks(image: RgbaImage, face: FaceDetection, model: LandmarkModel, options: { readonly level?: boolean } = {}): Promise<Point[]> {
   const [rightEye, leftEye] = face.keypoints;
   const window = {
     centerX: face.box.x + face.box.width / 2,
     centerY: face.box.y + face.box.height / 2,
     side: Math.max(face.box.width, face.box.height) * LANDMARK_CROP_SCALE,
-    angle: rightEye && leftEye ? Math.atan2(leftEye.y - rightEye.y, leftEye.x - rightEye.x) : 0,
+    angle: rightEye && leftEye && !options.level ? Math.atan2(leftEye.y - rightEye.y, leftEye.x - rightEye.x) : 0,
   };
+  // A face that stands level already (the portrait, levelled by these same landmarks' eye line)
+  // is read in an upright window: what the second pass below would do, in one.
+  if (options.level) return landmarksInWindow(image, model, window);
   const first = await landmarksInWindow(image, model, window);
   const roll = eyeGeometry(first).rollDegrees;
   // Eyes on one spot (or NaN from the net) give no eye line to level by: keep the detector's.

@@ -377,9 +377,10 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
     }
 
     // Re-measure on the result: the landmark net on the subject's face as it now stands in the
-    // (levelled, enhanced) crop. Ratios are the same at the crop's size and the canvas's.
+    // (levelled, enhanced) crop. Ratios are the same at the crop's size and the canvas's. The crop
+    // was levelled by the landmarks' eye line, so one upright pass reads it as it stands.
     const subjectInCrop = mapDetection(photoToCrop, subject);
-    const croppedLandmarks = await timer.time('measure', () => detectLandmarks(working, subjectInCrop, models.landmarks));
+    const croppedLandmarks = await timer.time('measure', () => detectLandmarks(working, subjectInCrop, models.landmarks, { level: true }));
     const metrics = measurePortrait({
       landmarks: croppedLandmarks,
       mask: subjectMask,
