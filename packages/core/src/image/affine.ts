@@ -505,20 +505,23 @@ function sampleAxisAligned(out: RgbaImage, source: RgbaImage, a: number, c: numb
   }
   const cols = axisTaps(width, a, c, sub, sw);
   const rows = axisTaps(height, e, f, subY, sh);
-  let rowFrom = sh;
-  let rowTo = -1;
-  for (let y = 0; y < height; y++) {
-    if (rows.length[y] === 0) continue;
-    rowFrom = Math.min(rowFrom, rows.start[y]);
-    rowTo = Math.max(rowTo, rows.start[y] + rows.length[y] - 1);
-  }
-  if (rowTo < rowFrom) return; // sees nothing of the source
-  // Horizontal pass: per source row in reach and output column, the premultiplied (r, g, b, a) sums.
-  const across = new Float64Array((rowTo - rowFrom + 1) * width * 4);
+  // Horizontal pass, one source row at a time as the vertical pass first needs it: per output
+  // column the premultiplied (r, g, b, a) sums. A few rows are held (a ring the length of the
+  // longest run, as the runs move down the source), not every row in reach: a photo-sized
+  // buffer of them cost more in garbage collection than the pass itself.
   const { start: cs, length: cl, weights: cw, span: cspan } = cols;
-  for (let sy = rowFrom, h = 0; sy <= rowTo; sy++) {
+  const { start: rs, length: rl, weights: rw, span: rspan } = rows;
+  const stride = width * 4;
+  const ring = new Float64Array(rspan * stride);
+  const held = new Int32Array(rspan).fill(-1);
+  const bases = new Int32Array(rspan);
+  const rowSums = (sy: number): number => {
+    const slot = sy % rspan;
+    const at = slot * stride;
+    if (held[slot] === sy) return at;
+    held[slot] = sy;
     const rowAt = sy * sw;
-    for (let x = 0; x < width; x++, h += 4) {
+    for (let x = 0, h = at; x < width; x++, h += 4) {
       let r = 0;
       let g = 0;
       let bl = 0;
@@ -530,32 +533,32 @@ function sampleAxisAligned(out: RgbaImage, source: RgbaImage, a: number, c: numb
         bl += src[p + 2] * wa;
         al += wa;
       }
-      across[h] = r;
-      across[h + 1] = g;
-      across[h + 2] = bl;
-      across[h + 3] = al;
+      ring[h] = r;
+      ring[h + 1] = g;
+      ring[h + 2] = bl;
+      ring[h + 3] = al;
     }
-  }
+    return at;
+  };
   // Vertical pass.
-  const { start: rs, length: rl, weights: rw, span: rspan } = rows;
-  const stride = width * 4;
   for (let y = 0; y < height; y++) {
     const n = rl[y];
     if (n === 0) continue;
-    const base = (rs[y] - rowFrom) * stride;
+    for (let t = 0; t < n; t++) bases[t] = rowSums(rs[y] + t);
     const w0 = y * rspan;
     let o = y * stride;
-    for (let x = 0; x < width; x++, o += 4) {
+    for (let x = 0, c = 0; x < width; x++, o += 4, c += 4) {
       let r = 0;
       let g = 0;
       let bl = 0;
       let al = 0;
-      for (let t = 0, h = base + x * 4; t < n; t++, h += stride) {
+      for (let t = 0; t < n; t++) {
         const w = rw[w0 + t];
-        r += across[h] * w;
-        g += across[h + 1] * w;
-        bl += across[h + 2] * w;
-        al += across[h + 3] * w;
+        const h = bases[t] + c;
+        r += ring[h] * w;
+        g += ring[h + 1] * w;
+        bl += ring[h + 2] * w;
+        al += ring[h + 3] * w;
       }
       if (al > 0) {
         const inv = 1 / al;
