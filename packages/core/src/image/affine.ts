@@ -359,6 +359,10 @@ function sampleInto(out: RgbaImage, source: RgbaImage, a: number, b: number, c: 
   const sw = source.width;
   const sh = source.height;
   const samples = subDx.length;
+  if (b === 0 && d === 0 && samples > 1) {
+    sampleAxisAligned(out, source, a, c, e, f, subDx, subDy);
+    return;
+  }
   // A view needs 4-byte alignment: rarely, a copy.
   const pixels = wordView(sdata);
   // Interior means all four taps exist: 0 ≤ sx < sw − 1 (then ⌊sx⌋ + 1 < sw), and there ⌊sx⌋
@@ -366,10 +370,6 @@ function sampleInto(out: RgbaImage, source: RgbaImage, a: number, b: number, c: 
   const maxX = LITTLE_ENDIAN ? sw - 1 : -1;
   const maxY = sh - 1;
   const acc = new Float64Array(4);
-  if (b === 0 && d === 0 && samples > 1) {
-    sampleAxisAligned(out, source, a, c, e, f, Math.round(Math.sqrt(samples)));
-    return;
-  }
   for (let y = 0; y < height; y++) {
     // Map the pixel centre, then shift by −0.5 to get pixel-index coordinates for sampling.
     const rowX = b * (y + 0.5) + c - 0.5;
@@ -489,20 +489,18 @@ function axisTaps(count: number, scale: number, offset: number, sub: Float64Arra
  * detector input from a 900-pixel photo: a third of the work). The sums are the same up to the
  * order of floating-point additions.
  */
-function sampleAxisAligned(out: RgbaImage, source: RgbaImage, a: number, c: number, e: number, f: number, k: number): void {
+function sampleAxisAligned(out: RgbaImage, source: RgbaImage, a: number, c: number, e: number, f: number, subDx: Float64Array, subDy: Float64Array): void {
   const { width, height } = out;
   const dst = out.data;
   const src = source.data;
   const sw = source.width;
   const sh = source.height;
-  const samples = k * k;
-  const sub = new Float64Array(k);
-  const subY = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    const o = (i + 0.5) / k - 0.5;
-    sub[i] = a * o;
-    subY[i] = e * o;
-  }
+  const samples = subDx.length;
+  const k = Math.round(Math.sqrt(samples));
+  // The sub-sample offsets along each axis: the first row's x offsets, the first column's y
+  // offsets (without rotation the other terms are zero).
+  const sub = subDx.slice(0, k);
+  const subY = Float64Array.from({ length: k }, (_, j) => subDy[j * k]);
   const cols = axisTaps(width, a, c, sub, sw);
   const rows = axisTaps(height, e, f, subY, sh);
   // Horizontal pass, one source row at a time as the vertical pass first needs it: per output
