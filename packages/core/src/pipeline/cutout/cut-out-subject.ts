@@ -67,6 +67,27 @@ function windowOfCrop(cropToPhoto: Affine2D, width: number, height: number): Por
   return { centerX: a * (width / 2) + b * (height / 2) + c, centerY: d * (width / 2) + e * (height / 2) + f, width: Math.hypot(a, d) * width, height: Math.hypot(b, e) * height, angle: Math.atan2(d, a) };
 }
 
+// The per-pixel loops below live in module-level functions, not inline in cutOutSubject: the
+// function runs once per portrait and V8 deoptimises it now and then (a branch one photo takes for
+// the first time), after which an inline loop over the crop ran unoptimised (1 ms became 13).
+
+function scaleInPlace(plane: Float32Array, factor: number): void {
+  for (let i = 0; i < plane.length; i++) plane[i] *= factor;
+}
+
+/** plane · the crop's alpha (0 outside the photo), in place. */
+function insidePhotoOnly(plane: Float32Array, crop: Uint8ClampedArray): void {
+  for (let i = 0; i < plane.length; i++) plane[i] *= crop[i * 4 + 3] / 255;
+}
+
+/** The matte less what belongs to others (less what the subject's own ISNet region protects, unless someone unseen claims it); the face always stays. */
+function cutAwayOthers(fused: Float32Array, face: Float32Array, others: Float32Array, own: Float32Array | undefined, unseen: Float32Array | undefined): void {
+  for (let i = 0; i < fused.length; i++) {
+    const protectedByOwn = own ? own[i] * (1 - (unseen ? unseen[i] : 0)) : 0;
+    fused[i] = Math.max(face[i], fused[i] * (1 - others[i] * (1 - protectedByOwn)));
+  }
+}
+
 /** The subject's alpha on the crop. */
 export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   const { photo, cropToPhoto, crop } = input;
@@ -84,7 +105,7 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   // finer detail) and sampled onto the crop: a quarter of the work of measuring it there.
   const contextDepth = signedDistance(prior.context, 0.5);
   const step = Math.hypot(prior.contextToCrop[0], prior.contextToCrop[3]);
-  for (let i = 0; i < contextDepth.data.length; i++) contextDepth.data[i] *= step;
+  scaleInPlace(contextDepth.data, step);
   const personDepth = sampleGray(contextDepth, invertAffine(prior.contextToCrop), width, height);
   const scale = faceScale(input.landmarks);
   // A face a few dozen pixels high, enlarged to ISNet's input, is a blur in which it may see
@@ -94,7 +115,7 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   const face = forcedFace(input.landmarks, salient);
   // The neck strip counts only inside the photo: past its edge ISNet sees nothing at all.
   const neck = bodyRegion(input.landmarks, width, height, NECK_STRIP);
-  for (let i = 0; i < neck.data.length; i++) neck.data[i] *= crop.data[i * 4 + 3] / 255;
+  insidePhotoOnly(neck.data, crop.data);
   const fused = fuseAlpha({ salient, personDepth, face, body, neck, faceScale: scale });
   // The matte before the people split and the split itself, to measure where it parted the subject from someone.
   let split: { before: Float32Array; others: GrayImage } | undefined;
@@ -112,16 +133,13 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
     // face is out of view: ISNet joins a hand resting on the head to the head.
     const own = ownSalientRegion(salient, input.seeds, input.otherBoxes, otherLandmarks);
     split = { before: new Float32Array(fused.data), others };
-    for (let i = 0; i < fused.data.length; i++) {
-      const protectedByOwn = own ? own.data[i] * (1 - (unseen ? unseen.data[i] : 0)) : 0;
-      fused.data[i] = Math.max(face.data[i], fused.data[i] * (1 - others.data[i] * (1 - protectedByOwn)));
-    }
+    cutAwayOthers(fused.data, face.data, others.data, own?.data, unseen?.data);
   }
   fillPersonHoles(fused, prior.atCrop);
   const alpha = isolateSubject(fused, input.seeds);
   solidifyInterior(alpha, personDepth, scale);
   // Nothing outside the photo: the crop's own alpha is 0 there.
-  for (let i = 0; i < alpha.data.length; i++) alpha.data[i] *= crop.data[i * 4 + 3] / 255;
+  insidePhotoOnly(alpha.data, crop.data);
   const person = ms(started);
   const neighbourCut = (kept: GrayImage) => (split ? splitLineLength(split.before, split.others, kept) : 0);
   if (input.mode !== 'refined') return { alpha, mode: input.mode, timings: { isnet, person, refine: 0 }, neighbourCut: neighbourCut(alpha) };
