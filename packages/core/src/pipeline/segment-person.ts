@@ -75,6 +75,11 @@ export async function segmentPerson(
     fit === 'pad'
       ? resampleGrayRegion(plane, offsetX * scale, offsetY * scale, width * scale, height * scale, width, height)
       : resizeGrayBilinear(plane, width, height);
-  for (let i = 0; i < mask.data.length; i++) mask.data[i] = Math.min(1, Math.max(0, mask.data[i]));
+  clampToUnit(mask.data);
   return mask;
+}
+
+/** In place; a module-level loop, as segmentPortrait's (segment-portrait.ts says why). */
+function clampToUnit(plane: Float32Array): void {
+  for (let i = 0; i < plane.length; i++) plane[i] = Math.min(1, Math.max(0, plane[i]));
 }

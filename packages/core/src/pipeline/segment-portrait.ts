@@ -80,8 +80,15 @@ export async function segmentPortrait(
     throw new Error(`Segmentation model ${model.entry.id} returned ${output?.data.length ?? 0} values, expected ${input.width * input.height}`);
   }
   const mask = resizeGrayBilinear(createGrayImage(input.width, input.height, output.data as Float32Array), crop.width, crop.height);
-  for (let i = 0; i < mask.data.length; i++) {
-    mask.data[i] = Math.min(1, Math.max(0, mask.data[i])) * (crop.data[i * 4 + 3] / 255);
-  }
+  clampInsidePhoto(mask.data, crop.data);
   return mask;
+}
+
+/**
+ * The probabilities clamped to [0, 1] and cleared outside the photo (the crop's alpha), in place.
+ * A module-level loop: segmentPortrait, async and run once per portrait, was deoptimised after
+ * its await in most portraits, and an inline loop over the crop then ran unoptimised.
+ */
+function clampInsidePhoto(mask: Float32Array, crop: Uint8ClampedArray): void {
+  for (let i = 0; i < mask.length; i++) mask[i] = Math.min(1, Math.max(0, mask[i])) * (crop[i * 4 + 3] / 255);
 }
