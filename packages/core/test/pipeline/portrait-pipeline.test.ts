@@ -158,3 +158,21 @@ describe('input formats and orientation', () => {
     }
   });
 });
+
+describe('the oval mask, kept per canvas size', () => {
+  it('gives a 400×500 portrait made after a 648² one the pixels of a processor that makes it first, and the 648² one after it its own again', async () => {
+    const bytes = await readFixture('portrait-2.jpg');
+    const square = await portraitOf('portrait-2.jpg');
+    const after = await processor.process(bytes, { width: 400, height: 500 });
+    const fresh = await createNodePortraitProcessor({ modelsDir, device: 'cpu' });
+    try {
+      const first = await fresh.process(bytes, { width: 400, height: 500 });
+      expect([after.width, after.height]).toEqual([400, 500]);
+      expect(Buffer.from(after.image.data).equals(Buffer.from(first.image.data))).toBe(true);
+    } finally {
+      await fresh.release();
+    }
+    const again = await processor.process(bytes);
+    expect(Buffer.from(again.image.data).equals(Buffer.from(square.image.data))).toBe(true);
+  });
+});
