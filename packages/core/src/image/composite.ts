@@ -53,16 +53,30 @@ export function multiplyAlpha(img: RgbaImage, mask: GrayImage): RgbaImage {
   return out;
 }
 
-/** alpha' = 255 · mask (mask clamped to [0, 1]), replacing the old alpha; colour unchanged. */
+/**
+ * alpha' = 255 · mask (mask clamped to [0, 1]), replacing the old alpha; colour unchanged except
+ * where alpha' is 0: those pixels become transparent black. A removed background must not stay
+ * in the file under alpha 0 (drop the alpha channel and it would be back), and zeros compress.
+ */
 export function withAlpha(img: RgbaImage, mask: GrayImage): RgbaImage {
   assertRgbaImage(img, 'img');
   assertGrayImage(mask, 'mask');
   assertSameSize(img, 'img', mask, 'mask');
   const out = createRgbaImage(img.width, img.height, new Uint8ClampedArray(img.data));
-  const dst = out.data;
-  const m = mask.data;
-  for (let p = 0, i = 3; p < m.length; p++, i += 4) dst[i] = 255 * maskByte(m[p]);
+  setAlphaClearingTransparent(out.data, mask.data);
   return out;
+}
+
+function setAlphaClearingTransparent(dst: Uint8ClampedArray, m: Float32Array): void {
+  for (let p = 0, i = 0; p < m.length; p++, i += 4) {
+    // The clamped store rounds as before (half to even); the byte it stored decides.
+    dst[i + 3] = 255 * maskByte(m[p]);
+    if (dst[i + 3] === 0) {
+      dst[i] = 0;
+      dst[i + 1] = 0;
+      dst[i + 2] = 0;
+    }
+  }
 }
 
 /** Flattens onto an opaque colour: out = c·α + bg·(1 − α), alpha 255. */

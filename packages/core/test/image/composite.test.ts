@@ -29,9 +29,12 @@ describe('multiplyAlpha / withAlpha', () => {
     expect([half.data[3], half.data[7], half.data[11]]).toEqual([51, 64, 0]);
   });
 
-  it('withAlpha replaces alpha with 255 · clamped mask', () => {
+  it('withAlpha replaces alpha with 255 · clamped mask and keeps no colour under alpha 0', () => {
     const out = withAlpha(img, createGrayImage(3, 1, new Float32Array([0, 0.5, 2])));
-    expect(Array.from(out.data)).toEqual([10, 20, 30, 0, 40, 50, 60, 128, 70, 80, 90, 255]);
+    expect(Array.from(out.data)).toEqual([0, 0, 0, 0, 40, 50, 60, 128, 70, 80, 90, 255]);
+    // A weight that rounds to alpha 0 is transparent too; one that rounds to 1 keeps its colour.
+    const faint = withAlpha(img, createGrayImage(3, 1, new Float32Array([0.4 / 255, 1 / 255, 1])));
+    expect(Array.from(faint.data)).toEqual([0, 0, 0, 0, 40, 50, 60, 1, 70, 80, 90, 255]);
   });
 
   it('treats NaN in a mask as 0 and never touches its inputs', () => {

@@ -176,3 +176,26 @@ describe('the oval mask, kept per canvas size', () => {
     expect(Buffer.from(again.image.data).equals(Buffer.from(square.image.data))).toBe(true);
   });
 });
+
+describe('the removed background', () => {
+  it('is not kept in the PNG under alpha 0, at the crop size as after an upscale', async () => {
+    // 200×250: the face window holds more pixels than the canvas, so no resize runs (the path
+    // that once kept the photo's background colours under alpha 0); the default canvas upscales.
+    const small = await processor.process(await readFixture('portrait-2.jpg'), { width: 200, height: 250 });
+    expect(small.timings.resize).toBeUndefined();
+    const upscaled = await portraitOf('portrait-2.jpg');
+    expect(upscaled.timings.resize).toBeGreaterThan(0);
+    for (const result of [small, upscaled]) {
+      const png = await decodeForTest(result.png);
+      let transparent = 0;
+      let coloured = 0;
+      for (let i = 0; i < png.data.length; i += 4) {
+        if (png.data[i + 3] !== 0) continue;
+        transparent++;
+        if (png.data[i] !== 0 || png.data[i + 1] !== 0 || png.data[i + 2] !== 0) coloured++;
+      }
+      expect(transparent).toBeGreaterThan(png.data.length / 4 / 5);
+      expect(coloured).toBe(0);
+    }
+  });
+});
