@@ -68,6 +68,20 @@ function sampleLinear(img: RgbaImage, mask: GrayImage | undefined): LinearSample
   return { width, height, channels: [r, g, b], inside };
 }
 
+/**
+ * Flags (sets to 1) in `flags` every pixel of a `width`×`height` image that agreedCastGains reads
+ * with this mask, the pixels sampleLinear takes: the only ones whose colour its answer depends on.
+ */
+export function markCastSamples(width: number, height: number, mask: GrayImage | undefined, flags: Uint8Array): void {
+  const weights = mask?.data;
+  for (let y = 0; y < height; y += STRIDE) {
+    for (let x = 0, p = y * width; x < width; x += STRIDE, p += STRIDE) {
+      if (weights && !(weights[p] > 0.5)) continue;
+      flags[p] = 1;
+    }
+  }
+}
+
 /** The light's colour (r, g, b, largest 1) from the near-grey pixels; undefined when there are none. */
 function nearGreyLight({ channels, inside }: LinearSample): [number, number, number] | undefined {
   // The pixels that can vote in any round (inside, no channel clipped), in raster order.

@@ -90,15 +90,15 @@ function buildWindow(radius: number, paddedWidth: number, sigmaColor: number, si
   return { offsets: Int32Array.from(offsetList), weights };
 }
 
-/** Inner loop for fully opaque images (the common case): no alpha factor per tap. */
-function filterOpaque(padded: Uint32Array, radius: number, width: number, height: number, win: Window, dst: Uint8ClampedArray): void {
+/** Inner loop for fully opaque images (the common case): no alpha factor per tap. Pixels [x0, x1) of row y. */
+function filterOpaque(padded: Uint32Array, radius: number, width: number, y: number, x0: number, x1: number, win: Window, dst: Uint8ClampedArray): void {
   const { offsets, weights } = win;
   const taps = offsets.length;
   const pw = width + 2 * radius;
-  for (let y = 0; y < height; y++) {
-    let c = (y + radius) * pw + radius;
-    let o = y * width * 4;
-    for (let x = 0; x < width; x++, c++, o += 4) {
+  {
+    let c = (y + radius) * pw + radius + x0;
+    let o = (y * width + x0) * 4;
+    for (let x = x0; x < x1; x++, c++, o += 4) {
       const q0 = padded[c];
       const r0 = q0 & 255;
       const g0 = (q0 >>> 8) & 255;
@@ -128,16 +128,16 @@ function filterOpaque(padded: Uint32Array, radius: number, width: number, height
   }
 }
 
-/** Inner loop with each neighbour also weighted by its alpha. */
-function filterWithAlpha(padded: Uint32Array, radius: number, width: number, height: number, win: Window, dst: Uint8ClampedArray): void {
+/** Inner loop with each neighbour also weighted by its alpha. Pixels [x0, x1) of row y. */
+function filterWithAlpha(padded: Uint32Array, radius: number, width: number, y: number, x0: number, x1: number, win: Window, dst: Uint8ClampedArray): void {
   const { offsets, weights } = win;
   const taps = offsets.length;
   const pw = width + 2 * radius;
   const inv255 = 1 / 255;
-  for (let y = 0; y < height; y++) {
-    let c = (y + radius) * pw + radius;
-    let o = y * width * 4;
-    for (let x = 0; x < width; x++, c++, o += 4) {
+  {
+    let c = (y + radius) * pw + radius + x0;
+    let o = (y * width + x0) * 4;
+    for (let x = x0; x < x1; x++, c++, o += 4) {
       const q0 = padded[c];
       const r0 = q0 & 255;
       const g0 = (q0 >>> 8) & 255;
@@ -177,15 +177,15 @@ function filterWithAlpha(padded: Uint32Array, radius: number, width: number, hei
  * The loops above for the radius-2 disc (13 taps), unrolled: the same taps in the same order with
  * the same arithmetic (bit-identical), without the per-tap loop, offset and table-row bookkeeping.
  */
-function filterDisc2(padded: Uint32Array, width: number, height: number, weights: Float32Array, withAlpha: boolean, dst: Uint8ClampedArray): void {
+function filterDisc2(padded: Uint32Array, width: number, y: number, x0: number, x1: number, weights: Float32Array, withAlpha: boolean, dst: Uint8ClampedArray): void {
   const pw = width + 4;
   const pw2 = 2 * pw;
   const inv255 = 1 / 255;
-  for (let y = 0; y < height; y++) {
-    let c = (y + 2) * pw + 2;
-    let o = y * width * 4;
+  {
+    let c = (y + 2) * pw + 2 + x0;
+    let o = (y * width + x0) * 4;
     if (withAlpha) {
-      for (let x = 0; x < width; x++, c++, o += 4) {
+      for (let x = x0; x < x1; x++, c++, o += 4) {
         const q0 = padded[c];
         const r0 = q0 & 255;
         const g0 = (q0 >>> 8) & 255;
@@ -287,7 +287,7 @@ function filterDisc2(padded: Uint32Array, width: number, height: number, weights
         dst[o + 3] = q0 >>> 24;
       }
     } else {
-      for (let x = 0; x < width; x++, c++, o += 4) {
+      for (let x = x0; x < x1; x++, c++, o += 4) {
         const q0 = padded[c];
         const r0 = q0 & 255;
         const g0 = (q0 >>> 8) & 255;
@@ -386,12 +386,42 @@ function filterDisc2(padded: Uint32Array, width: number, height: number, weights
   }
 }
 
+/** Which loop runs: the unrolled radius-2 disc, or the general one without or with alpha. */
+type Kernel = 'disc2' | 'opaque' | 'alpha';
+
+function filterRun(kernel: Kernel, withAlpha: boolean, padded: Uint32Array, radius: number, width: number, y: number, x0: number, x1: number, win: Window, dst: Uint8ClampedArray): void {
+  if (kernel === 'disc2') filterDisc2(padded, width, y, x0, x1, win.weights, withAlpha, dst);
+  else if (kernel === 'opaque') filterOpaque(padded, radius, width, y, x0, x1, win, dst);
+  else filterWithAlpha(padded, radius, width, y, x0, x1, win, dst);
+}
+
+/** Filters every pixel, or only the runs of pixels flagged in `only` (one byte per pixel), row by row. */
+function filterRows(kernel: Kernel, withAlpha: boolean, padded: Uint32Array, radius: number, width: number, height: number, win: Window, only: Uint8Array | undefined, dst: Uint8ClampedArray): void {
+  for (let y = 0; y < height; y++) {
+    if (!only) {
+      filterRun(kernel, withAlpha, padded, radius, width, y, 0, width, win, dst);
+      continue;
+    }
+    const row = y * width;
+    for (let x = 0; x < width; ) {
+      while (x < width && only[row + x] === 0) x++;
+      const start = x;
+      while (x < width && only[row + x] !== 0) x++;
+      if (x > start) filterRun(kernel, withAlpha, padded, radius, width, y, start, x, win, dst);
+    }
+  }
+}
+
 /**
  * Bilateral filter on R, G, B; alpha is copied unchanged. Where the image has transparency,
  * neighbours are also weighted by their alpha, so the colour hidden under a removed background
  * cannot bleed into the subject.
+ *
+ * With `only` (one byte per pixel), just the flagged pixels are filtered, each exactly as in the
+ * whole-image filter; the others keep their input colour. For a caller that will never look at
+ * them (the enhancer: pixels a cut-out makes transparent).
  */
-export function bilateralFilter(img: RgbaImage, options: BilateralOptions = {}): RgbaImage {
+export function bilateralFilter(img: RgbaImage, options: BilateralOptions = {}, only?: Uint8Array): RgbaImage {
   assertRgbaImage(img, 'img');
   assertOptionalObject(options, 'options');
   const { radius = 4, sigmaColor = 25, sigmaSpace = 2.5 } = options;
@@ -410,11 +440,13 @@ export function bilateralFilter(img: RgbaImage, options: BilateralOptions = {}):
       break;
     }
   }
+  if (only !== undefined && (!(only instanceof Uint8Array) || only.length !== width * height)) {
+    throw new TypeError(`Expected only to be a Uint8Array of ${width * height} flags but received ${describeValue(only)}`);
+  }
   const padded = padReplicate(img, radius);
   const win = buildWindow(radius, width + 2 * radius, sigmaColor, sigmaSpace);
-  const out = createRgbaImage(width, height);
-  if (radius === 2) filterDisc2(padded, width, height, win.weights, !opaque, out.data);
-  else if (opaque) filterOpaque(padded, radius, width, height, win, out.data);
-  else filterWithAlpha(padded, radius, width, height, win, out.data);
+  const out = createRgbaImage(width, height, only ? new Uint8ClampedArray(src) : undefined);
+  const kernel: Kernel = radius === 2 ? 'disc2' : opaque ? 'opaque' : 'alpha';
+  filterRows(kernel, !opaque, padded, radius, width, height, win, only, out.data);
   return out;
 }

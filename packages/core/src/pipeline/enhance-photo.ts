@@ -1,6 +1,6 @@
 import { applyChannelLuts, applyLut } from '../image/channel-lut.js';
 import { linearOfSrgbByte, meanLightness } from '../image/color-space.js';
-import { agreedCastGains, linearGainLuts } from '../image/cast-estimate.js';
+import { agreedCastGains, linearGainLuts, markCastSamples } from '../image/cast-estimate.js';
 import { bilateralFilter } from '../image/denoise.js';
 import { createRgbaImage, cropGrayImage, cropRgbaImage, type GrayImage, type RgbaImage } from '../image/rgba-image.js';
 import { unsharpMask } from '../image/sharpen.js';
@@ -59,6 +59,14 @@ function lightReadingMask(inPhoto: GrayImage, subject: GrayImage): GrayImage {
   return background >= data.length * MIN_BACKGROUND_SHARE ? { width: inPhoto.width, height: inPhoto.height, data } : inPhoto;
 }
 
+/** The pixels whose denoised colour anyone reads: the rectangle worked on, and the white balance's samples. */
+function denoisedPixels(image: RgbaImage, rect: PixelRect, lightMask: GrayImage | undefined): Uint8Array {
+  const flags = new Uint8Array(image.width * image.height);
+  for (let y = rect.y; y < rect.y + rect.height; y++) flags.fill(1, y * image.width + rect.x, y * image.width + rect.x + rect.width);
+  if (lightMask) markCastSamples(image.width, image.height, lightMask, flags);
+  return flags;
+}
+
 export interface EnhanceReport {
   readonly steps: readonly string[];
   /** The face's mean lightness (OpenCV 8-bit L) before any step: reported, not acted on. */
@@ -112,10 +120,11 @@ function weightBox(mask: GrayImage, extra: PixelRect | undefined): PixelRect | n
  *
  * With `needed`, only the pixels that anyone will look at are exact: those inside `needed` and
  * every pixel with `subject` weight > 0 (the caller adds what later stages read: the foreground
- * estimate's box, the landmark net's window). Exposure, denoise and the white-balance statistic
- * still run over the whole crop (the white balance reads the background, after denoise),
- * but applying the gains, the unsharp mask, contrast and saturation run on the bounding rectangle
- * of those pixels grown by the blur's reach; the pixels outside it keep their denoised colours.
+ * estimate's box, the landmark net's window). Exposure runs over the whole crop; denoise over
+ * the bounding rectangle of those pixels grown by the blur's reach, and outside it only on the
+ * pixels the white-balance statistic reads (it reads the background, after denoise). Applying
+ * the gains, the unsharp mask, contrast and saturation run on that rectangle; the pixels outside
+ * it keep their colours from before these steps (every one is transparent in the portrait).
  * Inside, every step computes what it computes on the whole crop: the blur is the same
  * separable kernel with clamped edges (within its reach of the rectangle's inner sides nothing is
  * kept), and the contrast pivot sums the same weights in the same raster order.
@@ -141,15 +150,7 @@ export function enhancePhoto(
     out = applyLut(out, exposureLut(exposureGain));
     steps.push('exposure');
   }
-  if (options.denoise) {
-    out = bilateralFilter(out, { radius: 2, sigmaColor: 12, sigmaSpace: 1.5 });
-    steps.push('denoise');
-  }
-  // Only a cast two unlike estimates agree on is taken out (see image/cast-estimate.ts): grey
-  // world took warm skin for a cast and cooled every face. The light is read off the background.
-  const gains = options.whiteBalance ? agreedCastGains(out, { mask: lightReadingMask(masks.inPhoto, subject), maxGain: WHITE_BALANCE_MAX_GAIN }) : undefined;
-
-  // From here on every step is local (the unsharp mask reaches ceil(3σ) pixels) or a statistic
+  // After denoise every step is local (the unsharp mask reaches ceil(3σ) pixels) or a statistic
   // over `subject`: work on the rectangle that holds what is needed, grown by that reach.
   const reach = options.sharpen ? Math.ceil(3 * SHARPEN_SIGMA) : 0;
   const box = needed ? weightBox(subject, needed) : null;
@@ -160,6 +161,16 @@ export function enhancePhoto(
     height: Math.min(out.height, box.y + box.height + reach) - Math.max(0, box.y - reach),
   };
   const part = rect && (rect.width < out.width || rect.height < out.height) ? rect : null;
+  const lightMask = options.whiteBalance ? lightReadingMask(masks.inPhoto, subject) : undefined;
+  if (options.denoise) {
+    // Outside the rectangle only the pixels the white balance reads need denoising (a quarter
+    // of the background, or none): the rest are made transparent and never seen.
+    out = bilateralFilter(out, { radius: 2, sigmaColor: 12, sigmaSpace: 1.5 }, part ? denoisedPixels(out, part, lightMask) : undefined);
+    steps.push('denoise');
+  }
+  // Only a cast two unlike estimates agree on is taken out (see image/cast-estimate.ts): grey
+  // world took warm skin for a cast and cooled every face. The light is read off the background.
+  const gains = lightMask ? agreedCastGains(out, { mask: lightMask, maxGain: WHITE_BALANCE_MAX_GAIN }) : undefined;
   const whole = out;
   if (part) {
     out = cropRgbaImage(out, part.x, part.y, part.width, part.height);

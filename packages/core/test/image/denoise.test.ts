@@ -161,6 +161,38 @@ describe('bilateralFilter', () => {
     }
   });
 
+  it('filters only the flagged pixels, each exactly as the whole-image filter does, and keeps the rest as they were', async () => {
+    const photo = await loadFixture('portrait-2.jpg');
+    const opaque = createRgbaImage(120, 90);
+    for (let y = 0; y < 90; y++) opaque.data.set(photo.data.subarray((y + 300) * photo.width * 4 + 1200, (y + 300) * photo.width * 4 + 1680), y * 480);
+    const translucent = createRgbaImage(120, 90, new Uint8ClampedArray(opaque.data));
+    for (let i = 3; i < translucent.data.length; i += 4) translucent.data[i] = (i >> 2) % 120 < 30 ? 0 : (i >> 2) % 120 < 40 ? 128 : 255;
+    // A block, isolated grid pixels, runs at both ends of rows: every shape of run.
+    const only = new Uint8Array(120 * 90);
+    for (let y = 0; y < 90; y++) {
+      for (let x = 0; x < 120; x++) {
+        const block = x >= 20 && x < 70 && y >= 10 && y < 60;
+        const grid = x % 2 === 0 && y % 2 === 0;
+        only[y * 120 + x] = block || grid || x < 3 || x >= 117 ? 1 : 0;
+      }
+    }
+    for (const img of [opaque, translucent]) {
+      for (const radius of [2, 3]) {
+        const whole = bilateralFilter(img, { radius, sigmaColor: 12, sigmaSpace: 1.5 }).data;
+        const part = bilateralFilter(img, { radius, sigmaColor: 12, sigmaSpace: 1.5 }, only).data;
+        let wrong = 0;
+        for (let p = 0; p < only.length; p++) {
+          const expected = only[p] ? whole : img.data;
+          for (let c = 0; c < 4; c++) if (part[p * 4 + c] !== expected[p * 4 + c]) wrong++;
+        }
+        expect(wrong, `radius ${radius}`).toBe(0);
+        // The check can fail: the filter does change the flagged pixels.
+        expect(sameBytes(whole, img.data)).toBe(false);
+      }
+    }
+    expect(() => bilateralFilter(opaque, {}, new Uint8Array(5))).toThrow(TypeError);
+  });
+
   it('reads pixels at an odd byte offset (packed one by one) exactly as aligned ones (copied as words)', async () => {
     const photo = await loadFixture('portrait-2.jpg');
     const aligned = createRgbaImage(120, 90);
