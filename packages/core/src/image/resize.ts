@@ -110,86 +110,10 @@ export function resizeImage(src: RgbaImage, width: number, height: number, optio
   // Running count of visible pixels in the row: a window with none yields exactly 0 (every
   // product is ±0), which the zeroed buffer already holds. Cut-outs are mostly transparent.
   const visible = new Int32Array(sw + 1);
-  const xTaps = xw.taps;
-  const xWeights = xw.weights;
   // Per source row, the outputs [spanStart, spanEnd) it wrote: elsewhere its samples are all 0.
   const spanStart = new Int32Array(sh);
   const spanEnd = new Int32Array(sh);
-  for (let y = 0; y < sh; y++) {
-    const srcRow = y * sw * 4;
-    for (let i = 0, p = 0; i < sw * 4; i += 4, p++) {
-      const a = sdata[srcRow + i + 3];
-      rowBuf[i] = sdata[srcRow + i] * a;
-      rowBuf[i + 1] = sdata[srcRow + i + 1] * a;
-      rowBuf[i + 2] = sdata[srcRow + i + 2] * a;
-      rowBuf[i + 3] = a;
-      visible[p + 1] = visible[p] + (a > 0 ? 1 : 0);
-    }
-    if (visible[sw] === 0) continue;
-    let o = y * width * 4;
-    let first = width;
-    let last = -1;
-    for (let x = 0; x < width; x++, o += 4) {
-      const n = xw.count[x];
-      if (visible[xw.start[x] + n] === visible[xw.start[x]]) continue;
-      if (first === width) first = x;
-      last = x;
-      const wRow = x * xTaps;
-      let i = xw.start[x] * 4;
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      let a = 0;
-      let t = 0;
-      // Six taps at a time (a Lanczos3 upscale has six or seven), then the rest: the same
-      // products added in the same order as one tap at a time.
-      for (; t + 6 <= n; t += 6, i += 24) {
-        const w0 = xWeights[wRow + t];
-        const w1 = xWeights[wRow + t + 1];
-        const w2 = xWeights[wRow + t + 2];
-        const w3 = xWeights[wRow + t + 3];
-        const w4 = xWeights[wRow + t + 4];
-        const w5 = xWeights[wRow + t + 5];
-        r += rowBuf[i] * w0;
-        r += rowBuf[i + 4] * w1;
-        r += rowBuf[i + 8] * w2;
-        r += rowBuf[i + 12] * w3;
-        r += rowBuf[i + 16] * w4;
-        r += rowBuf[i + 20] * w5;
-        g += rowBuf[i + 1] * w0;
-        g += rowBuf[i + 5] * w1;
-        g += rowBuf[i + 9] * w2;
-        g += rowBuf[i + 13] * w3;
-        g += rowBuf[i + 17] * w4;
-        g += rowBuf[i + 21] * w5;
-        b += rowBuf[i + 2] * w0;
-        b += rowBuf[i + 6] * w1;
-        b += rowBuf[i + 10] * w2;
-        b += rowBuf[i + 14] * w3;
-        b += rowBuf[i + 18] * w4;
-        b += rowBuf[i + 22] * w5;
-        a += rowBuf[i + 3] * w0;
-        a += rowBuf[i + 7] * w1;
-        a += rowBuf[i + 11] * w2;
-        a += rowBuf[i + 15] * w3;
-        a += rowBuf[i + 19] * w4;
-        a += rowBuf[i + 23] * w5;
-      }
-      for (; t < n; t++, i += 4) {
-        const w = xWeights[wRow + t];
-        r += rowBuf[i] * w;
-        g += rowBuf[i + 1] * w;
-        b += rowBuf[i + 2] * w;
-        a += rowBuf[i + 3] * w;
-      }
-      tmp[o] = r;
-      tmp[o + 1] = g;
-      tmp[o + 2] = b;
-      tmp[o + 3] = a;
-    }
-    spanStart[y] = first;
-    spanEnd[y] = last + 1;
-  }
+  for (let y = 0; y < sh; y++) resampleRow(sdata, y, sw, rowBuf, visible, xw, width, tmp, spanStart, spanEnd);
 
   // Vertical pass: for each output row, the rows it reads are known up front, so every pixel
   // accumulates in registers.
@@ -219,31 +143,173 @@ export function resizeImage(src: RgbaImage, width: number, height: number, optio
       resizeRowOf6or7(tmp, rowStart, rowWeight, n, from * 4, to * 4, dst, o);
       continue;
     }
-    for (let j = from * 4; j < to * 4; j += 4) {
-      // Alpha first: below half a level the pixel rounds to transparent anyway (and dividing by
-      // ~0 is avoided), so its colour need not be summed at all.
-      let a = 0;
-      for (let t = 0; t < n; t++) a += tmp[rowStart[t] + j + 3] * rowWeight[t];
-      if (a >= 0.5) {
-        let r = 0;
-        let g = 0;
-        let b = 0;
-        for (let t = 0; t < n; t++) {
-          const w = rowWeight[t];
-          const i = rowStart[t] + j;
-          r += tmp[i] * w;
-          g += tmp[i + 1] * w;
-          b += tmp[i + 2] * w;
-        }
-        const inv = 1 / a;
-        dst[o + j] = r * inv;
-        dst[o + j + 1] = g * inv;
-        dst[o + j + 2] = b * inv;
-        dst[o + j + 3] = a;
-      }
-    }
+    if (n <= 5) resizeRowOfUpTo5(tmp, rowStart, rowWeight, n, from * 4, to * 4, dst, o);
+    else resizeRowOfN(tmp, rowStart, rowWeight, n, from * 4, to * 4, dst, o);
   }
   return out;
+}
+
+/**
+ * One output row of the vertical pass from one to five input rows (a bilinear reduction by up to
+ * 2×, as for the detection copy), resizeRowOfN unrolled: the same products added in the same order.
+ */
+function resizeRowOfUpTo5(tmp: Float32Array, rowStart: Int32Array, rowWeight: Float64Array, n: number, jFrom: number, jTo: number, dst: Uint8ClampedArray, o: number): void {
+  const [s0, s1, s2, s3, s4] = rowStart;
+  const [w0, w1, w2, w3, w4] = rowWeight;
+  for (let j = jFrom; j < jTo; j += 4) {
+    let a = 0;
+    a += tmp[s0 + j + 3] * w0;
+    if (n > 1) a += tmp[s1 + j + 3] * w1;
+    if (n > 2) a += tmp[s2 + j + 3] * w2;
+    if (n > 3) a += tmp[s3 + j + 3] * w3;
+    if (n > 4) a += tmp[s4 + j + 3] * w4;
+    if (a >= 0.5) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      r += tmp[s0 + j] * w0;
+      g += tmp[s0 + j + 1] * w0;
+      b += tmp[s0 + j + 2] * w0;
+      if (n > 1) {
+        r += tmp[s1 + j] * w1;
+        g += tmp[s1 + j + 1] * w1;
+        b += tmp[s1 + j + 2] * w1;
+      }
+      if (n > 2) {
+        r += tmp[s2 + j] * w2;
+        g += tmp[s2 + j + 1] * w2;
+        b += tmp[s2 + j + 2] * w2;
+      }
+      if (n > 3) {
+        r += tmp[s3 + j] * w3;
+        g += tmp[s3 + j + 1] * w3;
+        b += tmp[s3 + j + 2] * w3;
+      }
+      if (n > 4) {
+        r += tmp[s4 + j] * w4;
+        g += tmp[s4 + j + 1] * w4;
+        b += tmp[s4 + j + 2] * w4;
+      }
+      const inv = 1 / a;
+      dst[o + j] = r * inv;
+      dst[o + j + 1] = g * inv;
+      dst[o + j + 2] = b * inv;
+      dst[o + j + 3] = a;
+    }
+  }
+}
+
+/** One output row of the vertical pass (its bytes jFrom … jTo) from any number of input rows. */
+function resizeRowOfN(tmp: Float32Array, rowStart: Int32Array, rowWeight: Float64Array, n: number, jFrom: number, jTo: number, dst: Uint8ClampedArray, o: number): void {
+  for (let j = jFrom; j < jTo; j += 4) {
+    // Alpha first: below half a level the pixel rounds to transparent anyway (and dividing by
+    // ~0 is avoided), so its colour need not be summed at all.
+    let a = 0;
+    for (let t = 0; t < n; t++) a += tmp[rowStart[t] + j + 3] * rowWeight[t];
+    if (a >= 0.5) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let t = 0; t < n; t++) {
+        const w = rowWeight[t];
+        const i = rowStart[t] + j;
+        r += tmp[i] * w;
+        g += tmp[i + 1] * w;
+        b += tmp[i + 2] * w;
+      }
+      const inv = 1 / a;
+      dst[o + j] = r * inv;
+      dst[o + j + 1] = g * inv;
+      dst[o + j + 2] = b * inv;
+      dst[o + j + 3] = a;
+    }
+  }
+}
+
+/**
+ * The horizontal pass for source row y: premultiplied into `rowBuf`, resampled into row y of
+ * `tmp`, and the span of outputs it wrote recorded. A module-level function, so that V8 keeps it
+ * optimised across calls rather than running resizeImage's loops anew in each (measured: a
+ * bilinear 1394 → 1280 reduction took 38–170 ms inline).
+ */
+function resampleRow(sdata: Uint8ClampedArray, y: number, sw: number, rowBuf: Float32Array, visible: Int32Array, xw: AxisWeights, width: number, tmp: Float32Array, spanStart: Int32Array, spanEnd: Int32Array): void {
+  const xWeights = xw.weights;
+  const xStart = xw.start;
+  const xCount = xw.count;
+  const xTaps = xw.taps;
+  const srcRow = y * sw * 4;
+  for (let i = 0, p = 0; i < sw * 4; i += 4, p++) {
+    const a = sdata[srcRow + i + 3];
+    rowBuf[i] = sdata[srcRow + i] * a;
+    rowBuf[i + 1] = sdata[srcRow + i + 1] * a;
+    rowBuf[i + 2] = sdata[srcRow + i + 2] * a;
+    rowBuf[i + 3] = a;
+    visible[p + 1] = visible[p] + (a > 0 ? 1 : 0);
+  }
+  if (visible[sw] === 0) return;
+  let o = y * width * 4;
+  let first = width;
+  let last = -1;
+  for (let x = 0; x < width; x++, o += 4) {
+    const n = xCount[x];
+    if (visible[xStart[x] + n] === visible[xStart[x]]) continue;
+    if (first === width) first = x;
+    last = x;
+    const wRow = x * xTaps;
+    let i = xStart[x] * 4;
+    let r = 0;
+    let g = 0;
+    let b = 0;
+    let a = 0;
+    let t = 0;
+    // Six taps at a time (a Lanczos3 upscale has six or seven), then the rest: the same
+    // products added in the same order as one tap at a time.
+    for (; t + 6 <= n; t += 6, i += 24) {
+      const w0 = xWeights[wRow + t];
+      const w1 = xWeights[wRow + t + 1];
+      const w2 = xWeights[wRow + t + 2];
+      const w3 = xWeights[wRow + t + 3];
+      const w4 = xWeights[wRow + t + 4];
+      const w5 = xWeights[wRow + t + 5];
+      r += rowBuf[i] * w0;
+      r += rowBuf[i + 4] * w1;
+      r += rowBuf[i + 8] * w2;
+      r += rowBuf[i + 12] * w3;
+      r += rowBuf[i + 16] * w4;
+      r += rowBuf[i + 20] * w5;
+      g += rowBuf[i + 1] * w0;
+      g += rowBuf[i + 5] * w1;
+      g += rowBuf[i + 9] * w2;
+      g += rowBuf[i + 13] * w3;
+      g += rowBuf[i + 17] * w4;
+      g += rowBuf[i + 21] * w5;
+      b += rowBuf[i + 2] * w0;
+      b += rowBuf[i + 6] * w1;
+      b += rowBuf[i + 10] * w2;
+      b += rowBuf[i + 14] * w3;
+      b += rowBuf[i + 18] * w4;
+      b += rowBuf[i + 22] * w5;
+      a += rowBuf[i + 3] * w0;
+      a += rowBuf[i + 7] * w1;
+      a += rowBuf[i + 11] * w2;
+      a += rowBuf[i + 15] * w3;
+      a += rowBuf[i + 19] * w4;
+      a += rowBuf[i + 23] * w5;
+    }
+    for (; t < n; t++, i += 4) {
+      const w = xWeights[wRow + t];
+      r += rowBuf[i] * w;
+      g += rowBuf[i + 1] * w;
+      b += rowBuf[i + 2] * w;
+      a += rowBuf[i + 3] * w;
+    }
+    tmp[o] = r;
+    tmp[o + 1] = g;
+    tmp[o + 2] = b;
+    tmp[o + 3] = a;
+  }
+  spanStart[y] = first;
+  spanEnd[y] = last + 1;
 }
 
 /**
