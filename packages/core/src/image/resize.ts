@@ -119,6 +119,9 @@ export function resizeImage(src: RgbaImage, width: number, height: number, optio
   const spanStart = new Int32Array(sh);
   const spanEnd = new Int32Array(sh);
   let made = -1; // the last source row made
+  // A row with every pixel opaque sums alpha 255 under each output's weights: the same value
+  // in every such row, so it is summed once (in the tap loop's order) and the loop skips it.
+  const opaqueAlpha = alphaOfOpaqueRows(xw, width);
 
   // Vertical pass: for each output row, the rows it reads are known up front, so every pixel
   // accumulates in registers.
@@ -129,7 +132,7 @@ export function resizeImage(src: RgbaImage, width: number, height: number, optio
   for (let y = 0; y < height; y++) {
     const n = yw.count[y];
     const last = yw.start[y] + n - 1;
-    for (let row = Math.max(made + 1, yw.start[y]); row <= last; row++) resampleRow(sdata, row, sw, rowBuf, visible, xw, width, ring, (row % ringRows) * rowLen, spanStart, spanEnd);
+    for (let row = Math.max(made + 1, yw.start[y]); row <= last; row++) resampleRow(sdata, row, sw, rowBuf, visible, xw, width, ring, (row % ringRows) * rowLen, spanStart, spanEnd, opaqueAlpha);
     made = Math.max(made, last);
     // Outside the rows' spans every sample read is 0: alpha sums to 0 there, below half a level,
     // so those pixels stay transparent black without being summed.
@@ -240,12 +243,13 @@ function resizeRowOfN(tmp: Float32Array, rowStart: Int32Array, rowWeight: Float6
  * rather than running resizeImage's loops anew in each (measured: a bilinear 1394 → 1280
  * reduction took 38–170 ms inline).
  */
-function resampleRow(sdata: Uint8ClampedArray, y: number, sw: number, rowBuf: Float32Array, visible: Int32Array, xw: AxisWeights, width: number, tmp: Float32Array, tmpAt: number, spanStart: Int32Array, spanEnd: Int32Array): void {
+function resampleRow(sdata: Uint8ClampedArray, y: number, sw: number, rowBuf: Float32Array, visible: Int32Array, xw: AxisWeights, width: number, tmp: Float32Array, tmpAt: number, spanStart: Int32Array, spanEnd: Int32Array, opaqueAlpha: Float64Array): void {
   const xWeights = xw.weights;
   const xStart = xw.start;
   const xCount = xw.count;
   const xTaps = xw.taps;
   const srcRow = y * sw * 4;
+  let opaque = 255;
   for (let i = 0, p = 0; i < sw * 4; i += 4, p++) {
     const a = sdata[srcRow + i + 3];
     rowBuf[i] = sdata[srcRow + i] * a;
@@ -253,6 +257,13 @@ function resampleRow(sdata: Uint8ClampedArray, y: number, sw: number, rowBuf: Fl
     rowBuf[i + 2] = sdata[srcRow + i + 2] * a;
     rowBuf[i + 3] = a;
     visible[p + 1] = visible[p] + (a > 0 ? 1 : 0);
+    opaque &= a;
+  }
+  if (opaque === 255) {
+    resampleOpaqueRow(rowBuf, xw, width, tmp, tmpAt, opaqueAlpha);
+    spanStart[y] = 0;
+    spanEnd[y] = width;
+    return;
   }
   if (visible[sw] === 0) {
     tmp.fill(0, tmpAt, tmpAt + width * 4);
@@ -383,5 +394,57 @@ function resizeRowOf6or7(tmp: Float32Array, rowStart: Int32Array, rowWeight: Flo
       dst[o + j + 2] = b * inv;
       dst[o + j + 3] = a;
     }
+  }
+}
+
+/** For each output x, the alpha sum the tap loop reaches on a row of alpha 255: 255·w added tap by tap. */
+function alphaOfOpaqueRows(xw: AxisWeights, width: number): Float64Array {
+  const out = new Float64Array(width);
+  for (let x = 0; x < width; x++) {
+    let a = 0;
+    for (let t = 0; t < xw.count[x]; t++) a += 255 * xw.weights[x * xw.taps + t];
+    out[x] = a;
+  }
+  return out;
+}
+
+/** resampleRow's tap loop for a row with every pixel opaque: colour only, alpha from `opaqueAlpha`, every output written. */
+function resampleOpaqueRow(rowBuf: Float32Array, xw: AxisWeights, width: number, tmp: Float32Array, tmpAt: number, opaqueAlpha: Float64Array): void {
+  const xWeights = xw.weights;
+  const xStart = xw.start;
+  const xCount = xw.count;
+  const xTaps = xw.taps;
+  for (let x = 0, o = tmpAt; x < width; x++, o += 4) {
+    const n = xCount[x];
+    const wRow = x * xTaps;
+    let i = xStart[x] * 4;
+    let r = 0;
+    let g = 0;
+    let b = 0;
+    let t = 0;
+    for (; t + 3 <= n; t += 3, i += 12) {
+      const w0 = xWeights[wRow + t];
+      const w1 = xWeights[wRow + t + 1];
+      const w2 = xWeights[wRow + t + 2];
+      r += rowBuf[i] * w0;
+      r += rowBuf[i + 4] * w1;
+      r += rowBuf[i + 8] * w2;
+      g += rowBuf[i + 1] * w0;
+      g += rowBuf[i + 5] * w1;
+      g += rowBuf[i + 9] * w2;
+      b += rowBuf[i + 2] * w0;
+      b += rowBuf[i + 6] * w1;
+      b += rowBuf[i + 10] * w2;
+    }
+    for (; t < n; t++, i += 4) {
+      const w = xWeights[wRow + t];
+      r += rowBuf[i] * w;
+      g += rowBuf[i + 1] * w;
+      b += rowBuf[i + 2] * w;
+    }
+    tmp[o] = r;
+    tmp[o + 1] = g;
+    tmp[o + 2] = b;
+    tmp[o + 3] = opaqueAlpha[x];
   }
 }
