@@ -95,36 +95,34 @@ function filterOpaque(padded: Uint32Array, radius: number, width: number, y: num
   const { offsets, weights } = win;
   const taps = offsets.length;
   const pw = width + 2 * radius;
-  {
-    let c = (y + radius) * pw + radius + x0;
-    let o = (y * width + x0) * 4;
-    for (let x = x0; x < x1; x++, c++, o += 4) {
-      const q0 = padded[c];
-      const r0 = q0 & 255;
-      const g0 = (q0 >>> 8) & 255;
-      const b0 = (q0 >>> 16) & 255;
-      let sr = 0;
-      let sg = 0;
-      let sb = 0;
-      let sw = 0;
-      for (let k = 0, t = 0; k < taps; k++, t += DIST_STRIDE) {
-        const q = padded[c + offsets[k]];
-        const r = q & 255;
-        const g = (q >>> 8) & 255;
-        const b = (q >>> 16) & 255;
-        const w = weights[t + Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0)];
-        sr += r * w;
-        sg += g * w;
-        sb += b * w;
-        sw += w;
-      }
-      // sw > 0: the centre tap has weight 1 · 1.
-      const inv = 1 / sw;
-      dst[o] = sr * inv;
-      dst[o + 1] = sg * inv;
-      dst[o + 2] = sb * inv;
-      dst[o + 3] = q0 >>> 24;
+  let c = (y + radius) * pw + radius + x0;
+  let o = (y * width + x0) * 4;
+  for (let x = x0; x < x1; x++, c++, o += 4) {
+    const q0 = padded[c];
+    const r0 = q0 & 255;
+    const g0 = (q0 >>> 8) & 255;
+    const b0 = (q0 >>> 16) & 255;
+    let sr = 0;
+    let sg = 0;
+    let sb = 0;
+    let sw = 0;
+    for (let k = 0, t = 0; k < taps; k++, t += DIST_STRIDE) {
+      const q = padded[c + offsets[k]];
+      const r = q & 255;
+      const g = (q >>> 8) & 255;
+      const b = (q >>> 16) & 255;
+      const w = weights[t + Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0)];
+      sr += r * w;
+      sg += g * w;
+      sb += b * w;
+      sw += w;
     }
+    // sw > 0: the centre tap has weight 1 · 1.
+    const inv = 1 / sw;
+    dst[o] = sr * inv;
+    dst[o + 1] = sg * inv;
+    dst[o + 2] = sb * inv;
+    dst[o + 3] = q0 >>> 24;
   }
 }
 
@@ -134,42 +132,40 @@ function filterWithAlpha(padded: Uint32Array, radius: number, width: number, y: 
   const taps = offsets.length;
   const pw = width + 2 * radius;
   const inv255 = 1 / 255;
-  {
-    let c = (y + radius) * pw + radius + x0;
-    let o = (y * width + x0) * 4;
-    for (let x = x0; x < x1; x++, c++, o += 4) {
-      const q0 = padded[c];
-      const r0 = q0 & 255;
-      const g0 = (q0 >>> 8) & 255;
-      const b0 = (q0 >>> 16) & 255;
-      let sr = 0;
-      let sg = 0;
-      let sb = 0;
-      let sw = 0;
-      for (let k = 0, t = 0; k < taps; k++, t += DIST_STRIDE) {
-        const q = padded[c + offsets[k]];
-        const r = q & 255;
-        const g = (q >>> 8) & 255;
-        const b = (q >>> 16) & 255;
-        const w = weights[t + Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0)] * (q >>> 24) * inv255;
-        sr += r * w;
-        sg += g * w;
-        sb += b * w;
-        sw += w;
-      }
-      if (sw > 0) {
-        const inv = 1 / sw;
-        dst[o] = sr * inv;
-        dst[o + 1] = sg * inv;
-        dst[o + 2] = sb * inv;
-      } else {
-        // Fully transparent neighbourhood: nothing to average, keep the pixel.
-        dst[o] = r0;
-        dst[o + 1] = g0;
-        dst[o + 2] = b0;
-      }
-      dst[o + 3] = q0 >>> 24;
+  let c = (y + radius) * pw + radius + x0;
+  let o = (y * width + x0) * 4;
+  for (let x = x0; x < x1; x++, c++, o += 4) {
+    const q0 = padded[c];
+    const r0 = q0 & 255;
+    const g0 = (q0 >>> 8) & 255;
+    const b0 = (q0 >>> 16) & 255;
+    let sr = 0;
+    let sg = 0;
+    let sb = 0;
+    let sw = 0;
+    for (let k = 0, t = 0; k < taps; k++, t += DIST_STRIDE) {
+      const q = padded[c + offsets[k]];
+      const r = q & 255;
+      const g = (q >>> 8) & 255;
+      const b = (q >>> 16) & 255;
+      const w = weights[t + Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0)] * (q >>> 24) * inv255;
+      sr += r * w;
+      sg += g * w;
+      sb += b * w;
+      sw += w;
     }
+    if (sw > 0) {
+      const inv = 1 / sw;
+      dst[o] = sr * inv;
+      dst[o + 1] = sg * inv;
+      dst[o + 2] = sb * inv;
+    } else {
+      // Fully transparent neighbourhood: nothing to average, keep the pixel.
+      dst[o] = r0;
+      dst[o + 1] = g0;
+      dst[o + 2] = b0;
+    }
+    dst[o + 3] = q0 >>> 24;
   }
 }
 
@@ -181,225 +177,221 @@ function filterDisc2(padded: Uint32Array, width: number, y: number, x0: number, 
   const pw = width + 4;
   const pw2 = 2 * pw;
   const inv255 = 1 / 255;
-  {
-    let c = (y + 2) * pw + 2 + x0;
-    let o = (y * width + x0) * 4;
-    if (withAlpha) {
-      for (let x = x0; x < x1; x++, c++, o += 4) {
-        const q0 = padded[c];
-        const r0 = q0 & 255;
-        const g0 = (q0 >>> 8) & 255;
-        const b0 = (q0 >>> 16) & 255;
-        let sr = 0;
-        let sg = 0;
-        let sb = 0;
-        let sw = 0;
-        let q: number;
-        let w: number;
-        q = padded[c - pw2];
-        w = weights[Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c - pw - 1];
-        w = weights[768 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c - pw];
-        w = weights[1536 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c - pw + 1];
-        w = weights[2304 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c - 2];
-        w = weights[3072 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c - 1];
-        w = weights[3840 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c];
-        w = weights[4608 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c + 1];
-        w = weights[5376 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c + 2];
-        w = weights[6144 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c + pw - 1];
-        w = weights[6912 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c + pw];
-        w = weights[7680 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c + pw + 1];
-        w = weights[8448 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c + pw2];
-        w = weights[9216 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        if (sw > 0) {
-          const inv = 1 / sw;
-          dst[o] = sr * inv;
-          dst[o + 1] = sg * inv;
-          dst[o + 2] = sb * inv;
-        } else {
-          dst[o] = r0;
-          dst[o + 1] = g0;
-          dst[o + 2] = b0;
-        }
-        dst[o + 3] = q0 >>> 24;
-      }
-    } else {
-      for (let x = x0; x < x1; x++, c++, o += 4) {
-        const q0 = padded[c];
-        const r0 = q0 & 255;
-        const g0 = (q0 >>> 8) & 255;
-        const b0 = (q0 >>> 16) & 255;
-        let sr = 0;
-        let sg = 0;
-        let sb = 0;
-        let sw = 0;
-        let q: number;
-        let w: number;
-        q = padded[c - pw2];
-        w = weights[Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c - pw - 1];
-        w = weights[768 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c - pw];
-        w = weights[1536 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c - pw + 1];
-        w = weights[2304 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c - 2];
-        w = weights[3072 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c - 1];
-        w = weights[3840 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c];
-        w = weights[4608 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c + 1];
-        w = weights[5376 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c + 2];
-        w = weights[6144 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c + pw - 1];
-        w = weights[6912 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c + pw];
-        w = weights[7680 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c + pw + 1];
-        w = weights[8448 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
-        q = padded[c + pw2];
-        w = weights[9216 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
-        sr += (q & 255) * w;
-        sg += ((q >>> 8) & 255) * w;
-        sb += ((q >>> 16) & 255) * w;
-        sw += w;
+  let c = (y + 2) * pw + 2 + x0;
+  let o = (y * width + x0) * 4;
+  if (withAlpha) {
+    for (let x = x0; x < x1; x++, c++, o += 4) {
+      const q0 = padded[c];
+      const r0 = q0 & 255;
+      const g0 = (q0 >>> 8) & 255;
+      const b0 = (q0 >>> 16) & 255;
+      let sr = 0;
+      let sg = 0;
+      let sb = 0;
+      let sw = 0;
+      let q: number;
+      let w: number;
+      q = padded[c - pw2];
+      w = weights[Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c - pw - 1];
+      w = weights[768 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c - pw];
+      w = weights[1536 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c - pw + 1];
+      w = weights[2304 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c - 2];
+      w = weights[3072 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c - 1];
+      w = weights[3840 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c];
+      w = weights[4608 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c + 1];
+      w = weights[5376 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c + 2];
+      w = weights[6144 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c + pw - 1];
+      w = weights[6912 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c + pw];
+      w = weights[7680 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c + pw + 1];
+      w = weights[8448 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c + pw2];
+      w = weights[9216 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)] * (q >>> 24) * inv255;
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      if (sw > 0) {
         const inv = 1 / sw;
         dst[o] = sr * inv;
         dst[o + 1] = sg * inv;
         dst[o + 2] = sb * inv;
-        dst[o + 3] = q0 >>> 24;
+      } else {
+        dst[o] = r0;
+        dst[o + 1] = g0;
+        dst[o + 2] = b0;
       }
+      dst[o + 3] = q0 >>> 24;
+    }
+  } else {
+    for (let x = x0; x < x1; x++, c++, o += 4) {
+      const q0 = padded[c];
+      const r0 = q0 & 255;
+      const g0 = (q0 >>> 8) & 255;
+      const b0 = (q0 >>> 16) & 255;
+      let sr = 0;
+      let sg = 0;
+      let sb = 0;
+      let sw = 0;
+      let q: number;
+      let w: number;
+      q = padded[c - pw2];
+      w = weights[Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c - pw - 1];
+      w = weights[768 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c - pw];
+      w = weights[1536 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c - pw + 1];
+      w = weights[2304 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c - 2];
+      w = weights[3072 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c - 1];
+      w = weights[3840 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c];
+      w = weights[4608 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c + 1];
+      w = weights[5376 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c + 2];
+      w = weights[6144 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c + pw - 1];
+      w = weights[6912 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c + pw];
+      w = weights[7680 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c + pw + 1];
+      w = weights[8448 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      q = padded[c + pw2];
+      w = weights[9216 + Math.abs((q & 255) - r0) + Math.abs(((q >>> 8) & 255) - g0) + Math.abs(((q >>> 16) & 255) - b0)];
+      sr += (q & 255) * w;
+      sg += ((q >>> 8) & 255) * w;
+      sb += ((q >>> 16) & 255) * w;
+      sw += w;
+      const inv = 1 / sw;
+      dst[o] = sr * inv;
+      dst[o + 1] = sg * inv;
+      dst[o + 2] = sb * inv;
+      dst[o + 3] = q0 >>> 24;
     }
   }
 }
 
-/** Which loop runs: the unrolled radius-2 disc, or the general one without or with alpha. */
-type Kernel = 'disc2' | 'opaque' | 'alpha';
-
-function filterRun(kernel: Kernel, withAlpha: boolean, padded: Uint32Array, radius: number, width: number, y: number, x0: number, x1: number, win: Window, dst: Uint8ClampedArray): void {
-  if (kernel === 'disc2') filterDisc2(padded, width, y, x0, x1, win.weights, withAlpha, dst);
-  else if (kernel === 'opaque') filterOpaque(padded, radius, width, y, x0, x1, win, dst);
+/** Pixels [x0, x1) of row y, by the loop for this radius and opacity. */
+function filterRun(padded: Uint32Array, radius: number, opaque: boolean, width: number, y: number, x0: number, x1: number, win: Window, dst: Uint8ClampedArray): void {
+  if (radius === 2) filterDisc2(padded, width, y, x0, x1, win.weights, !opaque, dst);
+  else if (opaque) filterOpaque(padded, radius, width, y, x0, x1, win, dst);
   else filterWithAlpha(padded, radius, width, y, x0, x1, win, dst);
 }
 
 /** Filters every pixel, or only the runs of pixels flagged in `only` (one byte per pixel), row by row. */
-function filterRows(kernel: Kernel, withAlpha: boolean, padded: Uint32Array, radius: number, width: number, height: number, win: Window, only: Uint8Array | undefined, dst: Uint8ClampedArray): void {
+function filterRows(padded: Uint32Array, radius: number, opaque: boolean, width: number, height: number, win: Window, only: Uint8Array | undefined, dst: Uint8ClampedArray): void {
   for (let y = 0; y < height; y++) {
     if (!only) {
-      filterRun(kernel, withAlpha, padded, radius, width, y, 0, width, win, dst);
+      filterRun(padded, radius, opaque, width, y, 0, width, win, dst);
       continue;
     }
     const row = y * width;
@@ -407,7 +399,7 @@ function filterRows(kernel: Kernel, withAlpha: boolean, padded: Uint32Array, rad
       while (x < width && only[row + x] === 0) x++;
       const start = x;
       while (x < width && only[row + x] !== 0) x++;
-      if (x > start) filterRun(kernel, withAlpha, padded, radius, width, y, start, x, win, dst);
+      if (x > start) filterRun(padded, radius, opaque, width, y, start, x, win, dst);
     }
   }
 }
@@ -446,7 +438,6 @@ export function bilateralFilter(img: RgbaImage, options: BilateralOptions = {}, 
   const padded = padReplicate(img, radius);
   const win = buildWindow(radius, width + 2 * radius, sigmaColor, sigmaSpace);
   const out = createRgbaImage(width, height, only ? new Uint8ClampedArray(src) : undefined);
-  const kernel: Kernel = radius === 2 ? 'disc2' : opaque ? 'opaque' : 'alpha';
-  filterRows(kernel, !opaque, padded, radius, width, height, win, only, out.data);
+  filterRows(padded, radius, opaque, width, height, win, only, out.data);
   return out;
 }
