@@ -18,6 +18,7 @@ import {
 import { maxChannelDifference, psnr } from '../../src/image/compare.js';
 import { resizeImage } from '../../src/image/resize.js';
 import { createRgbaImage, type RgbaImage } from '../../src/image/rgba-image.js';
+import { mulberry32 } from '../support/random.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const RESULTS = fileURLToPath(new URL('../../../../test-results/image/', import.meta.url));
@@ -350,14 +351,3 @@ describe('warpAffine', () => {
     expect(() => warpAffine(portrait, [1, 0, 0] as unknown as Affine2D, 10, 10)).toThrow(RangeError);
   });
 });
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { boxReduce } from '../../src/image/box-reduce.js';
 import { createRgbaImage, type RgbaImage } from '../../src/image/rgba-image.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../support/random.js';
 
 /** Each block's premultiplied mean written out: rows top to bottom, pixels left to right. */
 function reference(img: RgbaImage, n: number, m: number): Uint8ClampedArray {

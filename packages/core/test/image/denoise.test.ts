@@ -5,6 +5,7 @@ import { psnr } from '../../src/image/compare.js';
 import { bilateralFilter } from '../../src/image/denoise.js';
 import { gaussianBlurRgba } from '../../src/image/gaussian-blur.js';
 import { createRgbaImage, type RgbaImage } from '../../src/image/rgba-image.js';
+import { mulberry32 } from '../support/random.js';
 
 const sameBytes = (a: Uint8ClampedArray, b: Uint8ClampedArray) => a.length === b.length && a.every((v, i) => v === b[i]);
 
@@ -13,17 +14,6 @@ const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 async function loadFixture(name: string): Promise<RgbaImage> {
   const { data, info } = await sharp(FIXTURES + name).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   return createRgbaImage(info.width, info.height, new Uint8ClampedArray(data.buffer, data.byteOffset, data.length));
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** 200×200 grey step (60 | 180 at x = 100) with Gaussian noise of the given sigma. */
