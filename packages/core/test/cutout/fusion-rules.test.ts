@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../support/random.js';
 import type { Point } from '../../src/geometry/point.js';
 import { createGrayImage, type GrayImage, type RgbaImage } from '../../src/image/rgba-image.js';
 import { bodyRegion, faceRegion, faceScale, forcedFace, NECK_STRIP } from '../../src/pipeline/cutout/face-region.js';
@@ -310,6 +311,28 @@ describe('splitByColour', () => {
     const withFace = split(neighbour);
     expect(at(withFace, 120, 100)).toBe(0);
     expect(at(withFace, 160, 100)).toBe(1); // the neighbour's face is still theirs
+  });
+
+  it("changes nothing where the two people's clothes are the same colour: chance differences in dark cloth are not a line", () => {
+    // Two people in the same dark cloth, drawn from one set of colours in 8-px patches (a weave's
+    // shading), each patch's colour at random; the split's line at x 100. The two sides' colour
+    // counts differ only by chance, and by chance alone some patches in the band looked decisively
+    // like one side and moved: speckle of the neighbour's shirt in the subject's portrait.
+    const random = mulberry32(7);
+    const patches = new Map<number, number[]>();
+    const data = new Uint8ClampedArray(W * H * 4);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const key = (y >> 3) * 64 + (x >> 3);
+        if (!patches.has(key)) patches.set(key, [0, 1, 2].map(() => 16 + Math.floor(random() * 48)));
+        data.set([...(patches.get(key) as number[]), 255], (y * W + x) * 4);
+      }
+    }
+    const crop: RgbaImage = { width: W, height: H, data };
+    const others = plane((x) => (x >= 100 ? 1 : 0));
+    const before = Float32Array.from(others.data);
+    splitByColour(crop, plane(() => 1), others, 60);
+    expect(Array.from(others.data)).toEqual(Array.from(before));
   });
 
   it('changes nothing when one side has too little to learn from', () => {

@@ -29,6 +29,14 @@ export const COLOUR_SPLIT = Object.freeze({
   /** Fewer sure pixels than this on either side (in a strip and its neighbours): too little to learn from, nothing changes there. */
   minSamples: 150,
   /**
+   * Where the two sides' colours overlap this much or more (Bhattacharyya coefficient of the
+   * strip's two histograms), colour cannot tell them apart and nothing changes there: two
+   * people in black tops left a speckle of the neighbour's shirt, as dark as the subject's
+   * top, in her portrait. 0.5 is two equal bell curves 2.4 spreads apart, where one pixel in
+   * eight is misread; hair against hair or a jumper is far below it.
+   */
+  maxOverlap: 0.5,
+  /**
    * The subject's crown: the landmarks' hull with the brows lifted this far (the skull's top is
    * about 0.75 above them). Colour never gives it to a neighbour: dark roots under blonde hair
    * match the brown hair of someone behind, and a bite came out of the top of the head.
@@ -158,12 +166,22 @@ function splitOnce(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceSca
   let minY = height;
   let maxX = -1;
   let maxY = -1;
-  for (let i = 0; i < n; i++) {
-    if (Math.abs(side.data[i]) >= band || matte.data[i] < 0.1) continue;
-    const s = Math.floor(Math.floor(i / width) / stripHeight);
+  // Per strip: whether colour can tell the two sides apart there at all.
+  const telling = new Uint8Array(strips);
+  for (let s = 0; s < strips; s++) {
     const sc = near(subjectCount, s);
     const oc = near(otherCount, s);
     if (sc < COLOUR_SPLIT.minSamples || oc < COLOUR_SPLIT.minSamples) continue;
+    let overlap = 0;
+    for (let b = 0; b < BINS; b++) overlap += Math.sqrt((nearBin(subjectHist, s, b) / sc) * (nearBin(otherHist, s, b) / oc));
+    telling[s] = overlap < COLOUR_SPLIT.maxOverlap ? 1 : 0;
+  }
+  for (let i = 0; i < n; i++) {
+    if (Math.abs(side.data[i]) >= band || matte.data[i] < 0.1) continue;
+    const s = Math.floor(Math.floor(i / width) / stripHeight);
+    if (!telling[s]) continue;
+    const sc = near(subjectCount, s);
+    const oc = near(otherCount, s);
     const b = binOf(crop.data, i);
     ratio.data[i] = Math.log((nearBin(otherHist, s, b) + 0.5) / (oc + 0.5 * BINS)) - Math.log((nearBin(subjectHist, s, b) + 0.5) / (sc + 0.5 * BINS));
     weight.data[i] = 1;
