@@ -5,6 +5,7 @@ import { createGrayImage, type GrayImage, type RgbaImage } from '../../src/image
 import { bodyRegion, faceRegion, faceScale, forcedFace, NECK_STRIP } from '../../src/pipeline/cutout/face-region.js';
 import { fuseAlpha, salientHoldsBody } from '../../src/pipeline/cutout/fuse-alpha.js';
 import { personMatte, salientMissesFace } from '../../src/pipeline/cutout/isnet-blind.js';
+import { continuedPastPhoto } from '../../src/pipeline/cutout/person-prior.js';
 import { fillEnclosedSpecks, SPECKS } from '../../src/pipeline/cutout/fill-holes.js';
 import { narrowEdgeForUpscale, refineEdge } from '../../src/pipeline/cutout/refine-edge.js';
 import { INTERIOR, solidifyInterior } from '../../src/pipeline/cutout/solid-interior.js';
@@ -168,6 +169,49 @@ describe('solidifyInterior', () => {
     const alpha = plane((x, y) => (Math.hypot(x - 100, y - 100) < 80 ? 0.6 : 0));
     solidifyInterior(alpha, plane(() => -5), scale);
     expect(at(alpha, 100, 100)).toBeCloseTo(0.6, 5);
+  });
+
+  it("makes a shoulder the photo's edge cuts solid up to the cut: the clear past the photo is not the background", () => {
+    // A sweater at α 0.6 fills the crop from y 60 down; the photo ends at x 150 (the crop's
+    // alpha is 0 beyond it, and so is the matte), with one soft pixel at x 150.
+    const matte = () => plane((x, y) => (y > 60 && x < 150 ? 0.6 : 0));
+    const crop: RgbaImage = { width: W, height: H, data: new Uint8ClampedArray(W * H * 4) };
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) crop.data[(y * W + x) * 4 + 3] = x < 150 ? 255 : x === 150 ? 128 : 0;
+    const byPhoto = matte();
+    solidifyInterior(byPhoto, insidePerson, scale, crop);
+    expect(at(byPhoto, 148, 150)).toBe(1); // two pixels from the photo's edge, far from the background above: solid
+    expect(at(byPhoto, 100, 62)).toBeCloseTo(0.6, 5); // the sweater's real edge (the clear above it) keeps its soft band
+    expect(at(byPhoto, 170, 150)).toBe(0); // past the photo: nothing made up
+    const alone = matte();
+    solidifyInterior(alone, insidePerson, scale);
+    expect(at(alone, 148, 150)).toBeCloseTo(0.6, 5); // without the crop the photo's edge counted as background
+  });
+});
+
+describe('continuedPastPhoto', () => {
+  it("continues the person model's plane past the photo's edge from a little way inside, where the model's blur across the edge does not reach", () => {
+    // The plane (one photo pixel per plane pixel, shifted by 20) covers a 100×100 photo and 20
+    // pixels around it. The model saw a person filling the photo's lower half, blurred to 0.3
+    // over the two pixels next to the right edge, and background past the edge.
+    const plane = createGrayImage(140, 140);
+    for (let y = 0; y < 140; y++) {
+      for (let x = 0; x < 140; x++) {
+        const px = x - 20;
+        const py = y - 20;
+        const inPhoto = px >= 0 && py >= 0 && px < 100 && py < 100;
+        plane.data[y * 140 + x] = !inPhoto || py < 50 ? 0.05 : px >= 98 ? 0.3 : 0.9;
+      }
+    }
+    const map = { plane, planeToPhoto: [1, 0, -20, 0, 1, -20] as const, photoWidth: 100, photoHeight: 100 };
+    const continued = continuedPastPhoto(map);
+    const v = (px: number, py: number) => continued.data[(py + 20) * 140 + px + 20];
+    expect(v(99, 80)).toBeCloseTo(0.9, 5); // the blurred edge pixel: the value from inside
+    expect(v(110, 80)).toBeCloseTo(0.9, 5); // past the right edge, beside the person: the person continues
+    expect(v(80, 110)).toBeCloseTo(0.9, 5); // past the bottom edge too
+    expect(v(110, 20)).toBeCloseTo(0.05, 5); // past the edge beside the background: background
+    expect(v(50, 80)).toBeCloseTo(0.9, 5); // inside, away from the edge: unchanged
+    expect(v(50, 20)).toBeCloseTo(0.05, 5);
+    expect(plane.data[(80 + 20) * 140 + 110 + 20]).toBeCloseTo(0.05, 5); // the map's own plane is left as it was
   });
 });
 

@@ -103,7 +103,8 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   const body = bodyRegion(input.landmarks, width, height);
   // The person's depth is measured on the low-resolution context plane (its contour carries no
   // finer detail) and sampled onto the crop: a quarter of the work of measuring it there.
-  const contextDepth = signedDistance(prior.context, 0.5);
+  // It is measured on the plane continued past the photo's edge: the edge does not end the person.
+  const contextDepth = signedDistance(prior.contextContinued(), 0.5);
   const step = Math.hypot(prior.contextToCrop[0], prior.contextToCrop[3]);
   scaleInPlace(contextDepth.data, step);
   const personDepth = sampleGray(contextDepth, invertAffine(prior.contextToCrop), width, height);
@@ -137,7 +138,7 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   }
   fillPersonHoles(fused, prior.atCrop);
   const alpha = isolateSubject(fused, input.seeds);
-  solidifyInterior(alpha, personDepth, scale);
+  solidifyInterior(alpha, personDepth, scale, crop);
   // Nothing outside the photo: the crop's own alpha is 0 there.
   insidePhotoOnly(alpha.data, crop.data);
   const person = ms(started);
@@ -151,7 +152,7 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   fillEnclosedSpecks(refined, personDepth, scale);
   // The guided filter widens a low-contrast edge (a dark shoulder on a dark wall) into a band
   // the backdrop shows through: inside the person it is narrowed again to the kept soft edge.
-  solidifyInterior(refined, personDepth, scale);
+  solidifyInterior(refined, personDepth, scale, crop);
   narrowEdgeForUpscale(refined, face, input.outputScale ?? 1);
   return { alpha: refined, mode: 'refined', timings: { isnet, person, refine: ms(started) }, neighbourCut: neighbourCut(refined) };
 }

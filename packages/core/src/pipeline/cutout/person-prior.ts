@@ -33,6 +33,8 @@ export interface PersonPrior {
   readonly contextToCrop: Affine2D;
   /** Whether a plane pixel's middle lies inside the photo (asked only where needed, so nothing is made per cut-out). */
   readonly contextInPhoto: (x: number, y: number) => boolean;
+  /** The plane with each pixel outside the photo given the value of the photo's nearest edge pixel (made when asked; see continuedPastPhoto). */
+  readonly contextContinued: () => GrayImage;
 }
 
 /** A copy of the photo the person model may read instead of the photo, and the map into it. */
@@ -81,7 +83,52 @@ export function priorOnCrop(map: PersonMap, cropToPhoto: Affine2D, width: number
     const p = applyAffine(map.planeToPhoto, x + 0.5, y + 0.5);
     return p.x >= 0 && p.y >= 0 && p.x < map.photoWidth && p.y < map.photoHeight;
   };
-  return { atCrop, context: plane, contextToCrop, contextInPhoto };
+  let continued: GrayImage | undefined;
+  return { atCrop, context: plane, contextToCrop, contextInPhoto, contextContinued: () => (continued ??= continuedPastPhoto(map)) };
+}
+
+/** How far in from the photo's edge (plane pixels) the person model's values are read for the edge itself: its output blurs across the edge for a pixel or two. */
+const EDGE_INSET = 2;
+
+/**
+ * The person plane continued past the photo's edge: each plane pixel outside the photo, or within
+ * EDGE_INSET of its edge, takes the value a little way inside the photo at the nearest point (at
+ * least, for one inside). The model, shown the photo's edge colours smeared outwards there, calls
+ * them background and blurs that across the edge, so a shoulder the photo cuts ended a few pixels
+ * inside its edge; the photo's edge is where the picture ends, not where the person does.
+ */
+export function continuedPastPhoto(map: PersonMap): GrayImage {
+  const { plane, planeToPhoto, photoWidth, photoHeight } = map;
+  const [a, b, c, d, e, f] = planeToPhoto;
+  const [ia, ib, ic, id, ie, iff] = invertAffine(planeToPhoto);
+  const { width, height, data } = plane;
+  const out = createGrayImage(width, height);
+  out.data.set(data);
+  const reach = Math.max(Math.hypot(a, d), Math.hypot(b, e)); // photo pixels per plane pixel
+  // Plane pixels whose middle lies within `band` of the photo's edge (or past it) are replaced;
+  // they read the middle of the first plane pixel in from that band (a photo narrower than
+  // that: its middle line).
+  const band = EDGE_INSET * reach;
+  const read = (EDGE_INSET + 0.5) * reach;
+  const left = Math.min(read, photoWidth / 2);
+  const right = Math.max(photoWidth - read, photoWidth / 2);
+  const top = Math.min(read, photoHeight / 2);
+  const bottom = Math.max(photoHeight - read, photoHeight / 2);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const px = a * (x + 0.5) + b * (y + 0.5) + c;
+      const py = d * (x + 0.5) + e * (y + 0.5) + f;
+      if (px >= band && py >= band && px <= photoWidth - band && py <= photoHeight - band) continue;
+      const qx = Math.min(Math.max(px, left), right);
+      const qy = Math.min(Math.max(py, top), bottom);
+      const u = Math.min(width - 1, Math.max(0, Math.floor(ia * qx + ib * qy + ic)));
+      const v = Math.min(height - 1, Math.max(0, Math.floor(id * qx + ie * qy + iff)));
+      const inside = px >= 0 && py >= 0 && px < photoWidth && py < photoHeight;
+      const i = y * width + x;
+      out.data[i] = inside ? Math.max(data[i], data[v * width + u]) : data[v * width + u];
+    }
+  }
+  return out;
 }
 
 /** The person probability at a photo point (0 outside the plane). */

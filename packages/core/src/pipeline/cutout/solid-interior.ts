@@ -1,5 +1,5 @@
 import { distanceToSetWithin } from '../../image/bounded-distance.js';
-import type { GrayImage } from '../../image/rgba-image.js';
+import type { GrayImage, RgbaImage } from '../../image/rgba-image.js';
 
 /**
  * Distances in eye-to-chin lengths. A matte is soft only where the subject meets what is behind
@@ -20,14 +20,18 @@ export const INTERIOR = Object.freeze({
  * Makes the inside of the subject solid: where the person model sees the person (depth > 0)
  * and the matte holds a trace, the alpha rises to 1 from `edgeBand` to 2×`edgeBand` away from
  * the nearest clear pixel. The edge itself, and holes that are clear, stay as they are.
- * Changes `alpha` in place.
+ * With `crop`, only clear pixels wholly inside the photo count (the crop's alpha 255): past the
+ * photo's edge the matte is clear because the picture ends there, not the subject, and a
+ * shoulder the photo cuts is solid up to the cut. Changes `alpha` in place.
  */
-export function solidifyInterior(alpha: GrayImage, personDepth: GrayImage, faceScale: number): void {
+export function solidifyInterior(alpha: GrayImage, personDepth: GrayImage, faceScale: number, crop?: RgbaImage): void {
   const { width, height, data } = alpha;
   const band = Math.max(1, INTERIOR.edgeBand * faceScale);
   const lifted = (i: number) => data[i] >= INTERIOR.trace && data[i] < 1 && personDepth.data[i] > 0;
+  const inPhoto = crop?.data;
+  const clear = inPhoto ? (i: number) => data[i] < INTERIOR.clear && inPhoto[i * 4 + 3] === 255 : (i: number) => data[i] < INTERIOR.clear;
   // Only the pixels that may lift, and only up to where the lift is whole: deeper is solid anyway.
-  const toClear = distanceToSetWithin(width, height, (i) => data[i] < INTERIOR.clear, 2 * band, lifted);
+  const toClear = distanceToSetWithin(width, height, clear, 2 * band, lifted);
   for (let i = 0; i < data.length; i++) {
     if (!lifted(i)) continue;
     const lift = (toClear[i] - band) / band;
