@@ -7,7 +7,7 @@ import { bodyRegion, faceRegion, faceScale, forcedFace, NECK_STRIP } from './fac
 import { personMatte, salientMissesFace } from './isnet-blind.js';
 import { fillEnclosedSpecks, fillPersonHoles } from './fill-holes.js';
 import { fuseAlpha } from './fuse-alpha.js';
-import { mapPeople, priorOnCrop, sampleGray, type PersonMap } from './person-prior.js';
+import { continuedPastPhoto, mapPeople, priorOnCrop, sampleGray, type PersonMap } from './person-prior.js';
 import type { PortraitWindow } from '../../geometry/portrait-window.js';
 import { signedDistance } from '../../image/distance-transform.js';
 import { invertAffine, type Affine2D } from '../../image/affine.js';
@@ -99,12 +99,13 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
 
   started = performance.now();
   const { width, height } = crop;
-  const prior = priorOnCrop(input.people ?? (await mapPeople(photo, windowOfCrop(cropToPhoto, width, height), input.person)), cropToPhoto, width);
+  const personMap = input.people ?? (await mapPeople(photo, windowOfCrop(cropToPhoto, width, height), input.person));
+  const prior = priorOnCrop(personMap, cropToPhoto, width);
   const body = bodyRegion(input.landmarks, width, height);
   // The person's depth is measured on the low-resolution context plane (its contour carries no
   // finer detail) and sampled onto the crop: a quarter of the work of measuring it there.
   // It is measured on the plane continued past the photo's edge: the edge does not end the person.
-  const contextDepth = signedDistance(prior.contextContinued(), 0.5);
+  const contextDepth = signedDistance(continuedPastPhoto(personMap), 0.5);
   const step = Math.hypot(prior.contextToCrop[0], prior.contextToCrop[3]);
   scaleInPlace(contextDepth.data, step);
   const personDepth = sampleGray(contextDepth, invertAffine(prior.contextToCrop), width, height);

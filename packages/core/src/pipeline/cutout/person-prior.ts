@@ -33,8 +33,6 @@ export interface PersonPrior {
   readonly contextToCrop: Affine2D;
   /** Whether a plane pixel's middle lies inside the photo (asked only where needed, so nothing is made per cut-out). */
   readonly contextInPhoto: (x: number, y: number) => boolean;
-  /** The plane with each pixel outside the photo given the value of the photo's nearest edge pixel (made when asked; see continuedPastPhoto). */
-  readonly contextContinued: () => GrayImage;
 }
 
 /** A copy of the photo the person model may read instead of the photo, and the map into it. */
@@ -83,8 +81,7 @@ export function priorOnCrop(map: PersonMap, cropToPhoto: Affine2D, width: number
     const p = applyAffine(map.planeToPhoto, x + 0.5, y + 0.5);
     return p.x >= 0 && p.y >= 0 && p.x < map.photoWidth && p.y < map.photoHeight;
   };
-  let continued: GrayImage | undefined;
-  return { atCrop, context: plane, contextToCrop, contextInPhoto, contextContinued: () => (continued ??= continuedPastPhoto(map)) };
+  return { atCrop, context: plane, contextToCrop, contextInPhoto };
 }
 
 /** How far in from the photo's edge (plane pixels) the person model's values are read for the edge itself: its output blurs across the edge for a pixel or two. */
