@@ -17,6 +17,7 @@ import {
   qualityDir,
   round,
   sad,
+  sadParts,
   SIZE,
   VARIANTS,
   warpPlane,
@@ -133,6 +134,8 @@ export interface CompositeResult {
   readonly sad?: number;
   readonly mse?: number;
   readonly gradient?: number;
+  /** SAD where the truth is clear, soft and solid (sadParts): background kept, edge, subject lost. */
+  readonly sadParts?: { background: number; edge: number; subject: number };
 }
 
 export async function runComposites(processor: PortraitProcessor, tileSize: number, options: { limit?: number; sheetCases?: number; log?: (s: string) => void } = {}) {
@@ -154,7 +157,8 @@ export async function runComposites(processor: PortraitProcessor, tileSize: numb
         const truth = warpPlane(c.truth, CW, CH, r.window);
         const box = r.faces[r.subjectIndex].box;
         const subjectFound = c.truth[Math.min(CH - 1, Math.round(box.y + box.height / 2)) * CW + Math.min(CW - 1, Math.round(box.x + box.width / 2))] > 0.5;
-        const res = { sad: round(sad(pred, truth), 3)!, mse: round(mse(pred, truth), 5)!, gradient: round(gradientError(pred, truth, SIZE, SIZE), 3)! };
+        const parts = sadParts(pred, truth);
+        const res = { sad: round(sad(pred, truth), 3)!, mse: round(mse(pred, truth), 5)!, gradient: round(gradientError(pred, truth, SIZE, SIZE), 3)!, sadParts: { background: round(parts.background, 3)!, edge: round(parts.edge, 3)!, subject: round(parts.subject, 3)! } };
         results.push({ foreground: c.foreground, background: c.background, placement: c.placement, variant, ms, subjectFound, ...res });
         log(`${c.foreground} / ${c.background} ${variant} ${ms} ms SAD ${res.sad} MSE ${res.mse} grad ${res.gradient}${subjectFound ? '' : ' (another person taken)'}`);
         if (onSheet) {
@@ -186,7 +190,7 @@ export async function runComposites(processor: PortraitProcessor, tileSize: numb
 
 /** Per variant: mean SAD, MSE and gradient error over every composite, and each as a ratio to 'salient'. */
 export function summariseComposites(results: readonly CompositeResult[]) {
-  const out: Record<string, { composites: number; failed: number; otherPersonTaken: number; sad: number | null; mse: number | null; gradient: number | null; worseThanSalient?: number; ratioToSalient?: { sad: number | null; mse: number | null; gradient: number | null } }> = {};
+  const out: Record<string, { composites: number; failed: number; otherPersonTaken: number; sad: number | null; mse: number | null; gradient: number | null; sadParts: { background: number | null; edge: number | null; subject: number | null }; worseThanSalient?: number; ratioToSalient?: { sad: number | null; mse: number | null; gradient: number | null } }> = {};
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
   for (const variant of VARIANTS) {
     const rs = results.filter((r) => r.variant === variant);
@@ -198,6 +202,12 @@ export function summariseComposites(results: readonly CompositeResult[]) {
       sad: round(mean(ok.map((r) => r.sad!)), 3),
       mse: round(mean(ok.map((r) => r.mse!)), 5),
       gradient: round(mean(ok.map((r) => r.gradient!)), 3),
+      // Results written before the split was measured have no parts: null, not a mean of a few.
+      sadParts: {
+        background: ok.every((r) => r.sadParts) ? round(mean(ok.map((r) => r.sadParts!.background)), 3) : null,
+        edge: ok.every((r) => r.sadParts) ? round(mean(ok.map((r) => r.sadParts!.edge)), 3) : null,
+        subject: ok.every((r) => r.sadParts) ? round(mean(ok.map((r) => r.sadParts!.subject)), 3) : null,
+      },
     };
   }
   const base = out.salient;

@@ -153,6 +153,27 @@ export function sad(pred: Float32Array, truth: Float32Array): number {
   return s / 1000;
 }
 
+/**
+ * SAD split by what the true alpha is at each pixel, so the three parts add up to `sad`:
+ * `background` where the truth is clear (background kept), `edge` where it is soft (hair, the
+ * edge's ramp), `subject` where it is solid (subject lost).
+ */
+export function sadParts(pred: Float32Array, truth: Float32Array): { background: number; edge: number; subject: number } {
+  let background = 0;
+  let edge = 0;
+  let subject = 0;
+  for (let i = 0; i < pred.length; i++) {
+    const t = truth[i];
+    const e = Math.abs(pred[i] - t);
+    if (t <= SOFT_TRUTH_MIN) background += e;
+    else if (t >= 1 - SOFT_TRUTH_MIN) subject += e;
+    else edge += e;
+  }
+  return { background: background / 1000, edge: edge / 1000, subject: subject / 1000 };
+}
+/** A true alpha within this of 0 or 1 counts as clear or solid in sadParts. */
+const SOFT_TRUTH_MIN = 0.01;
+
 /** MSE over the whole canvas (α in [0, 1]). */
 export function mse(pred: Float32Array, truth: Float32Array): number {
   let s = 0;
