@@ -26,12 +26,11 @@ export interface DecodedImage {
 }
 
 /**
- * zlib level of every PNG Facecraft writes (sharp on the server, this writer in the browser).
- * Measured on portrait-1 scaled to 648×648: with sharp, level 6 is 2–5 % smaller on the
- * fixtures' cut-outs (4–8 % on opaque photos) for about twice the CPU, level 9 another 5.6 % at
- * 183 ms, levels 1–2 save little time and lose 7–60 %. In Chromium (2-core EPYC), on that
- * crop with an oval cut-out, fflate deflates the filtered rows in 35 ms at level 3 against
- * 70 ms at 6, for 7 % more bytes; CompressionStream (level 6, the only one it offers) took 100.
+ * zlib level of the browser's PNG (fflate, png-encode.ts). In Chromium (2-core EPYC), on
+ * portrait-1's 648² crop with an oval cut-out, fflate deflates the filtered rows in 35 ms at
+ * level 3 against 70 ms at 6, for 7 % more bytes; CompressionStream (level 6, the only one it
+ * offers) took 100. Node's writer (node-png.ts) passes it to node:zlib too, where its run-length
+ * strategy makes the level moot (any level but 0 deflates the same).
  */
 export const PNG_COMPRESSION_LEVEL = 3;
 

@@ -45,9 +45,10 @@ describe('platform boundaries of src/io', () => {
     for (const file of files) expect(code(file), file).not.toMatch(/\bBuffer\b|\bprocess\.|\brequire\(/);
   });
 
-  it('node-codec.ts is the only io module that imports sharp', () => {
-    const { packages } = importGraph('node-codec.ts');
-    expect([...packages]).toEqual(['sharp']);
+  it('node-codec.ts is the only io module that imports sharp (and node:zlib, through its PNG writer)', () => {
+    const { files, packages } = importGraph('node-codec.ts');
+    expect([...packages].sort()).toEqual(['node:zlib', 'sharp']);
+    expect([...files].map((f) => f.slice(ioDir.length + 1))).toContain('node-png.ts');
   });
 
   it('index.ts exports the platform-free API', () => {
