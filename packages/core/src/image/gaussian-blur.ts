@@ -2,7 +2,7 @@
  * Separable Gaussian blur (kernel radius ceil(3σ), edges clamped) for float planes and for RGBA.
  * RGBA is blurred in premultiplied alpha so that transparent pixels contribute no colour.
  */
-import { createGrayImage, createRgbaImage, type GrayImage, type RgbaImage } from './rgba-image.js';
+import { createGrayImage, createRgbaImage, isOpaqueRgba, type GrayImage, type RgbaImage } from './rgba-image.js';
 import { assertGrayImage, assertNonNegativeNumber, assertRgbaImage } from './validate.js';
 
 /** Normalised 1-D Gaussian, length 2·ceil(3σ) + 1; σ = 0 gives the identity kernel [1]. */
@@ -200,7 +200,7 @@ export function gaussianBlurRgbaFloat(img: RgbaImage, sigma: number): Float32Arr
   assertRgbaImage(img, 'img');
   assertNonNegativeNumber(sigma, 'sigma');
   const src = img.data;
-  if (isOpaque(src)) return blurOpaque(img, sigma);
+  if (isOpaqueRgba(src)) return blurOpaque(img, sigma);
   const buf = new Float32Array(src.length);
   for (let i = 0; i < src.length; i += 4) {
     const a = src[i + 3];
@@ -226,11 +226,6 @@ export function gaussianBlurRgbaFloat(img: RgbaImage, sigma: number): Float32Arr
     }
   }
   return buf;
-}
-
-function isOpaque(data: Uint8ClampedArray): boolean {
-  for (let i = 3; i < data.length; i += 4) if (data[i] !== 255) return false;
-  return true;
 }
 
 /**

@@ -89,3 +89,9 @@ export function cropGrayImage(image: GrayImage, x: number, y: number, width: num
   }
   return out;
 }
+
+/** Whether every pixel of RGBA data has alpha 255. */
+export function isOpaqueRgba(data: Uint8ClampedArray): boolean {
+  for (let i = 3; i < data.length; i += 4) if (data[i] !== 255) return false;
+  return true;
+}

@@ -13,7 +13,7 @@ import { loadSharp, type SharpFactory } from './load-sharp.js';
  *
  * Encoder settings, measured on portrait-1 scaled to 648×648 (sharp 0.35, one libvips thread):
  *  - PNG: not sharp's but node-png.ts, which writes the same scanlines as the browser's writer
- *    in about two thirds of sharp's time and 2–10 % fewer bytes (it says how).
+ *    in less than half of sharp's time and 2–12 % fewer bytes (it says how).
  *  - JPEG: mozjpeg's quantisation tables, overshoot deringing and progressive scans, but
  *    neither its trellis quantisation nor its scan search. Trellis was three quarters of the CPU
  *    (q95 on the fixtures' 648² portraits: 35 ms with it, 11 ms without) for 6–7 % fewer bytes

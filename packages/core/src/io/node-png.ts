@@ -1,5 +1,5 @@
 import * as zlib from 'node:zlib';
-import type { RgbaImage } from '../image/rgba-image.js';
+import { isOpaqueRgba, type RgbaImage } from '../image/rgba-image.js';
 import { PNG_COMPRESSION_LEVEL } from './image-codec.js';
 import { crc32, paethScanlines, pngFile } from './png-format.js';
 
@@ -23,7 +23,7 @@ const fastCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
 
 export async function encodePngNode(image: RgbaImage): Promise<Uint8Array> {
   const { width, height } = image;
-  const opaque = isOpaque(image.data);
+  const opaque = isOpaqueRgba(image.data);
   // Dropping a constant alpha channel shrinks the file and loses nothing.
   const pixels = opaque ? rgbOf(image.data) : image.data;
   const bytesPerPixel = opaque ? 3 : 4;
@@ -46,11 +46,6 @@ export async function encodePngNode(image: RgbaImage): Promise<Uint8Array> {
   await finished;
   const data = Buffer.concat(compressed);
   return pngFile(width, height, opaque ? 2 : 6, new Uint8Array(data.buffer, data.byteOffset, data.length), fastCrc32 ? (bytes) => fastCrc32(bytes) >>> 0 : crc32);
-}
-
-function isOpaque(data: Uint8ClampedArray): boolean {
-  for (let i = 3; i < data.length; i += 4) if (data[i] !== 255) return false;
-  return true;
 }
 
 function rgbOf(rgba: Uint8ClampedArray): Uint8Array {

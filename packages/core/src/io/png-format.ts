@@ -49,18 +49,18 @@ function paethRow(src: Uint8Array | Uint8ClampedArray, stride: number, bpp: numb
   const up = row - stride;
   // The first pixel has no left neighbour (a = c = 0): the predictor is the byte above.
   for (let i = 0; i < bpp; i++) out[o + i] = src[row + i] - src[up + i];
-  for (let i = bpp; i < stride; i++) {
-    const a = src[row + i - bpp];
-    const b = src[up + i];
-    const c = src[up + i - bpp];
-    const p = a + b - c;
-    const pa = Math.abs(p - a);
-    const pb = Math.abs(p - b);
-    const pc = Math.abs(p - c);
-    // The choice as arithmetic, not branches: on photos the branches are a coin toss for the CPU.
-    const bc = c + +(pb <= pc) * (b - c);
-    out[o + i] = src[row + i] - (bc + (+(pa <= pb) & +(pa <= pc)) * (a - bc));
-  }
+  for (let i = bpp; i < stride; i++) out[o + i] = src[row + i] - paethPredictor(src[row + i - bpp], src[up + i], src[up + i - bpp]);
+}
+
+/** PNG's Paeth predictor from the left (a), upper (b) and upper-left (c) bytes. */
+function paethPredictor(a: number, b: number, c: number): number {
+  const p = a + b - c;
+  const pa = Math.abs(p - a);
+  const pb = Math.abs(p - b);
+  const pc = Math.abs(p - c);
+  // The choice as arithmetic, not branches: on photos the branches are a coin toss for the CPU.
+  const bc = c + +(pb <= pc) * (b - c);
+  return bc + (+(pa <= pb) & +(pa <= pc)) * (a - bc);
 }
 
 /**
@@ -78,17 +78,7 @@ function paethRowOfWords(src: Uint8Array | Uint8ClampedArray, words: Uint32Array
   for (let x = 1; x < width; x++) {
     const w = words[row + x];
     if (w === words[row + x - 1] && w === words[up + x] && w === words[up + x - 1]) continue;
-    for (let k = 0, i = x * 4; k < 4; k++, i++) {
-      const a = src[row * 4 + i - 4];
-      const b = src[up * 4 + i];
-      const c = src[up * 4 + i - 4];
-      const p = a + b - c;
-      const pa = Math.abs(p - a);
-      const pb = Math.abs(p - b);
-      const pc = Math.abs(p - c);
-      const bc = c + +(pb <= pc) * (b - c);
-      out[o + i] = src[row * 4 + i] - (bc + (+(pa <= pb) & +(pa <= pc)) * (a - bc));
-    }
+    for (let k = 0, i = x * 4; k < 4; k++, i++) out[o + i] = src[row * 4 + i] - paethPredictor(src[row * 4 + i - 4], src[up * 4 + i], src[up * 4 + i - 4]);
   }
 }
 
