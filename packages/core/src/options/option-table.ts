@@ -220,7 +220,7 @@ export const ENHANCE_STEP_TABLE = {
   exposure: { type: 'boolean', default: true, description: 'Exposure compensation for underexposed photos: when the brightest 1 % of the subject stays below 200 (of 255), a gain in linear light lifts it to 230, at most one stop. Judged by the highlights, not the skin; bright photos are left alone.' },
   denoise: { type: 'boolean', default: true, description: 'Edge-preserving (bilateral) denoise.' },
   whiteBalance: { type: 'boolean', default: true, description: 'White balance: takes out the colour cast that near-grey pixels and grey edges agree on (none when they disagree), gains limited to 1.5.' },
-  sharpen: { type: 'boolean', default: true, description: 'Unsharp mask.' },
+  sharpen: { type: 'boolean', default: true, description: 'Unsharp mask on the luma (no colour fringes).' },
   contrast: { type: 'number', minimum: 0.5, maximum: 2, default: 1.15, description: 'Contrast factor (1 = unchanged); the original used 1.15.' },
   saturation: { type: 'number', minimum: 0, maximum: 2, default: 1.15, description: 'Saturation factor (1 = unchanged); the original used 1.15.' },
 } as const satisfies Readonly<Record<string, (BooleanSpec & { readonly default: boolean } | NumberSpec & { readonly default: number }) & { readonly description: string }>>;

@@ -3,7 +3,7 @@ import { linearOfSrgbByte, meanLightness } from '../image/color-space.js';
 import { agreedCastGains, linearGainLuts, markCastSamples } from '../image/cast-estimate.js';
 import { bilateralFilter } from '../image/denoise.js';
 import { createRgbaImage, cropGrayImage, cropRgbaImage, type GrayImage, type RgbaImage } from '../image/rgba-image.js';
-import { unsharpMask } from '../image/sharpen.js';
+import { unsharpMaskLuma } from '../image/sharpen.js';
 import { adjustSaturation, contrastTable, exposureLut, highlightLevel } from '../image/tone.js';
 import type { EnhanceOptions } from '../options/index.js';
 
@@ -186,7 +186,7 @@ export function enhancePhoto(
     steps.push('white-balance');
   }
   if (options.sharpen) {
-    out = unsharpMask(out, { amount: 0.5, sigma: SHARPEN_SIGMA, threshold: 2 });
+    out = unsharpMaskLuma(out, { amount: 0.5, sigma: SHARPEN_SIGMA, threshold: 2 });
     steps.push('sharpen');
   }
   // Contrast is a table once its mean is known: saturation applies it in its own pass.

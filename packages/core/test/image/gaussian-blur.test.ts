@@ -24,7 +24,41 @@ describe('gaussianKernel', () => {
   });
 });
 
+/** The separable blur computed directly: rows, then columns, edges clamped, in float64. */
+function referenceBlur(data: Float32Array, width: number, height: number, sigma: number): Float64Array {
+  const k = gaussianKernel(sigma);
+  const r = (k.length - 1) >> 1;
+  const clamp = (v: number, hi: number) => Math.min(hi, Math.max(0, v));
+  const rows = new Float64Array(data.length);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    let s = 0;
+    for (let j = 0; j < k.length; j++) s += k[j] * data[y * width + clamp(x + j - r, width - 1)];
+    rows[y * width + x] = s;
+  }
+  const out = new Float64Array(data.length);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    let s = 0;
+    for (let j = 0; j < k.length; j++) s += k[j] * rows[clamp(y + j - r, height - 1) * width + x];
+    out[y * width + x] = s;
+  }
+  return out;
+}
+
 describe('gaussianBlurGray', () => {
+  it.each([
+    [37, 23, 1],
+    [37, 23, 0.8],
+    [40, 1, 1],
+    [1, 40, 1.5],
+    [5, 3, 2],
+  ])('%i × %i at σ = %f: the separable blur with clamped edges', (width, height, sigma) => {
+    const img = createGrayImage(width, height);
+    for (let i = 0; i < img.data.length; i++) img.data[i] = (i * 7919) % 101;
+    const out = gaussianBlurGray(img, sigma);
+    const want = referenceBlur(img.data, width, height, sigma);
+    for (let i = 0; i < want.length; i++) expect(out.data[i]).toBeCloseTo(want[i], 3);
+  });
+
   it('blurs an impulse into a normalised, symmetric Gaussian of variance ≈ σ²', () => {
     const n = 61;
     const c = 30;

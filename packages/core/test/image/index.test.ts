@@ -8,7 +8,7 @@ describe('image module index', () => {
       'applyAffine', 'composeAffine', 'invertAffine', 'rotateScaleTranslateAffine', 'cropWindowAffine', 'warpAffine',
       'resizeImage', 'srgbToLab', 'labToSrgb', 'rgbaToLab', 'labToRgba', 'meanLightness', 'lightnessToOpenCv8',
       'clahe', 'claheOnLightness', 'bilateralFilter', 'greyWorldWhiteBalance', 'gaussianBlurGray', 'gaussianBlurRgba',
-      'unsharpMask', 'adjustContrast', 'adjustSaturation', 'adjustGamma', 'featheredEllipseMask',
+      'unsharpMask', 'unsharpMaskLuma', 'adjustContrast', 'adjustSaturation', 'adjustGamma', 'featheredEllipseMask',
       'multiplyAlpha', 'withAlpha', 'compositeOnColor', 'placeOnCanvas', 'psnr', 'maxChannelDifference',
     ];
     for (const name of expected) expect(typeof (image as Record<string, unknown>)[name], name).toBe('function');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { psnr } from '../../src/image/compare.js';
 import { gaussianBlurRgbaFloat } from '../../src/image/gaussian-blur.js';
 import { createRgbaImage, type RgbaImage } from '../../src/image/rgba-image.js';
-import { unsharpMask } from '../../src/image/sharpen.js';
+import { unsharpMask, unsharpMaskLuma } from '../../src/image/sharpen.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
@@ -86,5 +86,74 @@ describe('unsharpMask', () => {
     expect(() => unsharpMask(img, { threshold: 300 })).toThrow(RangeError);
     expect(() => unsharpMask(img, { threshold: '1' as never })).toThrow(TypeError);
     expect(() => unsharpMask(img, 5 as never)).toThrow(TypeError);
+  });
+});
+
+/** Left half one colour, right half another, `height` rows. */
+function colourStep(width: number, left: readonly number[], right: readonly number[], alphaLeft = 255): RgbaImage {
+  const img = createRgbaImage(width, 3);
+  for (let i = 0; i < img.data.length; i += 4) img.data.set((i / 4) % width < width / 2 ? [...left, alphaLeft] : [...right, 255], i);
+  return img;
+}
+
+describe('unsharpMaskLuma', () => {
+  it('on a grey image sharpens as unsharpMask does', () => {
+    const img = step(20, 80, 160);
+    const luma = unsharpMaskLuma(img, { amount: 1, sigma: 1, threshold: 0 });
+    const rgb = unsharpMask(img, { amount: 1, sigma: 1, threshold: 0 });
+    for (let i = 0; i < img.data.length; i++) expect(Math.abs(luma.data[i] - rgb.data[i]), `byte ${i}`).toBeLessThanOrEqual(1);
+    expect(luma.data[2 * 20 * 4 + 9 * 4]).toBeLessThan(80);
+    expect(luma.data[2 * 20 * 4 + 10 * 4]).toBeGreaterThan(160);
+  });
+
+  it('adds one lift to R, G and B: a coloured edge gains contrast, not a colour fringe', () => {
+    // Dark red against light blue: a luma edge and a strong colour edge at once.
+    const img = colourStep(20, [120, 20, 20], [140, 190, 230]);
+    const out = unsharpMaskLuma(img, { amount: 1, sigma: 1, threshold: 0 });
+    let changed = 0;
+    for (let i = 0; i < img.data.length; i += 4) {
+      const lifts = [0, 1, 2].map((c) => out.data[i + c] - img.data[i + c]);
+      if (lifts.some((d) => d !== 0)) changed++;
+      // Clamping aside, every channel moves by the same amount (±1 for rounding).
+      if (lifts.every((_, c) => out.data[i + c] > 0 && out.data[i + c] < 255)) expect(Math.max(...lifts) - Math.min(...lifts)).toBeLessThanOrEqual(1);
+    }
+    expect(changed).toBeGreaterThan(0);
+    // A pure colour edge of equal luma is left alone; unsharpMask puts a fringe on it.
+    const sameLuma = colourStep(20, [200, 100, 100], [79, 162, 100]);
+    expect(psnr(unsharpMaskLuma(sameLuma, { amount: 1, threshold: 1 }), sameLuma)).toBe(Infinity);
+    expect(psnr(unsharpMask(sameLuma, { amount: 1, threshold: 1 }), sameLuma)).toBeLessThan(40);
+  });
+
+  it('leaves differences at or below the threshold alone, and flat images as they are', () => {
+    const faint = step(20, 100, 104);
+    expect(psnr(unsharpMaskLuma(faint, { amount: 2, sigma: 1, threshold: 3 }), faint)).toBe(Infinity);
+    const flat = step(16, 90, 90);
+    expect(psnr(unsharpMaskLuma(flat, { amount: 3, threshold: 0 }), flat, { channels: 'rgba' })).toBe(Infinity);
+  });
+
+  it('takes no luma from transparent pixels (no halo where the photo ends) and copies alpha', () => {
+    // Black but fully transparent on the left: only the opaque grey counts.
+    const img = colourStep(20, [0, 0, 0], [128, 128, 128], 0);
+    const out = unsharpMaskLuma(img, { amount: 2, sigma: 1, threshold: 0 });
+    for (let i = 0; i < img.data.length; i += 4) {
+      expect(out.data[i + 3]).toBe(img.data[i + 3]);
+      if (img.data[i + 3] === 255) expect(out.data.slice(i, i + 3)).toEqual(img.data.slice(i, i + 3));
+    }
+  });
+
+  it('sharpens a real photo as much as unsharpMask, closer to the original colours', async () => {
+    const photo = await loadFixture('portrait-4.jpg');
+    const luma = unsharpMaskLuma(photo, { amount: 0.6, sigma: 1.2, threshold: 2 });
+    const rgb = unsharpMask(photo, { amount: 0.6, sigma: 1.2, threshold: 2 });
+    expect(detailEnergy(luma)).toBeGreaterThan(detailEnergy(photo) * 1.3);
+    expect(psnr(luma, rgb)).toBeGreaterThan(35);
+    expect(psnr(luma, photo)).toBeGreaterThan(28);
+  });
+
+  it('validates its arguments', () => {
+    const img = step(4, 0, 255);
+    expect(() => unsharpMaskLuma(img, { amount: -1 })).toThrow(RangeError);
+    expect(() => unsharpMaskLuma(img, { sigma: 0 })).toThrow(RangeError);
+    expect(() => unsharpMaskLuma({ width: 2, height: 2, data: new Uint8ClampedArray(3) } as never)).toThrow();
   });
 });
