@@ -14,14 +14,17 @@ import { loadSharp, type SharpFactory } from './load-sharp.js';
  * Encoder settings, measured on portrait-1 scaled to 648×648 (sharp 0.35, one libvips thread):
  *  - PNG: not sharp's but node-png.ts, which writes the same scanlines as the browser's writer
  *    in less than half of sharp's time and 2–12 % fewer bytes (it says how).
- *  - JPEG: mozjpeg's quantisation tables, overshoot deringing and progressive scans, but
+ *  - JPEG: mozjpeg's quantisation tables and overshoot deringing, baseline (sequential) scans,
  *    neither its trellis quantisation nor its scan search. Trellis was three quarters of the CPU
  *    (q95 on the fixtures' 648² portraits: 35 ms with it, 11 ms without) for 6–7 % fewer bytes
  *    at the same quality; without it the same quality decodes closer to the portrait (PSNR 48.3
  *    against 47.9 dB at q95, 46.2 against 45.7 at q90), i.e. about 0.4 dB less at equal size,
  *    far below what can be seen at these qualities. The scan search doubles the CPU (22–27 ms)
  *    for 1–2 % fewer bytes and the same pixels, so every encode skips it (`quick` changes
- *    nothing here): a budget that binds costs two or three 11 ms encodes.
+ *    nothing here). Progressive scans (mozjpeg's default) cost a third of what is left (q95 on
+ *    the five portraits scaled to 648²: 10.7–12.3 ms, 6.5–8.3 without) for 3–4 % fewer bytes
+ *    and the same pixels: the files are baseline, and a budget that binds costs two or three
+ *    7 ms encodes.
  */
 export function createSharpCodec(): ImageCodec & JpegQuickHint {
   return {
@@ -50,7 +53,7 @@ export function createSharpCodec(): ImageCodec & JpegQuickHint {
       // Raw input carries no metadata, and sharp writes none unless asked: no EXIF, no ICC.
       const out = await fromRgba(await loadSharp(), image)
         .removeAlpha()
-        .jpeg({ quality, chromaSubsampling: '4:2:0', mozjpeg: true, trellisQuantisation: false, optimiseScans: false })
+        .jpeg({ quality, chromaSubsampling: '4:2:0', quantisationTable: 3, overshootDeringing: true })
         .toBuffer();
       return asUint8Array(out);
     },
