@@ -51,7 +51,7 @@ export {
 } from './white-balance.js';
 export { agreedCastGains, linearGainLuts, type CastEstimateOptions } from './cast-estimate.js';
 export { gaussianBlurGray, gaussianBlurRgba, gaussianBlurRgbaFloat, gaussianKernel } from './gaussian-blur.js';
-export { unsharpMask, unsharpMaskLuma, type UnsharpMaskOptions } from './sharpen.js';
+export { unsharpMask, unsharpMaskLuma, type UnsharpMaskOptions, type UnsharpMaskLumaOptions } from './sharpen.js';
 export { applyChannelLuts, applyLut } from './channel-lut.js';
 export { adjustContrast, adjustGamma, adjustSaturation, contrastTable, gammaLut, pillowLuma, type ContrastOptions, type SaturationOptions } from './tone.js';
 export { featheredEllipseMask, type EllipseMaskOptions } from './ellipse-mask.js';

@@ -54,6 +54,24 @@ const LUMA_R = 0.299;
 const LUMA_G = 0.587;
 const LUMA_B = 0.114;
 
+export interface UnsharpMaskLumaOptions extends UnsharpMaskOptions {
+  /**
+   * Tables applied to R, G and B first (e.g. white-balance gains): the result is exactly that of
+   * sharpening the image the tables make, without making it (one pass over the pixels fewer).
+   */
+  readonly before?: readonly [Uint8Array, Uint8Array, Uint8Array];
+}
+
+const IDENTITY_TABLE = Uint8Array.from({ length: 256 }, (_, v) => v);
+
+function checkedTables(before: UnsharpMaskLumaOptions['before']): readonly [Uint8Array, Uint8Array, Uint8Array] {
+  if (before === undefined) return [IDENTITY_TABLE, IDENTITY_TABLE, IDENTITY_TABLE];
+  if (!Array.isArray(before) || before.length !== 3 || !before.every((t) => t instanceof Uint8Array && t.length === 256)) {
+    throw new TypeError('Expected options.before to be three 256-entry Uint8Arrays (R, G, B)');
+  }
+  return before as readonly [Uint8Array, Uint8Array, Uint8Array];
+}
+
 /**
  * Unsharp mask on the luma only: amount × (Y − blurred Y) is added to R, G and B alike where
  * |Y − blurred Y| exceeds the threshold. Edges and texture sharpen as with unsharpMask, but a
@@ -62,15 +80,16 @@ const LUMA_B = 0.114;
  * of three. Transparent pixels lend no luma to the blur (it is weighted by alpha); alpha is
  * copied unchanged.
  */
-export function unsharpMaskLuma(img: RgbaImage, options: UnsharpMaskOptions = {}): RgbaImage {
+export function unsharpMaskLuma(img: RgbaImage, options: UnsharpMaskLumaOptions = {}): RgbaImage {
   const { amount, sigma, threshold } = checkedOptions(img, options);
+  const [tr, tg, tb] = checkedTables(options.before);
   const { width, height, data: src } = img;
   const n = width * height;
   const opaque = isOpaqueRgba(src);
   const luma = createGrayImage(width, height);
   const weight = opaque ? undefined : createGrayImage(width, height);
   for (let p = 0, i = 0; p < n; p++, i += 4) {
-    const y = LUMA_R * src[i] + LUMA_G * src[i + 1] + LUMA_B * src[i + 2];
+    const y = LUMA_R * tr[src[i]] + LUMA_G * tg[src[i + 1]] + LUMA_B * tb[src[i + 2]];
     if (weight) {
       const a = src[i + 3] / 255;
       luma.data[p] = y * a;
@@ -82,9 +101,9 @@ export function unsharpMaskLuma(img: RgbaImage, options: UnsharpMaskOptions = {}
   const out = createRgbaImage(width, height);
   const dst = out.data;
   for (let p = 0, i = 0; p < n; p++, i += 4) {
-    const r = src[i];
-    const g = src[i + 1];
-    const b = src[i + 2];
+    const r = tr[src[i]];
+    const g = tg[src[i + 1]];
+    const b = tb[src[i + 2]];
     let d = 0;
     if (blurredWeight) {
       const w = blurredWeight[p];

@@ -5,6 +5,8 @@ import { psnr } from '../../src/image/compare.js';
 import { gaussianBlurRgbaFloat } from '../../src/image/gaussian-blur.js';
 import { createRgbaImage, type RgbaImage } from '../../src/image/rgba-image.js';
 import { unsharpMask, unsharpMaskLuma } from '../../src/image/sharpen.js';
+import { linearGainLuts } from '../../src/image/cast-estimate.js';
+import { applyChannelLuts } from '../../src/image/channel-lut.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
@@ -148,6 +150,23 @@ describe('unsharpMaskLuma', () => {
     expect(detailEnergy(luma)).toBeGreaterThan(detailEnergy(photo) * 1.3);
     expect(psnr(luma, rgb)).toBeGreaterThan(35);
     expect(psnr(luma, photo)).toBeGreaterThan(28);
+  });
+
+  it('with tables before, gives exactly the sharpened image of the tables applied first, opaque or not', async () => {
+    const photo = await loadFixture('portrait-4.jpg');
+    const translucent = createRgbaImage(photo.width, photo.height, new Uint8ClampedArray(photo.data));
+    for (let i = 3; i < translucent.data.length; i += 4) translucent.data[i] = (i >> 2) % photo.width < 200 ? 0 : (i >> 2) % photo.width < 240 ? 128 : 255;
+    // Warm white-balance gains' tables: blue up, red down.
+    const [r, g, b] = linearGainLuts({ r: 0.9, g: 1.02, b: 1.12 });
+    for (const img of [photo, translucent]) {
+      const options = { amount: 0.5, sigma: 1, threshold: 2 };
+      const fused = unsharpMaskLuma(img, { ...options, before: [r, g, b] });
+      const separate = unsharpMaskLuma(applyChannelLuts(img, r, g, b), options);
+      expect(Buffer.from(fused.data).equals(Buffer.from(separate.data))).toBe(true);
+      expect(psnr(fused, unsharpMaskLuma(img, options))).toBeLessThan(40);
+    }
+    expect(() => unsharpMaskLuma(photo, { before: [r, g] as never })).toThrow(TypeError);
+    expect(() => unsharpMaskLuma(photo, { before: [r, g, new Uint8Array(255)] })).toThrow(TypeError);
   });
 
   it('validates its arguments', () => {
