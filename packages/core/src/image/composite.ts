@@ -79,6 +79,34 @@ function setAlphaClearingTransparent(dst: Uint8ClampedArray, m: Float32Array): v
   }
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * compositeOnColor's loop a pixel word (R | G << 8 | B << 16 | A << 24) at a time, on a
+ * little-endian host: a solid or empty pixel, most of a cut-out, is one read and one write.
+ * The same bytes as the loop below.
+ */
+function flattenWords(src: Uint8ClampedArray, dst: Uint8ClampedArray, bg: { r: number; g: number; b: number }): void {
+  const words = new Uint32Array(src.buffer, src.byteOffset, src.length >> 2);
+  const out = new Uint32Array(dst.buffer, dst.byteOffset, dst.length >> 2);
+  const background = (bg.r | (bg.g << 8) | (bg.b << 16) | (255 << 24)) >>> 0;
+  for (let p = 0; p < words.length; p++) {
+    const q = words[p];
+    const alpha = q >>> 24;
+    if (alpha === 255) out[p] = q;
+    else if (alpha === 0) out[p] = background;
+    else {
+      const i = p * 4;
+      const a = alpha / 255;
+      const ia = 1 - a;
+      dst[i] = src[i] * a + bg.r * ia;
+      dst[i + 1] = src[i + 1] * a + bg.g * ia;
+      dst[i + 2] = src[i + 2] * a + bg.b * ia;
+      dst[i + 3] = 255;
+    }
+  }
+}
+
 /** Flattens onto an opaque colour: out = c·α + bg·(1 − α), alpha 255. */
 export function compositeOnColor(img: RgbaImage, color: RgbColor): RgbaImage {
   assertRgbaImage(img, 'img');
@@ -88,6 +116,10 @@ export function compositeOnColor(img: RgbaImage, color: RgbColor): RgbaImage {
   const src = img.data;
   const out = createRgbaImage(img.width, img.height);
   const dst = out.data;
+  if (LITTLE_ENDIAN && src.byteOffset % 4 === 0) {
+    flattenWords(src, dst, bg);
+    return out;
+  }
   for (let i = 0; i < src.length; i += 4) {
     const alpha = src[i + 3];
     // A cut-out is mostly solid or empty: c·1 + bg·0 is c, and c·0 + bg·1 is bg, exactly.

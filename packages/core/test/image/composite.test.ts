@@ -61,6 +61,20 @@ describe('compositeOnColor', () => {
     expect(pixel(out, 3, 0)).toEqual([Math.round(50 * (127 / 255)), Math.round(150 * (127 / 255)), Math.round(250 * (127 / 255)), 255]);
   });
 
+  it('flattens pixels at an odd byte offset (a byte at a time) exactly as aligned ones (a word at a time)', () => {
+    // Every alpha level, with colours that vary across it.
+    const width = 256;
+    const aligned = createRgbaImage(width, 3);
+    for (let y = 0; y < 3; y++) {
+      for (let x = 0; x < width; x++) aligned.data.set([(x * 7 + y * 31) & 255, (x * 13) & 255, 255 - x, y === 1 ? 255 - x : x], (y * width + x) * 4);
+    }
+    const bytes = new Uint8ClampedArray(aligned.data.length + 1);
+    bytes.set(aligned.data, 1);
+    const unaligned = createRgbaImage(width, 3, bytes.subarray(1));
+    const colour = { r: 12, g: 200, b: 77 };
+    expect(Array.from(compositeOnColor(unaligned, colour).data)).toEqual(Array.from(compositeOnColor(aligned, colour).data));
+  });
+
   it('validates the colour', () => {
     const img = image(1, 1, [0, 0, 0, 0]);
     expect(() => compositeOnColor(img, { r: 256, g: 0, b: 0 })).toThrow(new RangeError('Expected number in [0, 255] for color.r but received 256'));
