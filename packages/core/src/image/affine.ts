@@ -510,8 +510,6 @@ function sampleAxisAligned(out: RgbaImage, source: RgbaImage, a: number, c: numb
   const { start: cs, length: cl, weights: cw, span: cspan } = cols;
   const { start: rs, length: rl, weights: rw, span: rspan } = rows;
   const stride = width * 4;
-  // One 32-bit word per source pixel where the byte order allows: one read a tap instead of four, the same integers.
-  const words = LITTLE_ENDIAN ? wordView(src) : undefined;
   const ring = new Float64Array(rspan * stride);
   const held = new Int32Array(rspan).fill(-1);
   const bases = new Int32Array(rspan);
@@ -526,23 +524,12 @@ function sampleAxisAligned(out: RgbaImage, source: RgbaImage, a: number, c: numb
       let g = 0;
       let bl = 0;
       let al = 0;
-      if (words) {
-        for (let t = 0, p = rowAt + cs[x], w = x * cspan, n = cl[x]; t < n; t++, p++, w++) {
-          const q = words[p];
-          const wa = cw[w] * (q >>> 24);
-          r += (q & 255) * wa;
-          g += ((q >>> 8) & 255) * wa;
-          bl += ((q >>> 16) & 255) * wa;
-          al += wa;
-        }
-      } else {
-        for (let t = 0, p = (rowAt + cs[x]) * 4, w = x * cspan, n = cl[x]; t < n; t++, p += 4, w++) {
-          const wa = cw[w] * src[p + 3];
-          r += src[p] * wa;
-          g += src[p + 1] * wa;
-          bl += src[p + 2] * wa;
-          al += wa;
-        }
+      for (let t = 0, p = (rowAt + cs[x]) * 4, w = x * cspan, n = cl[x]; t < n; t++, p += 4, w++) {
+        const wa = cw[w] * src[p + 3];
+        r += src[p] * wa;
+        g += src[p + 1] * wa;
+        bl += src[p + 2] * wa;
+        al += wa;
       }
       ring[h] = r;
       ring[h + 1] = g;
