@@ -95,16 +95,18 @@ function flattenWords(src: Uint8ClampedArray, dst: Uint8ClampedArray, bg: { r: n
     const alpha = q >>> 24;
     if (alpha === 255) out[p] = q;
     else if (alpha === 0) out[p] = background;
-    else {
-      const i = p * 4;
-      const a = alpha / 255;
-      const ia = 1 - a;
-      dst[i] = src[i] * a + bg.r * ia;
-      dst[i + 1] = src[i + 1] * a + bg.g * ia;
-      dst[i + 2] = src[i + 2] * a + bg.b * ia;
-      dst[i + 3] = 255;
-    }
+    else blendOnto(src, dst, p * 4, alpha, bg);
   }
+}
+
+/** One partly transparent pixel at byte `i` flattened onto `bg`: c·α + bg·(1 − α), alpha 255. */
+function blendOnto(src: Uint8ClampedArray, dst: Uint8ClampedArray, i: number, alpha: number, bg: { r: number; g: number; b: number }): void {
+  const a = alpha / 255;
+  const ia = 1 - a;
+  dst[i] = src[i] * a + bg.r * ia;
+  dst[i + 1] = src[i + 1] * a + bg.g * ia;
+  dst[i + 2] = src[i + 2] * a + bg.b * ia;
+  dst[i + 3] = 255;
 }
 
 /** Flattens onto an opaque colour: out = c·α + bg·(1 − α), alpha 255. */
@@ -127,18 +129,13 @@ export function compositeOnColor(img: RgbaImage, color: RgbColor): RgbaImage {
       dst[i] = src[i];
       dst[i + 1] = src[i + 1];
       dst[i + 2] = src[i + 2];
+      dst[i + 3] = 255;
     } else if (alpha === 0) {
       dst[i] = bg.r;
       dst[i + 1] = bg.g;
       dst[i + 2] = bg.b;
-    } else {
-      const a = alpha / 255;
-      const ia = 1 - a;
-      dst[i] = src[i] * a + bg.r * ia;
-      dst[i + 1] = src[i + 1] * a + bg.g * ia;
-      dst[i + 2] = src[i + 2] * a + bg.b * ia;
-    }
-    dst[i + 3] = 255;
+      dst[i + 3] = 255;
+    } else blendOnto(src, dst, i, alpha, bg);
   }
   return out;
 }
