@@ -126,6 +126,23 @@ describe('fuseAlpha', () => {
     expect(at(fused, 100, 185)).toBe(1);
   });
 
+  it('clears what lies above the eyes within the reach kept for the shoulders when the head is known (a cup behind the head)', () => {
+    // ISNet holds head, neck and shoulders, and a cup up above the head: 40 px outside the
+    // person model's head (0.8 eye-to-chin lengths: inside reachWhenHeld, beyond reach).
+    const held = (x: number, y: number) => (Math.hypot(x - 100, y - 95) < 45 && y < 130) || (Math.abs(x - 100) < 15 && y >= 120) || (Math.abs(x - 100) < 50 && y >= 160);
+    const salient = plane((x, y) => (held(x, y) || Math.hypot(x - 100, y - 20) < 6 ? 1 : 0));
+    const lostShoulder = plane((x, y) => (y > 140 ? (125 - x) * 3 : 40 - Math.hypot(x - 100, y - 100)));
+    const inputs = { salient, personDepth: lostShoulder, face, body, neck, faceScale: scale };
+    expect(salientHoldsBody(inputs)).toBe(true);
+    expect(scale).toBe(50);
+    expect(at(fuseAlpha(inputs), 100, 20)).toBeGreaterThan(0.2); // without the head: kept for the shoulders' sake
+    const head = { eyes: { x: 100, y: 80 }, up: { x: 0, y: -1 }, scale };
+    const fused = fuseAlpha({ ...inputs, head });
+    expect(at(fused, 100, 20)).toBe(0); // 1.2 lengths above the eyes: the plain reach, the cup is cleared
+    expect(at(fused, 145, 185)).toBeGreaterThan(0.9); // the shoulder the person model lost stays
+    expect(at(fused, 100, 185)).toBe(1);
+  });
+
   it("fills a gap in ISNet's body narrower than the hug, but does not widen its outline by it where ISNet sees nothing", () => {
     // As above, with a strap ISNet dropped: a 4 px gap through the shoulders at x 120–123.
     const held = (x: number, y: number) => (Math.hypot(x - 100, y - 95) < 45 && y < 130) || (Math.abs(x - 100) < 15 && y >= 120) || (Math.abs(x - 100) < 50 && y >= 160);
@@ -163,6 +180,15 @@ describe('solidifyInterior', () => {
     expect(at(alpha, 100, 100)).toBe(0); // the clear hole stays clear
     expect(at(alpha, 100, 100 + 12 + Math.floor(band / 2))).toBeCloseTo(0.6, 5); // next to the hole: its edge is kept too
     expect(at(alpha, 160, 100)).toBeCloseTo(0.2, 5); // faint haze: not lifted
+  });
+
+  it('with the head known, lifts only below the chin: soft hair above it stays as the matte has it', () => {
+    // The coat disc again (α 0.6, radius 80); eyes at y 40, chin at y 140.
+    const alpha = plane((x, y) => (Math.hypot(x - 100, y - 100) < 80 ? 0.6 : 0));
+    solidifyInterior(alpha, insidePerson, scale, undefined, { eyes: { x: 100, y: 40 }, up: { x: 0, y: -1 }, scale });
+    expect(at(alpha, 100, 60)).toBeCloseTo(0.6, 5); // above the chin: hair, not lifted
+    expect(at(alpha, 100, 100)).toBeCloseTo(0.6, 5);
+    expect(at(alpha, 100, 160)).toBe(1); // below it, 20 px inside: solid
   });
 
   it('lifts nothing the person model calls background', () => {

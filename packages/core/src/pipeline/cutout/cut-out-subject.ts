@@ -118,12 +118,13 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   // The neck strip counts only inside the photo: past its edge ISNet sees nothing at all.
   const neck = bodyRegion(input.landmarks, width, height, NECK_STRIP);
   insidePhotoOnly(neck.data, crop.data);
-  const fused = fuseAlpha({ salient, personDepth, face, body, neck, faceScale: scale });
-  // The matte before the people split and the split itself, to measure where it parted the subject from someone.
-  let split: { before: Float32Array; others: GrayImage } | undefined;
   let crown: GrayImage | undefined;
   const crownOnce = () => (crown ??= faceRegion(input.landmarks, width, height, COLOUR_SPLIT.crown));
-  const people = otherPeopleMask({ context: prior.context, contextInPhoto: prior.contextInPhoto, contextToCrop: prior.contextToCrop, subject: input.subjectBox, others: input.otherBoxes, width, height, subjectHead: subjectHeadOf(input.landmarks, crownOnce) });
+  const head = subjectHeadOf(input.landmarks, crownOnce);
+  const fused = fuseAlpha({ salient, personDepth, face, body, neck, faceScale: scale, head });
+  // The matte before the people split and the split itself, to measure where it parted the subject from someone.
+  let split: { before: Float32Array; others: GrayImage } | undefined;
+  const people = otherPeopleMask({ context: prior.context, contextInPhoto: prior.contextInPhoto, contextToCrop: prior.contextToCrop, subject: input.subjectBox, others: input.otherBoxes, width, height, subjectHead: head });
   if (people) {
     const { others, unseen } = people;
     const otherLandmarks = input.otherLandmarks ?? [];
@@ -139,7 +140,7 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   }
   fillPersonHoles(fused, prior.atCrop);
   const alpha = isolateSubject(fused, input.seeds);
-  solidifyInterior(alpha, personDepth, scale, crop);
+  solidifyInterior(alpha, personDepth, scale, crop, head);
   // Nothing outside the photo: the crop's own alpha is 0 there.
   insidePhotoOnly(alpha.data, crop.data);
   const person = ms(started);
@@ -153,7 +154,7 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   fillEnclosedSpecks(refined, personDepth, scale);
   // The guided filter widens a low-contrast edge (a dark shoulder on a dark wall) into a band
   // the backdrop shows through: inside the person it is narrowed again to the kept soft edge.
-  solidifyInterior(refined, personDepth, scale, crop);
+  solidifyInterior(refined, personDepth, scale, crop, head);
   narrowEdgeForUpscale(refined, face, input.outputScale ?? 1);
   return { alpha: refined, mode: 'refined', timings: { isnet, person, refine: ms(started) }, neighbourCut: neighbourCut(refined) };
 }

@@ -1,5 +1,6 @@
 import { dilateBox } from '../../image/dilate.js';
 import { createGrayImage, type GrayImage } from '../../image/rgba-image.js';
+import { heightAboveEyes, type HeadFrame } from './head-frame.js';
 
 /**
  * Distances of the fusion, in eye-to-chin lengths (about 0.4 of a head's height), measured
@@ -23,6 +24,12 @@ export const FUSION = Object.freeze({
   trace: 0.05,
   /** `reach` when ISNet holds the body: the person model's coarse contour then cuts no shoulder ISNet has. */
   reachWhenHeld: 1.2,
+  /**
+   * Above the eyes there are no shoulders to keep: there `reachWhenHeld` gives way to `reach`
+   * over this height (a lamp, a cup or a boat behind the head is not kept for the shoulders'
+   * sake). Applies where the subject's head frame is given.
+   */
+  heldReachFadeAbove: 0.5,
 });
 
 export interface FusionInputs {
@@ -38,6 +45,8 @@ export interface FusionInputs {
   readonly neck: GrayImage;
   /** The eye-to-chin distance in crop pixels. */
   readonly faceScale: number;
+  /** The subject's head: where given, the wider reach when ISNet holds the body fades above the eyes (FUSION.heldReachFadeAbove). */
+  readonly head?: HeadFrame;
 }
 
 const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
@@ -94,15 +103,23 @@ export function fuseAlpha(inputs: FusionInputs): GrayImage {
   const out = createGrayImage(width, height);
   const holds = salientHoldsBody(inputs);
   const near = holds ? fillableNearSolid(salient, Math.max(1, Math.round(FUSION.hug * faceScale))) : undefined;
-  const reach = (holds ? FUSION.reachWhenHeld : FUSION.reach) * faceScale;
-  for (let i = 0; i < out.data.length; i++) {
-    const d = depth.data[i];
-    const fill = clamp01(d / solid) * body.data[i] * (near ? near[i] : 1);
-    // Where ISNet holds the body, its shoulders are not the person model's to cut: a white
-    // sweater on a white wall is ISNet's whole and the person model's only in part.
-    const gate = holds ? Math.max(clamp01(1 + d / reach), body.data[i]) : clamp01(1 + d / reach);
-    const fused = Math.max(fill, salient.data[i]) * gate;
-    out.data[i] = Math.max(fused, face.data[i]);
+  const reach = FUSION.reach * faceScale;
+  const heldReach = FUSION.reachWhenHeld * faceScale;
+  const above = holds && inputs.head ? heightAboveEyes(inputs.head) : undefined;
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      const d = depth.data[i];
+      const fill = clamp01(d / solid) * body.data[i] * (near ? near[i] : 1);
+      // Where ISNet holds the body, its shoulders are not the person model's to cut: a white
+      // sweater on a white wall is ISNet's whole and the person model's only in part.
+      let gate: number;
+      if (holds) {
+        const fade = above ? clamp01((above.at0 + x * above.perX + y * above.perY) / FUSION.heldReachFadeAbove) : 0;
+        gate = Math.max(clamp01(1 + d / (heldReach + (reach - heldReach) * fade)), body.data[i]);
+      } else gate = clamp01(1 + d / reach);
+      const fused = Math.max(fill, salient.data[i]) * gate;
+      out.data[i] = Math.max(fused, face.data[i]);
+    }
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { distanceToSetWithin } from '../../image/bounded-distance.js';
 import type { GrayImage, RgbaImage } from '../../image/rgba-image.js';
+import { heightAboveEyes, type HeadFrame } from './head-frame.js';
 
 /**
  * Distances in eye-to-chin lengths. A matte is soft only where the subject meets what is behind
@@ -14,6 +15,13 @@ export const INTERIOR = Object.freeze({
   trace: 0.25,
   /** The soft edge that is kept, measured in from the nearest clear pixel; it reaches solid over the same length again. */
   edgeBand: 0.05,
+  /**
+   * Only below this height above the eyes (−1: the chin) is anything lifted, where the head
+   * frame is given. Above the chin only the face (forced solid apart) and hair meet the
+   * backdrop, and hair is soft well inside its outline: lifting it there made the composites'
+   * hair edges worse (mean SAD 10.65 → 10.39 without it). A see-through patch is a body's.
+   */
+  liftBelow: -1,
 });
 
 /**
@@ -22,12 +30,19 @@ export const INTERIOR = Object.freeze({
  * the nearest clear pixel. The edge itself, and holes that are clear, stay as they are.
  * With `crop`, only clear pixels wholly inside the photo count (the crop's alpha 255): past the
  * photo's edge the matte is clear because the picture ends there, not the subject, and a
- * shoulder the photo cuts is solid up to the cut. Changes `alpha` in place.
+ * shoulder the photo cuts is solid up to the cut. With `head`, only below the chin (`liftBelow`).
+ * Changes `alpha` in place.
  */
-export function solidifyInterior(alpha: GrayImage, personDepth: GrayImage, faceScale: number, crop?: RgbaImage): void {
+export function solidifyInterior(alpha: GrayImage, personDepth: GrayImage, faceScale: number, crop?: RgbaImage, head?: HeadFrame): void {
   const { width, height, data } = alpha;
   const band = Math.max(1, INTERIOR.edgeBand * faceScale);
-  const lifted = (i: number) => data[i] >= INTERIOR.trace && data[i] < 1 && personDepth.data[i] > 0;
+  const above = head ? heightAboveEyes(head) : undefined;
+  const belowHair = (i: number) => {
+    if (!above) return true;
+    const x = i % width;
+    return above.at0 + x * above.perX + ((i - x) / width) * above.perY <= INTERIOR.liftBelow;
+  };
+  const lifted = (i: number) => data[i] >= INTERIOR.trace && data[i] < 1 && personDepth.data[i] > 0 && belowHair(i);
   const inPhoto = crop?.data;
   const clear = inPhoto ? (i: number) => data[i] < INTERIOR.clear && inPhoto[i * 4 + 3] === 255 : (i: number) => data[i] < INTERIOR.clear;
   // Only the pixels that may lift, and only up to where the lift is whole: deeper is solid anyway.

@@ -4,6 +4,7 @@ import { createGrayImage, type GrayImage } from '../../image/rgba-image.js';
 import type { Box, Point } from '../../geometry/point.js';
 import { eyeGeometry, LANDMARK_INDEX } from '../../geometry/face-landmarks.js';
 import { isolateSubject } from '../isolate-subject.js';
+import type { HeadFrame } from './head-frame.js';
 import { faceScale, forEachPixelOfOtherFace } from './face-region.js';
 import { sampleGray } from './person-prior.js';
 
@@ -81,13 +82,7 @@ export const UNSEEN_PEOPLE = Object.freeze({
 });
 
 /** The subject's head as the split needs it to tell who an unseen body is (crop pixels). */
-export interface SubjectHead {
-  /** The middle of the eyes. */
-  readonly eyes: Point;
-  /** The unit vector from the chin towards the eyes. */
-  readonly up: Point;
-  /** The eye-to-chin length. */
-  readonly scale: number;
+export interface SubjectHead extends HeadFrame {
   /** The subject's crown (the landmarks' hull lifted to the skull's top), never anyone unseen's: made when first needed. */
   readonly crown: () => GrayImage;
 }
