@@ -4,7 +4,7 @@ import { createGrayImage, type GrayImage } from '../../image/rgba-image.js';
 import type { Box, Point } from '../../geometry/point.js';
 import { eyeGeometry, LANDMARK_INDEX } from '../../geometry/face-landmarks.js';
 import { isolateSubject } from '../isolate-subject.js';
-import type { HeadFrame } from './head-frame.js';
+import { heightAboveEyes, type HeadFrame } from './head-frame.js';
 import { faceScale, forEachPixelOfOtherFace } from './face-region.js';
 import { sampleGray } from './person-prior.js';
 
@@ -132,7 +132,7 @@ export function otherPeopleMask(input: SplitPeopleInput): PeopleSplit | undefine
   const scale = Math.hypot(cropToContext[0], cropToContext[3]);
   const { width: cw, height: ch } = context;
   const n = cw * ch;
-  const above = subjectHead ? heightAboveEyes(subjectHead, contextToCrop, cw, ch) : undefined;
+  const above = subjectHead ? heightPlane(subjectHead, contextToCrop, cw, ch) : undefined;
   let unseenSeeds = above ? unseenBodySeeds(context, input.contextInPhoto, above) : [];
   const inCrown = subjectHead && unseenSeeds.length > 0 ? crownOnContext(subjectHead.crown(), contextToCrop, cw, ch) : undefined;
   if (inCrown) unseenSeeds = unseenSeeds.filter((i) => !inCrown[i]);
@@ -237,14 +237,9 @@ function growOwners(context: GrayImage, growers: readonly Grower[]): Int16Array 
   return owner;
 }
 
-/** Each context pixel's height above the subject's eyes, in eye-to-chin lengths (an affine function of the pixel, so summed along rows). */
-function heightAboveEyes(head: SubjectHead, contextToCrop: Affine2D, cw: number, ch: number): Float32Array {
-  const [a, b, c, d, e, f] = contextToCrop;
-  const { eyes, up, scale } = head;
-  // above(x, y) = ((a x + b y + c − eyes.x) up.x + (d x + e y + f − eyes.y) up.y) / scale at pixel middles.
-  const perX = (a * up.x + d * up.y) / scale;
-  const perY = (b * up.x + e * up.y) / scale;
-  const at0 = ((c - eyes.x) * up.x + (f - eyes.y) * up.y) / scale + 0.5 * perX + 0.5 * perY;
+/** Each context pixel's height above the subject's eyes, in eye-to-chin lengths. */
+function heightPlane(head: SubjectHead, contextToCrop: Affine2D, cw: number, ch: number): Float32Array {
+  const { at0, perX, perY } = heightAboveEyes(head, contextToCrop);
   const out = new Float32Array(cw * ch);
   for (let y = 0; y < ch; y++) {
     const row = at0 + y * perY;
