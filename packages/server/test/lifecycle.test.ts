@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { waitUntil } from './support/local-services.js';
 import { assertBuiltServerIsCurrent, fixture, form, listFiles, scratchDirs, startChildServer, testEnv } from './support/server-harness.js';
 
 /** Results survive a restart, old ones are cleaned up, and SIGTERM lets a job in flight finish. */
@@ -25,8 +26,13 @@ describe('restart, cleanup and shutdown', () => {
 
     // SIGTERM while a job runs: the job completes and is answered, then the process exits 0.
     const inFlight = processPhoto(first.url, 'portrait-3.jpg');
-    await new Promise((r) => setTimeout(r, 500));
-    expect(((await fetch(`${first.url}/status`).then((r) => r.json())) as any).queue.in_progress).toBe(1);
+    // Wait until the server reports the job as running (a slow machine may take longer than a fixed pause).
+    let inProgress = -1;
+    await waitUntil(
+      async () => (inProgress = ((await fetch(`${first.url}/status`).then((r) => r.json())) as any).queue.in_progress) === 1,
+      20_000,
+      () => `queue.in_progress stayed ${inProgress}, expected 1`,
+    );
     first.proc.kill('SIGTERM');
     const lastResponse = await inFlight;
     expect(lastResponse.status).toBe(200);
