@@ -151,6 +151,38 @@ describe('bilateralFilter', () => {
     }
   });
 
+  it('filters the opaque part of an image with clear sides exactly as the fully opaque image, whatever the radius', async () => {
+    const photo = await loadFixture('portrait-2.jpg');
+    const opaque = createRgbaImage(120, 90);
+    for (let y = 0; y < 90; y++) opaque.data.set(photo.data.subarray((y + 300) * photo.width * 4 + 1200, (y + 300) * photo.width * 4 + 1680), y * 480);
+    // A crop past the photo: clear left columns, a half-clear seam, clear top-right corner rows.
+    const sided = createRgbaImage(120, 90, new Uint8ClampedArray(opaque.data));
+    for (let p = 0; p < 120 * 90; p++) {
+      const x = p % 120;
+      const y = Math.floor(p / 120);
+      sided.data[p * 4 + 3] = x < 30 ? 0 : x < 34 ? 128 : y < 10 && x > 100 ? 0 : 255;
+    }
+    for (const radius of [2, 3]) {
+      const whole = bilateralFilter(opaque, { radius, sigmaColor: 12, sigmaSpace: 1.5 }).data;
+      const part = bilateralFilter(sided, { radius, sigmaColor: 12, sigmaSpace: 1.5 }).data;
+      let wrong = 0;
+      let changed = 0;
+      for (let p = 0; p < 120 * 90; p++) {
+        const x = p % 120;
+        const y = Math.floor(p / 120);
+        // Windows that read no pixel below 255.
+        if (x < 34 + radius || (y < 10 + radius && x > 100 - radius)) {
+          if (part[p * 4] !== whole[p * 4] || part[p * 4 + 1] !== whole[p * 4 + 1]) changed++;
+          continue;
+        }
+        for (let c = 0; c < 3; c++) if (part[p * 4 + c] !== whole[p * 4 + c]) wrong++;
+      }
+      expect(wrong, `radius ${radius}`).toBe(0);
+      // Near the clear pixels the alpha weighting does change the result (the check can fail).
+      expect(changed, `radius ${radius}`).toBeGreaterThan(0);
+    }
+  });
+
   it('filters only the flagged pixels, each exactly as the whole-image filter does, and keeps the rest as they were', async () => {
     const photo = await loadFixture('portrait-2.jpg');
     const opaque = createRgbaImage(120, 90);
