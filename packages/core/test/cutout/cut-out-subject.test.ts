@@ -62,6 +62,31 @@ function neckBandMean(result: PortraitResult): number {
   return meanAlpha(result, region);
 }
 
+/**
+ * The shoulders, left and right of the neck: 0.5–0.9 eye-to-chin lengths below the chin, from
+ * 0.6 to 1.0 jaw widths out from the chin's line, along the face's own down direction (within
+ * the canvas).
+ */
+function shoulderMeans(result: PortraitResult): [number, number] {
+  const points = result.landmarks.map(toOutput(result));
+  const chin = points[LANDMARK_INDEX.chin];
+  const eyes = eyeGeometry(points);
+  const length = Math.hypot(chin.x - eyes.midpoint.x, chin.y - eyes.midpoint.y);
+  const down = { x: (chin.x - eyes.midpoint.x) / length, y: (chin.y - eyes.midpoint.y) / length };
+  const jaw = Math.hypot(points[16].x - points[0].x, points[16].y - points[0].y);
+  return [-1, 1].map((side) => {
+    const region = new Float32Array(result.width * result.height);
+    for (let y = 0; y < result.height; y++) {
+      for (let x = 0; x < result.width; x++) {
+        const along = ((x + 0.5 - chin.x) * down.x + (y + 0.5 - chin.y) * down.y) / length;
+        const across = (side * ((x + 0.5 - chin.x) * -down.y + (y + 0.5 - chin.y) * down.x)) / jaw;
+        if (along >= 0.5 && along <= 0.9 && across >= 0.6 && across <= 1.0) region[y * result.width + x] = 1;
+      }
+    }
+    return meanAlpha(result, region);
+  }) as [number, number];
+}
+
 describe('cut-out with the person model', () => {
   it('keeps the neck that ISNet alone drops at margin 0.4 (portrait-4), with the face solid', async () => {
     const bytes = await readFixture('portrait-4.jpg');
@@ -93,6 +118,26 @@ describe('cut-out with the person model', () => {
     expect(result.warnings.map((w) => w.code)).toContain('low_resolution');
     expect(faceHullMean(result)).toBeGreaterThanOrEqual(0.99);
     expect(neckBandMean(result)).toBeGreaterThanOrEqual(0.95);
+  }, 120_000);
+
+  it('gives a small face cut from a group photo its shoulders where ISNet keeps only the head and a column of neck', async () => {
+    // A man in a black shirt, cut from that group photo with room around him (his is the face
+    // nearest the centre): enlarging his 29-pixel face, ISNet keeps the head and the neck and
+    // nothing of the shoulders, which the person model sees plainly.
+    const side = 29;
+    const [cx, cy] = [295 + side / 2, 134 + side / 2];
+    const sharp = (await import('sharp')).default;
+    const crop = await sharp(await readFixture('conference-group-wide.jpg'))
+      .extract({ left: Math.round(cx - 2.2 * side), top: Math.round(cy - 1.8 * side), width: Math.round(4.4 * side), height: Math.round(4.6 * side) })
+      .jpeg({ quality: 95 })
+      .toBuffer();
+    const result = await processor.process(crop, { ovalMask: false, enhance: false, faceMargin: 0.4, subject: 'center', cutout: 'refined' });
+    expect(faceHullMean(result)).toBeGreaterThanOrEqual(0.99);
+    expect(neckBandMean(result)).toBeGreaterThanOrEqual(0.95);
+    // ISNet's outline alone (as when its neck was taken for the body): no shoulder at all.
+    const salient = await processor.process(crop, { ovalMask: false, enhance: false, faceMargin: 0.4, subject: 'center', cutout: 'salient' });
+    expect(Math.max(...shoulderMeans(salient))).toBeLessThan(0.1);
+    expect(Math.min(...shoulderMeans(result))).toBeGreaterThanOrEqual(0.8);
   }, 120_000);
 
   it.each(['group-1.jpg', 'group-3.jpg'])('leaves the neighbours out of a group photo (%s, wide margin)', async (name) => {

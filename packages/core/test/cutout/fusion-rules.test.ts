@@ -100,15 +100,31 @@ describe('fuseAlpha', () => {
   });
 
   it("keeps ISNet's outline of the body where ISNet holds the neck: the person model's blob beside the shoulders stays out", () => {
-    // Head, a neck 30 px wide and shoulders from y 160, 100 px wide.
-    const salient = plane((x, y) => (Math.hypot(x - 100, y - 95) < 45 && y < 130) || (Math.abs(x - 100) < 15 && y >= 120) || (Math.abs(x - 100) < 50 && y >= 160) ? 1 : 0);
+    // Head, a neck 30 px wide and shoulders from y 160, 150 px wide (2.5 jaw widths).
+    const salient = plane((x, y) => (Math.hypot(x - 100, y - 95) < 45 && y < 130) || (Math.abs(x - 100) < 15 && y >= 120) || (Math.abs(x - 100) < 75 && y >= 160) ? 1 : 0);
     const inputs = { salient, personDepth, face, body, neck, faceScale: scale };
     expect(salientHoldsBody(inputs)).toBe(true);
     const fused = fuseAlpha(inputs);
     expect(at(fused, 100, 180)).toBe(1);
     expect(at(fused, 100, 145)).toBe(1);
-    expect(at(fused, 40, 185)).toBe(0); // beside the shoulder: the blob is not painted in
+    expect(at(fused, 15, 185)).toBe(0); // beside the shoulder: the blob is not painted in
     expect(at(fused, 70, 145)).toBe(0); // beside the neck
+  });
+
+  it('fills the shoulders from the person model where ISNet holds the neck but not the shoulders (a small, blurred face)', () => {
+    // ISNet: the head and a neck column running down to the crop's bottom, nothing of the shoulders.
+    const salient = plane((x, y) => (Math.hypot(x - 100, y - 95) < 45 && y < 130) || (Math.abs(x - 100) < 15 && y >= 120) ? 1 : 0);
+    // The person model: the head and shoulders 150 px wide from y 160.
+    const shouldersDepth = plane((x, y) => (y > 160 ? Math.min(y - 160, 75 - Math.abs(x - 100)) : 40 - Math.hypot(x - 100, y - 100)));
+    const inputs = { salient, personDepth: shouldersDepth, face, body, neck, faceScale: scale };
+    expect(salientHoldsBody({ ...inputs, body: neck })).toBe(true); // the neck strip alone says "held"
+    expect(salientHoldsBody(inputs)).toBe(false);
+    const fused = fuseAlpha(inputs);
+    expect(at(fused, 50, 190)).toBe(1); // the shoulder
+    expect(at(fused, 10, 190)).toBe(0); // beyond the person model's shoulder and its reach
+    // Where the photo ends beside the neck (the shoulders band inside the photo is empty), the neck decides.
+    const empty = createGrayImage(W, H);
+    expect(salientHoldsBody({ ...inputs, shoulders: empty })).toBe(true);
   });
 
   it('keeps the shoulder ISNet holds where the person model lost it (a pale jumper on a pale wall), but not a lamp beside the head', () => {
@@ -145,7 +161,7 @@ describe('fuseAlpha', () => {
 
   it("fills a gap in ISNet's body narrower than the hug, but does not widen its outline by it where ISNet sees nothing", () => {
     // As above, with a strap ISNet dropped: a 4 px gap through the shoulders at x 120–123.
-    const held = (x: number, y: number) => (Math.hypot(x - 100, y - 95) < 45 && y < 130) || (Math.abs(x - 100) < 15 && y >= 120) || (Math.abs(x - 100) < 50 && y >= 160);
+    const held = (x: number, y: number) => (Math.hypot(x - 100, y - 95) < 45 && y < 130) || (Math.abs(x - 100) < 15 && y >= 120) || (Math.abs(x - 100) < 75 && y >= 160);
     const salient = plane((x, y) => (held(x, y) && !(x >= 120 && x < 124 && y >= 160) ? 1 : 0));
     const inputs = { salient, personDepth, face, body, neck, faceScale: scale };
     expect(salientHoldsBody(inputs)).toBe(true);
@@ -153,11 +169,11 @@ describe('fuseAlpha', () => {
     expect(hug).toBeGreaterThanOrEqual(2); // the gap (4 px) is narrower than twice the hug
     const fused = fuseAlpha(inputs);
     expect(at(fused, 121, 185)).toBe(1); // the strap: filled
-    expect(at(body, 151, 185)).toBeGreaterThan(0.9); // beside the shoulder, inside the body band and deep in the person
-    expect(at(fused, 150 + hug - 1, 185)).toBe(0); // but within the hug of ISNet's edge: still clear
+    expect(at(body, 176, 185)).toBeGreaterThan(0.9); // beside the shoulder, inside the body band and deep in the person
+    expect(at(fused, 175 + hug - 1, 185)).toBe(0); // but within the hug of ISNet's edge: still clear
     // Where ISNet sees a trace beside the edge (an arm it half lost), the fill reaches the hug.
-    const traced = plane((x, y) => (x >= 150 && x < 150 + hug && y >= 190 && y < 200 ? 0.2 : at(salient, Math.floor(x), Math.floor(y))));
-    expect(at(fuseAlpha({ ...inputs, salient: traced }), 150 + hug - 1, 195)).toBe(1);
+    const traced = plane((x, y) => (x >= 175 && x < 175 + hug && y >= 190 && y < 200 ? 0.2 : at(salient, Math.floor(x), Math.floor(y))));
+    expect(at(fuseAlpha({ ...inputs, salient: traced }), 175 + hug - 1, 195)).toBe(1);
   });
 });
 

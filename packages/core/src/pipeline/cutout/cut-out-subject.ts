@@ -3,7 +3,7 @@ import type { GrayImage, RgbaImage } from '../../image/rgba-image.js';
 import { isolateSubject } from '../isolate-subject.js';
 import type { LoadedModel } from '../load-models.js';
 import { segmentPortrait } from '../segment-portrait.js';
-import { bodyRegion, faceRegion, faceScale, forcedFace, NECK_STRIP } from './face-region.js';
+import { bodyRegion, faceRegion, faceScale, forcedFace, NECK_COLUMN, NECK_STRIP } from './face-region.js';
 import { personMatte, salientMissesFace } from './isnet-blind.js';
 import { fillEnclosedSpecks, fillPersonHoles } from './fill-holes.js';
 import { fuseAlpha } from './fuse-alpha.js';
@@ -80,6 +80,11 @@ function insidePhotoOnly(plane: Float32Array, crop: Uint8ClampedArray): void {
   for (let i = 0; i < plane.length; i++) plane[i] *= crop[i * 4 + 3] / 255;
 }
 
+/** column := body · (1 − column) · the crop's alpha: the body band beside the neck column, inside the photo (in place). */
+function beyondNeck(column: Float32Array, body: Float32Array, crop: Uint8ClampedArray): void {
+  for (let i = 0; i < column.length; i++) column[i] = body[i] * (1 - column[i]) * (crop[i * 4 + 3] / 255);
+}
+
 /** The matte less what belongs to others (less what the subject's own ISNet region protects, unless someone unseen claims it); the face always stays. */
 function cutAwayOthers(fused: Float32Array, face: Float32Array, others: Float32Array, own: Float32Array | undefined, unseen: Float32Array | undefined): void {
   for (let i = 0; i < fused.length; i++) {
@@ -118,10 +123,13 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   // The neck strip counts only inside the photo: past its edge ISNet sees nothing at all.
   const neck = bodyRegion(input.landmarks, width, height, NECK_STRIP);
   insidePhotoOnly(neck.data, crop.data);
+  // The body band beyond the neck, inside the photo: where ISNet shows whether it saw the shoulders.
+  const shoulders = bodyRegion(input.landmarks, width, height, NECK_COLUMN);
+  beyondNeck(shoulders.data, body.data, crop.data);
   let crown: GrayImage | undefined;
   const crownOnce = () => (crown ??= faceRegion(input.landmarks, width, height, COLOUR_SPLIT.crown));
   const head = subjectHeadOf(input.landmarks, crownOnce);
-  const fused = fuseAlpha({ salient, personDepth, face, body, neck, faceScale: scale, head });
+  const fused = fuseAlpha({ salient, personDepth, face, body, neck, faceScale: scale, head, shoulders });
   // The matte before the people split and the split itself, to measure where it parted the subject from someone.
   let split: { before: Float32Array; others: GrayImage } | undefined;
   const people = otherPeopleMask({ context: prior.context, contextInPhoto: prior.contextInPhoto, contextToCrop: prior.contextToCrop, subject: input.subjectBox, others: input.otherBoxes, width, height, subjectHead: head });

@@ -156,5 +156,11 @@ const BODY: BodyShape = Object.freeze({
   softness: 0.25,
 });
 
+/**
+ * The neck with room beside it, from under the jaw all the way down: what lies in the body band
+ * beyond it is the shoulders (see salientHoldsBody), not the jaw's shadow or the collar.
+ */
+export const NECK_COLUMN: BodyShape = Object.freeze({ ...BODY, neckHalfWidth: 0.55, shoulderHalfWidth: 0.55, belowShoulderSlope: 0 });
+
 /** The strip straight under the chin, the neck's width all the way down: where a body is, whatever the clothes. */
 export const NECK_STRIP: BodyShape = Object.freeze({ ...BODY, start: 0.1, neckHalfWidth: 0.25, shoulderHalfWidth: 0.25, belowShoulderSlope: 0 });

@@ -20,6 +20,8 @@ export const FUSION = Object.freeze({
    * outline over the background beside the shoulders.
    */
   bodyCoverage: 0.85,
+  /** …and this share of the shoulders deep inside the person (see salientHoldsBody). */
+  shoulderCoverage: 0.5,
   hug: 0.06,
   trace: 0.05,
   /** `reach` when ISNet holds the body: the person model's coarse contour then cuts no shoulder ISNet has. */
@@ -45,22 +47,41 @@ export interface FusionInputs {
   readonly neck: GrayImage;
   /** The eye-to-chin distance in crop pixels. */
   readonly faceScale: number;
+  /** The body band beyond the neck column, inside the photo (past its edge ISNet sees nothing): where salientHoldsBody looks for the shoulders; `body` where not given. */
+  readonly shoulders?: GrayImage;
   /** The subject's head: where given, the wider reach when ISNet holds the body fades above the eyes (FUSION.heldReachFadeAbove). */
   readonly head?: HeadFrame;
 }
 
 const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
 
-/** Whether ISNet's solid region covers FUSION.bodyCoverage of the neck strip where the person model sees a person. */
-export function salientHoldsBody({ salient, personDepth, neck }: FusionInputs): boolean {
-  let inBody = 0;
-  let held = 0;
+/**
+ * Whether ISNet has seen the body: its solid region covers FUSION.bodyCoverage of the neck strip
+ * where the person model sees a person, and FUSION.shoulderCoverage of the shoulders (`shoulders`,
+ * where it lies deep inside the person). On a small, blurred face
+ * ISNet may keep the head and a column of neck and nothing of the shoulders: its outline is then
+ * not the body's, and the person model fills it.
+ */
+export function salientHoldsBody({ salient, personDepth, neck, body, faceScale, shoulders }: FusionInputs): boolean {
+  let inNeck = 0;
+  let heldNeck = 0;
+  let inShoulders = 0;
+  let heldShoulders = 0;
+  const deep = FUSION.solidDepth * faceScale;
+  const where = shoulders ?? body;
   for (let i = 0; i < salient.data.length; i++) {
-    if (neck.data[i] < 0.5 || personDepth.data[i] <= 0) continue;
-    inBody++;
-    if (salient.data[i] > 0.5) held++;
+    const d = personDepth.data[i];
+    if (d <= 0) continue;
+    const held = salient.data[i] > 0.5;
+    if (neck.data[i] >= 0.5) {
+      inNeck++;
+      if (held) heldNeck++;
+    } else if (where.data[i] >= 0.5 && d >= deep) {
+      inShoulders++;
+      if (held) heldShoulders++;
+    }
   }
-  return inBody > 0 && held / inBody >= FUSION.bodyCoverage;
+  return inNeck > 0 && heldNeck / inNeck >= FUSION.bodyCoverage && (inShoulders === 0 || heldShoulders / inShoulders >= FUSION.shoulderCoverage);
 }
 
 /**
