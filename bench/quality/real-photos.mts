@@ -4,6 +4,7 @@
  * straight cut where the photo ends inside the canvas). See README.md in this folder.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import sharp from 'sharp';
 import path from 'node:path';
 import type { PortraitProcessor } from '../../packages/core/src/node.ts';
 import {
@@ -70,6 +71,8 @@ export interface Check {
 export interface RealResult {
   readonly photo: string;
   readonly set: 'dev' | 'held-out';
+  /** Set for a person cut from a group photo (see groupMembers): the face's rank by size in the photo. */
+  readonly member?: number;
   readonly variant: Variant;
   readonly faceMargin: number;
   readonly ms: number;
@@ -214,50 +217,101 @@ export interface RealRun {
   readonly columns: number;
 }
 
+/** Faces of a group photo measured one by one, besides its largest (which the photo's own run portrays). */
+const MEMBERS_PER_PHOTO = 3;
+
+/**
+ * People cut from a group photo, as a user makes a portrait of someone who is not its largest
+ * face: for the 2nd to (MEMBERS_PER_PHOTO + 1)th largest faces, the photo cut to 4.4 × 4.6
+ * face sizes around the face (1.8 above its centre, clamped to the photo), portrayed with
+ * `subject: 'center'`. Small faces with neighbours all round: the case a portrait of the
+ * largest face never meets.
+ */
+async function groupMembers(processor: PortraitProcessor, bytes: Uint8Array): Promise<{ member: number; bytes: Buffer }[]> {
+  // A photo the pipeline cannot read faces from has no people to cut out.
+  const analysis = await processor.analyze(bytes).catch(() => undefined);
+  if (!analysis) return [];
+  const out: { member: number; bytes: Buffer }[] = [];
+  for (const [k, face] of analysis.faces.entries()) {
+    if (k === 0) continue;
+    if (k > MEMBERS_PER_PHOTO) break;
+    const side = Math.max(face.box.width, face.box.height);
+    const cx = face.box.x + face.box.width / 2;
+    const cy = face.box.y + face.box.height / 2;
+    const left = Math.max(0, Math.round(cx - 2.2 * side));
+    const top = Math.max(0, Math.round(cy - 1.8 * side));
+    const width = Math.min(analysis.width - left, Math.round(4.4 * side));
+    const height = Math.min(analysis.height - top, Math.round(4.6 * side));
+    // The analysis reads the photo upright (EXIF applied): so is the copy cut from it.
+    out.push({ member: k, bytes: await sharp(bytes).rotate().extract({ left, top, width, height }).jpeg({ quality: 95 }).toBuffer() });
+  }
+  return out;
+}
+
 export async function runRealPhotos(processor: PortraitProcessor, tileSize: number, log: (s: string) => void = console.log): Promise<RealRun> {
   const results: RealResult[] = [];
   const tiles: Buffer[] = [];
+  const runOne = async (name: string, set: PhotoEntry['set'], bytes: Uint8Array, faceMargin: number, member?: number) => {
+    const label = member === undefined ? name : `${name}, face ${member + 1}`;
+    tiles.push(await caption(await photoTile(bytes, tileSize), `${label} (${set}) m${faceMargin}`, tileSize));
+    for (const variant of VARIANTS) {
+      const t0 = performance.now();
+      const which = member === undefined ? {} : { member };
+      try {
+        const r = await processor.process(bytes, { cutout: variant, ovalMask: false, faceMargin, enhance: false, ...(member === undefined ? {} : { subject: 'center' as const }) });
+        const ms = Math.round(performance.now() - t0);
+        const m = await measureOutput(processor, r);
+        results.push({ photo: name, set, ...which, variant, faceMargin, ms, facesInPhoto: r.faces.length, ...m });
+        const failed = CHECKS.filter((c) => !m.checks[c].pass);
+        const [checker, dark] = await onBackdrops(r.png, tileSize);
+        // What the result itself warns of, on the dark tile: a reviewer sees which outputs say "check me".
+        const warned = r.warnings.map((w) => w.code.replaceAll('_', ' '));
+        tiles.push(await caption(checker, `${variant}${failed.length ? ' ✗ ' + failed.map(shortName).join(' ') : ' ✓'}`, tileSize, failed.length > 0), warned.length ? await caption(dark, `⚠ ${warned.join(', ')}`, tileSize) : dark);
+        log(`${label} ${variant} m${faceMargin} ${ms} ms ${failed.length ? 'fails ' + failed.join(', ') : 'passes'}`);
+      } catch (e) {
+        const error = (e as Error).message;
+        const checks = Object.fromEntries(CHECKS.map((c) => [c, { value: null, pass: false, note: 'no output' }])) as Record<CheckName, Check>;
+        results.push({ photo: name, set, ...which, variant, faceMargin, ms: Math.round(performance.now() - t0), error, checks });
+        const blank = await photoTile(bytes, tileSize);
+        tiles.push(await caption(blank, `${variant}: ${error.slice(0, 40)}`, tileSize, true), blank);
+        log(`${label} ${variant} m${faceMargin} error ${error}`);
+      }
+    }
+  };
+  const groups: { photo: PhotoEntry; bytes: Uint8Array }[] = [];
   for (const photo of photoSets()) {
     const bytes = readFileSync(path.join(root, photo.file));
     const margins = photo.set === 'dev' ? [0.4, 0.3] : [0.4];
-    for (const faceMargin of margins) {
-      tiles.push(await caption(await photoTile(bytes, tileSize), `${photo.name} (${photo.set}) m${faceMargin}`, tileSize));
-      for (const variant of VARIANTS) {
-        const t0 = performance.now();
-        try {
-          const r = await processor.process(bytes, { cutout: variant, ovalMask: false, faceMargin, enhance: false });
-          const ms = Math.round(performance.now() - t0);
-          const m = await measureOutput(processor, r);
-          results.push({ photo: photo.name, set: photo.set, variant, faceMargin, ms, facesInPhoto: r.faces.length, ...m });
-          const failed = CHECKS.filter((c) => !m.checks[c].pass);
-          const [checker, dark] = await onBackdrops(r.png, tileSize);
-          // What the result itself warns of, on the dark tile: a reviewer sees which outputs say "check me".
-          const warned = r.warnings.map((w) => w.code.replaceAll('_', ' '));
-          tiles.push(await caption(checker, `${variant}${failed.length ? ' ✗ ' + failed.map(shortName).join(' ') : ' ✓'}`, tileSize, failed.length > 0), warned.length ? await caption(dark, `⚠ ${warned.join(', ')}`, tileSize) : dark);
-          log(`${photo.name} ${variant} m${faceMargin} ${ms} ms ${failed.length ? 'fails ' + failed.join(', ') : 'passes'}`);
-        } catch (e) {
-          const error = (e as Error).message;
-          const checks = Object.fromEntries(CHECKS.map((c) => [c, { value: null, pass: false, note: 'no output' }])) as Record<CheckName, Check>;
-          results.push({ photo: photo.name, set: photo.set, variant, faceMargin, ms: Math.round(performance.now() - t0), error, checks });
-          const blank = await photoTile(bytes, tileSize);
-          tiles.push(await caption(blank, `${variant}: ${error.slice(0, 40)}`, tileSize, true), blank);
-          log(`${photo.name} ${variant} m${faceMargin} error ${error}`);
-        }
-      }
-    }
+    for (const faceMargin of margins) await runOne(photo.name, photo.set, bytes, faceMargin);
+    groups.push({ photo, bytes });
+  }
+  // Then the people cut from the group photos (any photo with more than one face), at margin 0.4.
+  for (const { photo, bytes } of groups) {
+    for (const { member, bytes: cut } of await groupMembers(processor, bytes)) await runOne(photo.name, photo.set, cut, 0.4, member);
   }
   return { results, tiles, columns: 1 + 2 * VARIANTS.length };
 }
 
 const shortName = (c: CheckName) => ({ faceOpaque: 'face', neckOpaque: 'neck', bodySolid: 'see-through', cornersClear: 'corners', neighboursGone: 'neighbour', photoEdgeCut: 'edge' })[c];
 
-/** Per set × variant: mean of each check's value and how many outputs pass it (photos with no output counted apart). */
+/** How the summary names the people cut from a set's group photos (see groupMembers). */
+export const memberSet = (set: 'dev' | 'held-out') => `${set}, people cut from group photos`;
+
+/**
+ * Per set × variant: mean of each check's value and how many outputs pass it (photos with no
+ * output counted apart). The people cut from group photos are summed apart from the photos
+ * (memberSet), so the photos' rows mean what they meant before those were measured.
+ */
 export function summarise(results: readonly RealResult[]) {
   const out: Record<string, Record<string, { outputs: number; noOutput: number; means: Record<CheckName, number | null>; passes: Record<CheckName, number>; allPass: number }>> = {};
-  for (const set of ['dev', 'held-out'] as const) {
-    out[set] = {};
+  const groups = (['dev', 'held-out'] as const).flatMap((set) => [
+    { key: set, of: (r: RealResult) => r.set === set && r.member === undefined },
+    { key: memberSet(set), of: (r: RealResult) => r.set === set && r.member !== undefined },
+  ]);
+  for (const { key, of } of groups) {
+    const rows: (typeof out)[string] = {};
     for (const variant of VARIANTS) {
-      const all = results.filter((r) => r.set === set && r.variant === variant);
+      const all = results.filter((r) => of(r) && r.variant === variant);
       // A photo that makes no portrait at all (no face found in it) is a detection failure, not a cut-out's: counted apart.
       const rs = all.filter((r) => !r.error);
       if (all.length === 0) continue;
@@ -268,8 +322,9 @@ export function summarise(results: readonly RealResult[]) {
         means[c] = values.length ? round(values.reduce((a, b) => a + b, 0) / values.length) : null;
         passes[c] = rs.filter((r) => r.checks[c]?.pass).length;
       }
-      out[set][variant] = { outputs: rs.length, noOutput: all.length - rs.length, means, passes, allPass: rs.filter((r) => CHECKS.every((c) => r.checks[c]?.pass)).length };
+      rows[variant] = { outputs: rs.length, noOutput: all.length - rs.length, means, passes, allPass: rs.filter((r) => CHECKS.every((c) => r.checks[c]?.pass)).length };
     }
+    if (Object.keys(rows).length) out[key] = rows;
   }
   return out;
 }
