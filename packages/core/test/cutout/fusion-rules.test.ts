@@ -3,7 +3,7 @@ import { mulberry32 } from '../support/random.js';
 import type { Point } from '../../src/geometry/point.js';
 import { createGrayImage, type GrayImage, type RgbaImage } from '../../src/image/rgba-image.js';
 import { bodyRegion, faceRegion, faceScale, forcedFace, NECK_STRIP } from '../../src/pipeline/cutout/face-region.js';
-import { fuseAlpha, salientHoldsBody } from '../../src/pipeline/cutout/fuse-alpha.js';
+import { fuseAlpha, salientHoldsBody, salientHoldsSides } from '../../src/pipeline/cutout/fuse-alpha.js';
 import { personMatte, salientMissesFace } from '../../src/pipeline/cutout/isnet-blind.js';
 import { continuedPastPhoto } from '../../src/pipeline/cutout/person-prior.js';
 import { fillEnclosedSpecks, SPECKS } from '../../src/pipeline/cutout/fill-holes.js';
@@ -174,6 +174,49 @@ describe('fuseAlpha', () => {
     // Where ISNet sees a trace beside the edge (an arm it half lost), the fill reaches the hug.
     const traced = plane((x, y) => (x >= 175 && x < 175 + hug && y >= 190 && y < 200 ? 0.2 : at(salient, Math.floor(x), Math.floor(y))));
     expect(at(fuseAlpha({ ...inputs, salient: traced }), 175 + hug - 1, 195)).toBe(1);
+  });
+
+  describe('when ISNet holds one shoulder and loses the other', () => {
+    // The person model: the head and shoulders 150 px wide from y 160. ISNet: head, neck and
+    // only the right shoulder (x ≥ 100).
+    const shouldersDepth = plane((x, y) => (y > 160 ? Math.min(y - 160, 75 - Math.abs(x - 100)) : 40 - Math.hypot(x - 100, y - 100)));
+    const onPerson = (x: number, y: number) => at(shouldersDepth, Math.floor(x), Math.floor(y)) > 0;
+    const salient = plane((x, y) => (Math.hypot(x - 100, y - 95) < 45 && y < 130) || (Math.abs(x - 100) < 15 && y >= 120) || (x >= 100 && Math.abs(x - 100) < 75 && y >= 160) ? 1 : 0);
+    const head = { eyes: { x: 100, y: 80 }, up: { x: 0, y: -1 }, scale };
+    // A green backdrop; the person in dark brown, and on the left either dark brown too (hair
+    // over the shoulder ISNet dropped) or, in the second photo, the backdrop's green (the person
+    // model took a patch of backdrop for a shoulder).
+    const photo = (leftShoulder: readonly number[]): RgbaImage => {
+      const data = new Uint8ClampedArray(W * H * 4);
+      for (let y = 0; y < H; y++) {
+        for (let x = 0; x < W; x++) {
+          const colour = !onPerson(x + 0.5, y + 0.5) ? [40, 160, 50] : x < 90 && y > 160 ? leftShoulder : [70, 45, 30];
+          data.set([...colour, 255], (y * W + x) * 4);
+        }
+      }
+      return { width: W, height: H, data };
+    };
+    const inputs = { salient, personDepth: shouldersDepth, face, body, neck, faceScale: scale, head };
+
+    it('tells the sides apart: the right held, the left not', () => {
+      expect(salientHoldsSides(inputs)).toEqual([false, true]);
+      expect(salientHoldsBody(inputs)).toBe(false);
+      // Without the head frame there is no axis: both sides counted together (more than half held).
+      expect(salientHoldsSides({ ...inputs, head: undefined })).toEqual([true, true]);
+    });
+
+    it('fills the lost shoulder from the person model where its colours are the subject’s', () => {
+      const fused = fuseAlpha({ ...inputs, crop: photo([70, 45, 30]) });
+      expect(at(fused, 45, 190)).toBe(1); // the lost shoulder
+      expect(at(fused, 150, 190)).toBe(1); // the held one
+      expect(at(fused, 10, 190)).toBe(0); // beyond the person
+    });
+
+    it('leaves the lost side clear where its colours are the backdrop’s', () => {
+      const fused = fuseAlpha({ ...inputs, crop: photo([40, 160, 50]) });
+      expect(at(fused, 45, 190)).toBe(0);
+      expect(at(fused, 150, 190)).toBe(1);
+    });
   });
 });
 

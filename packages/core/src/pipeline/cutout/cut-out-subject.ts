@@ -129,7 +129,7 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   let crown: GrayImage | undefined;
   const crownOnce = () => (crown ??= faceRegion(input.landmarks, width, height, COLOUR_SPLIT.crown));
   const head = subjectHeadOf(input.landmarks, crownOnce);
-  const fused = fuseAlpha({ salient, personDepth, face, body, neck, faceScale: scale, head, shoulders });
+  const fused = fuseAlpha({ salient, personDepth, face, body, neck, faceScale: scale, head, shoulders, crop });
   // The matte before the people split and the split itself, to measure where it parted the subject from someone.
   let split: { before: Float32Array; others: GrayImage } | undefined;
   const people = otherPeopleMask({ context: prior.context, contextInPhoto: prior.contextInPhoto, contextToCrop: prior.contextToCrop, subject: input.subjectBox, others: input.otherBoxes, width, height, subjectHead: head });

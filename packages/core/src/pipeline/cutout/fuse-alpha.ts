@@ -1,5 +1,6 @@
 import { dilateBox } from '../../image/dilate.js';
-import { createGrayImage, type GrayImage } from '../../image/rgba-image.js';
+import { createGrayImage, type GrayImage, type RgbaImage } from '../../image/rgba-image.js';
+import { colourFavoursSubject, VOTE_BACKDROP, VOTE_CANDIDATE, VOTE_SUBJECT } from './colour-vote.js';
 import { heightAboveEyes, type HeadFrame } from './head-frame.js';
 
 /**
@@ -51,24 +52,30 @@ export interface FusionInputs {
   readonly shoulders?: GrayImage;
   /** The subject's head: where given, the wider reach when ISNet holds the body fades above the eyes (FUSION.heldReachFadeAbove). */
   readonly head?: HeadFrame;
+  /** The crop: where given, its colours decide what the person model may fill on a side ISNet lost (see colourVoteOnLostSide). */
+  readonly crop?: RgbaImage;
 }
 
 const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
 
 /**
- * Whether ISNet has seen the body: its solid region covers FUSION.bodyCoverage of the neck strip
- * where the person model sees a person, and FUSION.shoulderCoverage of the shoulders (`shoulders`,
- * where it lies deep inside the person). On a small, blurred face
- * ISNet may keep the head and a column of neck and nothing of the shoulders: its outline is then
- * not the body's, and the person model fills it.
+ * Whether ISNet has seen the body, on each side of the body's axis (the line through the eyes'
+ * middle along the head's up vector; without `head`, both sides counted together): its solid
+ * region covers FUSION.bodyCoverage of the neck strip where the person model sees a person, and
+ * FUSION.shoulderCoverage of that side's shoulders (`shoulders`, where they lie deep inside the
+ * person). On a small, blurred face ISNet may keep the head and a column of neck and nothing of
+ * the shoulders; on a dark backdrop it may keep one shoulder and lose the other under long dark
+ * hair: its outline there is not the body's, and the person model fills that side.
  */
-export function salientHoldsBody({ salient, personDepth, neck, body, faceScale, shoulders }: FusionInputs): boolean {
+export function salientHoldsSides({ salient, personDepth, neck, body, faceScale, shoulders, head }: FusionInputs): BodySides {
   let inNeck = 0;
   let heldNeck = 0;
-  let inShoulders = 0;
-  let heldShoulders = 0;
+  const inShoulders = [0, 0];
+  const heldShoulders = [0, 0];
   const deep = FUSION.solidDepth * faceScale;
   const where = shoulders ?? body;
+  const side = sideOfAxis(head);
+  const { width } = salient;
   for (let i = 0; i < salient.data.length; i++) {
     const d = personDepth.data[i];
     if (d <= 0) continue;
@@ -77,11 +84,31 @@ export function salientHoldsBody({ salient, personDepth, neck, body, faceScale, 
       inNeck++;
       if (held) heldNeck++;
     } else if (where.data[i] >= 0.5 && d >= deep) {
-      inShoulders++;
-      if (held) heldShoulders++;
+      const s = side ? side(i % width, Math.floor(i / width)) : 0;
+      inShoulders[s]++;
+      if (held) heldShoulders[s]++;
     }
   }
-  return inNeck > 0 && heldNeck / inNeck >= FUSION.bodyCoverage && (inShoulders === 0 || heldShoulders / inShoulders >= FUSION.shoulderCoverage);
+  const neckHeld = inNeck > 0 && heldNeck / inNeck >= FUSION.bodyCoverage;
+  const sideHeld = (s: number) => neckHeld && (inShoulders[s] === 0 || heldShoulders[s] / inShoulders[s] >= FUSION.shoulderCoverage);
+  return side ? [sideHeld(0), sideHeld(1)] : [sideHeld(0), sideHeld(0)];
+}
+
+/** Per side of the body's axis (0: the image's left of it, 1: its right), whether ISNet holds the body there. */
+export type BodySides = readonly [boolean, boolean];
+
+/** Whether ISNet holds the body on both sides (see salientHoldsSides). */
+export function salientHoldsBody(inputs: FusionInputs): boolean {
+  const [left, right] = salientHoldsSides(inputs);
+  return left && right;
+}
+
+/** Which side of the body's axis a pixel lies on (0 or 1); undefined without a head frame. */
+function sideOfAxis(head: HeadFrame | undefined): ((x: number, y: number) => number) | undefined {
+  if (!head) return undefined;
+  const { eyes, up } = head;
+  // Across the axis: the up vector turned a quarter clockwise on screen (up (0, −1) → (1, 0)).
+  return (x, y) => ((x + 0.5 - eyes.x) * -up.y + (y + 0.5 - eyes.y) * up.x > 0 ? 1 : 0);
 }
 
 /**
@@ -106,14 +133,37 @@ function fillableNearSolid(salient: GrayImage, radius: number): Uint8Array {
 }
 
 /**
+ * On the side ISNet lost while it holds the other, the person model fills only where the
+ * photo's colours side with the subject (see colourFavoursSubject): long dark hair over a
+ * shoulder on a dark backdrop, which ISNet dropped, has the subject's colours; the forest floor
+ * the person model took for a shoulder has the backdrop's.
+ */
+function colourVoteOnLostSide(crop: RgbaImage, inputs: FusionInputs, sides: BodySides, side: (x: number, y: number) => number): Uint8Array {
+  const { salient, personDepth: depth, body, faceScale } = inputs;
+  const { width, height } = salient;
+  const roles = new Uint8Array(width * height);
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      const d = depth.data[i];
+      const a = salient.data[i];
+      if (d > 0 && a > 0.9) roles[i] = VOTE_SUBJECT;
+      else if (d < 0 && a < FUSION.trace) roles[i] = VOTE_BACKDROP;
+      if (d > 0 && a <= 0.5 && body.data[i] > 0 && !sides[side(x, y)]) roles[i] = VOTE_CANDIDATE;
+    }
+  }
+  return colourFavoursSubject(crop, roles, faceScale);
+}
+
+/**
  * One alpha from the three signals:
  * - deep inside the person (beyond `solidDepth`) and in the body band under the face the alpha
  *   is 1, so a neck or a jumper that ISNet thinned or dropped is whole (only in the gaps of
- *   ISNet's own solid region when ISNet holds the body, see `bodyCoverage`);
+ *   ISNet's own solid region on a side where ISNet holds the body, see `bodyCoverage`; on a
+ *   side it lost while holding the other, where the photo's colours side with the subject);
  * - near the person's contour ISNet's alpha gives the edge (hair, collar), lifted towards solid
  *   as the depth grows;
  * - beyond `reach` outside the person everything is cleared (a lamp, a red bag, a poster face
- *   that ISNet found salient), except, when ISNet holds the body, inside the body band: there
+ *   that ISNet found salient), except, on a side where ISNet holds the body, inside the body band: there
  *   ISNet's own shoulders stay where the person model lost them (a pale jumper on a pale wall);
  * - the face region is always opaque.
  */
@@ -122,15 +172,19 @@ export function fuseAlpha(inputs: FusionInputs): GrayImage {
   const { width, height } = salient;
   const solid = FUSION.solidDepth * faceScale;
   const out = createGrayImage(width, height);
-  const holds = salientHoldsBody(inputs);
-  const near = holds ? fillableNearSolid(salient, Math.max(1, Math.round(FUSION.hug * faceScale))) : undefined;
+  const sides = salientHoldsSides(inputs);
+  const holdsAny = sides[0] || sides[1];
+  const side = sides[0] !== sides[1] ? sideOfAxis(inputs.head) : undefined;
+  const near = holdsAny ? fillableNearSolid(salient, Math.max(1, Math.round(FUSION.hug * faceScale))) : undefined;
   const reach = FUSION.reach * faceScale;
   const heldReach = FUSION.reachWhenHeld * faceScale;
-  const above = holds && inputs.head ? heightAboveEyes(inputs.head) : undefined;
+  const voted = side && inputs.crop ? colourVoteOnLostSide(inputs.crop, inputs, sides, side) : undefined;
+  const above = holdsAny && inputs.head ? heightAboveEyes(inputs.head) : undefined;
   for (let y = 0, i = 0; y < height; y++) {
     for (let x = 0; x < width; x++, i++) {
       const d = depth.data[i];
-      const fill = clamp01(d / solid) * body.data[i] * (near ? near[i] : 1);
+      const holds = side ? sides[side(x, y)] : sides[0];
+      const fill = clamp01(d / solid) * body.data[i] * (holds && near ? near[i] : voted && salient.data[i] <= 0.5 ? voted[i] : 1);
       // Where ISNet holds the body, its shoulders are not the person model's to cut: a white
       // sweater on a white wall is ISNet's whole and the person model's only in part.
       let gate: number;

@@ -1,0 +1,100 @@
+import { boxRadiusFor, stackedBoxBlurGray } from '../../image/box-blur.js';
+import { dilateBox } from '../../image/dilate.js';
+import { createGrayImage, type RgbaImage } from '../../image/rgba-image.js';
+
+/**
+ * Where the two models disagree and nothing else can say who is right, the photo's colours
+ * vote: a pixel goes to the subject when its colour is likelier among the pixels both models
+ * call the subject than among those both call the backdrop.
+ */
+export const COLOUR_VOTE = Object.freeze({
+  /** Fewer sure pixels than this on either side: too little to learn from, every candidate passes. */
+  minSamples: 150,
+  /** Only sure pixels this near a candidate (eye-to-chin lengths) teach: the colours beside the contested part, not the whole crop's. */
+  learnWithin: 1.2,
+  /** The per-pixel votes are averaged over this many eye-to-chin lengths (a Gaussian's σ). */
+  smoothing: 0.03,
+});
+
+const BITS = 4;
+const BINS = 1 << (3 * BITS);
+const binOf = (data: Uint8ClampedArray, i: number) => ((data[i * 4] >> (8 - BITS)) << (2 * BITS)) | ((data[i * 4 + 1] >> (8 - BITS)) << BITS) | (data[i * 4 + 2] >> (8 - BITS));
+
+/** Which crop pixel is sure of what: 1 subject, 2 backdrop, 3 a candidate to vote on, 0 none of these. */
+export const VOTE_SUBJECT = 1;
+export const VOTE_BACKDROP = 2;
+export const VOTE_CANDIDATE = 3;
+
+/**
+ * For each candidate pixel of `roles`, whether its colour (smoothed over COLOUR_VOTE.smoothing
+ * face scales among the candidates) is likelier on the subject than on the backdrop: 1 yes, 0 no
+ * (and 0 for every pixel that is not a candidate). Pixels outside the photo (crop alpha < 255)
+ * teach nothing.
+ */
+export function colourFavoursSubject(crop: RgbaImage, roles: Uint8Array, faceScale: number): Uint8Array {
+  const { width, height, data } = crop;
+  const n = width * height;
+  const subject = new Float64Array(BINS);
+  const backdrop = new Float64Array(BINS);
+  let subjectCount = 0;
+  let backdropCount = 0;
+  let minX = width;
+  let minY = height;
+  let maxX = -1;
+  let maxY = -1;
+  const candidates = new Uint8Array(n);
+  for (let i = 0; i < n; i++) candidates[i] = roles[i] === VOTE_CANDIDATE ? 1 : 0;
+  const near = dilateBox(candidates, width, height, Math.max(1, Math.round(COLOUR_VOTE.learnWithin * faceScale)));
+  for (let i = 0; i < n; i++) {
+    const role = roles[i];
+    if (role === VOTE_CANDIDATE) {
+      const x = i % width;
+      const y = (i - x) / width;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+    }
+    if (data[i * 4 + 3] < 255 || !near[i]) continue;
+    if (role === VOTE_SUBJECT) (subject[binOf(data, i)] += 1), subjectCount++;
+    else if (role === VOTE_BACKDROP) (backdrop[binOf(data, i)] += 1), backdropCount++;
+  }
+  const out = new Uint8Array(n);
+  if (maxX < 0) return out;
+  if (subjectCount < COLOUR_VOTE.minSamples || backdropCount < COLOUR_VOTE.minSamples) {
+    for (let i = 0; i < n; i++) out[i] = roles[i] === VOTE_CANDIDATE ? 1 : 0;
+    return out;
+  }
+  const sigma = Math.max(1, COLOUR_VOTE.smoothing * faceScale);
+  // The votes are blurred only around the candidates (both planes are 0 elsewhere).
+  const reach = 3 * boxRadiusFor(sigma);
+  const x0 = Math.max(0, minX - reach);
+  const y0 = Math.max(0, minY - reach);
+  const w = Math.min(width, maxX + reach + 1) - x0;
+  const h = Math.min(height, maxY + reach + 1) - y0;
+  const ratio = createGrayImage(w, h);
+  const weight = createGrayImage(w, h);
+  const subjectNorm = subjectCount + 0.5 * BINS;
+  const backdropNorm = backdropCount + 0.5 * BINS;
+  for (let y = minY; y <= maxY; y++) {
+    for (let x = minX; x <= maxX; x++) {
+      const i = y * width + x;
+      if (roles[i] !== VOTE_CANDIDATE) continue;
+      const b = binOf(data, i);
+      const j = (y - y0) * w + (x - x0);
+      ratio.data[j] = Math.log((subject[b] + 0.5) / subjectNorm) - Math.log((backdrop[b] + 0.5) / backdropNorm);
+      weight.data[j] = 1;
+    }
+  }
+  const smoothRatio = stackedBoxBlurGray(ratio, sigma);
+  const smoothWeight = stackedBoxBlurGray(weight, sigma);
+  for (let y = minY; y <= maxY; y++) {
+    for (let x = minX; x <= maxX; x++) {
+      const i = y * width + x;
+      if (roles[i] !== VOTE_CANDIDATE) continue;
+      const j = (y - y0) * w + (x - x0);
+      out[i] = smoothRatio.data[j] / Math.max(1e-6, smoothWeight.data[j]) > 0 ? 1 : 0;
+    }
+  }
+  return out;
+}
