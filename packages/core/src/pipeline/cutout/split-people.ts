@@ -19,19 +19,34 @@ export const SIDEWAYS_COST = 1.5;
 /** Seeds: the middle of each face box (this share of its sides). */
 const SEED_SHARE = 0.6;
 
-/** A binary min-heap of (key, node) pairs, enough for a grid Dijkstra. */
+/**
+ * A binary min-heap of (key, node) pairs, enough for a grid Dijkstra: keys and nodes in typed
+ * arrays that double when full (a grid Dijkstra pushes a few times per pixel; JS arrays of
+ * numbers made the split's growth the costliest part of a group portrait's cut-out).
+ */
 class MinHeap {
-  #keys: number[] = [];
-  #nodes: number[] = [];
+  #keys: Float64Array;
+  #nodes: Int32Array;
+  #size = 0;
+  constructor(capacity: number) {
+    this.#keys = new Float64Array(Math.max(16, capacity));
+    this.#nodes = new Int32Array(Math.max(16, capacity));
+  }
   get size(): number {
-    return this.#keys.length;
+    return this.#size;
   }
   push(key: number, node: number): void {
+    if (this.#size === this.#keys.length) {
+      const keys = new Float64Array(this.#keys.length * 2);
+      keys.set(this.#keys);
+      this.#keys = keys;
+      const nodes = new Int32Array(this.#nodes.length * 2);
+      nodes.set(this.#nodes);
+      this.#nodes = nodes;
+    }
     const keys = this.#keys;
     const nodes = this.#nodes;
-    let i = keys.length;
-    keys.push(key);
-    nodes.push(node);
+    let i = this.#size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (keys[parent] <= key) break;
@@ -42,13 +57,18 @@ class MinHeap {
     keys[i] = key;
     nodes[i] = node;
   }
-  pop(): [number, number] {
+  /** The smallest key (valid until the next pop). */
+  get topKey(): number {
+    return this.#keys[0];
+  }
+  /** Removes the smallest pair and returns its node (read topKey first for its key). */
+  pop(): number {
     const keys = this.#keys;
     const nodes = this.#nodes;
-    const top: [number, number] = [keys[0], nodes[0]];
-    const lastKey = keys.pop() as number;
-    const lastNode = nodes.pop() as number;
-    const n = keys.length;
+    const top = nodes[0];
+    const n = --this.#size;
+    const lastKey = keys[n];
+    const lastNode = nodes[n];
     if (n > 0) {
       let i = 0;
       for (;;) {
@@ -188,11 +208,11 @@ function faceSeeds(box: Box, cropToContext: Affine2D, scale: number, cw: number,
 
 /** Which grower reaches each person pixel of the context plane first (its index; -1: none). The first grower's seeds win where seeds overlap. */
 function growOwners(context: GrayImage, growers: readonly Grower[]): Int16Array {
-  const { width: cw, height: ch } = context;
+  const { width: cw, height: ch, data } = context;
   const n = cw * ch;
   const dist = new Float64Array(n).fill(Infinity);
   const owner = new Int16Array(n).fill(-1);
-  const heap = new MinHeap();
+  const heap = new MinHeap(2 * n);
   growers.forEach((grower, k) => {
     for (const i of grower.seeds) {
       // The subject's face wins its own pixels.
@@ -204,32 +224,34 @@ function growOwners(context: GrayImage, growers: readonly Grower[]): Int16Array 
   });
   const SIDE = SIDEWAYS_COST;
   const DIAGONAL = Math.hypot(1, SIDE);
-  const STEPS = [
-    [1, 0, SIDE],
-    [-1, 0, SIDE],
-    [0, 1, 1],
-    [0, -1, 1],
-    [1, 1, DIAGONAL],
-    [-1, 1, DIAGONAL],
-    [1, -1, DIAGONAL],
-    [-1, -1, DIAGONAL],
-  ] as const;
+  // The eight steps (right, left, down, up, then the diagonals) as offsets and lengths, in the
+  // order the growth has always taken them (ties go to whoever steps first).
+  const STEP_X = [1, -1, 0, 0, 1, -1, 1, -1];
+  const STEP_Y = [0, 0, 1, -1, 1, 1, -1, -1];
+  const STEP_LENGTH = [SIDE, SIDE, 1, 1, DIAGONAL, DIAGONAL, DIAGONAL, DIAGONAL];
+  const speeds = growers.map((g) => g.speed);
+  const barreds = growers.map((g) => g.barred);
+  const slowdowns = growers.map((g) => g.slowdown);
   while (heap.size > 0) {
-    const [d, i] = heap.pop();
+    const d = heap.topKey;
+    const i = heap.pop();
     if (d > dist[i]) continue;
-    const { speed, barred, slowdown } = growers[owner[i]];
+    const k = owner[i];
+    const speed = speeds[k];
+    const barred = barreds[k];
+    const slowdown = slowdowns[k];
     const x = i % cw;
     const y = (i - x) / cw;
-    for (const [dx, dy, length] of STEPS) {
-      const nx = x + dx;
-      const ny = y + dy;
+    for (let s = 0; s < 8; s++) {
+      const nx = x + STEP_X[s];
+      const ny = y + STEP_Y[s];
       if (nx < 0 || ny < 0 || nx >= cw || ny >= ch) continue;
       const j = ny * cw + nx;
-      if (context.data[j] <= PERSON_THRESHOLD || barred?.[j]) continue;
-      const nd = d + length * speed * (slowdown ? slowdown[j] : 1);
+      if (data[j] <= PERSON_THRESHOLD || (barred !== undefined && barred[j])) continue;
+      const nd = d + STEP_LENGTH[s] * speed * (slowdown ? slowdown[j] : 1);
       if (nd < dist[j]) {
         dist[j] = nd;
-        owner[j] = owner[i];
+        owner[j] = k;
         heap.push(nd, j);
       }
     }
