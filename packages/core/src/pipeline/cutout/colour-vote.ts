@@ -1,4 +1,5 @@
 import { boxRadiusFor, stackedBoxBlurGray } from '../../image/box-blur.js';
+import { COLOUR_BINS as BINS, colourBinOf as binOf } from './colour-bins.js';
 import { dilateBox } from '../../image/dilate.js';
 import { createGrayImage, type RgbaImage } from '../../image/rgba-image.js';
 
@@ -16,9 +17,6 @@ export const COLOUR_VOTE = Object.freeze({
   smoothing: 0.03,
 });
 
-const BITS = 4;
-const BINS = 1 << (3 * BITS);
-const binOf = (data: Uint8ClampedArray, i: number) => ((data[i * 4] >> (8 - BITS)) << (2 * BITS)) | ((data[i * 4 + 1] >> (8 - BITS)) << BITS) | (data[i * 4 + 2] >> (8 - BITS));
 
 /** Which crop pixel is sure of what: 1 subject, 2 backdrop, 3 a candidate to vote on, 0 none of these. */
 export const VOTE_SUBJECT = 1;

@@ -1,4 +1,5 @@
 import { boxRadiusFor, stackedBoxBlurGray } from '../../image/box-blur.js';
+import { COLOUR_BINS as BINS, colourBinOf as binOf } from './colour-bins.js';
 import { signedDistance } from '../../image/distance-transform.js';
 import type { Box, Point } from '../../geometry/point.js';
 import { faceRegion, forEachPixelOfOtherFace } from './face-region.js';
@@ -50,9 +51,6 @@ export const COLOUR_SPLIT = Object.freeze({
   neighbourCrown: 0.6,
 });
 
-const BITS = 4;
-const BINS = 1 << (3 * BITS);
-const binOf = (data: Uint8ClampedArray, i: number) => ((data[i * 4] >> (8 - BITS)) << (2 * BITS)) | ((data[i * 4 + 1] >> (8 - BITS)) << BITS) | (data[i * 4 + 2] >> (8 - BITS));
 
 /**
  * Moves the people split's line along colour: in a band around the line where the matte holds
