@@ -5,6 +5,7 @@ import { applyAffine, cropWindowAffine, invertAffine } from '../../src/image/aff
 import { convexHull, fillPolygon } from '../../src/image/fill-polygon.js';
 import { createNodePortraitProcessor } from '../../src/node.js';
 import type { PortraitProcessor, PortraitResult } from '../../src/pipeline/portrait-processor.js';
+import { compositeOf, CH, CW } from '../support/composites.js';
 import { modelsDir, PORTRAIT_FIXTURES, readFixture } from '../support/fixtures.js';
 
 /**
@@ -20,11 +21,15 @@ afterAll(async () => processor?.release());
 
 const options = { ovalMask: false, enhance: false, width: 320, height: 320, segmentationSize: 512 } as const;
 
+/** Photo pixel → output pixel for a result, as an affine map. */
+function toOutputAffine(result: PortraitResult) {
+  const w = result.window;
+  return invertAffine(cropWindowAffine({ centerX: w.centerX, centerY: w.centerY, width: w.width, height: w.height, angle: (w.angleDegrees * Math.PI) / 180, outputWidth: result.width, outputHeight: result.height }));
+}
+
 /** Photo pixel → output pixel for a result. */
 function toOutput(result: PortraitResult): (p: Point) => Point {
-  const w = result.window;
-  const outToPhoto = cropWindowAffine({ centerX: w.centerX, centerY: w.centerY, width: w.width, height: w.height, angle: (w.angleDegrees * Math.PI) / 180, outputWidth: result.width, outputHeight: result.height });
-  const m = invertAffine(outToPhoto);
+  const m = toOutputAffine(result);
   return (p) => applyAffine(m, p.x, p.y);
 }
 
@@ -138,6 +143,31 @@ describe('cut-out with the person model', () => {
     const salient = await processor.process(crop, { ovalMask: false, enhance: false, faceMargin: 0.4, subject: 'center', cutout: 'salient' });
     expect(Math.max(...shoulderMeans(salient))).toBeLessThan(0.1);
     expect(Math.min(...shoulderMeans(result))).toBeGreaterThanOrEqual(0.8);
+  }, 120_000);
+
+  it("keeps the subject's curls and shoulder over someone half hidden behind them, and leaves that person out (composite with the true alpha)", async () => {
+    // portrait-5's subject (long blond curls) over a room, with the next foreground standing
+    // behind her right shoulder, the face half under her curls: the people split grew that face
+    // from the middle of its box, on her curls, and took them with the shoulder below.
+    const c = await compositeOf('portrait-5', 'room-indoor+person');
+    const result = await processor.process(c.png, { ovalMask: false, enhance: false, faceMargin: 0.4, cutout: 'refined' });
+    // The true alpha in the output's frame (nearest composite pixel through the result's window).
+    const toPhoto = invertAffine(toOutputAffine(result));
+    const truth = new Float32Array(result.width * result.height);
+    for (let i = 0; i < truth.length; i++) {
+      const p = applyAffine(toPhoto, (i % result.width) + 0.5, Math.floor(i / result.width) + 0.5);
+      const [x, y] = [Math.floor(p.x), Math.floor(p.y)];
+      truth[i] = x >= 0 && y >= 0 && x < CW && y < CH ? c.truth[y * CW + x] : 0;
+    }
+    const subjectThere = new Float32Array(truth.length);
+    const noOneThere = new Float32Array(truth.length);
+    for (let i = 0; i < truth.length; i++) {
+      if (i % result.width < 0.75 * result.width) continue; // the right quarter, where the one behind stands
+      subjectThere[i] = truth[i] >= 0.9 ? 1 : 0;
+      noOneThere[i] = truth[i] <= 0.05 ? 1 : 0;
+    }
+    expect(meanAlpha(result, subjectThere)).toBeGreaterThanOrEqual(0.9);
+    expect(meanAlpha(result, noOneThere)).toBeLessThanOrEqual(0.15); // the backdrop and the one behind (the edge of their shoulder against hers stays)
   }, 120_000);
 
   it.each(['group-1.jpg', 'group-3.jpg'])('leaves the neighbours out of a group photo (%s, wide margin)', async (name) => {

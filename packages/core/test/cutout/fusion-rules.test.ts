@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../support/random.js';
 import type { Point } from '../../src/geometry/point.js';
+import { convexHull, fillPolygon } from '../../src/image/fill-polygon.js';
 import { createGrayImage, type GrayImage, type RgbaImage } from '../../src/image/rgba-image.js';
 import { bodyRegion, faceRegion, faceScale, forcedFace, NECK_STRIP } from '../../src/pipeline/cutout/face-region.js';
 import { fuseAlpha, salientHoldsBody, salientHoldsSides } from '../../src/pipeline/cutout/fuse-alpha.js';
@@ -10,6 +11,7 @@ import { fillEnclosedSpecks, SPECKS } from '../../src/pipeline/cutout/fill-holes
 import { narrowEdgeForUpscale, refineEdge } from '../../src/pipeline/cutout/refine-edge.js';
 import { INTERIOR, solidifyInterior } from '../../src/pipeline/cutout/solid-interior.js';
 import { COLOUR_SPLIT, splitByColour } from '../../src/pipeline/cutout/split-by-colour.js';
+import { FACES_BEHIND, facesBehindSubject, type FaceBehind } from '../../src/pipeline/cutout/faces-behind.js';
 import { otherPeopleMask, ownSalientRegion, SIDEWAYS_COST, splitLineLength, subjectHeadOf, UNSEEN_PEOPLE } from '../../src/pipeline/cutout/split-people.js';
 import { forEachPixelInEllipse, headEllipse } from '../../src/pipeline/cutout/head-ellipse.js';
 
@@ -573,6 +575,83 @@ describe('otherPeopleMask', () => {
     expect(at(mask, 140, 50)).toBe(1); // the neighbour's face
     expect(at(mask, 140, 190)).toBeGreaterThan(0.9); // under the neighbour's face, at the bottom: the neighbour's body
     expect(at(mask, 60, 190)).toBeLessThan(0.1); // under the subject's face: the subject's
+  });
+});
+
+describe('facesBehindSubject', () => {
+  // The subject: the frontal face, pink skin, dark brown hair over the crown. Another face to
+  // the right (the same landmarks moved 70 px right, 10 down), tan skin, dark brows and eyes.
+  // With `hairTo`, the subject's hair falls down her right side as far as x = hairTo.
+  const subject = frontalLandmarks();
+  const other = frontalLandmarks().map((p) => ({ x: p.x + 70, y: p.y + 10 }));
+  const BROWN = [70, 45, 30];
+  const PINK = [230, 170, 150];
+  const TAN = [200, 150, 100];
+  const GREY = [128, 128, 128];
+  const scene = (hairTo: number) => {
+    const subjectFace = faceRegion(subject, W, H);
+    const subjectCrown = faceRegion(subject, W, H, COLOUR_SPLIT.crown);
+    const otherFace = faceRegion(other, W, H);
+    const otherFeatures = fillPolygon(W, H, convexHull([...other.slice(17, 27), ...other.slice(36, 48)]));
+    const data = new Uint8ClampedArray(W * H * 4);
+    const matte = createGrayImage(W, H);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const i = y * W + x;
+        const hairFall = x >= 125 && x < hairTo && y >= 40 && y < 170;
+        let colour = GREY;
+        if (subjectFace.data[i] >= 0.5) colour = PINK;
+        else if (subjectCrown.data[i] >= 0.5 || hairFall) colour = BROWN;
+        else if (otherFace.data[i] >= 0.5) colour = otherFeatures.data[i] >= 0.5 ? BROWN : TAN;
+        const noise = ((x * 7 + y * 13) % 11) - 5;
+        data.set([colour[0] + noise, colour[1] + noise, colour[2] + noise, 255], i * 4);
+        matte.data[i] = colour === GREY ? 0 : 1;
+      }
+    }
+    return { crop: { width: W, height: H, data } as RgbaImage, matte };
+  };
+  const judge = (hairTo: number) => {
+    const { crop, matte } = scene(hairTo);
+    return facesBehindSubject(crop, matte, () => matte, subject, [other, undefined])[0];
+  };
+
+  it("finds a face behind the subject's hair, and which of it shows", () => {
+    const behind = judge(165) as FaceBehind;
+    expect(behind).toBeDefined();
+    expect(behind.share).toBeGreaterThanOrEqual(FACES_BEHIND.coveredShare);
+    expect(behind.covering[100 * W + 150]).toBe(1); // the hair over the other face's left cheek
+    expect(behind.visible[100 * W + 150]).toBe(0);
+    expect(behind.visible[110 * W + 185]).toBe(1); // the other face's right cheek shows
+    expect(behind.barred[100 * W + 100]).toBe(1); // the subject's face is never theirs
+    expect(behind.barred[110 * W + 185]).toBe(0); // their own face is
+  });
+
+  it("does not take a face beside the subject for one behind: the hair stops short of it, and the face's dark brows and eyes touching it do not count", () => {
+    expect(judge(147)).toBeUndefined();
+  });
+});
+
+describe('otherPeopleMask with a face behind the subject', () => {
+  it('grows that face from the part that shows, and never into what ISNet holds of the subject', () => {
+    // One person mask over the plane; the other face's box (x 120–180) lies half under the
+    // subject's hair (x < 150), which ISNet holds with the subject down to the bottom.
+    const base = { context: plane(() => 1), contextToCrop: [1, 0, 0, 0, 1, 0] as const, subject: { x: 40, y: 60, width: 60, height: 60 }, others: [{ x: 120, y: 60, width: 60, height: 60 }], width: W, height: H };
+    const visible = new Uint8Array(W * H);
+    const barred = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        if (x >= 150 && x < 180 && y >= 60 && y < 120) visible[y * W + x] = 1;
+        if (x < 150) barred[y * W + x] = 1;
+      }
+    }
+    const behind: FaceBehind = { covering: new Uint8Array(W * H), visible, barred, share: 0.5 };
+    const sideBySide = otherPeopleMask(base)!.others;
+    const inFront = otherPeopleMask({ ...base, behind: [behind] })!.others;
+    expect(at(sideBySide, 130, 90)).toBe(1); // side by side: the middle of their box is theirs
+    expect(at(inFront, 130, 90)).toBe(0); // behind: the subject's hair over it is the subject's
+    expect(at(inFront, 140, 190)).toBe(0); // and so is the subject's shoulder below it
+    expect(at(inFront, 170, 90)).toBe(1); // the face that shows is theirs
+    expect(at(inFront, 190, 190)).toBe(1); // and the body beyond the subject
   });
 });
 

@@ -7,6 +7,7 @@ import { isolateSubject } from '../isolate-subject.js';
 import { heightAboveEyes, type HeadFrame } from './head-frame.js';
 import { faceScale, forEachPixelOfOtherFace } from './face-region.js';
 import { sampleGray } from './person-prior.js';
+import type { FaceBehind } from './faces-behind.js';
 
 /** Context pixels with a person probability above this are walkable: the split follows bodies, not gaps. */
 const PERSON_THRESHOLD = 0.35;
@@ -117,6 +118,8 @@ export interface SplitPeopleInput {
   /** The subject's face box and every other face's box, in crop pixels. */
   readonly subject: Box;
   readonly others: readonly Box[];
+  /** Per other face, where it lies behind the subject's hair (facesBehindSubject): it grows from the part of its face that shows. */
+  readonly behind?: readonly (FaceBehind | undefined)[];
   readonly width: number;
   readonly height: number;
   /** Where given, bodies leaving the view far above this head count as people whose faces are out of view (UNSEEN_PEOPLE). */
@@ -154,13 +157,22 @@ export function otherPeopleMask(input: SplitPeopleInput): PeopleSplit | undefine
   const n = cw * ch;
   const above = subjectHead ? heightPlane(subjectHead, contextToCrop, cw, ch) : undefined;
   let unseenSeeds = above ? unseenBodySeeds(context, input.contextInPhoto, above) : [];
-  const inCrown = subjectHead && unseenSeeds.length > 0 ? crownOnContext(subjectHead.crown(), contextToCrop, cw, ch) : undefined;
+  const crown = subjectHead && unseenSeeds.length > 0 ? subjectHead.crown() : undefined;
+  const inCrown = crown ? maskOnContext((i) => crown.data[i] >= 0.5, width, height, contextToCrop, cw, ch) : undefined;
   if (inCrown) unseenSeeds = unseenSeeds.filter((i) => !inCrown[i]);
   if (others.length === 0 && unseenSeeds.length === 0) return undefined;
-  const faceGrower = (box: Box): Grower => ({ seeds: faceSeeds(box, cropToContext, scale, cw, ch), speed: 1 / Math.max(1, Math.max(box.width, box.height) * scale) });
+  const faceGrower = (box: Box, behind?: FaceBehind): Grower => {
+    const speed = 1 / Math.max(1, Math.max(box.width, box.height) * scale);
+    // A face behind the subject's hair grows from the part of it that shows, and never into the subject.
+    const shown = behind ? maskOnContext((i) => behind.visible[i] === 1, width, height, contextToCrop, cw, ch) : undefined;
+    const seeds: number[] = [];
+    if (shown) shown.forEach((v, i) => v && seeds.push(i));
+    if (!behind || seeds.length === 0) return { seeds: faceSeeds(box, cropToContext, scale, cw, ch), speed };
+    return { seeds, speed, barred: maskOnContext((i) => behind.barred[i] === 1, width, height, contextToCrop, cw, ch) };
+  };
   const subjectGrower = faceGrower(subject);
   // The people seen, by their faces.
-  const seenOwner = others.length > 0 ? growOwners(context, [subjectGrower, ...others.map(faceGrower)]) : undefined;
+  const seenOwner = others.length > 0 ? growOwners(context, [subjectGrower, ...others.map((b, k) => faceGrower(b, input.behind?.[k]))]) : undefined;
   // Then, apart, the subject against anyone unseen, so the faces seen split as they would alone:
   // the unseen grow as fast as the subject (their size is unknown) and never into the subject's
   // crown; the subject grows slowly above it.
@@ -285,15 +297,15 @@ function unseenBodySeeds(context: GrayImage, inPhoto: ((x: number, y: number) =>
   return seeds;
 }
 
-/** The crown on the context plane (1 where the context pixel's middle lies on it). */
-function crownOnContext(crown: GrayImage, contextToCrop: Affine2D, cw: number, ch: number): Uint8Array {
+/** A crop mask (`on` says whether crop pixel i is on it) on the context plane: 1 where the context pixel's middle lies on it. */
+function maskOnContext(on: (i: number) => boolean, width: number, height: number, contextToCrop: Affine2D, cw: number, ch: number): Uint8Array {
   const out = new Uint8Array(cw * ch);
   for (let y = 0; y < ch; y++) {
     for (let x = 0; x < cw; x++) {
       const p = applyAffine(contextToCrop, x + 0.5, y + 0.5);
       const u = Math.floor(p.x);
       const v = Math.floor(p.y);
-      if (u >= 0 && v >= 0 && u < crown.width && v < crown.height && crown.data[v * crown.width + u] >= 0.5) out[y * cw + x] = 1;
+      if (u >= 0 && v >= 0 && u < width && v < height && on(v * width + u)) out[y * cw + x] = 1;
     }
   }
   return out;
