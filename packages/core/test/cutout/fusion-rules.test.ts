@@ -11,7 +11,7 @@ import { fillEnclosedSpecks, SPECKS } from '../../src/pipeline/cutout/fill-holes
 import { narrowEdgeForUpscale, refineEdge } from '../../src/pipeline/cutout/refine-edge.js';
 import { INTERIOR, solidifyInterior } from '../../src/pipeline/cutout/solid-interior.js';
 import { COLOUR_SPLIT, splitByColour } from '../../src/pipeline/cutout/split-by-colour.js';
-import { FACES_BEHIND, facesBehindSubject, type FaceBehind } from '../../src/pipeline/cutout/faces-behind.js';
+import { FACES_BEHIND, giveBackHair, hairOverOtherFaces, type FaceBehind } from '../../src/pipeline/cutout/faces-behind.js';
 import { otherPeopleMask, ownSalientRegion, SIDEWAYS_COST, splitLineLength, subjectHeadOf, UNSEEN_PEOPLE } from '../../src/pipeline/cutout/split-people.js';
 import { forEachPixelInEllipse, headEllipse } from '../../src/pipeline/cutout/head-ellipse.js';
 
@@ -578,7 +578,7 @@ describe('otherPeopleMask', () => {
   });
 });
 
-describe('facesBehindSubject', () => {
+describe('hairOverOtherFaces', () => {
   // The subject: the frontal face, pink skin, dark brown hair over the crown. Another face to
   // the right (the same landmarks moved 70 px right, 10 down), tan skin, dark brows and eyes.
   // With `hairTo`, the subject's hair falls down her right side as far as x = hairTo.
@@ -612,11 +612,11 @@ describe('facesBehindSubject', () => {
   };
   const judge = (hairTo: number) => {
     const { crop, matte } = scene(hairTo);
-    return facesBehindSubject(crop, matte, () => matte, subject, [other, undefined])[0];
+    return hairOverOtherFaces(crop, matte, () => matte, subject, [other, undefined])[0];
   };
 
   it("finds a face behind the subject's hair, and which of it shows", () => {
-    const behind = judge(165) as FaceBehind;
+    const behind = judge(165)?.behind as FaceBehind;
     expect(behind).toBeDefined();
     expect(behind.share).toBeGreaterThanOrEqual(FACES_BEHIND.coveredShare);
     expect(behind.covering[100 * W + 150]).toBe(1); // the hair over the other face's left cheek
@@ -627,7 +627,19 @@ describe('facesBehindSubject', () => {
   });
 
   it("does not take a face beside the subject for one behind: the hair stops short of it, and the face's dark brows and eyes touching it do not count", () => {
-    expect(judge(147)).toBeUndefined();
+    expect(judge(147)?.behind).toBeUndefined();
+  });
+
+  it("gives the subject back their hair over the edge of a face beside them, but not that face's brows the hair touches", () => {
+    const hair = judge(147)!;
+    expect(hair.onFace?.[100 * W + 143]).toBe(1); // the hair over the other face's cheek
+    expect(hair.onFace?.[80 * W + 150]).toBe(0); // their brow, touching the hair
+    // The split gave everything from x 140 on to the other person, the hair over the cheek too.
+    const others = plane((x) => (x >= 140 ? 1 : 0));
+    giveBackHair(others, [hair, undefined], 50);
+    expect(at(others, 143, 100)).toBeLessThan(0.5); // the subject's hair again
+    expect(at(others, 150, 80)).toBeGreaterThan(0.5); // the brow stays theirs
+    expect(at(others, 170, 110)).toBe(1); // and their cheek
   });
 });
 

@@ -13,7 +13,7 @@ import { signedDistance } from '../../image/distance-transform.js';
 import { invertAffine, type Affine2D } from '../../image/affine.js';
 import { narrowEdgeForUpscale, refineEdge } from './refine-edge.js';
 import { solidifyInterior } from './solid-interior.js';
-import { facesBehindSubject } from './faces-behind.js';
+import { giveBackHair, hairOverOtherFaces } from './faces-behind.js';
 import { COLOUR_SPLIT, splitByColour } from './split-by-colour.js';
 import { otherPeopleMask, ownSalientRegion, splitLineLength, subjectHeadOf } from './split-people.js';
 
@@ -133,15 +133,14 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   const fused = fuseAlpha({ salient, personDepth, face, body, neck, faceScale: scale, head, shoulders, crop });
   // The matte before the people split and the split itself, to measure where it parted the subject from someone.
   let split: { before: Float32Array; others: GrayImage } | undefined;
-  // Who stands behind the subject's hair, told by the photo's colours (only when someone else is in view).
-  const behind = input.otherBoxes.length > 0 ? facesBehindSubject(crop, fused, () => isolateSubject(salient, input.seeds), input.landmarks, input.otherLandmarks ?? []) : [];
-  const people = otherPeopleMask({ context: prior.context, contextInPhoto: prior.contextInPhoto, contextToCrop: prior.contextToCrop, subject: input.subjectBox, others: input.otherBoxes, behind, width, height, subjectHead: head });
+  // Where the subject's hair lies over someone else's face, told by the photo's colours (only when someone else is in view).
+  const hairOver = input.otherBoxes.length > 0 ? hairOverOtherFaces(crop, fused, () => isolateSubject(salient, input.seeds), input.landmarks, input.otherLandmarks ?? []) : [];
+  const people = otherPeopleMask({ context: prior.context, contextInPhoto: prior.contextInPhoto, contextToCrop: prior.contextToCrop, subject: input.subjectBox, others: input.otherBoxes, behind: hairOver.map((h) => h?.behind), width, height, subjectHead: head });
   if (people) {
     const { others, unseen } = people;
     const otherLandmarks = input.otherLandmarks ?? [];
     splitByColour(crop, fused, others, scale, input.otherBoxes, crownOnce(), otherLandmarks);
-    // The subject's hair over someone behind is the subject's, to the pixel (the split's line is drawn on a coarser plane).
-    for (const face of behind) if (face) for (let i = 0; i < others.data.length; i++) if (face.covering[i]) others.data[i] = 0;
+    giveBackHair(others, hairOver, scale);
     // Where ISNet already parts the subject from everyone else (no other face mostly inside the
     // ISNet region connected to the subject's face), that region, less the other faces, is the
     // subject's: the split, which cannot tell who stands in front, must not cut the subject's

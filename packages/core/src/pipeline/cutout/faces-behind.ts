@@ -1,31 +1,45 @@
 import type { Point } from '../../geometry/point.js';
 import { convexHull, fillPolygon } from '../../image/fill-polygon.js';
-import type { GrayImage, RgbaImage } from '../../image/rgba-image.js';
+import { gaussianBlurGray } from '../../image/gaussian-blur.js';
+import { createGrayImage, type GrayImage, type RgbaImage } from '../../image/rgba-image.js';
 import { COLOUR_BINS as BINS, colourBinOf as binOf } from './colour-bins.js';
 import { faceRegion } from './face-region.js';
 import { COLOUR_SPLIT } from './split-by-colour.js';
 
 /**
- * Who stands in front, from the photo: a face whose landmarks' hull is largely the colour of
- * the subject's hair, not of that face's own skin, is half hidden behind the subject's hair.
- * The people split grows each face from its middle and cannot tell; a woman behind a subject
- * with long curls had the middle of her box on those curls and took them, with the shoulder
- * under them, from the subject.
+ * Who stands in front, from the photo. The people split grows each face from its middle and
+ * cannot tell; another person's face is never given to the subject. Where the subject's hair
+ * lies over another face, the photo shows it: pixels of that face's hull in the colour of the
+ * subject's hair, not of that face's skin, joined to the subject's crown.
+ * - A strip of it, reached from the subject's side, is the subject's hair over the face's edge:
+ *   a woman's hair over the cheek of the man behind her was cut straight along his jaw line.
+ * - A face largely covered is behind the subject: a woman behind a subject with long curls had
+ *   the middle of her box on those curls and took them, with the shoulder under them.
  */
 export const FACES_BEHIND = Object.freeze({
   /** A hull pixel is covered where its colour is this much likelier (log ratio) the subject's hair than the face's skin. */
   hairOverSkin: 1,
   /**
-   * A face with at least this share of its hull covered is behind the subject. Measured: faces
-   * behind a subject's hair in composites 0.30–0.38; people side by side in real photos (a
-   * couple cheek to cheek, a group) 0.00–0.18.
+   * A face with at least this share of its bare skin covered is behind the subject. Measured:
+   * the composite with a face half under the subject's curls 0.31; faces beside the subject in
+   * the other composites and in the real photos (a couple cheek to cheek, groups) 0.00–0.08.
    */
   coveredShare: 0.25,
   /** Fewer sure pixels of the subject's hair or of the face's skin than this: too little to learn from, the face is not judged. */
   minSamples: 100,
   /** The subject's hair is learnt where the matte holds it this surely. */
   sureMatte: 0.9,
+  /** The edge of the hair handed back over a face is softened by a Gaussian of this σ (eye-to-chin lengths): colour picks pixels one by one, and its ragged edge showed. */
+  edgeSoftness: 0.025,
 });
+
+/** The subject's hair over another face, as the split needs it. */
+export interface HairOverFace {
+  /** The face's hull where the subject's hair covers it, reached from the subject's side (not through that person's own hair above their face): the subject's. Undefined where the hair is nowhere on the face. */
+  readonly onFace: Uint8Array | undefined;
+  /** Where the face is largely covered (FACES_BEHIND.coveredShare), the face as one behind the subject; else undefined. */
+  readonly behind: FaceBehind | undefined;
+}
 
 /** A face found behind the subject's hair. */
 export interface FaceBehind {
@@ -46,26 +60,33 @@ const BROWS = [17, 27] as const;
 const EYES = [36, 48] as const;
 
 /**
- * For each other face with landmarks, whether it lies behind the subject's hair (FACES_BEHIND),
- * and if so where. The subject's hair is learnt on their crown outside their face's hull, the
+ * For each other face with landmarks, where the subject's hair covers it and whether it lies
+ * behind the subject (FACES_BEHIND); undefined for a face without landmarks or when there is
+ * too little to learn the colours from. The subject's hair is learnt on their crown outside their face's hull, the
  * other face's skin on its nose and mouth; a pixel counts as the subject's hair where its colour
  * is likelier that hair and it joins the crown through such pixels the matte holds (a dark
  * jacket elsewhere in the photo may match dark hair, but is not joined to the head). `held` is
  * what ISNet holds joined to the subject (asked only when a face is behind).
  */
-export function facesBehindSubject(crop: RgbaImage, matte: GrayImage, held: () => GrayImage, subjectLandmarks: readonly Point[], otherLandmarks: readonly (readonly Point[] | undefined)[]): (FaceBehind | undefined)[] {
+export function hairOverOtherFaces(crop: RgbaImage, matte: GrayImage, held: () => GrayImage, subjectLandmarks: readonly Point[], otherLandmarks: readonly (readonly Point[] | undefined)[]): (HairOverFace | undefined)[] {
+  // Nothing to judge where no other face has landmarks (a far face's are not placed).
+  if (!otherLandmarks.some((landmarks) => landmarks !== undefined)) return otherLandmarks.map(() => undefined);
   const { width, height } = matte;
   const n = width * height;
-  const opaque = (i: number) => crop.data[i * 4 + 3] === 255;
+  const rgba = crop.data;
+  // Each pixel's colour bin (-1 where the crop runs past the photo), once: every pass below reads it.
+  const bins = new Int16Array(n);
+  for (let i = 0; i < n; i++) bins[i] = rgba[i * 4 + 3] === 255 ? binOf(rgba, i) : -1;
   const hulls = otherLandmarks.map((landmarks) => (landmarks ? faceRegion(landmarks, width, height, 0) : undefined));
+  const inOtherHull = new Uint8Array(n);
+  for (const hull of hulls) if (hull) for (let i = 0; i < n; i++) if (hull.data[i] >= 0.5) inOtherHull[i] = 1;
   const crown = faceRegion(subjectLandmarks, width, height, COLOUR_SPLIT.crown);
   const face = faceRegion(subjectLandmarks, width, height);
   const hair = new Float64Array(BINS);
   const hairSamples: number[] = [];
   for (let i = 0; i < n; i++) {
-    if (crown.data[i] < 0.5 || face.data[i] >= 0.5 || matte.data[i] < FACES_BEHIND.sureMatte || !opaque(i)) continue;
-    if (hulls.some((h) => h !== undefined && h.data[i] >= 0.5)) continue;
-    hair[binOf(crop.data, i)]++;
+    if (crown.data[i] < 0.5 || face.data[i] >= 0.5 || matte.data[i] < FACES_BEHIND.sureMatte || bins[i] < 0 || inOtherHull[i]) continue;
+    hair[bins[i]]++;
     hairSamples.push(i);
   }
   if (hairSamples.length < FACES_BEHIND.minSamples) return otherLandmarks.map(() => undefined);
@@ -74,7 +95,7 @@ export function facesBehindSubject(crop: RgbaImage, matte: GrayImage, held: () =
     const core = fillPolygon(width, height, convexHull([...landmarks.slice(...NOSE), ...landmarks.slice(...MOUTH)]));
     const histogram = new Float64Array(BINS);
     let count = 0;
-    for (let i = 0; i < n; i++) if (core.data[i] >= 0.5 && opaque(i)) histogram[binOf(crop.data, i)]++, count++;
+    for (let i = 0; i < n; i++) if (core.data[i] >= 0.5 && bins[i] >= 0) histogram[bins[i]]++, count++;
     return { histogram, count, core };
   };
   const ownSkin = skinOf(subjectLandmarks);
@@ -95,45 +116,81 @@ export function facesBehindSubject(crop: RgbaImage, matte: GrayImage, held: () =
       const overOwnSkin = hairLog - Math.log((ownSkin.histogram[b] + 0.5) / ownSkinNorm);
       hairLike[b] = overSkin > FACES_BEHIND.hairOverSkin && overOwnSkin > FACES_BEHIND.hairOverSkin ? 1 : 0;
     }
-    const covering = joinedTo(hairSamples, width, height, (i) => matte.data[i] >= 0.5 && opaque(i) && hairLike[binOf(crop.data, i)] === 1);
+    const hairColoured = new Uint8Array(n);
+    for (let i = 0; i < n; i++) hairColoured[i] = bins[i] >= 0 && matte.data[i] >= 0.5 && hairLike[bins[i]] === 1 ? 1 : 0;
+    const stack = new Int32Array(n);
+    const covering = joinedTo(hairSamples, width, height, hairColoured, stack);
     // The share is counted on the face's bare skin: brows, eyes, nostrils and lips are dark in
     // every face and would pass for dark hair.
     const features = fillPolygon(width, height, convexHull([...landmarks.slice(...BROWS), ...landmarks.slice(...EYES)]));
-    const visible = new Uint8Array(n);
-    let inHull = 0;
-    let coveredCount = 0;
+    let bareSkin = 0;
+    let coveredSkin = 0;
+    let touched = false;
     for (let i = 0; i < n; i++) {
-      if (hull.data[i] < 0.5 || !opaque(i)) continue;
-      if (!covering[i]) visible[i] = 1;
+      if (hull.data[i] < 0.5 || bins[i] < 0) continue;
+      if (covering[i]) touched = true;
       if (features.data[i] >= 0.5 || core.data[i] >= 0.5) continue;
-      inHull++;
-      if (covering[i]) coveredCount++;
+      bareSkin++;
+      if (covering[i]) coveredSkin++;
     }
-    const share = inHull > 0 ? coveredCount / inHull : 0;
-    if (share < FACES_BEHIND.coveredShare) return undefined;
-    // In front, the subject owns what ISNet holds of them; behind, the other person keeps their
-    // own head (their hull lifted like a crown) wherever the subject's hair does not cover it.
+    // The hair nowhere on the face: nothing to hand back, no one behind.
+    if (!touched) return { onFace: undefined, behind: undefined };
+    const share = bareSkin > 0 ? coveredSkin / bareSkin : 0;
+    // That person's own head above their face (their hull lifted like a crown).
     const ownHead = faceRegion(landmarks, width, height, COLOUR_SPLIT.crown);
+    // The hair on the face counts only as reached from the subject's side: through that person's
+    // own hair above their face, a fringe the colour of the subject's roots would count too.
+    // Nor through their brows, eyes, nose or mouth: dark brows touching dark hair are still theirs.
+    const sideways = new Uint8Array(n);
+    for (let i = 0; i < n; i++) sideways[i] = covering[i] === 1 && (hull.data[i] >= 0.5 ? features.data[i] < 0.5 && core.data[i] < 0.5 : ownHead.data[i] < 0.5) ? 1 : 0;
+    const onFace = joinedTo(hairSamples, width, height, sideways, stack);
+    for (let i = 0; i < n; i++) if (hull.data[i] < 0.5) onFace[i] = 0;
+    if (share < FACES_BEHIND.coveredShare) return { onFace, behind: undefined };
+    // In front, the subject owns what ISNet holds of them; behind, the other person keeps their
+    // own head wherever the subject's hair does not cover it, and grows from the face that shows.
+    const visible = new Uint8Array(n);
+    for (let i = 0; i < n; i++) visible[i] = hull.data[i] >= 0.5 && bins[i] >= 0 && !covering[i] ? 1 : 0;
     const subjectHeld = held();
     const barred = new Uint8Array(n);
     for (let i = 0; i < n; i++) barred[i] = subjectHeld.data[i] >= 0.5 && (ownHead.data[i] < 0.5 || covering[i]) ? 1 : 0;
-    return { covering, visible, share, barred };
+    return { onFace, behind: { covering, visible, share, barred } };
   });
 }
 
-/** The pixels joined to `from` through pixels that pass `open` (4-connected). */
-function joinedTo(from: readonly number[], width: number, height: number, open: (i: number) => boolean): Uint8Array {
+/** The pixels joined to `from` through pixels where `open` is 1 (4-connected); `stack` holds at least width × height entries. */
+function joinedTo(from: readonly number[], width: number, height: number, open: Uint8Array, stack: Int32Array): Uint8Array {
   const n = width * height;
   const reached = new Uint8Array(n);
-  const stack: number[] = [];
-  for (const i of from) if (!reached[i] && open(i)) (reached[i] = 1), stack.push(i);
-  while (stack.length > 0) {
-    const i = stack.pop() as number;
+  let top = 0;
+  for (const i of from) if (!reached[i] && open[i]) (reached[i] = 1), (stack[top++] = i);
+  while (top > 0) {
+    const i = stack[--top];
     const x = i % width;
-    if (x > 0 && !reached[i - 1] && open(i - 1)) (reached[i - 1] = 1), stack.push(i - 1);
-    if (x < width - 1 && !reached[i + 1] && open(i + 1)) (reached[i + 1] = 1), stack.push(i + 1);
-    if (i >= width && !reached[i - width] && open(i - width)) (reached[i - width] = 1), stack.push(i - width);
-    if (i + width < n && !reached[i + width] && open(i + width)) (reached[i + width] = 1), stack.push(i + width);
+    if (x > 0 && !reached[i - 1] && open[i - 1]) (reached[i - 1] = 1), (stack[top++] = i - 1);
+    if (x < width - 1 && !reached[i + 1] && open[i + 1]) (reached[i + 1] = 1), (stack[top++] = i + 1);
+    if (i >= width && !reached[i - width] && open[i - width]) (reached[i - width] = 1), (stack[top++] = i - width);
+    if (i + width < n && !reached[i + width] && open[i + width]) (reached[i + width] = 1), (stack[top++] = i + width);
   }
   return reached;
+}
+
+/**
+ * Gives the subject back their hair over other faces in the people split's `others` (how much
+ * each crop pixel is someone else's), in place: all the hair's colour joined to the crown over a
+ * face behind the subject (the split's line is drawn on a coarser plane), and over any other
+ * face the hair reaching onto it from the subject's side, its edge softened.
+ */
+export function giveBackHair(others: GrayImage, hairOver: readonly (HairOverFace | undefined)[], faceScale: number): void {
+  const { width, height, data } = others;
+  for (const face of hairOver) {
+    if (!face) continue;
+    if (face.behind) for (let i = 0; i < data.length; i++) if (face.behind.covering[i]) data[i] = 0;
+    if (!face.onFace) continue;
+    const onFace = createGrayImage(width, height);
+    let any = false;
+    for (let i = 0; i < data.length; i++) if (face.onFace[i]) (onFace.data[i] = 1), (any = true);
+    if (!any) continue;
+    const soft = gaussianBlurGray(onFace, Math.max(1, FACES_BEHIND.edgeSoftness * faceScale));
+    for (let i = 0; i < data.length; i++) data[i] *= 1 - Math.min(1, soft.data[i]);
+  }
 }

@@ -158,17 +158,17 @@ export function otherPeopleMask(input: SplitPeopleInput): PeopleSplit | undefine
   const above = subjectHead ? heightPlane(subjectHead, contextToCrop, cw, ch) : undefined;
   let unseenSeeds = above ? unseenBodySeeds(context, input.contextInPhoto, above) : [];
   const crown = subjectHead && unseenSeeds.length > 0 ? subjectHead.crown() : undefined;
-  const inCrown = crown ? maskOnContext((i) => crown.data[i] >= 0.5, width, height, contextToCrop, cw, ch) : undefined;
+  const inCrown = crown ? maskOnContext(crown.data, 0.5, width, height, contextToCrop, cw, ch) : undefined;
   if (inCrown) unseenSeeds = unseenSeeds.filter((i) => !inCrown[i]);
   if (others.length === 0 && unseenSeeds.length === 0) return undefined;
   const faceGrower = (box: Box, behind?: FaceBehind): Grower => {
     const speed = 1 / Math.max(1, Math.max(box.width, box.height) * scale);
     // A face behind the subject's hair grows from the part of it that shows, and never into the subject.
-    const shown = behind ? maskOnContext((i) => behind.visible[i] === 1, width, height, contextToCrop, cw, ch) : undefined;
+    const shown = behind ? maskOnContext(behind.visible, 1, width, height, contextToCrop, cw, ch) : undefined;
     const seeds: number[] = [];
     if (shown) shown.forEach((v, i) => v && seeds.push(i));
     if (!behind || seeds.length === 0) return { seeds: faceSeeds(box, cropToContext, scale, cw, ch), speed };
-    return { seeds, speed, barred: maskOnContext((i) => behind.barred[i] === 1, width, height, contextToCrop, cw, ch) };
+    return { seeds, speed, barred: maskOnContext(behind.barred, 1, width, height, contextToCrop, cw, ch) };
   };
   const subjectGrower = faceGrower(subject);
   // The people seen, by their faces.
@@ -297,15 +297,16 @@ function unseenBodySeeds(context: GrayImage, inPhoto: ((x: number, y: number) =>
   return seeds;
 }
 
-/** A crop mask (`on` says whether crop pixel i is on it) on the context plane: 1 where the context pixel's middle lies on it. */
-function maskOnContext(on: (i: number) => boolean, width: number, height: number, contextToCrop: Affine2D, cw: number, ch: number): Uint8Array {
+/** A crop mask (pixel i on it where mask[i] >= threshold) on the context plane: 1 where the context pixel's middle lies on it. */
+function maskOnContext(mask: ArrayLike<number>, threshold: number, width: number, height: number, contextToCrop: Affine2D, cw: number, ch: number): Uint8Array {
   const out = new Uint8Array(cw * ch);
+  const [a, b, c, d, e, f] = contextToCrop;
   for (let y = 0; y < ch; y++) {
     for (let x = 0; x < cw; x++) {
-      const p = applyAffine(contextToCrop, x + 0.5, y + 0.5);
-      const u = Math.floor(p.x);
-      const v = Math.floor(p.y);
-      if (u >= 0 && v >= 0 && u < width && v < height && on(v * width + u)) out[y * cw + x] = 1;
+      // applyAffine(contextToCrop, x + 0.5, y + 0.5), inline: this runs for every context pixel.
+      const u = Math.floor(a * (x + 0.5) + b * (y + 0.5) + c);
+      const v = Math.floor(d * (x + 0.5) + e * (y + 0.5) + f);
+      if (u >= 0 && v >= 0 && u < width && v < height && mask[v * width + u] >= threshold) out[y * cw + x] = 1;
     }
   }
   return out;
