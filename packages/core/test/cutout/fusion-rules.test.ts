@@ -11,7 +11,7 @@ import { fillEnclosedSpecks, SPECKS } from '../../src/pipeline/cutout/fill-holes
 import { narrowEdgeForUpscale, refineEdge } from '../../src/pipeline/cutout/refine-edge.js';
 import { INTERIOR, solidifyInterior } from '../../src/pipeline/cutout/solid-interior.js';
 import { COLOUR_SPLIT, splitByColour } from '../../src/pipeline/cutout/split-by-colour.js';
-import { FACES_BEHIND, giveBackHair, hairOverOtherFaces, type FaceBehind } from '../../src/pipeline/cutout/faces-behind.js';
+import { HAIR_OVER_FACES, giveBackHair, hairOverOtherFaces, type FaceBehind } from '../../src/pipeline/cutout/hair-over-faces.js';
 import { otherPeopleMask, ownSalientRegion, SIDEWAYS_COST, splitLineLength, subjectHeadOf, UNSEEN_PEOPLE } from '../../src/pipeline/cutout/split-people.js';
 import { forEachPixelInEllipse, headEllipse } from '../../src/pipeline/cutout/head-ellipse.js';
 
@@ -618,7 +618,7 @@ describe('hairOverOtherFaces', () => {
   it("finds a face behind the subject's hair, and which of it shows", () => {
     const behind = judge(165)?.behind as FaceBehind;
     expect(behind).toBeDefined();
-    expect(behind.share).toBeGreaterThanOrEqual(FACES_BEHIND.coveredShare);
+    expect(behind.share).toBeGreaterThanOrEqual(HAIR_OVER_FACES.coveredShare);
     expect(behind.covering[100 * W + 150]).toBe(1); // the hair over the other face's left cheek
     expect(behind.visible[100 * W + 150]).toBe(0);
     expect(behind.visible[110 * W + 185]).toBe(1); // the other face's right cheek shows

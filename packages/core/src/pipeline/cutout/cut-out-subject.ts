@@ -13,7 +13,7 @@ import { signedDistance } from '../../image/distance-transform.js';
 import { invertAffine, type Affine2D } from '../../image/affine.js';
 import { narrowEdgeForUpscale, refineEdge } from './refine-edge.js';
 import { solidifyInterior } from './solid-interior.js';
-import { giveBackHair, hairOverOtherFaces } from './faces-behind.js';
+import { giveBackHair, hairOverOtherFaces } from './hair-over-faces.js';
 import { COLOUR_SPLIT, splitByColour } from './split-by-colour.js';
 import { otherPeopleMask, ownSalientRegion, splitLineLength, subjectHeadOf } from './split-people.js';
 

@@ -7,7 +7,7 @@ import { isolateSubject } from '../isolate-subject.js';
 import { heightAboveEyes, type HeadFrame } from './head-frame.js';
 import { faceScale, forEachPixelOfOtherFace } from './face-region.js';
 import { sampleGray } from './person-prior.js';
-import type { FaceBehind } from './faces-behind.js';
+import type { FaceBehind } from './hair-over-faces.js';
 
 /** Context pixels with a person probability above this are walkable: the split follows bodies, not gaps. */
 const PERSON_THRESHOLD = 0.35;

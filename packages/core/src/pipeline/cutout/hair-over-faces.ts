@@ -16,7 +16,7 @@ import { COLOUR_SPLIT } from './split-by-colour.js';
  * - A face largely covered is behind the subject: a woman behind a subject with long curls had
  *   the middle of her box on those curls and took them, with the shoulder under them.
  */
-export const FACES_BEHIND = Object.freeze({
+export const HAIR_OVER_FACES = Object.freeze({
   /** A hull pixel is covered where its colour is this much likelier (log ratio) the subject's hair than the face's skin. */
   hairOverSkin: 1,
   /**
@@ -33,11 +33,11 @@ export const FACES_BEHIND = Object.freeze({
   edgeSoftness: 0.025,
 });
 
-/** The subject's hair over another face, as the split needs it. */
+/** The subject's hair over another face, as the people split needs it. */
 export interface HairOverFace {
   /** The face's hull where the subject's hair covers it, reached from the subject's side (not through that person's own hair above their face): the subject's. Undefined where the hair is nowhere on the face. */
   readonly onFace: Uint8Array | undefined;
-  /** Where the face is largely covered (FACES_BEHIND.coveredShare), the face as one behind the subject; else undefined. */
+  /** Where the face is largely covered (HAIR_OVER_FACES.coveredShare), the face as one behind the subject; else undefined. */
   readonly behind: FaceBehind | undefined;
 }
 
@@ -47,7 +47,7 @@ export interface FaceBehind {
   readonly covering: Uint8Array;
   /** The face's hull where the hair does not cover it: the face that shows. */
   readonly visible: Uint8Array;
-  /** The share of the hull covered. */
+  /** The share of the face's bare skin (its hull less brows, eyes, nose and mouth) covered. */
   readonly share: number;
   /** Where the face's person never reaches in the people split: what ISNet holds of the subject, save that person's own head where the hair does not cover it. */
   readonly barred: Uint8Array;
@@ -61,12 +61,13 @@ const EYES = [36, 48] as const;
 
 /**
  * For each other face with landmarks, where the subject's hair covers it and whether it lies
- * behind the subject (FACES_BEHIND); undefined for a face without landmarks or when there is
- * too little to learn the colours from. The subject's hair is learnt on their crown outside their face's hull, the
- * other face's skin on its nose and mouth; a pixel counts as the subject's hair where its colour
- * is likelier that hair and it joins the crown through such pixels the matte holds (a dark
- * jacket elsewhere in the photo may match dark hair, but is not joined to the head). `held` is
- * what ISNet holds joined to the subject (asked only when a face is behind).
+ * behind the subject (HAIR_OVER_FACES); undefined for a face without landmarks or when there
+ * is too little to learn the colours from. The subject's hair is learnt on their crown outside
+ * their face's hull, the other face's skin on its nose and mouth; a pixel counts as the
+ * subject's hair where its colour is likelier that hair and it joins the crown through such
+ * pixels the matte holds (a dark jacket elsewhere in the photo may match dark hair, but is not
+ * joined to the head). `held` is what ISNet holds joined to the subject (asked only when a
+ * face is behind).
  */
 export function hairOverOtherFaces(crop: RgbaImage, matte: GrayImage, held: () => GrayImage, subjectLandmarks: readonly Point[], otherLandmarks: readonly (readonly Point[] | undefined)[]): (HairOverFace | undefined)[] {
   // Nothing to judge where no other face has landmarks (a far face's are not placed).
@@ -85,11 +86,11 @@ export function hairOverOtherFaces(crop: RgbaImage, matte: GrayImage, held: () =
   const hair = new Float64Array(BINS);
   const hairSamples: number[] = [];
   for (let i = 0; i < n; i++) {
-    if (crown.data[i] < 0.5 || face.data[i] >= 0.5 || matte.data[i] < FACES_BEHIND.sureMatte || bins[i] < 0 || inOtherHull[i]) continue;
+    if (crown.data[i] < 0.5 || face.data[i] >= 0.5 || matte.data[i] < HAIR_OVER_FACES.sureMatte || bins[i] < 0 || inOtherHull[i]) continue;
     hair[bins[i]]++;
     hairSamples.push(i);
   }
-  if (hairSamples.length < FACES_BEHIND.minSamples) return otherLandmarks.map(() => undefined);
+  if (hairSamples.length < HAIR_OVER_FACES.minSamples) return otherLandmarks.map(() => undefined);
   // A face's skin: the colours of its nose and mouth.
   const skinOf = (landmarks: readonly Point[]) => {
     const core = fillPolygon(width, height, convexHull([...landmarks.slice(...NOSE), ...landmarks.slice(...MOUTH)]));
@@ -103,7 +104,7 @@ export function hairOverOtherFaces(crop: RgbaImage, matte: GrayImage, held: () =
     const hull = hulls[k];
     if (!landmarks || !hull) return undefined;
     const { histogram: skin, count: skinCount, core } = skinOf(landmarks);
-    if (skinCount < FACES_BEHIND.minSamples) return undefined;
+    if (skinCount < HAIR_OVER_FACES.minSamples) return undefined;
     // Per colour bin: likelier the subject's hair than this face's skin and than the subject's
     // own skin (a receding hairline puts skin on the crown). Then that colour joined to the crown.
     const hairLike = new Uint8Array(BINS);
@@ -114,7 +115,7 @@ export function hairOverOtherFaces(crop: RgbaImage, matte: GrayImage, held: () =
       const hairLog = Math.log((hair[b] + 0.5) / hairNorm);
       const overSkin = hairLog - Math.log((skin[b] + 0.5) / skinNorm);
       const overOwnSkin = hairLog - Math.log((ownSkin.histogram[b] + 0.5) / ownSkinNorm);
-      hairLike[b] = overSkin > FACES_BEHIND.hairOverSkin && overOwnSkin > FACES_BEHIND.hairOverSkin ? 1 : 0;
+      hairLike[b] = overSkin > HAIR_OVER_FACES.hairOverSkin && overOwnSkin > HAIR_OVER_FACES.hairOverSkin ? 1 : 0;
     }
     const hairColoured = new Uint8Array(n);
     for (let i = 0; i < n; i++) hairColoured[i] = bins[i] >= 0 && matte.data[i] >= 0.5 && hairLike[bins[i]] === 1 ? 1 : 0;
@@ -145,7 +146,7 @@ export function hairOverOtherFaces(crop: RgbaImage, matte: GrayImage, held: () =
     for (let i = 0; i < n; i++) sideways[i] = covering[i] === 1 && (hull.data[i] >= 0.5 ? features.data[i] < 0.5 && core.data[i] < 0.5 : ownHead.data[i] < 0.5) ? 1 : 0;
     const onFace = joinedTo(hairSamples, width, height, sideways, stack);
     for (let i = 0; i < n; i++) if (hull.data[i] < 0.5) onFace[i] = 0;
-    if (share < FACES_BEHIND.coveredShare) return { onFace, behind: undefined };
+    if (share < HAIR_OVER_FACES.coveredShare) return { onFace, behind: undefined };
     // In front, the subject owns what ISNet holds of them; behind, the other person keeps their
     // own head wherever the subject's hair does not cover it, and grows from the face that shows.
     const visible = new Uint8Array(n);
@@ -190,7 +191,7 @@ export function giveBackHair(others: GrayImage, hairOver: readonly (HairOverFace
     let any = false;
     for (let i = 0; i < data.length; i++) if (face.onFace[i]) (onFace.data[i] = 1), (any = true);
     if (!any) continue;
-    const soft = gaussianBlurGray(onFace, Math.max(1, FACES_BEHIND.edgeSoftness * faceScale));
+    const soft = gaussianBlurGray(onFace, Math.max(1, HAIR_OVER_FACES.edgeSoftness * faceScale));
     for (let i = 0; i < data.length; i++) data[i] *= 1 - Math.min(1, soft.data[i]);
   }
 }
