@@ -6,8 +6,6 @@
 import sharp from 'sharp';
 import type { PortraitProcessor } from '../../packages/core/src/node.ts';
 import { compositeCases, CH, CW } from '../../packages/core/test/support/composites.ts';
-
-export { BACKGROUNDS, compositeCases, compositeOf, foregroundNames, type CompositeCase } from '../../packages/core/test/support/composites.ts';
 import {
   alphaOf,
   caption,
@@ -23,6 +21,9 @@ import {
   warpPlane,
   type Variant,
 } from './lib.mts';
+
+// The composites themselves are made by the core's test support, so a test can check one case as the bench makes it.
+export { BACKGROUNDS, compositeCases, compositeOf, foregroundNames, type CompositeCase } from '../../packages/core/test/support/composites.ts';
 
 export interface CompositeResult {
   readonly foreground: string;

@@ -118,7 +118,7 @@ export interface SplitPeopleInput {
   /** The subject's face box and every other face's box, in crop pixels. */
   readonly subject: Box;
   readonly others: readonly Box[];
-  /** Per other face, where it lies behind the subject's hair (facesBehindSubject): it grows from the part of its face that shows. */
+  /** Per other face, where it lies behind the subject's hair (hairOverOtherFaces): it grows from the part of its face that shows. */
   readonly behind?: readonly (FaceBehind | undefined)[];
   readonly width: number;
   readonly height: number;
