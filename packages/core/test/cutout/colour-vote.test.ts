@@ -64,4 +64,15 @@ describe('colourFavoursSubject', () => {
     }
     expect(colourFavoursSubject({ width, height: H, data }, roles, scale)[30 * width + 60]).toBe(1);
   });
+
+  it('passes every candidate when the two sides share their colours beyond maxOverlap', () => {
+    // The subject's side half brown (top) and half green (bottom), the backdrop green: a
+    // Bhattacharyya coefficient of √0.5 ≈ 0.71. The green candidates are stopped without a limit
+    // and pass with one below 0.71.
+    const { crop, roles } = scene(() => GREEN);
+    for (let y = 30; y < H; y++) for (let x = 0; x < 40; x++) crop.data.set([...GREEN, 255], (y * W + x) * 4);
+    expect(colourFavoursSubject(crop, roles, 100)[10 * W + 60]).toBe(0);
+    expect(colourFavoursSubject(crop, roles, 100, 0.75)[10 * W + 60]).toBe(0);
+    expect(colourFavoursSubject(crop, roles, 100, 0.7)[10 * W + 60]).toBe(1);
+  });
 });

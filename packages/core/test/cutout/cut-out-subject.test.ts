@@ -170,6 +170,19 @@ describe('cut-out with the person model', () => {
     expect(meanAlpha(result, noOneThere)).toBeLessThanOrEqual(0.15); // the backdrop and the one behind (the edge of their shoulder against hers stays)
   }, 120_000);
 
+  it("leaves out the blonde ponytail of a friend standing back to back with the subject, and keeps the subject's dark hair beside it", async () => {
+    // group-3's right-hand woman, cut as the quality bench cuts group members (her face box with
+    // room around it): ISNet joins her friend's ponytail, behind her, to her own hair.
+    const sharp = (await import('sharp')).default;
+    const crop = await sharp(await readFixture('group-3.jpg')).extract({ left: 1114, top: 57, width: 806, height: 1005 }).jpeg({ quality: 95 }).toBuffer();
+    const result = await processor.process(crop, { ovalMask: false, enhance: false, faceMargin: 0.4, subject: 'center', cutout: 'refined' });
+    const map = toOutput(result);
+    const regionOf = (polygon: [number, number][]) => fillPolygon(result.width, result.height, polygon.map(([x, y]) => map({ x, y }))).data;
+    // A strand of the ponytail beside her hair, and her own hair beside it (in the crop's pixels).
+    expect(meanAlpha(result, regionOf([[222, 304], [253, 297], [253, 356], [219, 352]]))).toBeLessThanOrEqual(0.15);
+    expect(meanAlpha(result, regionOf([[265, 340], [320, 340], [320, 480], [265, 480]]))).toBeGreaterThanOrEqual(0.95);
+  }, 120_000);
+
   it.each(['group-1.jpg', 'group-3.jpg'])('leaves the neighbours out of a group photo (%s, wide margin)', async (name) => {
     const result = await processor.process(await readFixture(name), { ...options, faceMargin: 1, cutout: 'person' });
     const map = toOutput(result);

@@ -12,7 +12,7 @@ import { narrowEdgeForUpscale, refineEdge } from '../../src/pipeline/cutout/refi
 import { INTERIOR, solidifyInterior } from '../../src/pipeline/cutout/solid-interior.js';
 import { COLOUR_SPLIT, splitByColour } from '../../src/pipeline/cutout/split-by-colour.js';
 import { HAIR_OVER_FACES, giveBackHair, hairOverOtherFaces, type FaceBehind } from '../../src/pipeline/cutout/hair-over-faces.js';
-import { otherPeopleMask, ownSalientRegion, SIDEWAYS_COST, splitLineLength, subjectHeadOf, UNSEEN_PEOPLE } from '../../src/pipeline/cutout/split-people.js';
+import { otherPeopleMask, OWN_REGION_COLOUR, ownSalientRegion, ownWhereColourAgrees, SIDEWAYS_COST, splitLineLength, subjectHeadOf, UNSEEN_PEOPLE } from '../../src/pipeline/cutout/split-people.js';
 import { forEachPixelInEllipse, headEllipse } from '../../src/pipeline/cutout/head-ellipse.js';
 
 /**
@@ -554,6 +554,39 @@ describe('ownSalientRegion', () => {
   it('gives nothing when ISNet holds the neighbour too (one region for both): the split decides there', () => {
     const salient = plane((x, y) => Math.max(disc(60, 100, 45)(x, y), disc(140, 100, 45)(x, y)));
     expect(ownSalientRegion(salient, seeds, [{ x: 120, y: 80, width: 40, height: 40 }])).toBeUndefined();
+  });
+});
+
+describe('ownWhereColourAgrees', () => {
+  // ISNet holds x < 130: the subject's dark hair (x < 100) and, joined to it, a blonde ponytail
+  // (100–129) of the neighbour, whom the split gives x >= 100. The neighbour's part outside
+  // ISNet's region (x >= 130) shows the neighbour's colours. The subject's body: y >= 150.
+  const DARK = [60, 40, 30];
+  const BLONDE = [220, 190, 120];
+  const photo = (neighbour: (y: number) => readonly number[]): RgbaImage => {
+    const data = new Uint8ClampedArray(W * H * 4);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data.set([...(x < 100 ? DARK : x < 130 ? BLONDE : neighbour(y)), 255], (y * W + x) * 4);
+    return { width: W, height: H, data };
+  };
+  const matte = plane(() => 1);
+  const others = plane((x) => (x >= 100 ? 1 : 0));
+  const body = plane((_, y) => (y >= 150 ? 1 : 0));
+
+  it("takes back from ISNet's region what is in the other person's colours, not the subject's, outside the subject's body", () => {
+    const own = plane((x) => (x < 130 ? 1 : 0));
+    ownWhereColourAgrees(photo(() => BLONDE), matte, own, others, 50, body);
+    expect(at(own, 115, 50)).toBe(0); // the ponytail goes to the split's line
+    expect(at(own, 50, 50)).toBe(1); // the subject's hair stays
+    expect(at(own, 115, 170)).toBe(1); // in the subject's body, ISNet's region stands
+  });
+
+  it("leaves ISNet's region as it is where the two people's colours overlap", () => {
+    // The neighbour's part half dark (top), half blonde: √0.5 ≈ 0.71 shared with the subject's dark.
+    expect(OWN_REGION_COLOUR.maxOverlap).toBeLessThan(0.7);
+    const own = plane((x) => (x < 130 ? 1 : 0));
+    ownWhereColourAgrees(photo((y) => (y < 100 ? DARK : BLONDE)), matte, own, others, 50, body);
+    expect(at(own, 115, 50)).toBe(1);
+    expect(at(own, 115, 120)).toBe(1);
   });
 });
 

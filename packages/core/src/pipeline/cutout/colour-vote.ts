@@ -27,9 +27,10 @@ export const VOTE_CANDIDATE = 3;
  * For each candidate pixel of `roles`, whether its colour (smoothed over COLOUR_VOTE.smoothing
  * face scales among the candidates) is likelier on the subject than on the backdrop: 1 yes, 0 no
  * (and 0 for every pixel that is not a candidate). Pixels outside the photo (crop alpha < 255)
- * teach nothing.
+ * teach nothing. Where the two sides' colours overlap `maxOverlap` or more (Bhattacharyya
+ * coefficient of their histograms), colour cannot tell them apart and every candidate passes.
  */
-export function colourFavoursSubject(crop: RgbaImage, roles: Uint8Array, faceScale: number): Uint8Array {
+export function colourFavoursSubject(crop: RgbaImage, roles: Uint8Array, faceScale: number, maxOverlap = Infinity): Uint8Array {
   const { width, height, data } = crop;
   const n = width * height;
   const subject = new Float64Array(BINS);
@@ -59,7 +60,7 @@ export function colourFavoursSubject(crop: RgbaImage, roles: Uint8Array, faceSca
   }
   const out = new Uint8Array(n);
   if (maxX < 0) return out;
-  if (subjectCount < COLOUR_VOTE.minSamples || backdropCount < COLOUR_VOTE.minSamples) {
+  if (subjectCount < COLOUR_VOTE.minSamples || backdropCount < COLOUR_VOTE.minSamples || overlapOf(subject, subjectCount, backdrop, backdropCount) >= maxOverlap) {
     for (let i = 0; i < n; i++) out[i] = roles[i] === VOTE_CANDIDATE ? 1 : 0;
     return out;
   }
@@ -95,4 +96,11 @@ export function colourFavoursSubject(crop: RgbaImage, roles: Uint8Array, faceSca
     }
   }
   return out;
+}
+
+/** The Bhattacharyya coefficient of two colour histograms: 1 the same colours, 0 none shared. */
+function overlapOf(a: Float64Array, aCount: number, b: Float64Array, bCount: number): number {
+  let sum = 0;
+  for (let k = 0; k < BINS; k++) sum += Math.sqrt((a[k] / aCount) * (b[k] / bCount));
+  return sum;
 }

@@ -15,7 +15,7 @@ import { narrowEdgeForUpscale, refineEdge } from './refine-edge.js';
 import { solidifyInterior } from './solid-interior.js';
 import { giveBackHair, hairOverOtherFaces } from './hair-over-faces.js';
 import { COLOUR_SPLIT, splitByColour } from './split-by-colour.js';
-import { otherPeopleMask, ownSalientRegion, splitLineLength, subjectHeadOf } from './split-people.js';
+import { otherPeopleMask, ownSalientRegion, ownWhereColourAgrees, splitLineLength, subjectHeadOf } from './split-people.js';
 
 /**
  * How the cut-out is made (the quality benchmark compares them):
@@ -145,8 +145,10 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
     // ISNet region connected to the subject's face), that region, less the other faces, is the
     // subject's: the split, which cannot tell who stands in front, must not cut the subject's
     // hair for a neighbour behind (see ownSalientRegion). Not where the split found someone whose
-    // face is out of view: ISNet joins a hand resting on the head to the head.
+    // face is out of view: ISNet joins a hand resting on the head to the head. Nor where the
+    // colours say a pixel of it is the other person's (someone's ponytail behind the subject's hair).
     const own = ownSalientRegion(salient, input.seeds, input.otherBoxes, otherLandmarks);
+    if (own) ownWhereColourAgrees(crop, fused, own, others, scale, body);
     split = { before: new Float32Array(fused.data), others };
     cutAwayOthers(fused.data, face.data, others.data, own?.data, unseen?.data);
   }
