@@ -53,8 +53,8 @@ function faceHullMean(result: PortraitResult): number {
   return meanAlpha(result, fillPolygon(result.width, result.height, hull.map((p) => ({ x: cx + (p.x - cx) * 0.97, y: cy + (p.y - cy) * 0.97 }))).data);
 }
 
-/** A band under the chin: 0.1–0.5 eye-to-chin lengths down, half a jaw width wide (a neck is about that). */
-function neckBandMean(result: PortraitResult): number {
+/** A band under the chin: 0.1–0.5 eye-to-chin lengths down, half a jaw width wide (a neck is about that); only its pixels in `within` where given. */
+function neckBandMean(result: PortraitResult, within?: Float32Array): number {
   const points = result.landmarks.map(toOutput(result));
   const chin = points[LANDMARK_INDEX.chin];
   const eyes = eyeGeometry(points);
@@ -62,9 +62,22 @@ function neckBandMean(result: PortraitResult): number {
   const half = (Math.hypot(points[16].x - points[0].x, points[16].y - points[0].y) * 0.5) / 2;
   const region = new Float32Array(result.width * result.height);
   for (let y = Math.ceil(chin.y + 0.1 * length); y < Math.min(result.height, chin.y + 0.5 * length); y++) {
-    for (let x = Math.max(0, Math.round(chin.x - half)); x < Math.min(result.width, chin.x + half); x++) region[y * result.width + x] = 1;
+    for (let x = Math.max(0, Math.round(chin.x - half)); x < Math.min(result.width, chin.x + half); x++) region[y * result.width + x] = within ? within[y * result.width + x] : 1;
   }
   return meanAlpha(result, region);
+}
+
+/** Which output pixels show the photo (1) rather than the canvas past its edge (0). */
+function inPhotoPlane(result: PortraitResult): Float32Array {
+  const toPhoto = invertAffine(toOutputAffine(result));
+  const plane = new Float32Array(result.width * result.height);
+  for (let y = 0; y < result.height; y++) {
+    for (let x = 0; x < result.width; x++) {
+      const p = applyAffine(toPhoto, x + 0.5, y + 0.5);
+      plane[y * result.width + x] = p.x >= 0 && p.y >= 0 && p.x <= result.input.width && p.y <= result.input.height ? 1 : 0;
+    }
+  }
+  return plane;
 }
 
 /**
@@ -114,6 +127,18 @@ describe('cut-out with the person model', () => {
       for (let y = 0; y < corner; y++) for (let x = x0; x < x0 + corner; x++) sum += result.image.data[(y * result.width + x) * 4 + 3] / 255;
       expect(sum / (corner * corner)).toBeLessThanOrEqual(0.02);
     }
+  }, 120_000);
+
+  it('keeps the neck and the shirt under the chin of a face that fills a close-up, and says the photo ends inside the portrait', async () => {
+    // The face fills the 800×533 photo, so the portrait's window, margin and all, is twice the
+    // photo's size. The person model, shown the whole of its context region, saw the photo as a
+    // small picture in smeared edges and called only the head a person; ISNet holds the dark
+    // neck and shirt on the dark backdrop at 0.3: both were lost up to the jaw.
+    const result = await processor.process(await readFixture('closeup-dark-tshirt.jpg'), { ...options, width: 648, height: 648, segmentationSize: 768, faceMargin: 0.4, cutout: 'refined' });
+    expect(result.warnings.map((w) => w.code)).toContain('frame_exceeds_photo');
+    expect(faceHullMean(result)).toBeGreaterThanOrEqual(0.99);
+    const inPhoto = inPhotoPlane(result);
+    expect(neckBandMean(result, inPhoto)).toBeGreaterThanOrEqual(0.95);
   }, 120_000);
 
   it('gives a 30-pixel face in a wide group photo a solid face and neck, and says the photo is too small', async () => {

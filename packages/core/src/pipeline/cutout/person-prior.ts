@@ -13,7 +13,8 @@ const VIEW_LONG_SIDE = 1280;
 
 /**
  * Where the people are around a portrait window: the person model's probability on a plane
- * that covers the window CONTEXT times over, centred on it, levelled like it. Made once per
+ * that covers the window CONTEXT times over, centred on it, levelled like it, less what lies
+ * well past the photo's edge (see lookRegion). Made once per
  * photo and read by the framing (does the person run past the photo's edge?) and by the cut-out.
  */
 export interface PersonMap {
@@ -54,12 +55,64 @@ function personView(photo: RgbaImage): PersonView {
   return { image: resizeImage(photo, width, height, { filter: 'bilinear' }), fromPhoto: [width / photo.width, 0, 0, 0, height / photo.height, 0] };
 }
 
+/** What the person model may see past the photo's edge, as a share of the photo's extent in the window's frame (see lookRegion). */
+const PHOTO_SPARE = 0.03;
+/** Where the photo covers at least this share of the CONTEXT region, the region stays whole (see lookRegion). */
+const PHOTO_SHARE_KEPT = 0.25;
+
+/**
+ * The part of the window's CONTEXT region the person model looks at: the region, or, where the
+ * photo covers less than PHOTO_SHARE_KEPT of it, the region narrowed (in the window's own,
+ * levelled frame) to the photo with PHOTO_SPARE to spare. Past the photo's edge the model sees
+ * only the edge smeared outwards: a face that fills a close-up, framed with a margin, became a
+ * small picture floating in smear, in which the model saw a head and no neck or shirt. The
+ * plane's pixels then go to what the photo shows; past its edge the cut-out reads the plane
+ * continued (continuedPastPhoto).
+ */
+export function lookRegion(window: PortraitWindow, photoWidth: number, photoHeight: number): PortraitWindow {
+  const cos = Math.cos(window.angle);
+  const sin = Math.sin(window.angle);
+  // The photo's corners in the window's frame (u along its top edge, v down it, from its centre).
+  let u0 = Infinity;
+  let u1 = -Infinity;
+  let v0 = Infinity;
+  let v1 = -Infinity;
+  for (const [x, y] of [[0, 0], [photoWidth, 0], [0, photoHeight], [photoWidth, photoHeight]]) {
+    const dx = x - window.centerX;
+    const dy = y - window.centerY;
+    const u = cos * dx + sin * dy;
+    const v = -sin * dx + cos * dy;
+    u0 = Math.min(u0, u);
+    u1 = Math.max(u1, u);
+    v0 = Math.min(v0, v);
+    v1 = Math.max(v1, v);
+  }
+  const spare = PHOTO_SPARE * Math.max(u1 - u0, v1 - v0);
+  const halfWidth = (window.width * CONTEXT) / 2;
+  const halfHeight = (window.height * CONTEXT) / 2;
+  const left = Math.max(-halfWidth, u0 - spare);
+  const right = Math.min(halfWidth, u1 + spare);
+  const top = Math.max(-halfHeight, v0 - spare);
+  const bottom = Math.min(halfHeight, v1 + spare);
+  const whole = { ...window, width: 2 * halfWidth, height: 2 * halfHeight };
+  // A window that misses the photo altogether (it never does for a face found in it): the whole region.
+  if (!(right > left && bottom > top)) return whole;
+  // Where the photo covers a fair share of the region the model reads it as it always has: the
+  // smear at its edge is a border there. Narrowed below a half, the composites with a tight
+  // window lost stray hair (the model's outline drawn closer in) about as often as they gained.
+  if ((right - left) * (bottom - top) >= PHOTO_SHARE_KEPT * whole.width * whole.height) return whole;
+  const mu = (left + right) / 2;
+  const mv = (top + bottom) / 2;
+  return { centerX: window.centerX + cos * mu - sin * mv, centerY: window.centerY + sin * mu + cos * mv, width: right - left, height: bottom - top, angle: window.angle };
+}
+
 /** `view`: a smaller copy of the photo that already exists (the face detector's), used when given. */
 export async function mapPeople(photo: RgbaImage, window: PortraitWindow, model: PersonModel, view?: PersonView): Promise<PersonMap> {
-  const step = (Math.max(window.width, window.height) * CONTEXT) / PLANE_LONG_SIDE;
-  const width = Math.max(8, Math.round((window.width * CONTEXT) / step));
-  const height = Math.max(8, Math.round((window.height * CONTEXT) / step));
-  const planeToPhoto = cropWindowAffine({ ...window, width: width * step, height: height * step, outputWidth: width, outputHeight: height });
+  const region = lookRegion(window, photo.width, photo.height);
+  const step = Math.max(region.width, region.height) / PLANE_LONG_SIDE;
+  const width = Math.max(8, Math.round(region.width / step));
+  const height = Math.max(8, Math.round(region.height / step));
+  const planeToPhoto = cropWindowAffine({ ...region, width: width * step, height: height * step, outputWidth: width, outputHeight: height });
   const source = view ?? personView(photo);
   const plane = await segmentPerson(source.image, composeAffine(source.fromPhoto, planeToPhoto), width, height, model);
   return { plane, planeToPhoto, photoWidth: photo.width, photoHeight: photo.height };
