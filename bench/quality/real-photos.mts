@@ -212,8 +212,8 @@ function seeThroughShare(alpha: Float32Array, W: number, H: number, inPhoto: Uin
 
 export interface RealRun {
   readonly results: RealResult[];
-  /** Contact-sheet rows: the input, then each variant on a checkerboard and on a dark backdrop. */
-  readonly tiles: Buffer[];
+  /** Contact-sheet rows per set (one sheet each, so that neither grows past a few MB): the input, then each variant on a checkerboard and on a dark backdrop. */
+  readonly tiles: Readonly<Record<PhotoEntry['set'], Buffer[]>>;
   readonly columns: number;
 }
 
@@ -250,8 +250,9 @@ async function groupMembers(processor: PortraitProcessor, bytes: Uint8Array): Pr
 
 export async function runRealPhotos(processor: PortraitProcessor, tileSize: number, log: (s: string) => void = console.log): Promise<RealRun> {
   const results: RealResult[] = [];
-  const tiles: Buffer[] = [];
+  const tilesBySet: Record<PhotoEntry['set'], Buffer[]> = { dev: [], 'held-out': [] };
   const runOne = async (name: string, set: PhotoEntry['set'], bytes: Uint8Array, faceMargin: number, member?: number) => {
+    const tiles = tilesBySet[set];
     const label = member === undefined ? name : `${name}, face ${member + 1}`;
     tiles.push(await caption(await photoTile(bytes, tileSize), `${label} (${set}) m${faceMargin}`, tileSize));
     for (const variant of VARIANTS) {
@@ -289,7 +290,7 @@ export async function runRealPhotos(processor: PortraitProcessor, tileSize: numb
   for (const { photo, bytes } of groups) {
     for (const { member, bytes: cut } of await groupMembers(processor, bytes)) await runOne(photo.name, photo.set, cut, 0.4, member);
   }
-  return { results, tiles, columns: 1 + 2 * VARIANTS.length };
+  return { results, tiles: tilesBySet, columns: 1 + 2 * VARIANTS.length };
 }
 
 const shortName = (c: CheckName) => ({ faceOpaque: 'face', neckOpaque: 'neck', bodySolid: 'see-through', cornersClear: 'corners', neighboursGone: 'neighbour', photoEdgeCut: 'edge' })[c];

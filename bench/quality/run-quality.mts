@@ -1,6 +1,7 @@
 /**
  * `pnpm bench:quality`: the cut-out quality benchmark. Writes bench/results/quality.json and the
- * contact sheets bench/results/quality-real.png and quality-composites.png; then
+ * contact sheets bench/results/quality-real-dev.png, quality-real-held-out.png and
+ * quality-composites.png; then
  * `node scripts/readme-tables.mjs` puts its table in the README.
  *
  * QUALITY_ONLY=real|composites runs one half (the other half is kept from the last quality.json);
@@ -27,7 +28,7 @@ let real = previous.real && { ...previous.real, summary: summarise(previous.real
 if (processor && only !== 'composites') {
   const t0 = performance.now();
   const run = await runRealPhotos(processor, T);
-  writeFileSync(path.join(resultsDir, 'quality-real.png'), await contactSheet(run.tiles, run.columns, T));
+  for (const [set, tiles] of Object.entries(run.tiles)) writeFileSync(path.join(resultsDir, `quality-real-${set}.png`), await contactSheet(tiles, run.columns, T));
   real = {
     options: { size: SIZE, ovalMask: false, enhance: false, segmentationSize: 'default (768)', faceMargins: { dev: [0.4, 0.3], 'held-out': [0.4] } },
     targets: TARGETS,
