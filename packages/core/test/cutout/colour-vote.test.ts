@@ -65,6 +65,21 @@ describe('colourFavoursSubject', () => {
     expect(colourFavoursSubject({ width, height: H, data }, roles, scale)[30 * width + 60]).toBe(1);
   });
 
+  it('votes alike wherever the candidates lie, at the crop\'s edges too', () => {
+    // The scene of the first test, candidates moved to the top rows and the right edge (the
+    // learning window clamped by the crop on two sides): the same vote on the same colours.
+    const { crop, roles } = scene((_, y) => (y < 30 ? BROWN : GREEN));
+    const moved = new Uint8Array(roles);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (moved[y * W + x] === VOTE_CANDIDATE && y > 5) moved[y * W + x] = 0;
+    for (let y = 0; y < H; y++) for (let x = 116; x < W; x++) moved[y * W + x] = VOTE_CANDIDATE;
+    for (let y = 0; y < H; y++) for (let x = 116; x < W; x++) crop.data.set([...(y < 30 ? BROWN : GREEN), 255], (y * W + x) * 4);
+    const vote = colourFavoursSubject(crop, moved, 100);
+    expect(vote[2 * W + 60]).toBe(1); // brown, top rows
+    expect(vote[10 * W + 118]).toBe(1); // brown, right edge
+    expect(vote[50 * W + 118]).toBe(0); // green, right edge
+    expect(vote[20 * W + 60]).toBe(0); // no longer a candidate
+  });
+
   it('passes every candidate when the two sides share their colours beyond maxOverlap', () => {
     // The subject's side half brown (top) and half green (bottom), the backdrop green: a
     // Bhattacharyya coefficient of √0.5 ≈ 0.71. The green candidates are stopped without a limit

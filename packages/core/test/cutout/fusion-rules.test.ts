@@ -737,6 +737,9 @@ describe('otherPeopleMask: people whose faces are out of view', () => {
     expect(at(others, 80, 30)).toBe(0); // the hair beside the hand
     expect(at(others, 100, 100)).toBe(0); // the face
     expect(at(others, 60, 180)).toBe(0); // the body
+    // With no one else seen, the two planes hold the same values but are not one plane: the cut-out changes `others` in place.
+    expect(unseen!.data).toEqual(others.data);
+    expect(unseen!.data).not.toBe(others.data);
   });
 
   it('sees no one where the view ends closer above the eyes than UNSEEN_PEOPLE.seedAbove: that may be the subject\'s own hair', () => {

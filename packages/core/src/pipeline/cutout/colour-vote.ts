@@ -41,25 +41,35 @@ export function colourFavoursSubject(crop: RgbaImage, roles: Uint8Array, faceSca
   let minY = height;
   let maxX = -1;
   let maxY = -1;
-  const candidates = new Uint8Array(n);
-  for (let i = 0; i < n; i++) candidates[i] = roles[i] === VOTE_CANDIDATE ? 1 : 0;
-  const near = dilateBox(candidates, width, height, Math.max(1, Math.round(COLOUR_VOTE.learnWithin * faceScale)));
-  for (let i = 0; i < n; i++) {
-    const role = roles[i];
-    if (role === VOTE_CANDIDATE) {
-      const x = i % width;
-      const y = (i - x) / width;
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      if (roles[i] !== VOTE_CANDIDATE) continue;
       if (x < minX) minX = x;
       if (x > maxX) maxX = x;
       if (y < minY) minY = y;
       if (y > maxY) maxY = y;
     }
-    if (data[i * 4 + 3] < 255 || !near[i]) continue;
-    if (role === VOTE_SUBJECT) (subject[binOf(data, i)] += 1), subjectCount++;
-    else if (role === VOTE_BACKDROP) (backdrop[binOf(data, i)] += 1), backdropCount++;
   }
   const out = new Uint8Array(n);
   if (maxX < 0) return out;
+  // Only the sure pixels within the learning radius of a candidate teach: none lie outside the
+  // candidates' box grown by that radius, so the nearness is worked out on that window alone.
+  const learn = Math.max(1, Math.round(COLOUR_VOTE.learnWithin * faceScale));
+  const lx0 = Math.max(0, minX - learn);
+  const ly0 = Math.max(0, minY - learn);
+  const lw = Math.min(width, maxX + learn + 1) - lx0;
+  const lh = Math.min(height, maxY + learn + 1) - ly0;
+  const candidates = new Uint8Array(lw * lh);
+  for (let y = 0; y < lh; y++) for (let x = 0, i = (ly0 + y) * width + lx0; x < lw; x++, i++) candidates[y * lw + x] = roles[i] === VOTE_CANDIDATE ? 1 : 0;
+  const near = dilateBox(candidates, lw, lh, learn);
+  for (let y = 0; y < lh; y++) {
+    for (let x = 0, i = (ly0 + y) * width + lx0; x < lw; x++, i++) {
+      if (data[i * 4 + 3] < 255 || !near[y * lw + x]) continue;
+      const role = roles[i];
+      if (role === VOTE_SUBJECT) (subject[binOf(data, i)] += 1), subjectCount++;
+      else if (role === VOTE_BACKDROP) (backdrop[binOf(data, i)] += 1), backdropCount++;
+    }
+  }
   if (subjectCount < COLOUR_VOTE.minSamples || backdropCount < COLOUR_VOTE.minSamples || overlapOf(subject, subjectCount, backdrop, backdropCount) >= maxOverlap) {
     for (let i = 0; i < n; i++) out[i] = roles[i] === VOTE_CANDIDATE ? 1 : 0;
     return out;

@@ -117,19 +117,53 @@ function sideOfAxis(head: HeadFrame | undefined): ((x: number, y: number) => num
  * the radius (a thinned strap, a see-through patch) — and, within `radius` of it, wherever ISNet
  * itself sees a trace of something (above `FUSION.trace`: an arm it half lost). Not where ISNet
  * is sure of the background: grown there too, the fill laid the person model's blobby contour
- * as a band of backdrop along every shoulder.
+ * as a band of backdrop along every shoulder. Worked out only where `within` (the body band) is
+ * non-zero, the only place it is read; 0 elsewhere.
  */
-function fillableNearSolid(salient: GrayImage, radius: number): Uint8Array {
+function fillableNearSolid(salient: GrayImage, radius: number, within: GrayImage): Uint8Array {
   const { width, height } = salient;
-  const solid = new Uint8Array(salient.data.length);
-  for (let i = 0; i < solid.length; i++) solid[i] = salient.data[i] > 0.5 ? 1 : 0;
-  const grown = dilateBox(solid, width, height, radius);
+  const out = new Uint8Array(width * height);
+  // The closing at a pixel reads the matte up to twice the radius away: the band's box grown by
+  // that much holds all it needs, and the result inside the band is the same as on the whole crop.
+  const box = boxOf(within, 2 * radius);
+  if (!box) return out;
+  const { x0, y0, w, h } = box;
+  const solid = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0, i = (y0 + y) * width + x0; x < w; x++, i++) solid[y * w + x] = salient.data[i] > 0.5 ? 1 : 0;
+  const grown = dilateBox(solid, w, h, radius);
   // Shrinking is growing the outside: what lies within `radius` of a pixel the grown region misses.
   const outside = new Uint8Array(grown.length);
-  for (let i = 0; i < grown.length; i++) outside[i] = grown[i] ^ 1;
-  const nearOutside = dilateBox(outside, width, height, radius);
-  for (let i = 0; i < grown.length; i++) grown[i] = grown[i] && (!nearOutside[i] || salient.data[i] > FUSION.trace) ? 1 : 0;
-  return grown;
+  for (let k = 0; k < grown.length; k++) outside[k] = grown[k] ^ 1;
+  const nearOutside = dilateBox(outside, w, h, radius);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0, i = (y0 + y) * width + x0; x < w; x++, i++) {
+      const k = y * w + x;
+      out[i] = grown[k] && (!nearOutside[k] || salient.data[i] > FUSION.trace) ? 1 : 0;
+    }
+  }
+  return out;
+}
+
+/** The bounding box of a plane's non-zero pixels grown by `margin` (clamped to the plane); undefined when there are none. */
+function boxOf(plane: GrayImage, margin: number): { x0: number; y0: number; w: number; h: number } | undefined {
+  const { width, height, data } = plane;
+  let minX = width;
+  let minY = height;
+  let maxX = -1;
+  let maxY = -1;
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      if (data[i] === 0) continue;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      maxY = y;
+    }
+  }
+  if (maxX < 0) return undefined;
+  const x0 = Math.max(0, minX - margin);
+  const y0 = Math.max(0, minY - margin);
+  return { x0, y0, w: Math.min(width, maxX + margin + 1) - x0, h: Math.min(height, maxY + margin + 1) - y0 };
 }
 
 /**
@@ -175,7 +209,7 @@ export function fuseAlpha(inputs: FusionInputs): GrayImage {
   const sides = salientHoldsSides(inputs);
   const holdsAny = sides[0] || sides[1];
   const side = sides[0] !== sides[1] ? sideOfAxis(inputs.head) : undefined;
-  const near = holdsAny ? fillableNearSolid(salient, Math.max(1, Math.round(FUSION.hug * faceScale))) : undefined;
+  const near = holdsAny ? fillableNearSolid(salient, Math.max(1, Math.round(FUSION.hug * faceScale)), body) : undefined;
   const reach = FUSION.reach * faceScale;
   const heldReach = FUSION.reachWhenHeld * faceScale;
   const voted = side && inputs.crop ? colourVoteOnLostSide(inputs.crop, inputs, sides, side) : undefined;

@@ -36,19 +36,23 @@ export const INTERIOR = Object.freeze({
 export function solidifyInterior(alpha: GrayImage, personDepth: GrayImage, faceScale: number, crop?: RgbaImage, head?: HeadFrame): void {
   const { width, height, data } = alpha;
   const band = Math.max(1, INTERIOR.edgeBand * faceScale);
+  // Which pixels may lift and which are clear, worked out once, then read by the distance search.
+  const lifted = new Uint8Array(width * height);
+  const clear = new Uint8Array(width * height);
   const above = head ? heightAboveEyes(head) : undefined;
-  const belowHair = (i: number) => {
-    if (!above) return true;
-    const x = i % width;
-    return above.at0 + x * above.perX + ((i - x) / width) * above.perY <= INTERIOR.liftBelow;
-  };
-  const lifted = (i: number) => data[i] >= INTERIOR.trace && data[i] < 1 && personDepth.data[i] > 0 && belowHair(i);
   const inPhoto = crop?.data;
-  const clear = inPhoto ? (i: number) => data[i] < INTERIOR.clear && inPhoto[i * 4 + 3] === 255 : (i: number) => data[i] < INTERIOR.clear;
+  const depth = personDepth.data;
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      const a = data[i];
+      if (a < INTERIOR.clear) clear[i] = inPhoto && inPhoto[i * 4 + 3] !== 255 ? 0 : 1;
+      else if (a >= INTERIOR.trace && a < 1 && depth[i] > 0 && (!above || above.at0 + x * above.perX + y * above.perY <= INTERIOR.liftBelow)) lifted[i] = 1;
+    }
+  }
   // Only the pixels that may lift, and only up to where the lift is whole: deeper is solid anyway.
-  const toClear = distanceToSetWithin(width, height, clear, 2 * band, lifted);
+  const toClear = distanceToSetWithin(width, height, (i) => clear[i] === 1, 2 * band, (i) => lifted[i] === 1);
   for (let i = 0; i < data.length; i++) {
-    if (!lifted(i)) continue;
+    if (lifted[i] === 0) continue;
     const lift = (toClear[i] - band) / band;
     if (lift > 0) data[i] = Math.max(data[i], Math.min(1, lift));
   }

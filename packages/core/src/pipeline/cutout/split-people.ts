@@ -189,10 +189,11 @@ export function otherPeopleMask(input: SplitPeopleInput): PeopleSplit | undefine
     for (let i = 0; i < n; i++) plane.data[i] = owned(i) ? 1 : 0;
     return sampleGray(gaussianBlurGray(plane, 0.8), cropToContext, width, height);
   };
-  return {
-    others: onCrop((i) => (seenOwner !== undefined && seenOwner[i] > 0) || (unseenOwner !== undefined && unseenOwner[i] > 0)),
-    unseen: unseenOwner ? onCrop((i) => unseenOwner[i] > 0) : undefined,
-  };
+  const anyone = onCrop((i) => (seenOwner !== undefined && seenOwner[i] > 0) || (unseenOwner !== undefined && unseenOwner[i] > 0));
+  if (!unseenOwner) return { others: anyone, unseen: undefined };
+  // With no one else seen, everyone else is someone unseen: the same plane, copied (the caller changes `others`).
+  const unseen = seenOwner ? onCrop((i) => unseenOwner[i] > 0) : createGrayImage(width, height, new Float32Array(anyone.data));
+  return { others: anyone, unseen };
 }
 
 /** Someone growing over the person mask: where from, how fast, and where not. */
@@ -242,16 +243,22 @@ function growOwners(context: GrayImage, growers: readonly Grower[]): Int16Array 
   const STEP_X = [1, -1, 0, 0, 1, -1, 1, -1];
   const STEP_Y = [0, 0, 1, -1, 1, 1, -1, -1];
   const STEP_LENGTH = [SIDE, SIDE, 1, 1, DIAGONAL, DIAGONAL, DIAGONAL, DIAGONAL];
-  const speeds = growers.map((g) => g.speed);
-  const barreds = growers.map((g) => g.barred);
+  // Per grower, each step's cost (length × speed, the product the growth has always used) and
+  // where it may walk: the person mask less what it is barred from.
+  const stepCosts = growers.map((g) => Float64Array.from(STEP_LENGTH, (length) => length * g.speed));
+  const walkable = growers.map((g) => {
+    const walk = new Uint8Array(n);
+    for (let j = 0; j < n; j++) walk[j] = data[j] > PERSON_THRESHOLD && !(g.barred !== undefined && g.barred[j]) ? 1 : 0;
+    return walk;
+  });
   const slowdowns = growers.map((g) => g.slowdown);
   while (heap.size > 0) {
     const d = heap.topKey;
     const i = heap.pop();
     if (d > dist[i]) continue;
     const k = owner[i];
-    const speed = speeds[k];
-    const barred = barreds[k];
+    const cost = stepCosts[k];
+    const walk = walkable[k];
     const slowdown = slowdowns[k];
     const x = i % cw;
     const y = (i - x) / cw;
@@ -260,8 +267,8 @@ function growOwners(context: GrayImage, growers: readonly Grower[]): Int16Array 
       const ny = y + STEP_Y[s];
       if (nx < 0 || ny < 0 || nx >= cw || ny >= ch) continue;
       const j = ny * cw + nx;
-      if (data[j] <= PERSON_THRESHOLD || (barred !== undefined && barred[j])) continue;
-      const nd = d + STEP_LENGTH[s] * speed * (slowdown ? slowdown[j] : 1);
+      if (walk[j] === 0) continue;
+      const nd = d + cost[s] * (slowdown ? slowdown[j] : 1);
       if (nd < dist[j]) {
         dist[j] = nd;
         owner[j] = k;
