@@ -244,11 +244,14 @@ function growOwners(context: GrayImage, growers: readonly Grower[]): Int16Array 
   const STEP_Y = [0, 0, 1, -1, 1, 1, -1, -1];
   const STEP_LENGTH = [SIDE, SIDE, 1, 1, DIAGONAL, DIAGONAL, DIAGONAL, DIAGONAL];
   // Per grower, each step's cost (length × speed, the product the growth has always used) and
-  // where it may walk: the person mask less what it is barred from.
+  // where it may walk: the person mask, shared, less what that grower is barred from.
   const stepCosts = growers.map((g) => Float64Array.from(STEP_LENGTH, (length) => length * g.speed));
-  const walkable = growers.map((g) => {
+  const person = new Uint8Array(n);
+  for (let j = 0; j < n; j++) person[j] = data[j] > PERSON_THRESHOLD ? 1 : 0;
+  const walkable = growers.map(({ barred }) => {
+    if (!barred) return person;
     const walk = new Uint8Array(n);
-    for (let j = 0; j < n; j++) walk[j] = data[j] > PERSON_THRESHOLD && !(g.barred !== undefined && g.barred[j]) ? 1 : 0;
+    for (let j = 0; j < n; j++) walk[j] = person[j] && !barred[j] ? 1 : 0;
     return walk;
   });
   const slowdowns = growers.map((g) => g.slowdown);
