@@ -130,9 +130,12 @@ export function priorOnCrop(map: PersonMap, cropToPhoto: Affine2D, width: number
     const v = Math.min(plane.height - 1, Math.max(0, Math.floor(d * x + e * y + f)));
     return plane.data[v * plane.width + u];
   };
+  // applyAffine(map.planeToPhoto, x + 0.5, y + 0.5), inline: the split asks this of thousands of pixels.
+  const [pa, pb, pc, pd, pe, pf] = map.planeToPhoto;
   const contextInPhoto = (x: number, y: number) => {
-    const p = applyAffine(map.planeToPhoto, x + 0.5, y + 0.5);
-    return p.x >= 0 && p.y >= 0 && p.x < map.photoWidth && p.y < map.photoHeight;
+    const px = pa * (x + 0.5) + pb * (y + 0.5) + pc;
+    const py = pd * (x + 0.5) + pe * (y + 0.5) + pf;
+    return px >= 0 && py >= 0 && px < map.photoWidth && py < map.photoHeight;
   };
   return { atCrop, context: plane, contextToCrop, contextInPhoto };
 }
