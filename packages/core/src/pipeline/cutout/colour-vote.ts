@@ -1,6 +1,7 @@
 import { boxRadiusFor, stackedBoxBlurGray } from '../../image/box-blur.js';
 import { COLOUR_BINS as BINS, colourBinOf as binOf } from './colour-bins.js';
 import { dilateBox } from '../../image/dilate.js';
+import { grownBoxOf } from '../../image/grown-box.js';
 import { createGrayImage, type RgbaImage } from '../../image/rgba-image.js';
 
 /**
@@ -37,21 +38,13 @@ export function colourFavoursSubject(crop: RgbaImage, roles: Uint8Array, faceSca
   const backdrop = new Float64Array(BINS);
   let subjectCount = 0;
   let backdropCount = 0;
-  let minX = width;
-  let minY = height;
-  let maxX = -1;
-  let maxY = -1;
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i++) {
-      if (roles[i] !== VOTE_CANDIDATE) continue;
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-    }
-  }
   const out = new Uint8Array(n);
-  if (maxX < 0) return out;
+  const candidateBox = grownBoxOf(roles, width, height, 0, VOTE_CANDIDATE);
+  if (!candidateBox) return out;
+  const minX = candidateBox.x0;
+  const minY = candidateBox.y0;
+  const maxX = candidateBox.x0 + candidateBox.w - 1;
+  const maxY = candidateBox.y0 + candidateBox.h - 1;
   // Only the sure pixels within the learning radius of a candidate teach: none lie outside the
   // candidates' box grown by that radius, so the nearness is worked out on that window alone.
   const learn = Math.max(1, Math.round(COLOUR_VOTE.learnWithin * faceScale));

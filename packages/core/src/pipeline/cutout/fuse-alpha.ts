@@ -1,4 +1,5 @@
 import { dilateBox } from '../../image/dilate.js';
+import { grownBoxOf } from '../../image/grown-box.js';
 import { createGrayImage, type GrayImage, type RgbaImage } from '../../image/rgba-image.js';
 import { colourFavoursSubject, VOTE_BACKDROP, VOTE_CANDIDATE, VOTE_SUBJECT } from './colour-vote.js';
 import { heightAboveEyes, type HeadFrame } from './head-frame.js';
@@ -125,7 +126,7 @@ function fillableNearSolid(salient: GrayImage, radius: number, within: GrayImage
   const out = new Uint8Array(width * height);
   // The closing at a pixel reads the matte up to twice the radius away: the band's box grown by
   // that much holds all it needs, and the result inside the band is the same as on the whole crop.
-  const box = boxOf(within, 2 * radius);
+  const box = grownBoxOf(within.data, width, height, 2 * radius);
   if (!box) return out;
   const { x0, y0, w, h } = box;
   const solid = new Uint8Array(w * h);
@@ -142,28 +143,6 @@ function fillableNearSolid(salient: GrayImage, radius: number, within: GrayImage
     }
   }
   return out;
-}
-
-/** The bounding box of a plane's non-zero pixels grown by `margin` (clamped to the plane); undefined when there are none. */
-function boxOf(plane: GrayImage, margin: number): { x0: number; y0: number; w: number; h: number } | undefined {
-  const { width, height, data } = plane;
-  let minX = width;
-  let minY = height;
-  let maxX = -1;
-  let maxY = -1;
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i++) {
-      if (data[i] === 0) continue;
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      maxY = y;
-    }
-  }
-  if (maxX < 0) return undefined;
-  const x0 = Math.max(0, minX - margin);
-  const y0 = Math.max(0, minY - margin);
-  return { x0, y0, w: Math.min(width, maxX + margin + 1) - x0, h: Math.min(height, maxY + margin + 1) - y0 };
 }
 
 /**
