@@ -30,6 +30,13 @@ import {
 
 export const TARGETS = { faceOpaque: 0.99, neckOpaque: 0.95, bodySolid: 0.02, cornersClear: 0.02, neighboursGone: 0.05, photoEdgeCut: 0 } as const;
 export type CheckName = keyof typeof TARGETS;
+/**
+ * The share of a neighbour's face box (each way, centred) whose mean α the neighbour check
+ * reads: the eyes, nose and mouth. The box's outer band is left out because a subject's hair or
+ * cheek lying over the edge of a face behind falls in it (bar-night-couple-flash: the whole box
+ * read 0.089, all of it the subject's own hair along the box's left edge; its middle 70 % read 0).
+ */
+export const NEIGHBOUR_FEATURES = 0.7;
 export const CHECKS = Object.keys(TARGETS) as CheckName[];
 
 export interface PhotoEntry {
@@ -80,7 +87,7 @@ export interface RealResult {
   readonly facesInPhoto?: number;
   readonly warnings?: unknown;
   readonly checks: Record<CheckName, Check>;
-  readonly neighbours?: { face: number; meanAlpha: number; pixels: number }[];
+  readonly neighbours?: { face: number; meanAlpha: number; pixels: number; boxMeanAlpha: number | null }[];
 }
 
 type Result = Awaited<ReturnType<PortraitProcessor['process']>>;
@@ -143,15 +150,19 @@ export async function measureOutput(processor: PortraitProcessor, r: Result): Pr
   const side = Math.round(0.06 * W);
   const corners = meanOver(alpha, rectMask(0, 0, side, side, W, H)).mean! / 2 + meanOver(alpha, rectMask(W - side, 0, W, side, W, H)).mean! / 2;
 
-  // Every other face found in the photo, its box mapped into the output.
+  // Every other face found in the photo: its features (the middle of its box, see
+  // NEIGHBOUR_FEATURES) mapped into the output. The whole box is reported beside it: where the
+  // subject's head overlaps the edge of a face behind, the box's edge holds the subject's own hair.
   const toOut = photoToOutput(r.window, W);
-  const neighbours: { face: number; meanAlpha: number; pixels: number }[] = [];
+  const neighbours: { face: number; meanAlpha: number; pixels: number; boxMeanAlpha: number | null }[] = [];
+  const boxOnCanvas = (x: number, y: number, width: number, height: number) =>
+    fillPolygon([mapPoint(toOut, x, y), mapPoint(toOut, x + width, y), mapPoint(toOut, x + width, y + height), mapPoint(toOut, x, y + height)], W, H);
   r.faces.forEach((f, i) => {
     if (i === r.subjectIndex) return;
     const { x, y, width, height } = f.box;
-    const poly = [mapPoint(toOut, x, y), mapPoint(toOut, x + width, y), mapPoint(toOut, x + width, y + height), mapPoint(toOut, x, y + height)];
-    const m = meanOver(alpha, fillPolygon(poly, W, H));
-    if (m.pixels > 0) neighbours.push({ face: i, meanAlpha: round(m.mean)!, pixels: m.pixels });
+    const inset = (1 - NEIGHBOUR_FEATURES) / 2;
+    const m = meanOver(alpha, boxOnCanvas(x + inset * width, y + inset * height, NEIGHBOUR_FEATURES * width, NEIGHBOUR_FEATURES * height));
+    if (m.pixels > 0) neighbours.push({ face: i, meanAlpha: round(m.mean)!, pixels: m.pixels, boxMeanAlpha: round(meanOver(alpha, boxOnCanvas(x, y, width, height)).mean) });
   });
   const worst = neighbours.length ? Math.max(...neighbours.map((n) => n.meanAlpha)) : null;
   const neighbour: Check = worst == null ? { value: null, pass: true, note: 'no other face on the canvas' } : { value: worst, pass: worst <= TARGETS.neighboursGone };
