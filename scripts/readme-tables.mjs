@@ -160,12 +160,12 @@ async function qualityTable() {
     const c = r.composites;
     const n = (c.summary.salient ?? Object.values(c.summary)[0]).composites;
     out.push('', `Composites with a known alpha (${c.foregrounds.length} foregrounds × ${c.backgrounds.length} backgrounds, ${n} composites; lower is better, ratio to \`salient\` in brackets):`, '');
-    out.push('| cut-out | SAD | SAD: background kept / edge / subject lost | MSE | gradient | SAD above `salient`\'s | other person taken |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    out.push('| cut-out | SAD | SAD: background kept / edge / subject lost | MSE | gradient | rim colour (on black and white) | SAD above `salient`\'s | other person taken |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const [variant, s] of Object.entries(c.summary)) {
       const q = s.ratioToSalient ?? {};
       const p = s.sadParts;
       const parts = p ? `${p.background} / ${p.edge} / ${p.subject}` : '–';
-      out.push(`| ${variant} | ${s.sad} (${q.sad}) | ${parts} | ${s.mse} (${q.mse}) | ${s.gradient} (${q.gradient}) | ${s.worseThanSalient ?? '–'} / ${s.composites} | ${s.otherPersonTaken} |`);
+      out.push(`| ${variant} | ${s.sad} (${q.sad}) | ${parts} | ${s.mse} (${q.mse}) | ${s.gradient} (${q.gradient}) | ${s.rimColour ?? '–'} | ${s.worseThanSalient ?? '–'} / ${s.composites} | ${s.otherPersonTaken} |`);
     }
   }
   return out.join('\n');

@@ -13,12 +13,14 @@ import {
   mse,
   onBackdrops,
   photoTile,
+  rimColourError,
   round,
   sad,
   sadParts,
   SIZE,
   VARIANTS,
   warpPlane,
+  warpRgb,
   type Variant,
 } from './lib.mts';
 
@@ -39,6 +41,8 @@ export interface CompositeResult {
   readonly gradient?: number;
   /** SAD where the truth is clear, soft and solid (sadParts): background kept, edge, subject lost. */
   readonly sadParts?: { background: number; edge: number; subject: number };
+  /** The subject's rim on black and on white against the truth's, grey levels (rimColourError): a halo raises it. */
+  readonly rimColour?: number | null;
 }
 
 export async function runComposites(processor: PortraitProcessor, tileSize: number, options: { limit?: number; sheetCases?: number; log?: (s: string) => void } = {}) {
@@ -61,9 +65,10 @@ export async function runComposites(processor: PortraitProcessor, tileSize: numb
         const box = r.faces[r.subjectIndex].box;
         const subjectFound = c.truth[Math.min(CH - 1, Math.round(box.y + box.height / 2)) * CW + Math.min(CW - 1, Math.round(box.x + box.width / 2))] > 0.5;
         const parts = sadParts(pred, truth);
-        const res = { sad: round(sad(pred, truth), 3)!, mse: round(mse(pred, truth), 5)!, gradient: round(gradientError(pred, truth, SIZE, SIZE), 3)!, sadParts: { background: round(parts.background, 3)!, edge: round(parts.edge, 3)!, subject: round(parts.subject, 3)! } };
+        const rim = rimColourError(r.image, truth, warpRgb(c.subjectOnBlack, CW, CH, r.window));
+        const res = { sad: round(sad(pred, truth), 3)!, mse: round(mse(pred, truth), 5)!, gradient: round(gradientError(pred, truth, SIZE, SIZE), 3)!, sadParts: { background: round(parts.background, 3)!, edge: round(parts.edge, 3)!, subject: round(parts.subject, 3)! }, rimColour: round(rim.value, 2) };
         results.push({ foreground: c.foreground, background: c.background, placement: c.placement, variant, ms, subjectFound, ...res });
-        log(`${c.foreground} / ${c.background} ${variant} ${ms} ms SAD ${res.sad} MSE ${res.mse} grad ${res.gradient}${subjectFound ? '' : ' (another person taken)'}`);
+        log(`${c.foreground} / ${c.background} ${variant} ${ms} ms SAD ${res.sad} MSE ${res.mse} grad ${res.gradient} rim ${res.rimColour}${subjectFound ? '' : ' (another person taken)'}`);
         if (onSheet) {
           if (!truthTile) {
             const truthRgba = Buffer.alloc(SIZE * SIZE * 4);
@@ -93,7 +98,7 @@ export async function runComposites(processor: PortraitProcessor, tileSize: numb
 
 /** Per variant: mean SAD, MSE and gradient error over every composite, and each as a ratio to 'salient'. */
 export function summariseComposites(results: readonly CompositeResult[]) {
-  const out: Record<string, { composites: number; failed: number; otherPersonTaken: number; sad: number | null; mse: number | null; gradient: number | null; sadParts: { background: number | null; edge: number | null; subject: number | null }; worseThanSalient?: number; ratioToSalient?: { sad: number | null; mse: number | null; gradient: number | null } }> = {};
+  const out: Record<string, { composites: number; failed: number; otherPersonTaken: number; sad: number | null; mse: number | null; gradient: number | null; sadParts: { background: number | null; edge: number | null; subject: number | null }; rimColour: number | null; worseThanSalient?: number; ratioToSalient?: { sad: number | null; mse: number | null; gradient: number | null } }> = {};
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
   for (const variant of VARIANTS) {
     const rs = results.filter((r) => r.variant === variant);
@@ -111,6 +116,7 @@ export function summariseComposites(results: readonly CompositeResult[]) {
         edge: ok.every((r) => r.sadParts) ? round(mean(ok.map((r) => r.sadParts!.edge)), 3) : null,
         subject: ok.every((r) => r.sadParts) ? round(mean(ok.map((r) => r.sadParts!.subject)), 3) : null,
       },
+      rimColour: ok.every((r) => r.rimColour != null) ? round(mean(ok.map((r) => r.rimColour!)), 2) : null,
     };
   }
   const base = out.salient;

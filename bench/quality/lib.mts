@@ -73,6 +73,66 @@ export function warpPlane(plane: Float32Array, width: number, height: number, wi
   return alphaOf(warpAffine({ width, height, data: rgba }, outputToPhoto(window, size), size, size));
 }
 
+/** Warps an RGB image (bytes, photo-sized) into output space through a result's window, as warpPlane does a plane. */
+export function warpRgb(rgb: Uint8Array, width: number, height: number, window: ResultWindow, size = SIZE): Uint8ClampedArray {
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    rgba[i * 4] = rgb[i * 3];
+    rgba[i * 4 + 1] = rgb[i * 3 + 1];
+    rgba[i * 4 + 2] = rgb[i * 3 + 2];
+    rgba[i * 4 + 3] = 255;
+  }
+  return warpAffine({ width, height, data: rgba }, outputToPhoto(window, size), size, size).data;
+}
+
+/** How far inside the true outline the rim colour error looks, in output pixels. */
+const RIM_DEPTH = 4;
+
+/**
+ * Rim colour error: the subject's edge as seen on a black and on a white backdrop. Over the
+ * pixels both the truth and the cut-out call subject (α ≥ 0.5) within RIM_DEPTH px of the true
+ * outline, the mean absolute difference, in grey levels per channel and averaged over the two
+ * backdrops, between the output composited there and the subject alone composited there (the
+ * truth's αF, warped the same way). A halo of the old background on hair or a shoulder raises
+ * it; losing or keeping pixels (SAD's part) does not. Both backdrops, because on one alone a
+ * too-high alpha is hidden by a colour darkened (or lightened) by the old background.
+ */
+export function rimColourError(image: RgbaImage, truth: Float32Array, truthOnBlack: Uint8ClampedArray): { value: number | null; pixels: number } {
+  const { width: w, height: h, data } = image;
+  const outside = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) if (truth[i] < 0.5) outside[i] = 1;
+  let sum = 0;
+  let pixels = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (outside[i] || data[i * 4 + 3] < 128) continue;
+      let near = false;
+      for (let dy = -RIM_DEPTH; dy <= RIM_DEPTH && !near; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= h) continue;
+        for (let dx = -RIM_DEPTH; dx <= RIM_DEPTH; dx++) {
+          const xx = x + dx;
+          if (xx >= 0 && xx < w && outside[yy * w + xx]) {
+            near = true;
+            break;
+          }
+        }
+      }
+      if (!near) continue;
+      const a = data[i * 4 + 3] / 255;
+      // On black αC against αF; on white αC + (1 − α)·255 against the truth's the same way.
+      const white = (a - truth[i]) * 255;
+      for (let c = 0; c < 3; c++) {
+        const diff = a * data[i * 4 + c] - truthOnBlack[i * 4 + c];
+        sum += (Math.abs(diff) + Math.abs(diff - white)) / 2;
+      }
+      pixels++;
+    }
+  }
+  return { value: pixels ? sum / pixels / 3 : null, pixels };
+}
+
 /** Pixels whose centre lies inside a polygon (even–odd rule), as a 0/1 mask. */
 export function fillPolygon(points: readonly { x: number; y: number }[], width: number, height: number): Uint8Array {
   const mask = new Uint8Array(width * height);

@@ -61,7 +61,7 @@ async function layer(file: string, heightShare: number, cx: number, flip = false
   return { rgba: data, width: info.width, height: info.height, left: Math.round(cx * CW - info.width / 2), top: CH - info.height };
 }
 
-function paint(rgb: Buffer, truth: Float32Array | null, l: Layer): void {
+function paint(rgb: Buffer, truth: Float32Array | null, l: Layer, onBlack?: Buffer): void {
   for (let y = 0; y < l.height; y++) {
     const cy = l.top + y;
     if (cy < 0 || cy >= CH) continue;
@@ -73,6 +73,7 @@ function paint(rgb: Buffer, truth: Float32Array | null, l: Layer): void {
       const o = cy * CW + cx;
       for (let c = 0; c < 3; c++) rgb[o * 3 + c] = Math.round(l.rgba[i + c] * a + rgb[o * 3 + c] * (1 - a));
       if (truth) truth[o] = a;
+      if (onBlack) for (let c = 0; c < 3; c++) onBlack[o * 3 + c] = Math.round(l.rgba[i + c] * a);
     }
   }
 }
@@ -84,6 +85,8 @@ export interface CompositeCase {
   readonly png: Buffer;
   /** The true alpha of the subject, composite-sized. */
   readonly truth: Float32Array;
+  /** The subject alone composited on black (αF, RGB bytes), composite-sized: the true edge colours. */
+  readonly subjectOnBlack: Buffer;
 }
 
 export function foregroundNames(): string[] {
@@ -116,8 +119,9 @@ export async function compositeOf(foreground: string, background: string): Promi
     const other = fgs[(fi + 1) % fgs.length];
     paint(rgb, null, await layer(path.join(qualityDir, 'foregrounds', `${other}.png`), 0.62, 0.78, true));
   }
-  paint(rgb, truth, await layer(path.join(qualityDir, 'foregrounds', `${foreground}.png`), placement.height, placement.cx));
+  const subjectOnBlack = Buffer.alloc(CW * CH * 3);
+  paint(rgb, truth, await layer(path.join(qualityDir, 'foregrounds', `${foreground}.png`), placement.height, placement.cx), subjectOnBlack);
   const png = await sharp(rgb, { raw: { width: CW, height: CH, channels: 3 } }).png().toBuffer();
-  return { foreground, background, placement: placement.name, png, truth };
+  return { foreground, background, placement: placement.name, png, truth, subjectOnBlack };
 }
 
