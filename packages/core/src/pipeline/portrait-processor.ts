@@ -7,6 +7,7 @@ import type { Box, Point } from '../geometry/point.js';
 import { applyAffine, cropWindowAffine, invertAffine, warpAffine, type Affine2D } from '../image/affine.js';
 import { alphaToMask, compositeOnColor, withAlpha } from '../image/composite.js';
 import { featheredEllipseMask } from '../image/ellipse-mask.js';
+import { decontaminateEdge, decontaminateReadBox } from '../image/decontaminate-edge.js';
 import { estimateForeground, foregroundReadBox } from '../image/estimate-foreground.js';
 import { boxReduce } from '../image/box-reduce.js';
 import { resizeImage } from '../image/resize.js';
@@ -175,6 +176,11 @@ function landmarkReadBox(box: { x: number; y: number; width: number; height: num
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;
   return { x: Math.floor(cx - half), y: Math.floor(cy - half), width: Math.ceil(2 * half) + 1, height: Math.ceil(2 * half) + 1 };
+}
+
+/** The smallest rectangle holding both (either may be missing). */
+function unionOf(a: PixelRect | null, b: PixelRect | null): PixelRect | null {
+  return a && b ? unionRect(a, b) : (a ?? b);
 }
 
 function unionRect(a: PixelRect | null, b: PixelRect): PixelRect {
@@ -360,7 +366,7 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
       // the oval only narrows), the box the foreground estimate reads, the landmark net's window
       // for the measure. A restoration model reads the face its own way: then the whole crop.
       const needed = subjectMask && !(o.restoreFace && models.restoration)
-        ? unionRect(cutout?.mode === 'refined' ? foregroundReadBox(subjectMask) : null, landmarkReadBox(mapDetection(photoToCrop, subject).box, models.landmarks.entry.inputSize))
+        ? unionRect(cutout?.mode === 'refined' ? unionOf(foregroundReadBox(subjectMask), decontaminateReadBox(subjectMask)) : null, landmarkReadBox(mapDetection(photoToCrop, subject).box, models.landmarks.entry.inputSize))
         : undefined;
       const result = await timer.time('enhance', () =>
         enhancePhoto(crop, { face: faceSkinMask(cropLandmarks, workWidth, workHeight), subject: subjectMask ?? inPhoto, inPhoto }, enhanceOptions, needed),
@@ -387,9 +393,10 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
         return out;
       });
     }
-    // The refined cut-out also frees the soft edge's colours of the old background (no halo on a new one).
+    // The refined cut-out also frees the edge's colours of the old background (no halo on a new
+    // one): the solid rim the photo's own blur mixed with it, then the soft pixels.
     let output = cutout?.mode === 'refined' && subjectMask
-      ? await timer.time('foreground', () => withAlpha(estimateForeground(working, subjectMask), alpha))
+      ? await timer.time('foreground', () => withAlpha(estimateForeground(decontaminateEdge(working, subjectMask), subjectMask), alpha))
       : withAlpha(working, alpha);
     if (workWidth !== o.width || workHeight !== o.height) {
       output = await timer.time('resize', () => resizeImage(output, o.width, o.height, { filter: 'lanczos3' }));
