@@ -89,6 +89,11 @@ export interface CompositeCase {
   readonly subjectOnBlack: Buffer;
 }
 
+/** The file of one foreground (a subject with its checked alpha, bench/quality/foregrounds/). */
+export function foregroundFile(name: string): string {
+  return path.join(qualityDir, 'foregrounds', `${name}.png`);
+}
+
 export function foregroundNames(): string[] {
   return readdirSync(path.join(qualityDir, 'foregrounds')).filter((f) => f.endsWith('.png')).map((f) => f.replace(/\.png$/, '')).sort();
 }
