@@ -123,6 +123,17 @@ describe('decontaminateEdge on a composite with known F', () => {
     expect(sameBytes(decontaminateEdge(photo, createGrayImage(SIZE, SIZE)).data, photo.data)).toBe(true);
   });
 
+  it('treats a NaN alpha as neither subject nor background, and keeps its pixel', () => {
+    const holed = createGrayImage(SIZE, SIZE, Float32Array.from(cutout.data));
+    const nans: number[] = [];
+    // NaNs on the rim and in the background beside it.
+    for (let i = 0; i < SIZE * SIZE && nans.length < 60; i += 7) if (cutout.data[i] > 0 && cutout.data[i] < 1) nans.push(i);
+    for (const i of nans) holed.data[i] = Number.NaN;
+    const out = decontaminateEdge(photo, holed);
+    for (const i of nans) expect(Array.from(out.data.subarray(i * 4, i * 4 + 4))).toEqual(Array.from(photo.data.subarray(i * 4, i * 4 + 4)));
+    expect(decontaminateReadBox(holed)).not.toBeNull();
+  });
+
   it('reads nothing outside its read box: pixels there can be anything', () => {
     const box = decontaminateReadBox(cutout);
     if (!box) throw new Error('the ellipse has a rim');
