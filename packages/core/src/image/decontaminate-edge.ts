@@ -1,5 +1,8 @@
 /**
- * Frees the solid rim of a cut-out of the old background's colour. A photo's own blur (the lens,
+ * Frees a cut-out's edge of the old background's colour where foreground estimation cannot: the
+ * solid rim (decontaminateEdge) and the soft edge's hue (decontaminateEdgeChroma, below).
+ *
+ * The solid rim. A photo's own blur (the lens,
  * JPEG, an upscaled or soft source) mixes the background into the last pixels of the subject, but
  * a cut-out's alpha often turns solid a pixel or two before the photo's colour does: those pixels
  * keep a light or dark line of the old background, which foreground estimation (soft pixels only)
@@ -32,11 +35,20 @@ const CLEAR = 0.02;
 const MIN_SAMPLES = 3;
 /** Subject and background closer than this (RGB distance on 0–255): no visible rim to remove. */
 const MIN_CONTRAST = 24;
+/**
+ * A solid pixel whose colour lies less than this share of the way from the background to the
+ * subject is recoloured only in part (in proportion): a blur mixes the last solid pixels only a
+ * little, while a pixel as dark as a dark backdrop is more likely the subject itself (dark hair the
+ * matte cut through), which painting in the subject's colour nearby turns into a line of skin.
+ */
+const MIXED_FROM = 0.5;
+/** Subject and background closer than this in chroma (opponent units on 0–255): no cast to remove. */
+const MIN_CHROMA_CONTRAST = 20;
 
 /**
- * The rectangle of `image` that `decontaminateEdge(image, alpha, options)` reads (the rim's
- * bounding box grown by the window, clamped), or null when no pixel is on the rim: every other
- * pixel's colour passes through unread.
+ * The rectangle of the photo that `decontaminateEdge` and `decontaminateEdgeChroma` read (the
+ * bounding box of the subject's pixels near the clear side, grown by the window, clamped), or
+ * null when there are none: every other pixel's colour passes through unread.
  */
 export function decontaminateReadBox(alpha: GrayImage, options?: DecontaminateEdgeOptions): { x: number; y: number; width: number; height: number } | null {
   assertGrayImage(alpha, 'alpha');
@@ -53,7 +65,7 @@ export function decontaminateReadBox(alpha: GrayImage, options?: DecontaminateEd
   let y1 = -1;
   for (let y = 0, i = 0; y < height; y++) {
     for (let x = 0; x < width; x++, i++) {
-      if (!(a[i] >= SOLID && nearClear[i])) continue;
+      if (!(a[i] > CLEAR && nearClear[i])) continue;
       if (x < x0) x0 = x;
       if (x > x1) x1 = x;
       if (y < y0) y0 = y;
@@ -123,18 +135,120 @@ export function decontaminateEdge(image: RgbaImage, alpha: GrayImage, options?: 
   assertRgbaImage(image, 'image');
   assertGrayImage(alpha, 'alpha');
   assertSameSize(image, 'image', alpha, 'alpha');
+  const { band, window } = resolveOptions(options);
+  const out = createRgbaImage(image.width, image.height, new Uint8ClampedArray(image.data));
+  const dst = out.data;
+  const a = alpha.data;
+  forEachEdgePixel(image, alpha, band, window, (i) => a[i] >= SOLID, (i, F, B) => {
+    const i4 = i * 4;
+    const dr = F[0] - B[0];
+    const dg = F[1] - B[1];
+    const db = F[2] - B[2];
+    const d2 = dr * dr + dg * dg + db * db;
+    if (d2 < MIN_CONTRAST * MIN_CONTRAST) return;
+    const r = dst[i4];
+    const g = dst[i4 + 1];
+    const b = dst[i4 + 2];
+    const move = backgroundShare(r - B[0], g - B[1], b - B[2], dr, dg, db, d2, MIXED_FROM);
+    if (move <= 0) return;
+    dst[i4] = r + move * dr;
+    dst[i4 + 1] = g + move * dg;
+    dst[i4 + 2] = b + move * db;
+  });
+  return out;
+}
+
+/**
+ * `foreground` (estimateForeground's colours) with the old background's hue taken out of its soft
+ * edge: a chroma-key backdrop leaves a blue or green cast on hair where the matte is more opaque
+ * than the photo's blur, which foreground estimation cannot undo. Each soft pixel near the clear
+ * side has its chroma (opponent colour: r − g, (r + g)/2 − b) read as a mix of the subject's and
+ * the background's chroma nearby (from `photo`, as decontaminateEdge reads them), and the
+ * background's share moved to the subject's; its luminance, which carries the hair's texture,
+ * stays. Where subject and background differ little in chroma (dark hair on a white wall) nothing
+ * changes. Alpha, solid and clear pixels stay as they are.
+ */
+export function decontaminateEdgeChroma(foreground: RgbaImage, alpha: GrayImage, photo: RgbaImage, options?: DecontaminateEdgeOptions): RgbaImage {
+  assertRgbaImage(foreground, 'foreground');
+  assertGrayImage(alpha, 'alpha');
+  assertRgbaImage(photo, 'photo');
+  assertSameSize(foreground, 'foreground', alpha, 'alpha');
+  assertSameSize(photo, 'photo', alpha, 'alpha');
+  const { band, window } = resolveOptions(options);
+  const out = createRgbaImage(foreground.width, foreground.height, new Uint8ClampedArray(foreground.data));
+  const dst = out.data;
+  const a = alpha.data;
+  forEachEdgePixel(photo, alpha, band, window, (i) => a[i] > CLEAR && a[i] < SOLID, (i, F, B) => {
+    const fu = F[0] - F[1];
+    const fv = (F[0] + F[1]) / 2 - F[2];
+    const bu = B[0] - B[1];
+    const bv = (B[0] + B[1]) / 2 - B[2];
+    const du = fu - bu;
+    const dv = fv - bv;
+    const d2 = du * du + dv * dv;
+    if (d2 < MIN_CHROMA_CONTRAST * MIN_CHROMA_CONTRAST) return;
+    const i4 = i * 4;
+    const r = dst[i4];
+    const g = dst[i4 + 1];
+    const b = dst[i4 + 2];
+    const u = r - g;
+    const v = (r + g) / 2 - b;
+    const move = backgroundShare(u - bu, v - bv, 0, du, dv, 0, d2);
+    if (move <= 0) return;
+    // Back from (luminance, u, v) to RGB: r + g + b = 3L, r − g = u, (r + g)/2 − b = v.
+    const luminance = (r + g + b) / 3;
+    const nu = u + move * du;
+    const nv = v + move * dv;
+    const redGreen = 2 * luminance + (2 * nv) / 3;
+    dst[i4] = (redGreen + nu) / 2;
+    dst[i4 + 1] = (redGreen - nu) / 2;
+    dst[i4 + 2] = luminance - (2 * nv) / 3;
+  });
+  return out;
+}
+
+function resolveOptions(options: DecontaminateEdgeOptions | undefined): { band: number; window: number } {
   assertOptionalObject(options, 'options');
   const { band = 2, window = 6 } = options ?? {};
   assertPositiveInteger(band, 'options.band');
   assertPositiveInteger(window, 'options.window');
+  return { band, window };
+}
 
-  const { width, height } = image;
+/**
+ * How much of the way from B to F a colour (given as colour − B) still has to go: 1 − t, where t
+ * is its place on the line from B (0) to F (1) by projection (d = F − B, d2 = |d|²), scaled down
+ * as it lies off that line (half the contrast off it or more: 0, a detail rather than a mix) and,
+ * with `mixedFrom`, as t falls below it (see MIXED_FROM).
+ */
+function backgroundShare(x: number, y: number, z: number, dx: number, dy: number, dz: number, d2: number, mixedFrom = 0): number {
+  const along = (x * dx + y * dy + z * dz) / d2;
+  const t = along > 0 ? (along < 1 ? along : 1) : 0;
+  const ex = x - t * dx;
+  const ey = y - t * dy;
+  const ez = z - t * dz;
+  const off = Math.sqrt((ex * ex + ey * ey + ez * ez) / d2);
+  const trust = mixedFrom > 0 ? Math.min(1, t / mixedFrom) : 1;
+  return off < 0.5 ? (1 - 2 * off) * (1 - t) * trust : 0;
+}
+
+/**
+ * Calls `visit(i, F, B)` for every pixel `selected` within `band` of the clear side that has
+ * enough samples of both sides in the (2·window + 1)² square around it: F the mean colour of the
+ * solid pixels past the band there, B that of the clear pixels in the photo past the soft edge.
+ */
+function forEachEdgePixel(
+  photo: RgbaImage,
+  alpha: GrayImage,
+  band: number,
+  window: number,
+  selected: (i: number) => boolean,
+  visit: (i: number, F: Float64Array, B: Float64Array) => void,
+): void {
+  const { width, height } = photo;
   const n = width * height;
-  const src = image.data;
+  const src = photo.data;
   const a = alpha.data;
-  const out = createRgbaImage(width, height, new Uint8ClampedArray(src));
-  const dst = out.data;
-
   const { nearClear, nearSubject } = edgeZones(a, width, height, band);
   // 1: subject sample (solid, past the band); 2: background sample (clear, in the photo, past the
   // soft edge); 0: neither.
@@ -145,12 +259,13 @@ export function decontaminateEdge(image: RgbaImage, alpha: GrayImage, options?: 
       if (!nearClear[i]) kind[i] = 1;
     } else if (v <= CLEAR && !nearSubject[i] && src[i * 4 + 3] === 255) kind[i] = 2;
   }
-
+  const F = new Float64Array(3);
+  const B = new Float64Array(3);
   for (let y = 0, i = 0; y < height; y++) {
     const y0 = Math.max(0, y - window);
     const y1 = Math.min(height - 1, y + window);
     for (let x = 0; x < width; x++, i++) {
-      if (!(a[i] >= SOLID && nearClear[i])) continue;
+      if (!nearClear[i] || !selected(i)) continue;
       const x0 = Math.max(0, x - window);
       const x1 = Math.min(width - 1, x + window);
       let nf = 0;
@@ -180,36 +295,13 @@ export function decontaminateEdge(image: RgbaImage, alpha: GrayImage, options?: 
         }
       }
       if (nf < MIN_SAMPLES || nb < MIN_SAMPLES) continue;
-      fr /= nf;
-      fg /= nf;
-      fb /= nf;
-      br /= nb;
-      bg /= nb;
-      bb /= nb;
-      const dr = fr - br;
-      const dg = fg - bg;
-      const db = fb - bb;
-      const d2 = dr * dr + dg * dg + db * db;
-      if (d2 < MIN_CONTRAST * MIN_CONTRAST) continue;
-      const i4 = i * 4;
-      const r = src[i4];
-      const g = src[i4 + 1];
-      const b = src[i4 + 2];
-      // Where the pixel sits between B (0) and F (1), and how far off that line it lies.
-      const along = ((r - br) * dr + (g - bg) * dg + (b - bb) * db) / d2;
-      const t = along > 0 ? (along < 1 ? along : 1) : 0;
-      const er = r - br - t * dr;
-      const eg = g - bg - t * dg;
-      const eb = b - bb - t * db;
-      const off = Math.sqrt((er * er + eg * eg + eb * eb) / d2);
-      // On the line: the whole background share goes; half the contrast off it or more: nothing.
-      const weight = off < 0.5 ? 1 - 2 * off : 0;
-      const move = weight * (1 - t);
-      if (move <= 0) continue;
-      dst[i4] = r + move * dr;
-      dst[i4 + 1] = g + move * dg;
-      dst[i4 + 2] = b + move * db;
+      F[0] = fr / nf;
+      F[1] = fg / nf;
+      F[2] = fb / nf;
+      B[0] = br / nb;
+      B[1] = bg / nb;
+      B[2] = bb / nb;
+      visit(i, F, B);
     }
   }
-  return out;
 }

@@ -7,7 +7,7 @@ import type { Box, Point } from '../geometry/point.js';
 import { applyAffine, cropWindowAffine, invertAffine, warpAffine, type Affine2D } from '../image/affine.js';
 import { alphaToMask, compositeOnColor, withAlpha } from '../image/composite.js';
 import { featheredEllipseMask } from '../image/ellipse-mask.js';
-import { decontaminateEdge, decontaminateReadBox } from '../image/decontaminate-edge.js';
+import { decontaminateEdge, decontaminateEdgeChroma, decontaminateReadBox } from '../image/decontaminate-edge.js';
 import { estimateForeground, foregroundReadBox } from '../image/estimate-foreground.js';
 import { boxReduce } from '../image/box-reduce.js';
 import { resizeImage } from '../image/resize.js';
@@ -394,9 +394,12 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
       });
     }
     // The refined cut-out also frees the edge's colours of the old background (no halo on a new
-    // one): the solid rim the photo's own blur mixed with it, then the soft pixels.
+    // one): the solid rim the photo's own blur mixed with it, then the soft pixels, then any hue
+    // of the old background (a blue screen's) left on the soft pixels.
     let output = cutout?.mode === 'refined' && subjectMask
-      ? await timer.time('foreground', () => withAlpha(estimateForeground(decontaminateEdge(working, subjectMask), subjectMask), alpha))
+      ? await timer.time('foreground', () =>
+          withAlpha(decontaminateEdgeChroma(estimateForeground(decontaminateEdge(working, subjectMask), subjectMask), subjectMask, working), alpha),
+        )
       : withAlpha(working, alpha);
     if (workWidth !== o.width || workHeight !== o.height) {
       output = await timer.time('resize', () => resizeImage(output, o.width, o.height, { filter: 'lanczos3' }));

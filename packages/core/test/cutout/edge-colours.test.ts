@@ -70,9 +70,10 @@ function blueFringe(result: PortraitResult): number {
 }
 
 describe('the edge on a blue screen', () => {
-  // Measured (648², margin 0.4): portrait-5 (blond curls) person 74.3 → refined 36.9;
-  // portrait-1 (brown hair) 33.3 → 12.5 (the fringe's blue excess in grey levels).
-  it.each(['portrait-5', 'portrait-1'])('%s: refined leaves under 0.6 × the blue fringe the photo shows', async (name) => {
+  // Measured (648², margin 0.4): portrait-5 (blond curls) person 74.3 → refined 25.9;
+  // portrait-1 (brown hair) 33.3 → 8.7 (the fringe's blue excess in grey levels). Without the
+  // soft edge's hue freed (decontaminateEdgeChroma) refined left 36.9 and 12.5.
+  it.each(['portrait-5', 'portrait-1'])('%s: refined leaves under 0.45 × the blue fringe the photo shows', async (name) => {
     const photo = await onBlueScreen(name);
     const options = { ovalMask: false, enhance: false, faceMargin: 0.4 } as const;
     const asIs = blueFringe(await processor.process(photo, { ...options, cutout: 'person' }));
@@ -80,6 +81,6 @@ describe('the edge on a blue screen', () => {
     console.info(`${name} on a blue screen: fringe ${asIs.toFixed(1)} (person) -> ${freed.toFixed(1)} (refined)`);
     // The photo's own edge is plainly blue: the check can fail.
     expect(asIs).toBeGreaterThan(20);
-    expect(freed).toBeLessThan(0.6 * asIs);
+    expect(freed).toBeLessThan(0.45 * asIs);
   }, 120_000);
 });
