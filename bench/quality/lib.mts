@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { createNodePortraitProcessor, type PortraitProcessor } from '../../packages/core/src/node.ts';
 import { cropWindowAffine, invertAffine, warpAffine, type Affine2D } from '../../packages/core/src/image/affine.ts';
+import { dilateBox } from '../../packages/core/src/image/dilate.ts';
 import type { RgbaImage } from '../../packages/core/src/image/rgba-image.ts';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -101,34 +102,19 @@ export function rimColourError(image: RgbaImage, truth: Float32Array, truthOnBla
   const { width: w, height: h, data } = image;
   const outside = new Uint8Array(w * h);
   for (let i = 0; i < w * h; i++) if (truth[i] < 0.5) outside[i] = 1;
+  const nearOutside = dilateBox(outside, w, h, RIM_DEPTH);
   let sum = 0;
   let pixels = 0;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (outside[i] || data[i * 4 + 3] < 128) continue;
-      let near = false;
-      for (let dy = -RIM_DEPTH; dy <= RIM_DEPTH && !near; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= h) continue;
-        for (let dx = -RIM_DEPTH; dx <= RIM_DEPTH; dx++) {
-          const xx = x + dx;
-          if (xx >= 0 && xx < w && outside[yy * w + xx]) {
-            near = true;
-            break;
-          }
-        }
-      }
-      if (!near) continue;
-      const a = data[i * 4 + 3] / 255;
-      // On black αC against αF; on white αC + (1 − α)·255 against the truth's the same way.
-      const white = (a - truth[i]) * 255;
-      for (let c = 0; c < 3; c++) {
-        const diff = a * data[i * 4 + c] - truthOnBlack[i * 4 + c];
-        sum += (Math.abs(diff) + Math.abs(diff - white)) / 2;
-      }
-      pixels++;
+  for (let i = 0; i < w * h; i++) {
+    if (outside[i] || data[i * 4 + 3] < 128 || !nearOutside[i]) continue;
+    const a = data[i * 4 + 3] / 255;
+    // On black αC against αF; on white αC + (1 − α)·255 against the truth's the same way.
+    const white = (a - truth[i]) * 255;
+    for (let c = 0; c < 3; c++) {
+      const diff = a * data[i * 4 + c] - truthOnBlack[i * 4 + c];
+      sum += (Math.abs(diff) + Math.abs(diff - white)) / 2;
     }
+    pixels++;
   }
   return { value: pixels ? sum / pixels / 3 : null, pixels };
 }

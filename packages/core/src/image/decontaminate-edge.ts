@@ -15,6 +15,7 @@
  * the pixel lies on that line; a colour off it (a real detail, not a mix) is left as it is. Alpha
  * does not change; nor does any pixel outside the band.
  */
+import { grownBoxOf } from './grown-box.js';
 import { createRgbaImage, type GrayImage, type RgbaImage } from './rgba-image.js';
 import { assertGrayImage, assertOptionalObject, assertPositiveInteger, assertRgbaImage, assertSameSize } from './validate.js';
 
@@ -52,30 +53,14 @@ const MIN_CHROMA_CONTRAST = 20;
  */
 export function decontaminateReadBox(alpha: GrayImage, options?: DecontaminateEdgeOptions): { x: number; y: number; width: number; height: number } | null {
   assertGrayImage(alpha, 'alpha');
-  assertOptionalObject(options, 'options');
-  const { band = 2, window = 6 } = options ?? {};
-  assertPositiveInteger(band, 'options.band');
-  assertPositiveInteger(window, 'options.window');
+  const { band, window } = resolveOptions(options);
   const { width, height } = alpha;
   const a = alpha.data;
   const { nearClear } = edgeZones(a, width, height, band);
-  let x0 = width;
-  let y0 = height;
-  let x1 = -1;
-  let y1 = -1;
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i++) {
-      if (!(a[i] > CLEAR && nearClear[i])) continue;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      y1 = y;
-    }
-  }
-  if (x1 < 0) return null;
-  const x = Math.max(0, x0 - window);
-  const y = Math.max(0, y0 - window);
-  return { x, y, width: Math.min(width, x1 + window + 1) - x, height: Math.min(height, y1 + window + 1) - y };
+  const edge = new Uint8Array(width * height);
+  for (let i = 0; i < edge.length; i++) if (a[i] > CLEAR && nearClear[i]) edge[i] = 1;
+  const box = grownBoxOf(edge, width, height, window);
+  return box ? { x: box.x0, y: box.y0, width: box.w, height: box.h } : null;
 }
 
 /**
@@ -136,10 +121,14 @@ export function decontaminateEdge(image: RgbaImage, alpha: GrayImage, options?: 
   assertGrayImage(alpha, 'alpha');
   assertSameSize(image, 'image', alpha, 'alpha');
   const { band, window } = resolveOptions(options);
+  return freeSolidRim(image, alpha, sampleEdges(image, alpha, band, window));
+}
+
+function freeSolidRim(image: RgbaImage, alpha: GrayImage, samples: EdgeSamples): RgbaImage {
   const out = createRgbaImage(image.width, image.height, new Uint8ClampedArray(image.data));
   const dst = out.data;
   const a = alpha.data;
-  forEachEdgePixel(image, alpha, band, window, (i) => a[i] >= SOLID, (i, F, B) => {
+  forEachEdgePixel(samples, (i) => a[i] >= SOLID, (i, F, B) => {
     const i4 = i * 4;
     const dr = F[0] - B[0];
     const dg = F[1] - B[1];
@@ -175,10 +164,14 @@ export function decontaminateEdgeChroma(foreground: RgbaImage, alpha: GrayImage,
   assertSameSize(foreground, 'foreground', alpha, 'alpha');
   assertSameSize(photo, 'photo', alpha, 'alpha');
   const { band, window } = resolveOptions(options);
+  return freeSoftHue(foreground, alpha, sampleEdges(photo, alpha, band, window));
+}
+
+function freeSoftHue(foreground: RgbaImage, alpha: GrayImage, samples: EdgeSamples): RgbaImage {
   const out = createRgbaImage(foreground.width, foreground.height, new Uint8ClampedArray(foreground.data));
   const dst = out.data;
   const a = alpha.data;
-  forEachEdgePixel(photo, alpha, band, window, (i) => a[i] > CLEAR && a[i] < SOLID, (i, F, B) => {
+  forEachEdgePixel(samples, (i) => a[i] > CLEAR && a[i] < SOLID, (i, F, B) => {
     const fu = F[0] - F[1];
     const fv = (F[0] + F[1]) / 2 - F[2];
     const bu = B[0] - B[1];
@@ -207,6 +200,20 @@ export function decontaminateEdgeChroma(foreground: RgbaImage, alpha: GrayImage,
   return out;
 }
 
+/**
+ * Both passes around a foreground estimate, as the refined cut-out runs them: the solid rim freed
+ * (decontaminateEdge), `estimate` on that (estimateForeground), then the soft edge's hue
+ * (decontaminateEdgeChroma), the local colours read once for both.
+ */
+export function freeEdgeColours(image: RgbaImage, alpha: GrayImage, estimate: (rimFreed: RgbaImage) => RgbaImage, options?: DecontaminateEdgeOptions): RgbaImage {
+  assertRgbaImage(image, 'image');
+  assertGrayImage(alpha, 'alpha');
+  assertSameSize(image, 'image', alpha, 'alpha');
+  const { band, window } = resolveOptions(options);
+  const samples = sampleEdges(image, alpha, band, window);
+  return freeSoftHue(estimate(freeSolidRim(image, alpha, samples)), alpha, samples);
+}
+
 function resolveOptions(options: DecontaminateEdgeOptions | undefined): { band: number; window: number } {
   assertOptionalObject(options, 'options');
   const { band = 2, window = 6 } = options ?? {};
@@ -232,26 +239,22 @@ function backgroundShare(x: number, y: number, z: number, dx: number, dy: number
   return off < 0.5 ? (1 - 2 * off) * (1 - t) * trust : 0;
 }
 
-/**
- * Calls `visit(i, F, B)` for every pixel `selected` within `band` of the clear side that has
- * enough samples of both sides in the (2·window + 1)² square around it: F the mean colour of the
- * solid pixels past the band there, B that of the clear pixels in the photo past the soft edge.
- */
-function forEachEdgePixel(
-  photo: RgbaImage,
-  alpha: GrayImage,
-  band: number,
-  window: number,
-  selected: (i: number) => boolean,
-  visit: (i: number, F: Float64Array, B: Float64Array) => void,
-): void {
+/** Where the local subject and background colours are read: built once from the photo and the alpha, shared by both passes. */
+interface EdgeSamples {
+  readonly photo: RgbaImage;
+  readonly window: number;
+  /** 1 within the band of the clear side. */
+  readonly nearClear: Uint8Array;
+  /** 1: subject sample (solid, past the band); 2: background sample (clear, in the photo, past the soft edge); 0: neither. */
+  readonly kind: Uint8Array;
+}
+
+function sampleEdges(photo: RgbaImage, alpha: GrayImage, band: number, window: number): EdgeSamples {
   const { width, height } = photo;
   const n = width * height;
   const src = photo.data;
   const a = alpha.data;
   const { nearClear, nearSubject } = edgeZones(a, width, height, band);
-  // 1: subject sample (solid, past the band); 2: background sample (clear, in the photo, past the
-  // soft edge); 0: neither.
   const kind = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const v = a[i];
@@ -259,6 +262,18 @@ function forEachEdgePixel(
       if (!nearClear[i]) kind[i] = 1;
     } else if (v <= CLEAR && !nearSubject[i] && src[i * 4 + 3] === 255) kind[i] = 2;
   }
+  return { photo, window, nearClear, kind };
+}
+
+/**
+ * Calls `visit(i, F, B)` for every pixel `selected` within the band of the clear side that has
+ * enough samples of both sides in the (2·window + 1)² square around it: F the mean colour of the
+ * solid pixels past the band there, B that of the clear pixels in the photo past the soft edge.
+ */
+function forEachEdgePixel(samples: EdgeSamples, selected: (i: number) => boolean, visit: (i: number, F: Float64Array, B: Float64Array) => void): void {
+  const { photo, window, nearClear, kind } = samples;
+  const { width, height } = photo;
+  const src = photo.data;
   const F = new Float64Array(3);
   const B = new Float64Array(3);
   for (let y = 0, i = 0; y < height; y++) {

@@ -7,7 +7,7 @@ import type { Box, Point } from '../geometry/point.js';
 import { applyAffine, cropWindowAffine, invertAffine, warpAffine, type Affine2D } from '../image/affine.js';
 import { alphaToMask, compositeOnColor, withAlpha } from '../image/composite.js';
 import { featheredEllipseMask } from '../image/ellipse-mask.js';
-import { decontaminateEdge, decontaminateEdgeChroma, decontaminateReadBox } from '../image/decontaminate-edge.js';
+import { decontaminateReadBox, freeEdgeColours } from '../image/decontaminate-edge.js';
 import { estimateForeground, foregroundReadBox } from '../image/estimate-foreground.js';
 import { boxReduce } from '../image/box-reduce.js';
 import { resizeImage } from '../image/resize.js';
@@ -398,7 +398,7 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
     // of the old background (a blue screen's) left on the soft pixels.
     let output = cutout?.mode === 'refined' && subjectMask
       ? await timer.time('foreground', () =>
-          withAlpha(decontaminateEdgeChroma(estimateForeground(decontaminateEdge(working, subjectMask), subjectMask), subjectMask, working), alpha),
+          withAlpha(freeEdgeColours(working, subjectMask, (rimFreed) => estimateForeground(rimFreed, subjectMask)), alpha),
         )
       : withAlpha(working, alpha);
     if (workWidth !== o.width || workHeight !== o.height) {

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dilateBox } from '../../src/image/dilate.js';
 import { createNodePortraitProcessor } from '../../src/node.js';
 import type { PortraitProcessor, PortraitResult } from '../../src/pipeline/portrait-processor.js';
 import { foregroundFile } from '../support/composites.js';
@@ -33,37 +34,23 @@ function blueFringe(result: PortraitResult): number {
   const { width: w, height: h, data } = result.image;
   const clear = new Uint8Array(w * h);
   for (let i = 0; i < w * h; i++) clear[i] = data[i * 4 + 3] < 128 ? 1 : 0;
-  const depth = (x: number, y: number): number => {
-    for (let r = 1; r <= 10; r++) {
-      for (let dy = -r; dy <= r; dy++) {
-        for (let dx = -r; dx <= r; dx++) {
-          if (Math.max(Math.abs(dx), Math.abs(dy)) !== r) continue;
-          const xx = x + dx;
-          const yy = y + dy;
-          if (xx >= 0 && yy >= 0 && xx < w && yy < h && clear[yy * w + xx]) return r;
-        }
-      }
-    }
-    return Infinity;
-  };
+  // Within 3 and within 10 px (Chebyshev) of a clear pixel.
+  const rimZone = dilateBox(clear, w, h, 3);
+  const innerZone = dilateBox(clear, w, h, 10);
   let rim = 0;
   let rimWeight = 0;
   let inner = 0;
   let innerCount = 0;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (clear[i]) continue;
-      const excess = data[i * 4 + 2] - Math.max(data[i * 4], data[i * 4 + 1]);
-      const d = depth(x, y);
-      if (d <= 3) {
-        const a = data[i * 4 + 3] / 255;
-        rim += a * excess;
-        rimWeight += a;
-      } else if (d <= 10) {
-        inner += excess;
-        innerCount++;
-      }
+  for (let i = 0; i < w * h; i++) {
+    if (clear[i]) continue;
+    const excess = data[i * 4 + 2] - Math.max(data[i * 4], data[i * 4 + 1]);
+    if (rimZone[i]) {
+      const a = data[i * 4 + 3] / 255;
+      rim += a * excess;
+      rimWeight += a;
+    } else if (innerZone[i]) {
+      inner += excess;
+      innerCount++;
     }
   }
   return rim / rimWeight - inner / innerCount;

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decontaminateEdge, decontaminateEdgeChroma, decontaminateReadBox } from '../../src/image/decontaminate-edge.js';
+import { decontaminateEdge, decontaminateEdgeChroma, decontaminateReadBox, freeEdgeColours } from '../../src/image/decontaminate-edge.js';
 import { estimateForeground } from '../../src/image/estimate-foreground.js';
 import * as image from '../../src/image/index.js';
 import { createGrayImage, createRgbaImage, type GrayImage, type RgbaImage } from '../../src/image/rgba-image.js';
@@ -224,6 +224,14 @@ describe('decontaminateEdgeChroma on a blue screen with known F', () => {
     const photo = composite(grey(60), grey(200), truthAlpha);
     const estimated = estimateForeground(photo, cutout);
     expect(sameBytes(decontaminateEdgeChroma(estimated, cutout, photo).data, estimated.data)).toBe(true);
+  });
+
+  it('freeEdgeColours is the two passes around the estimate, the local colours read once', () => {
+    const onBlue = composite(fg, blue, truthAlpha);
+    const estimate = (im: RgbaImage) => estimateForeground(im, cutout);
+    const apart = decontaminateEdgeChroma(estimate(decontaminateEdge(onBlue, cutout)), cutout, onBlue);
+    expect(sameBytes(freeEdgeColours(onBlue, cutout, estimate).data, apart.data)).toBe(true);
+    expect(image.freeEdgeColours).toBe(freeEdgeColours);
   });
 
   it('rejects bad input', () => {
