@@ -161,6 +161,22 @@ describe('fuseAlpha', () => {
     expect(at(fused, 100, 185)).toBe(1);
   });
 
+  it("clears what ISNet holds beside the cheek beyond the reach when the head is known (a neighbour's coat beside a small face)", () => {
+    // ISNet holds head, neck and shoulders, and a patch at eye height 68 px from the head's
+    // middle: 28 px outside the person model's head (beyond reach, inside reachWhenHeld).
+    const held = (x: number, y: number) => (Math.hypot(x - 100, y - 95) < 45 && y < 130) || (Math.abs(x - 100) < 15 && y >= 120) || (Math.abs(x - 100) < 50 && y >= 160);
+    const salient = plane((x, y) => (held(x, y) || Math.hypot(x - 165, y - 80) < 6 ? 1 : 0));
+    const lostShoulder = plane((x, y) => (y > 140 ? (125 - x) * 3 : 40 - Math.hypot(x - 100, y - 100)));
+    const inputs = { salient, personDepth: lostShoulder, face, body, neck, faceScale: scale };
+    expect(salientHoldsBody(inputs)).toBe(true);
+    expect(at(body, 165, 80)).toBe(0); // not where shoulders can be
+    expect(at(fuseAlpha(inputs), 165, 80)).toBeGreaterThan(0.4); // without the head: kept for the shoulders' sake
+    const head = { eyes: { x: 100, y: 80 }, up: { x: 0, y: -1 }, scale };
+    const fused = fuseAlpha({ ...inputs, head });
+    expect(at(fused, 165, 80)).toBe(0); // at the eyes' height the plain reach holds
+    expect(at(fused, 145, 185)).toBeGreaterThan(0.9); // the shoulder the person model lost, below the chin, stays
+  });
+
   it("fills a gap in ISNet's body narrower than the hug, but does not widen its outline by it where ISNet sees nothing", () => {
     // As above, with a strap ISNet dropped: a 4 px gap through the shoulders at x 120–123.
     const held = (x: number, y: number) => (Math.hypot(x - 100, y - 95) < 45 && y < 130) || (Math.abs(x - 100) < 15 && y >= 120) || (Math.abs(x - 100) < 75 && y >= 160);

@@ -29,11 +29,13 @@ export const FUSION = Object.freeze({
   /** `reach` when ISNet holds the body: the person model's coarse contour then cuts no shoulder ISNet has. */
   reachWhenHeld: 1.2,
   /**
-   * Above the eyes there are no shoulders to keep: there `reachWhenHeld` gives way to `reach`
-   * over this height (a lamp, a cup or a boat behind the head is not kept for the shoulders'
-   * sake). Applies where the subject's head frame is given.
+   * Above the chin there are no shoulders to keep: from the chin up to the eyes `reachWhenHeld`
+   * gives way to `reach` (heights above the eyes; the chin lies at −1). A lamp, a cup or a boat
+   * behind the head is not kept for the shoulders' sake, nor a neighbour's dark coat beside the
+   * cheek (it came out as a dark blob beside a small face in a crowd). Applies where the
+   * subject's head frame is given.
    */
-  heldReachFadeAbove: 0.5,
+  heldReachFade: Object.freeze({ from: -1, to: 0 }),
 });
 
 export interface FusionInputs {
@@ -51,7 +53,7 @@ export interface FusionInputs {
   readonly faceScale: number;
   /** The body band beyond the neck column, inside the photo (past its edge ISNet sees nothing): where salientHoldsBody looks for the shoulders; `body` where not given. */
   readonly shoulders?: GrayImage;
-  /** The subject's head: where given, the wider reach when ISNet holds the body fades above the eyes (FUSION.heldReachFadeAbove). */
+  /** The subject's head: where given, the wider reach when ISNet holds the body fades above the chin (FUSION.heldReachFade). */
   readonly head?: HeadFrame;
   /** The crop: where given, its colours decide what the person model may fill on a side ISNet lost (see colourVoteOnLostSide). */
   readonly crop?: RgbaImage;
@@ -177,7 +179,8 @@ function colourVoteOnLostSide(crop: RgbaImage, inputs: FusionInputs, sides: Body
  *   as the depth grows;
  * - beyond `reach` outside the person everything is cleared (a lamp, a red bag, a poster face
  *   that ISNet found salient), except, on a side where ISNet holds the body, inside the body band: there
- *   ISNet's own shoulders stay where the person model lost them (a pale jumper on a pale wall);
+ *   ISNet's own shoulders stay where the person model lost them (a pale jumper on a pale wall),
+ *   below the chin;
  * - the face region is always opaque.
  */
 export function fuseAlpha(inputs: FusionInputs): GrayImage {
@@ -193,6 +196,7 @@ export function fuseAlpha(inputs: FusionInputs): GrayImage {
   const heldReach = FUSION.reachWhenHeld * faceScale;
   const voted = side && inputs.crop ? colourVoteOnLostSide(inputs.crop, inputs, sides, side) : undefined;
   const above = holdsAny && inputs.head ? heightAboveEyes(inputs.head) : undefined;
+  const { from: fadeFrom, to: fadeTo } = FUSION.heldReachFade;
   for (let y = 0, i = 0; y < height; y++) {
     for (let x = 0; x < width; x++, i++) {
       const d = depth.data[i];
@@ -202,7 +206,7 @@ export function fuseAlpha(inputs: FusionInputs): GrayImage {
       // sweater on a white wall is ISNet's whole and the person model's only in part.
       let gate: number;
       if (holds) {
-        const fade = above ? clamp01((above.at0 + x * above.perX + y * above.perY) / FUSION.heldReachFadeAbove) : 0;
+        const fade = above ? clamp01((above.at0 + x * above.perX + y * above.perY - fadeFrom) / (fadeTo - fadeFrom)) : 0;
         gate = Math.max(clamp01(1 + d / (heldReach + (reach - heldReach) * fade)), body.data[i]);
       } else gate = clamp01(1 + d / reach);
       const fused = Math.max(fill, salient.data[i]) * gate;
