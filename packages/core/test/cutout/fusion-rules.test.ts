@@ -129,11 +129,14 @@ describe('fuseAlpha', () => {
     expect(salientHoldsBody({ ...inputs, shoulders: empty })).toBe(true);
   });
 
+  // ISNet's head, neck and shoulders 100 px wide; the person model sees the body only left of x 125.
+  const heldBody = (x: number, y: number) => (Math.hypot(x - 100, y - 95) < 45 && y < 130) || (Math.abs(x - 100) < 15 && y >= 120) || (Math.abs(x - 100) < 50 && y >= 160);
+  const lostShoulder = plane((x, y) => (y > 140 ? (125 - x) * 3 : 40 - Math.hypot(x - 100, y - 100)));
+
   it('keeps the shoulder ISNet holds where the person model lost it (a pale jumper on a pale wall), but not a lamp beside the head', () => {
     // ISNet: head, neck, shoulders 100 px wide, and a lamp up at the right. The person model
     // sees the body only left of x 125: its right shoulder lies far outside the person.
-    const salient = plane((x, y) => (Math.hypot(x - 100, y - 95) < 45 && y < 130) || (Math.abs(x - 100) < 15 && y >= 120) || (Math.abs(x - 100) < 50 && y >= 160) || Math.hypot(x - 185, y - 25) < 10 ? 1 : 0);
-    const lostShoulder = plane((x, y) => (y > 140 ? (125 - x) * 3 : 40 - Math.hypot(x - 100, y - 100)));
+    const salient = plane((x, y) => (heldBody(x, y) || Math.hypot(x - 185, y - 25) < 10 ? 1 : 0));
     const inputs = { salient, personDepth: lostShoulder, face, body, neck, faceScale: scale };
     expect(salientHoldsBody(inputs)).toBe(true);
     expect(at(lostShoulder, 145, 185)).toBeLessThan(-1.2 * scale); // beyond the reach: the gate alone would clear it
@@ -147,9 +150,7 @@ describe('fuseAlpha', () => {
   it('clears what lies above the eyes within the reach kept for the shoulders when the head is known (a cup behind the head)', () => {
     // ISNet holds head, neck and shoulders, and a cup up above the head: 40 px outside the
     // person model's head (0.8 eye-to-chin lengths: inside reachWhenHeld, beyond reach).
-    const held = (x: number, y: number) => (Math.hypot(x - 100, y - 95) < 45 && y < 130) || (Math.abs(x - 100) < 15 && y >= 120) || (Math.abs(x - 100) < 50 && y >= 160);
-    const salient = plane((x, y) => (held(x, y) || Math.hypot(x - 100, y - 20) < 6 ? 1 : 0));
-    const lostShoulder = plane((x, y) => (y > 140 ? (125 - x) * 3 : 40 - Math.hypot(x - 100, y - 100)));
+    const salient = plane((x, y) => (heldBody(x, y) || Math.hypot(x - 100, y - 20) < 6 ? 1 : 0));
     const inputs = { salient, personDepth: lostShoulder, face, body, neck, faceScale: scale };
     expect(salientHoldsBody(inputs)).toBe(true);
     expect(scale).toBe(50);
@@ -164,9 +165,7 @@ describe('fuseAlpha', () => {
   it("clears what ISNet holds beside the cheek beyond the reach when the head is known (a neighbour's coat beside a small face)", () => {
     // ISNet holds head, neck and shoulders, and a patch at eye height 68 px from the head's
     // middle: 28 px outside the person model's head (beyond reach, inside reachWhenHeld).
-    const held = (x: number, y: number) => (Math.hypot(x - 100, y - 95) < 45 && y < 130) || (Math.abs(x - 100) < 15 && y >= 120) || (Math.abs(x - 100) < 50 && y >= 160);
-    const salient = plane((x, y) => (held(x, y) || Math.hypot(x - 165, y - 80) < 6 ? 1 : 0));
-    const lostShoulder = plane((x, y) => (y > 140 ? (125 - x) * 3 : 40 - Math.hypot(x - 100, y - 100)));
+    const salient = plane((x, y) => (heldBody(x, y) || Math.hypot(x - 165, y - 80) < 6 ? 1 : 0));
     const inputs = { salient, personDepth: lostShoulder, face, body, neck, faceScale: scale };
     expect(salientHoldsBody(inputs)).toBe(true);
     expect(at(body, 165, 80)).toBe(0); // not where shoulders can be
