@@ -62,14 +62,16 @@ export async function segmentPerson(
   // greyscale sweater 0.3–0.5, and the body was lost).
   extendEdges(input, photo, inputToPhoto);
 
-  const [inputName] = model.entry.inputs;
-  const [outputName] = model.entry.outputs;
-  const outputs = await model.session.run({ [inputName]: imageToTensor(input, 'nchw') }, [outputName]);
-  const output = outputs[outputName];
-  if (!output || output.data.length !== size * size) {
-    throw new Error(`Person model ${model.entry.id} returned ${output?.data.length ?? 0} values, expected ${size * size}`);
-  }
-  const plane = createGrayImage(size, size, output.data as Float32Array);
+  const tensor = imageToTensor(input, 'nchw');
+  const seen = await runPersonModel(model, tensor.data as Float32Array, size);
+  // The model's own mirror image: its outline of a shoulder or a neck against a busy backdrop
+  // flips with small changes of view, and the two views' mean is steadier (a neck it lost in
+  // one view it mostly holds in the other). Faces and bodies are near-symmetric, so the mirrored
+  // view is as likely as the photo itself.
+  const mirrored = await runPersonModel(model, mirrorPlanes(tensor.data as Float32Array, size, 3), size);
+  const both = mirrorPlanes(mirrored, size, 1);
+  for (let i = 0; i < both.length; i++) both[i] = 0.5 * (both[i] + seen[i]);
+  const plane = createGrayImage(size, size, both);
   const scale = size / side;
   const mask =
     fit === 'pad'
@@ -77,6 +79,27 @@ export async function segmentPerson(
       : resizeGrayBilinear(plane, width, height);
   clampToUnit(mask.data);
   return mask;
+}
+
+async function runPersonModel(model: PersonModel, input: Float32Array, size: number): Promise<Float32Array> {
+  const [inputName] = model.entry.inputs;
+  const [outputName] = model.entry.outputs;
+  const outputs = await model.session.run({ [inputName]: { dims: [1, 3, size, size], data: input } }, [outputName]);
+  const output = outputs[outputName];
+  if (!output || output.data.length !== size * size) {
+    throw new Error(`Person model ${model.entry.id} returned ${output?.data.length ?? 0} values, expected ${size * size}`);
+  }
+  return output.data as Float32Array;
+}
+
+/** `planes` square `size`² planes, each mirrored left to right, in a new array. */
+function mirrorPlanes(data: Float32Array, size: number, planes: number): Float32Array {
+  const out = new Float32Array(size * size * planes);
+  for (let row = 0; row < size * planes; row++) {
+    const o = row * size;
+    for (let x = 0; x < size; x++) out[o + x] = data[o + size - 1 - x];
+  }
+  return out;
 }
 
 /** In place; a module-level loop, as segmentPortrait's (segment-portrait.ts says why). */
