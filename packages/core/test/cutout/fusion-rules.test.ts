@@ -4,7 +4,7 @@ import type { Point } from '../../src/geometry/point.js';
 import { convexHull, fillPolygon } from '../../src/image/fill-polygon.js';
 import { createGrayImage, type GrayImage, type RgbaImage } from '../../src/image/rgba-image.js';
 import { bodyRegion, faceRegion, faceScale, forcedFace, NECK_STRIP } from '../../src/pipeline/cutout/face-region.js';
-import { fuseAlpha, salientHoldsBody, salientHoldsSides } from '../../src/pipeline/cutout/fuse-alpha.js';
+import { FUSION, fuseAlpha, salientHoldsBody, salientHoldsSides } from '../../src/pipeline/cutout/fuse-alpha.js';
 import { personMatte, salientMissesFace } from '../../src/pipeline/cutout/isnet-blind.js';
 import { continuedPastPhoto } from '../../src/pipeline/cutout/person-prior.js';
 import { fillEnclosedSpecks, SPECKS } from '../../src/pipeline/cutout/fill-holes.js';
@@ -174,6 +174,46 @@ describe('fuseAlpha', () => {
     const fused = fuseAlpha({ ...inputs, head });
     expect(at(fused, 165, 80)).toBe(0); // at the eyes' height the plain reach holds
     expect(at(fused, 145, 185)).toBeGreaterThan(0.9); // the shoulder the person model lost, below the chin, stays
+  });
+
+  describe("ISNet's shoulder beyond the person model's contour, by the photo's colours", () => {
+    // As in the pale-jumper case: ISNet holds a shoulder out to x 150, the person model sees
+    // the body only left of x 125. The photo: the backdrop, the subject's colour on what ISNet
+    // holds, and the part of the shoulder beyond the person (x ≥ 125) in its own colour.
+    const salient = plane((x, y) => (heldBody(x, y) ? 1 : 0));
+    const inputs = { salient, personDepth: lostShoulder, face, body, neck, faceScale: scale };
+    const photo = (backdrop: readonly number[], subject: readonly number[], beyond: readonly number[], bodyColour = subject): RgbaImage => {
+      const data = new Uint8ClampedArray(W * H * 4);
+      for (let y = 0; y < H; y++) {
+        for (let x = 0; x < W; x++) {
+          const colour = !heldBody(x, y) ? backdrop : x >= 125 && y >= 160 ? beyond : y >= 120 ? bodyColour : subject;
+          data.set([...colour, 255], (y * W + x) * 4);
+        }
+      }
+      return { width: W, height: H, data };
+    };
+    const green = [40, 160, 50];
+    const brown = [70, 45, 30];
+    const pale = [228, 226, 220];
+
+    it("keeps it where its colours are the subject's", () => {
+      expect(salientHoldsBody(inputs)).toBe(true);
+      const fused = fuseAlpha({ ...inputs, crop: photo(green, brown, brown) });
+      expect(at(fused, 145, 185)).toBeGreaterThan(0.9);
+      expect(at(fused, 100, 185)).toBe(1);
+    });
+
+    it("clears it where its colours are the backdrop's (a cup, a leaf or a neighbour's coat joined to the shoulder)", () => {
+      expect(at(lostShoulder, 145, 185)).toBeLessThan(-FUSION.reach * scale); // beyond the plain reach
+      const fused = fuseAlpha({ ...inputs, crop: photo(green, brown, green) });
+      expect(at(fused, 145, 185)).toBe(0);
+      expect(at(fused, 100, 185)).toBe(1); // the body inside the person stays
+    });
+
+    it('keeps it where subject and backdrop share their colours (a pale jumper on a pale wall)', () => {
+      const fused = fuseAlpha({ ...inputs, crop: photo(pale, brown, pale, pale) });
+      expect(at(fused, 145, 185)).toBeGreaterThan(0.9);
+    });
   });
 
   it("fills a gap in ISNet's body narrower than the hug, but does not widen its outline by it where ISNet sees nothing", () => {

@@ -36,6 +36,13 @@ export const FUSION = Object.freeze({
    * subject's head frame is given.
    */
   heldReachFade: Object.freeze({ from: -1, to: 0 }),
+  /**
+   * What ISNet holds beyond the person model's contour only for the wider reach's sake is kept
+   * where its colours are not the backdrop's (see colourVoteBeyondPerson), or where subject and
+   * backdrop share their colours this much or more (Bhattacharyya coefficient): a pale jumper
+   * on a pale wall, the case the wider reach is for, must stay.
+   */
+  beyondPersonOverlap: 0.5,
 });
 
 export interface FusionInputs {
@@ -55,7 +62,7 @@ export interface FusionInputs {
   readonly shoulders?: GrayImage;
   /** The subject's head: where given, the wider reach when ISNet holds the body fades above the chin (FUSION.heldReachFade). */
   readonly head?: HeadFrame;
-  /** The crop: where given, its colours decide what the person model may fill on a side ISNet lost (see colourVoteOnLostSide). */
+  /** The crop: where given, its colours decide what the person model may fill on a side ISNet lost (see colourVoteOnLostSide) and what ISNet keeps beyond the person (see colourVoteBeyondPerson). */
   readonly crop?: RgbaImage;
 }
 
@@ -169,6 +176,45 @@ function colourVoteOnLostSide(crop: RgbaImage, inputs: FusionInputs, sides: Body
   return colourFavoursSubject(crop, roles, faceScale);
 }
 
+/** The wider reach's fade at a pixel: 0 where `reachWhenHeld` holds, 1 where the plain `reach` does (see FUSION.heldReachFade). */
+type HeldFade = (x: number, y: number) => number;
+
+function heldFadeOf(head: HeadFrame | undefined): HeldFade {
+  if (!head) return () => 0;
+  const above = heightAboveEyes(head);
+  const { from, to } = FUSION.heldReachFade;
+  return (x, y) => clamp01((above.at0 + x * above.perX + y * above.perY - from) / (to - from));
+}
+
+/**
+ * Where ISNet holds the body, what it holds outside the person model's contour is kept out to
+ * `reachWhenHeld` and in the body band (a pale jumper the person model lost); there the photo's
+ * colours vote too (see colourFavoursSubject): a plastic cup, a leaf or a neighbour's coat
+ * joined to a shoulder has the backdrop's colours. Candidates: ISNet's solid pixels outside the
+ * person, below the eyes (above them the plain reach decides anyway), on a side where ISNet
+ * holds the body. 1 where such a pixel's colour sides with the subject or where the colours
+ * cannot tell the two apart (FUSION.beyondPersonOverlap); 0 where it sides with the backdrop,
+ * and for every pixel that is not a candidate.
+ */
+/** Whether ISNet's alpha `a` at a pixel `d` from the person's contour makes it a candidate of colourVoteBeyondPerson (its side held, below the eyes aside). */
+const solidBeyondPerson = (d: number, a: number) => d < 0 && a > 0.5;
+
+function colourVoteBeyondPerson(crop: RgbaImage, inputs: FusionInputs, sides: BodySides, side: ((x: number, y: number) => number) | undefined, fade: HeldFade): Uint8Array {
+  const { salient, personDepth: depth, faceScale } = inputs;
+  const { width, height } = salient;
+  const roles = new Uint8Array(width * height);
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      const d = depth.data[i];
+      const a = salient.data[i];
+      if (d > 0 && a > 0.9) roles[i] = VOTE_SUBJECT;
+      else if (d < 0 && a < FUSION.trace) roles[i] = VOTE_BACKDROP;
+      else if (solidBeyondPerson(d, a) && sides[side ? side(x, y) : 0] && fade(x, y) < 1) roles[i] = VOTE_CANDIDATE;
+    }
+  }
+  return colourFavoursSubject(crop, roles, faceScale, FUSION.beyondPersonOverlap);
+}
+
 /**
  * One alpha from the three signals:
  * - deep inside the person (beyond `solidDepth`) and in the body band under the face the alpha
@@ -180,7 +226,7 @@ function colourVoteOnLostSide(crop: RgbaImage, inputs: FusionInputs, sides: Body
  * - beyond `reach` outside the person everything is cleared (a lamp, a red bag, a poster face
  *   that ISNet found salient), except, on a side where ISNet holds the body, inside the body band: there
  *   ISNet's own shoulders stay where the person model lost them (a pale jumper on a pale wall),
- *   below the chin;
+ *   below the chin and, where the crop is given, where their colours are not the backdrop's;
  * - the face region is always opaque.
  */
 export function fuseAlpha(inputs: FusionInputs): GrayImage {
@@ -195,8 +241,8 @@ export function fuseAlpha(inputs: FusionInputs): GrayImage {
   const reach = FUSION.reach * faceScale;
   const heldReach = FUSION.reachWhenHeld * faceScale;
   const voted = side && inputs.crop ? colourVoteOnLostSide(inputs.crop, inputs, sides, side) : undefined;
-  const above = holdsAny && inputs.head ? heightAboveEyes(inputs.head) : undefined;
-  const { from: fadeFrom, to: fadeTo } = FUSION.heldReachFade;
+  const fade = heldFadeOf(inputs.head);
+  const keptBeyond = holdsAny && inputs.crop ? colourVoteBeyondPerson(inputs.crop, inputs, sides, side, fade) : undefined;
   for (let y = 0, i = 0; y < height; y++) {
     for (let x = 0; x < width; x++, i++) {
       const d = depth.data[i];
@@ -205,9 +251,11 @@ export function fuseAlpha(inputs: FusionInputs): GrayImage {
       // Where ISNet holds the body, its shoulders are not the person model's to cut: a white
       // sweater on a white wall is ISNet's whole and the person model's only in part.
       let gate: number;
+      // …unless it lies beyond the person in the backdrop's colours (see colourVoteBeyondPerson).
       if (holds) {
-        const fade = above ? clamp01((above.at0 + x * above.perX + y * above.perY - fadeFrom) / (fadeTo - fadeFrom)) : 0;
-        gate = Math.max(clamp01(1 + d / (heldReach + (reach - heldReach) * fade)), body.data[i]);
+        const f = fade(x, y);
+        const votedOut = keptBeyond !== undefined && solidBeyondPerson(d, salient.data[i]) && f < 1 && keptBeyond[i] === 0;
+        gate = votedOut ? clamp01(1 + d / reach) : Math.max(clamp01(1 + d / (heldReach + (reach - heldReach) * f)), body.data[i]);
       } else gate = clamp01(1 + d / reach);
       const fused = Math.max(fill, salient.data[i]) * gate;
       out.data[i] = Math.max(fused, face.data[i]);
