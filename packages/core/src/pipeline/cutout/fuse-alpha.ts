@@ -161,7 +161,17 @@ function fillableNearSolid(salient: GrayImage, radius: number, within: GrayImage
  * the person model took for a shoulder has the backdrop's.
  */
 function colourVoteOnLostSide(crop: RgbaImage, inputs: FusionInputs, sides: BodySides, side: (x: number, y: number) => number): Uint8Array {
-  const { salient, personDepth: depth, body, faceScale } = inputs;
+  const { body } = inputs;
+  const roles = voteRoles(inputs, (x, y, i, d, a) => d > 0 && a <= 0.5 && body.data[i] > 0 && !sides[side(x, y)]);
+  return colourFavoursSubject(crop, roles, inputs.faceScale);
+}
+
+/**
+ * The colour vote's roles on the crop: the subject where ISNet is solid inside the person, the
+ * backdrop where ISNet sees nothing outside it, and the candidates `isCandidate` picks (pixel x,
+ * y, index i, depth d, ISNet's alpha a; never a pixel of those two roles).
+ */
+function voteRoles({ salient, personDepth: depth }: FusionInputs, isCandidate: (x: number, y: number, i: number, d: number, a: number) => boolean): Uint8Array {
   const { width, height } = salient;
   const roles = new Uint8Array(width * height);
   for (let y = 0, i = 0; y < height; y++) {
@@ -170,10 +180,10 @@ function colourVoteOnLostSide(crop: RgbaImage, inputs: FusionInputs, sides: Body
       const a = salient.data[i];
       if (d > 0 && a > 0.9) roles[i] = VOTE_SUBJECT;
       else if (d < 0 && a < FUSION.trace) roles[i] = VOTE_BACKDROP;
-      if (d > 0 && a <= 0.5 && body.data[i] > 0 && !sides[side(x, y)]) roles[i] = VOTE_CANDIDATE;
+      else if (isCandidate(x, y, i, d, a)) roles[i] = VOTE_CANDIDATE;
     }
   }
-  return colourFavoursSubject(crop, roles, faceScale);
+  return roles;
 }
 
 /** The wider reach's fade at a pixel: 0 where `reachWhenHeld` holds, 1 where the plain `reach` does (see FUSION.heldReachFade). */
@@ -186,6 +196,9 @@ function heldFadeOf(head: HeadFrame | undefined): HeldFade {
   return (x, y) => clamp01((above.at0 + x * above.perX + y * above.perY - from) / (to - from));
 }
 
+/** Whether ISNet's alpha `a` at a pixel `d` from the person's contour makes it a candidate of colourVoteBeyondPerson (its side held, below the eyes aside). */
+const solidBeyondPerson = (d: number, a: number) => d < 0 && a > 0.5;
+
 /**
  * Where ISNet holds the body, what it holds outside the person model's contour is kept out to
  * `reachWhenHeld` and in the body band (a pale jumper the person model lost); there the photo's
@@ -196,23 +209,9 @@ function heldFadeOf(head: HeadFrame | undefined): HeldFade {
  * cannot tell the two apart (FUSION.beyondPersonOverlap); 0 where it sides with the backdrop,
  * and for every pixel that is not a candidate.
  */
-/** Whether ISNet's alpha `a` at a pixel `d` from the person's contour makes it a candidate of colourVoteBeyondPerson (its side held, below the eyes aside). */
-const solidBeyondPerson = (d: number, a: number) => d < 0 && a > 0.5;
-
 function colourVoteBeyondPerson(crop: RgbaImage, inputs: FusionInputs, sides: BodySides, side: ((x: number, y: number) => number) | undefined, fade: HeldFade): Uint8Array {
-  const { salient, personDepth: depth, faceScale } = inputs;
-  const { width, height } = salient;
-  const roles = new Uint8Array(width * height);
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i++) {
-      const d = depth.data[i];
-      const a = salient.data[i];
-      if (d > 0 && a > 0.9) roles[i] = VOTE_SUBJECT;
-      else if (d < 0 && a < FUSION.trace) roles[i] = VOTE_BACKDROP;
-      else if (solidBeyondPerson(d, a) && sides[side ? side(x, y) : 0] && fade(x, y) < 1) roles[i] = VOTE_CANDIDATE;
-    }
-  }
-  return colourFavoursSubject(crop, roles, faceScale, FUSION.beyondPersonOverlap);
+  const roles = voteRoles(inputs, (x, y, _i, d, a) => solidBeyondPerson(d, a) && sides[side ? side(x, y) : 0] && fade(x, y) < 1);
+  return colourFavoursSubject(crop, roles, inputs.faceScale, FUSION.beyondPersonOverlap);
 }
 
 /**
