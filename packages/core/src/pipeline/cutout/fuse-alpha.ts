@@ -43,6 +43,12 @@ export const FUSION = Object.freeze({
    * on a pale wall, the case the wider reach is for, must stay.
    */
   beyondPersonOverlap: 0.5,
+  /**
+   * …and only this far (in face scales) outside the person model's contour or farther: nearer,
+   * the plain `reach` keeps the pixel nearly whole anyway, so voting on it changes nothing but
+   * the vote's cost (a tight crop's whole shoulder line lies there).
+   */
+  beyondPersonFrom: 0.05,
 });
 
 export interface FusionInputs {
@@ -196,21 +202,22 @@ function heldFadeOf(head: HeadFrame | undefined): HeldFade {
   return (x, y) => clamp01((above.at0 + x * above.perX + y * above.perY - from) / (to - from));
 }
 
-/** Whether ISNet's alpha `a` at a pixel `d` from the person's contour makes it a candidate of colourVoteBeyondPerson (its side held, below the eyes aside). */
-const solidBeyondPerson = (d: number, a: number) => d < 0 && a > 0.5;
+/** Whether ISNet's alpha `a` at a pixel `d` from the person's contour (`from` = FUSION.beyondPersonFrom in crop pixels) makes it a candidate of colourVoteBeyondPerson (its side held, below the eyes aside). */
+const solidBeyondPerson = (d: number, a: number, from: number) => d < -from && a > 0.5;
 
 /**
  * Where ISNet holds the body, what it holds outside the person model's contour is kept out to
  * `reachWhenHeld` and in the body band (a pale jumper the person model lost); there the photo's
  * colours vote too (see colourFavoursSubject): a plastic cup, a leaf or a neighbour's coat
- * joined to a shoulder has the backdrop's colours. Candidates: ISNet's solid pixels outside the
- * person, below the eyes (above them the plain reach decides anyway), on a side where ISNet
- * holds the body. 1 where such a pixel's colour sides with the subject or where the colours
+ * joined to a shoulder has the backdrop's colours. Candidates: ISNet's solid pixels at least
+ * `beyondPersonFrom` outside the person, below the eyes (above them the plain reach decides
+ * anyway), on a side where ISNet holds the body. 1 where such a pixel's colour sides with the subject or where the colours
  * cannot tell the two apart (FUSION.beyondPersonOverlap); 0 where it sides with the backdrop,
  * and for every pixel that is not a candidate.
  */
 function colourVoteBeyondPerson(crop: RgbaImage, inputs: FusionInputs, sides: BodySides, side: ((x: number, y: number) => number) | undefined, fade: HeldFade): Uint8Array {
-  const roles = voteRoles(inputs, (x, y, _i, d, a) => solidBeyondPerson(d, a) && sides[side ? side(x, y) : 0] && fade(x, y) < 1);
+  const from = FUSION.beyondPersonFrom * inputs.faceScale;
+  const roles = voteRoles(inputs, (x, y, _i, d, a) => solidBeyondPerson(d, a, from) && sides[side ? side(x, y) : 0] && fade(x, y) < 1);
   return colourFavoursSubject(crop, roles, inputs.faceScale, FUSION.beyondPersonOverlap);
 }
 
@@ -242,6 +249,7 @@ export function fuseAlpha(inputs: FusionInputs): GrayImage {
   const voted = side && inputs.crop ? colourVoteOnLostSide(inputs.crop, inputs, sides, side) : undefined;
   const fade = heldFadeOf(inputs.head);
   const keptBeyond = holdsAny && inputs.crop ? colourVoteBeyondPerson(inputs.crop, inputs, sides, side, fade) : undefined;
+  const voteFrom = FUSION.beyondPersonFrom * faceScale;
   for (let y = 0, i = 0; y < height; y++) {
     for (let x = 0; x < width; x++, i++) {
       const d = depth.data[i];
@@ -253,7 +261,7 @@ export function fuseAlpha(inputs: FusionInputs): GrayImage {
       // …unless it lies beyond the person in the backdrop's colours (see colourVoteBeyondPerson).
       if (holds) {
         const f = fade(x, y);
-        const votedOut = keptBeyond !== undefined && solidBeyondPerson(d, salient.data[i]) && f < 1 && keptBeyond[i] === 0;
+        const votedOut = keptBeyond !== undefined && solidBeyondPerson(d, salient.data[i], voteFrom) && f < 1 && keptBeyond[i] === 0;
         gate = votedOut ? clamp01(1 + d / reach) : Math.max(clamp01(1 + d / (heldReach + (reach - heldReach) * f)), body.data[i]);
       } else gate = clamp01(1 + d / reach);
       const fused = Math.max(fill, salient.data[i]) * gate;
