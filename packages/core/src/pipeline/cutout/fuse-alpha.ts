@@ -210,13 +210,13 @@ const solidBeyondPerson = (d: number, a: number, from: number) => d < -from && a
  * `reachWhenHeld` and in the body band (a pale jumper the person model lost); there the photo's
  * colours vote too (see colourFavoursSubject): a plastic cup, a leaf or a neighbour's coat
  * joined to a shoulder has the backdrop's colours. Candidates: ISNet's solid pixels at least
- * `beyondPersonFrom` outside the person, below the eyes (above them the plain reach decides
- * anyway), on a side where ISNet holds the body. 1 where such a pixel's colour sides with the subject or where the colours
- * cannot tell the two apart (FUSION.beyondPersonOverlap); 0 where it sides with the backdrop,
- * and for every pixel that is not a candidate.
+ * `from` (beyondPersonFrom in crop pixels) outside the person, below the eyes (above them the
+ * plain reach decides anyway), on a side where ISNet holds the body. 1 where such a pixel's
+ * colour sides with the subject or where the colours cannot tell the two apart
+ * (FUSION.beyondPersonOverlap); 0 where it sides with the backdrop, and for every pixel that is
+ * not a candidate.
  */
-function colourVoteBeyondPerson(crop: RgbaImage, inputs: FusionInputs, sides: BodySides, side: ((x: number, y: number) => number) | undefined, fade: HeldFade): Uint8Array {
-  const from = FUSION.beyondPersonFrom * inputs.faceScale;
+function colourVoteBeyondPerson(crop: RgbaImage, inputs: FusionInputs, sides: BodySides, side: ((x: number, y: number) => number) | undefined, fade: HeldFade, from: number): Uint8Array {
   const roles = voteRoles(inputs, (x, y, _i, d, a) => solidBeyondPerson(d, a, from) && sides[side ? side(x, y) : 0] && fade(x, y) < 1);
   return colourFavoursSubject(crop, roles, inputs.faceScale, FUSION.beyondPersonOverlap);
 }
@@ -248,8 +248,8 @@ export function fuseAlpha(inputs: FusionInputs): GrayImage {
   const heldReach = FUSION.reachWhenHeld * faceScale;
   const voted = side && inputs.crop ? colourVoteOnLostSide(inputs.crop, inputs, sides, side) : undefined;
   const fade = heldFadeOf(inputs.head);
-  const keptBeyond = holdsAny && inputs.crop ? colourVoteBeyondPerson(inputs.crop, inputs, sides, side, fade) : undefined;
   const voteFrom = FUSION.beyondPersonFrom * faceScale;
+  const keptBeyond = holdsAny && inputs.crop ? colourVoteBeyondPerson(inputs.crop, inputs, sides, side, fade, voteFrom) : undefined;
   for (let y = 0, i = 0; y < height; y++) {
     for (let x = 0; x < width; x++, i++) {
       const d = depth.data[i];
