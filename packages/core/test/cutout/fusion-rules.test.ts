@@ -12,7 +12,7 @@ import { narrowEdgeForUpscale, refineEdge } from '../../src/pipeline/cutout/refi
 import { INTERIOR, solidifyInterior } from '../../src/pipeline/cutout/solid-interior.js';
 import { COLOUR_SPLIT, splitByColour } from '../../src/pipeline/cutout/split-by-colour.js';
 import { HAIR_OVER_FACES, giveBackHair, hairOverOtherFaces, type FaceBehind } from '../../src/pipeline/cutout/hair-over-faces.js';
-import { otherPeopleMask, OWN_REGION_COLOUR, ownSalientRegion, ownWhereColourAgrees, SIDEWAYS_COST, splitLineLength, subjectHeadOf, UNSEEN_PEOPLE } from '../../src/pipeline/cutout/split-people.js';
+import { otherPeopleMask, OWNER_SPREAD, OWN_REGION_COLOUR, ownSalientRegion, ownWhereColourAgrees, SIDEWAYS_COST, splitLineLength, subjectHeadOf, UNSEEN_PEOPLE } from '../../src/pipeline/cutout/split-people.js';
 import { forEachPixelInEllipse, headEllipse } from '../../src/pipeline/cutout/head-ellipse.js';
 
 /**
@@ -606,6 +606,14 @@ describe('ownSalientRegion', () => {
     expect(at(own!, 114, 100)).toBe(0); // the neighbour's face
   });
 
+  it("takes only the oval of a neighbour's box without landmarks: its corners lie beside the face, on the subject's hair", () => {
+    const salient = plane(disc(60, 100, 45));
+    const own = ownSalientRegion(salient, seeds, [{ x: 95, y: 80, width: 60, height: 60 }]);
+    expect(at(salient, 96, 82)).toBe(1);
+    expect(at(own!, 96, 82)).toBe(1); // the box's top-left corner: a square notch out of the hair before
+    expect(at(own!, 100, 100)).toBe(0); // inside the oval: the neighbour's face
+  });
+
   it('gives nothing when ISNet holds the neighbour too (one region for both): the split decides there', () => {
     const salient = plane((x, y) => Math.max(disc(60, 100, 45)(x, y), disc(140, 100, 45)(x, y)));
     expect(ownSalientRegion(salient, seeds, [{ x: 120, y: 80, width: 40, height: 40 }])).toBeUndefined();
@@ -663,6 +671,22 @@ describe('otherPeopleMask', () => {
     expect(at(mask, 140, 50)).toBe(1); // the neighbour's face
     expect(at(mask, 140, 190)).toBeGreaterThan(0.9); // under the neighbour's face, at the bottom: the neighbour's body
     expect(at(mask, 60, 190)).toBeLessThan(0.1); // under the subject's face: the subject's
+  });
+});
+
+describe('otherPeopleMask past the person contour', () => {
+  it("gives the wisps just past a neighbour's person contour to the neighbour, and the subject's to no one else", () => {
+    // Two heads on the person mask, 20 px apart: the subject's (radius 35 round (60, 90)) and a
+    // neighbour's (round (150, 80)); the spread reaches OWNER_SPREAD × 40 = 6 px past them.
+    expect(OWNER_SPREAD * 40).toBeCloseTo(6);
+    const disc = (cx: number, cy: number) => (x: number, y: number) => Math.hypot(x - cx, y - cy) <= 35;
+    const [subjectHead, neighbourHead] = [disc(60, 90), disc(150, 80)];
+    const context = plane((x, y) => (subjectHead(x, y) || neighbourHead(x, y) ? 1 : 0));
+    const others = otherPeopleMask({ context, contextToCrop: [1, 0, 0, 0, 1, 0], subject: { x: 40, y: 70, width: 40, height: 40 }, others: [{ x: 130, y: 60, width: 40, height: 40 }], width: W, height: H })!.others;
+    expect(at(others, 150, 41)).toBeGreaterThan(0.9); // 3 px above the neighbour's head: their hair's wisps
+    expect(at(others, 112, 80)).toBeGreaterThan(0.9); // 3 px past their cheek, towards the subject
+    expect(at(others, 60, 51)).toBe(0); // 3 px above the subject's head
+    expect(at(others, 104, 85)).toBe(0); // the gap's middle, 9 px from each: no one's
   });
 });
 
@@ -795,6 +819,48 @@ describe('otherPeopleMask: people whose faces are out of view', () => {
     // With no one else seen, the two planes hold the same values but are not one plane: the cut-out changes `others` in place.
     expect(unseen!.data).toEqual(others.data);
     expect(unseen!.data).not.toBe(others.data);
+  });
+
+  it('sees no one where what leaves the view is narrower than UNSEEN_PEOPLE.minExit (a lock of hair, the blur at the edge)', () => {
+    const reach = 100;
+    const lock = (x: number, y: number) => x >= 120 && x < 120 + Math.floor(UNSEEN_PEOPLE.minExit * 50) - 1 && y <= 25;
+    const context = createGrayImage(W, H + reach);
+    for (let y = 0; y < context.height; y++) {
+      for (let x = 0; x < W; x++) {
+        const [px, py] = [x + 0.5, y + 0.5 - reach];
+        const arm = px >= 120 && px <= 135 && py <= 25;
+        context.data[y * W + x] = (person(px, py) && !arm) || lock(px, py) ? 1 : 0;
+      }
+    }
+    const head = subjectHeadOf(landmarks, () => faceRegion(landmarks, W, H, COLOUR_SPLIT.crown));
+    expect(otherPeopleMask({ context, contextToCrop: [1, 0, 0, 0, 1, -reach], subject, others: [], width: W, height: H, subjectHead: head })).toBeUndefined();
+  });
+
+  it('sees no one unseen where the body leaving the view is a neighbour whose face is seen, and gives them none of the head', () => {
+    // No arm this time, but a tall neighbour beside the subject (x ≥ 150), their face seen,
+    // their hair leaving the top of the view.
+    const reach = 100;
+    const context = createGrayImage(W, H + reach);
+    const inArm = (x: number, y: number) => x >= 120 && x <= 135 && y <= 25;
+    for (let y = 0; y < context.height; y++) {
+      for (let x = 0; x < W; x++) {
+        const [px, py] = [x + 0.5, y + 0.5 - reach];
+        context.data[y * W + x] = (person(px, py) && !inArm(px, py)) || x >= 150 ? 1 : 0;
+      }
+    }
+    const result = otherPeopleMask({
+      context,
+      contextToCrop: [1, 0, 0, 0, 1, -reach],
+      subject,
+      others: [{ x: 160, y: 40, width: 35, height: 40 }],
+      width: W,
+      height: H,
+      subjectHead: subjectHeadOf(landmarks, () => faceRegion(landmarks, W, H, COLOUR_SPLIT.crown)),
+    });
+    expect(result).toBeDefined();
+    expect(result!.unseen).toBeUndefined(); // before: someone unseen, grown down the neighbour's hair
+    expect(at(result!.others, 180, 5)).toBe(1); // the neighbour's hair
+    expect(at(result!.others, 100, 25)).toBe(0); // the subject's crown
   });
 
   it('sees no one where the view ends closer above the eyes than UNSEEN_PEOPLE.seedAbove: that may be the subject\'s own hair', () => {

@@ -2,6 +2,7 @@ import { eyeGeometry, LANDMARK_INDEX } from '../../geometry/face-landmarks.js';
 import type { Box, Point } from '../../geometry/point.js';
 import { convexHull, fillPolygon } from '../../image/fill-polygon.js';
 import type { GrayImage } from '../../image/rgba-image.js';
+import { forEachPixelInEllipse, headEllipse } from './head-ellipse.js';
 
 /** How far above the brows the forehead reaches, as a share of the eye-to-chin distance (face thirds: ~0.5; less, so a receding hairline's hair is left to the matte). */
 const FOREHEAD = 0.4;
@@ -53,7 +54,7 @@ export function faceRegion(landmarks: readonly Point[], width: number, height: n
 /**
  * Calls `visit` with every pixel of another person's face on a `width × height` plane: the hull
  * of their landmarks where they were placed (the detector's box has a margin that may lie on the
- * subject's hair), else their face box.
+ * subject's hair), else the oval inscribed in their face box.
  */
 export function forEachPixelOfOtherFace(box: Box, landmarks: readonly Point[] | undefined, width: number, height: number, visit: (index: number) => void): void {
   if (landmarks) {
@@ -61,9 +62,9 @@ export function forEachPixelOfOtherFace(box: Box, landmarks: readonly Point[] | 
     for (let i = 0; i < hull.data.length; i++) if (hull.data[i] >= 0.5) visit(i);
     return;
   }
-  for (let y = Math.max(0, Math.floor(box.y)); y < Math.min(height, Math.ceil(box.y + box.height)); y++) {
-    for (let x = Math.max(0, Math.floor(box.x)); x < Math.min(width, Math.ceil(box.x + box.width)); x++) visit(y * width + x);
-  }
+  // A face is round: the box's corners lie beside it, often on the subject's hair (a neighbour in
+  // profile over a subject's long hair lost a square notch of it).
+  forEachPixelInEllipse(headEllipse(box), width, height, visit);
 }
 
 /** The eye-to-chin distance in pixels: the unit in which the cut-out's distances are set. */

@@ -20,6 +20,13 @@ const PERSON_THRESHOLD = 0.35;
 export const SIDEWAYS_COST = 1.5;
 /** Seeds: the middle of each face box (this share of its sides). */
 const SEED_SHARE = 0.6;
+/**
+ * Past the person mask's coarse contour, a pixel whose nearest person pixel (up to this many of
+ * the subject's face box sizes away) is someone else's is theirs too: the matte's edge there
+ * (hair, a shoulder's rim) was no one's, so the wisps along a neighbour's hair stayed in the
+ * subject's portrait wherever they touched the subject.
+ */
+export const OWNER_SPREAD = 0.15;
 
 /**
  * A binary min-heap of (key, node) pairs, enough for a grid Dijkstra: keys and nodes in typed
@@ -101,6 +108,14 @@ export const UNSEEN_PEOPLE = Object.freeze({
   /** Above this (about the skull's top) only the subject's hair is theirs: their own growth is SUBJECT_SLOWDOWN times slower there, so a hand resting on the hair goes to its owner. */
   crownAbove: 1.0,
   subjectSlowdown: 10,
+  /**
+   * A body leaving the view is at least this wide (eye-to-chin lengths, counted in the view's
+   * end pixels it leaves through); a narrower exit is a lock of the subject's hair or the
+   * model's blur at the photo's edge. One such pixel of a girl's hair, looking down (a short
+   * eye-to-chin length puts seedAbove near the top of her head), made someone unseen who took
+   * her crown above crownAbove.
+   */
+  minExit: 0.15,
 });
 
 /** The subject's head as the split needs it to tell who an unseen body is (crop pixels). */
@@ -158,9 +173,6 @@ export function otherPeopleMask(input: SplitPeopleInput): PeopleSplit | undefine
   const n = cw * ch;
   const above = subjectHead ? heightPlane(subjectHead, contextToCrop, cw, ch) : undefined;
   let unseenSeeds = above ? unseenBodySeeds(context, input.contextInPhoto, above) : [];
-  const crown = subjectHead && unseenSeeds.length > 0 ? subjectHead.crown() : undefined;
-  const inCrown = crown ? maskOnContext(crown.data, 0.5, width, height, contextToCrop, cw, ch) : undefined;
-  if (inCrown) unseenSeeds = unseenSeeds.filter((i) => !inCrown[i]);
   if (others.length === 0 && unseenSeeds.length === 0) return undefined;
   const faceGrower = (box: Box, behind?: FaceBehind): Grower => {
     const speed = 1 / Math.max(1, Math.max(box.width, box.height) * scale);
@@ -173,7 +185,17 @@ export function otherPeopleMask(input: SplitPeopleInput): PeopleSplit | undefine
   };
   const subjectGrower = faceGrower(subject);
   // The people seen, by their faces.
-  const seenOwner = others.length > 0 ? growOwners(context, [subjectGrower, ...others.map((b, k) => faceGrower(b, input.behind?.[k]))]) : undefined;
+  const spread = OWNER_SPREAD * Math.max(subject.width, subject.height) * scale;
+  const seenOwner = others.length > 0 ? growOwners(context, [subjectGrower, ...others.map((b, k) => faceGrower(b, input.behind?.[k]))], spread) : undefined;
+  // Where the view ends on someone seen (a neighbour's hair leaving it above the subject's
+  // head), no one unseen is needed: their growth gave the crown of a girl's head, under her
+  // taller friend's hair, to someone unseen, and cut it flat above the brows.
+  if (seenOwner) unseenSeeds = unseenSeeds.filter((i) => seenOwner[i] <= 0);
+  const crown = subjectHead && unseenSeeds.length > 0 ? subjectHead.crown() : undefined;
+  const inCrown = crown ? maskOnContext(crown.data, 0.5, width, height, contextToCrop, cw, ch) : undefined;
+  if (inCrown) unseenSeeds = unseenSeeds.filter((i) => !inCrown[i]);
+  if (subjectHead) unseenSeeds = withoutNarrowExits(unseenSeeds, cw, UNSEEN_PEOPLE.minExit * subjectHead.scale * scale);
+  if (!seenOwner && unseenSeeds.length === 0) return undefined;
   // Then, apart, the subject against anyone unseen, so the faces seen split as they would alone:
   // the unseen grow as fast as the subject (their size is unknown) and never into the subject's
   // crown; the subject grows slowly above it.
@@ -181,7 +203,7 @@ export function otherPeopleMask(input: SplitPeopleInput): PeopleSplit | undefine
   if (unseenSeeds.length > 0 && above && inCrown) {
     const slowdown = new Float32Array(n);
     for (let i = 0; i < n; i++) slowdown[i] = above[i] > UNSEEN_PEOPLE.crownAbove ? UNSEEN_PEOPLE.subjectSlowdown : 1;
-    unseenOwner = growOwners(context, [{ ...subjectGrower, slowdown }, { seeds: unseenSeeds, speed: subjectGrower.speed, barred: inCrown }]);
+    unseenOwner = growOwners(context, [{ ...subjectGrower, slowdown }, { seeds: unseenSeeds, speed: subjectGrower.speed, barred: inCrown }], spread);
   }
   // Onto the crop (nearest owner), then a soft edge of about one context pixel.
   const onCrop = (owned: (i: number) => boolean) => {
@@ -225,8 +247,12 @@ function faceSeeds(box: Box, cropToContext: Affine2D, scale: number, cw: number,
 const STEP_X = Int32Array.of(1, -1, 0, 0, 1, -1, 1, -1);
 const STEP_Y = Int32Array.of(0, 0, 1, -1, 1, 1, -1, -1);
 
-/** Which grower reaches each person pixel of the context plane first (its index; -1: none). The first grower's seeds win where seeds overlap. */
-function growOwners(context: GrayImage, growers: readonly Grower[]): Int16Array {
+/**
+ * Which grower reaches each person pixel of the context plane first (its index; -1: none). The
+ * first grower's seeds win where seeds overlap. Pixels outside the person mask whose nearest
+ * owned pixel, within `spread` context pixels, is someone else's go to them (see OWNER_SPREAD).
+ */
+function growOwners(context: GrayImage, growers: readonly Grower[], spread: number): Int16Array {
   const { width: cw, height: ch, data } = context;
   const n = cw * ch;
   const dist = new Float64Array(n).fill(Infinity);
@@ -257,7 +283,57 @@ function growOwners(context: GrayImage, growers: readonly Grower[]): Int16Array 
   });
   const slowdowns = growers.map((g) => g.slowdown ?? NO_SLOWDOWN);
   growFromSeeds(cw, ch, heap, dist, owner, stepCosts, walkable, slowdowns);
+  spreadToNearest(owner, person, growers.map((g) => g.barred), cw, ch, spread);
   return owner;
+}
+
+/**
+ * Gives each unowned pixel outside the person mask (`person` 0) whose nearest owned pixel
+ * within `radius` is someone else's (grower 1 on) to them, unless they are barred from it.
+ */
+function spreadToNearest(owner: Int16Array, person: Uint8Array, barred: readonly (Uint8Array | undefined)[], cw: number, ch: number, radius: number): void {
+  const { dist, nearest } = chamferFrom(owner, cw, ch);
+  for (let i = 0; i < owner.length; i++) {
+    const k = nearest[i];
+    if (owner[i] < 0 && !person[i] && k > 0 && dist[i] <= radius && !barred[k]?.[i]) owner[i] = k;
+  }
+}
+
+/** Each pixel's chamfer distance (two passes, steps 1 and √2) to the nearest owned pixel, and its owner. */
+function chamferFrom(owner: Int16Array, cw: number, ch: number): { dist: Float32Array; nearest: Int16Array } {
+  const n = cw * ch;
+  const dist = new Float32Array(n);
+  const nearest = new Int16Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    if (owner[i] >= 0) (dist[i] = 0), (nearest[i] = owner[i]);
+    else dist[i] = Infinity;
+  }
+  const relax = (i: number, j: number, step: number) => {
+    if (dist[j] + step < dist[i]) (dist[i] = dist[j] + step), (nearest[i] = nearest[j]);
+  };
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0; x < cw; x++) {
+      const i = y * cw + x;
+      if (x > 0) relax(i, i - 1, 1);
+      if (y > 0) {
+        relax(i, i - cw, 1);
+        if (x > 0) relax(i, i - cw - 1, Math.SQRT2);
+        if (x < cw - 1) relax(i, i - cw + 1, Math.SQRT2);
+      }
+    }
+  }
+  for (let y = ch - 1; y >= 0; y--) {
+    for (let x = cw - 1; x >= 0; x--) {
+      const i = y * cw + x;
+      if (x < cw - 1) relax(i, i + 1, 1);
+      if (y < ch - 1) {
+        relax(i, i + cw, 1);
+        if (x < cw - 1) relax(i, i + cw + 1, Math.SQRT2);
+        if (x > 0) relax(i, i + cw - 1, Math.SQRT2);
+      }
+    }
+  }
+  return { dist, nearest };
 }
 
 /** Stands for "no slowdown" in growFromSeeds's per-grower planes (never read). */
@@ -331,6 +407,35 @@ function unseenBodySeeds(context: GrayImage, inPhoto: ((x: number, y: number) =>
     }
   }
   return seeds;
+}
+
+/** The seeds less each group of them (8-connected on a `width`-wide plane) of fewer than `minCount` pixels. */
+function withoutNarrowExits(seeds: readonly number[], width: number, minCount: number): number[] {
+  if (seeds.length === 0) return [];
+  const index = new Map<number, number>();
+  seeds.forEach((p, k) => index.set(p, k));
+  const group = new Int32Array(seeds.length).fill(-1);
+  const sizes: number[] = [];
+  for (let k = 0; k < seeds.length; k++) {
+    if (group[k] >= 0) continue;
+    const g = sizes.length;
+    sizes.push(0);
+    const stack = [k];
+    group[k] = g;
+    while (stack.length > 0) {
+      const p = seeds[stack.pop() as number];
+      sizes[g]++;
+      const x = p % width;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          if ((dx === 0 && dy === 0) || x + dx < 0 || x + dx >= width) continue;
+          const j = index.get(p + dy * width + dx);
+          if (j !== undefined && group[j] < 0) (group[j] = g), stack.push(j);
+        }
+      }
+    }
+  }
+  return seeds.filter((_, k) => sizes[group[k]] >= minCount);
 }
 
 /** A crop mask (pixel i on it where mask[i] >= threshold) on the context plane: 1 where the context pixel's middle lies on it. */
