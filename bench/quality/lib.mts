@@ -144,24 +144,6 @@ export function fillPolygon(points: readonly { x: number; y: number }[], width: 
   return mask;
 }
 
-/** Andrew's monotone chain: the convex hull, counter-clockwise. */
-export function convexHull(points: readonly { x: number; y: number }[]): { x: number; y: number }[] {
-  const p = [...points].sort((a, b) => a.x - b.x || a.y - b.y);
-  if (p.length < 3) return p;
-  const cross = (o: { x: number; y: number }, a: { x: number; y: number }, b: { x: number; y: number }) => (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
-  const lower: { x: number; y: number }[] = [];
-  for (const q of p) {
-    while (lower.length >= 2 && cross(lower[lower.length - 2], lower[lower.length - 1], q) <= 0) lower.pop();
-    lower.push(q);
-  }
-  const upper: { x: number; y: number }[] = [];
-  for (const q of [...p].reverse()) {
-    while (upper.length >= 2 && cross(upper[upper.length - 2], upper[upper.length - 1], q) <= 0) upper.pop();
-    upper.push(q);
-  }
-  return [...lower.slice(0, -1), ...upper.slice(0, -1)];
-}
-
 /** Mean of `alpha` where `mask` is set; null when the mask is empty. */
 export function meanOver(alpha: Float32Array, mask: Uint8Array): { mean: number | null; pixels: number } {
   let sum = 0;
