@@ -474,6 +474,28 @@ describe('splitByColour', () => {
     expect(at(split([box]), 100, 100)).toBe(0); // the subject is still the subject's
   });
 
+  it("never gives the top of a neighbour's full hair to the subject where their landmarks are known, though its colour is the subject's", () => {
+    // Blond subject left of the line at x 120; the neighbour right of it, brown but for a blond
+    // tuft (x 120-180, y 12-28) on top of their head: their brows at y 70, eye to chin 50, so
+    // the tuft lies between 0.8 and 1.2 eye-to-chin lengths above the brows.
+    const tuft = (x: number, y: number) => x >= 120 && x < 180 && y >= 12 && y < 28;
+    const data = new Uint8ClampedArray(W * H * 4);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const noise = ((x * 7 + y * 13) % 11) - 5;
+        data.set(x < 120 || tuft(x, y) ? [225 + noise, 190 + noise, 120 + noise, 255] : [90 + noise, 60 + noise, 40 + noise, 255], (y * W + x) * 4);
+      }
+    }
+    const crop: RgbaImage = { width: W, height: H, data };
+    const neighbour = frontalLandmarks().map((p) => ({ x: p.x + 60, y: p.y }));
+    const others = plane((x) => (x >= 120 ? 1 : 0));
+    splitByColour(crop, plane(() => 1), others, 60, [{ x: 125, y: 50, width: 70, height: 85 }], undefined, [neighbour]);
+    expect(COLOUR_SPLIT.neighbourCrownLift).toBeGreaterThan(COLOUR_SPLIT.crown);
+    expect(at(faceRegion(neighbour, W, H, COLOUR_SPLIT.crown), 140, 20)).toBe(0); // above the subject's own crown lift
+    expect(at(others, 140, 20)).toBe(1); // the neighbour's
+    expect(at(others, 100, 100)).toBe(0); // the subject is still the subject's
+  });
+
   it("gives the subject back her hair under a neighbour's box margin when the neighbour's landmarks say where their face is", () => {
     // Blond subject up to x 130, the brown neighbour beyond; the split's line at x 110. The
     // neighbour's detector box (x 112–196) reaches over the subject's hair; their face, as the

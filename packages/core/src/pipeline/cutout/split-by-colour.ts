@@ -49,6 +49,13 @@ export const COLOUR_SPLIT = Object.freeze({
    * matched the subject's dark roots and shadows, and a tuft of his hair stayed in her portrait.
    */
   neighbourCrown: 0.6,
+  /**
+   * …and, where their landmarks were placed, the hull of them with the brows lifted this far
+   * (eye-to-chin lengths; `crown` is the subject's): the top of a woman's full hair, above a
+   * lift of 0.8, went by colour (its dark roots) to the man beside her, as a lock across his
+   * portrait's top corner.
+   */
+  neighbourCrownLift: 1.2,
 });
 
 
@@ -57,7 +64,7 @@ export const COLOUR_SPLIT = Object.freeze({
  * something, a pixel whose colour is clearly the neighbour's side goes to the neighbour, one
  * clearly the subject's to the subject (log-likelihood of two colour histograms, smoothed over a
  * few pixels). Another person's head is never given to the subject: their face (skin matches
- * skin) and the hair above it — the hull of their landmarks lifted like the subject's crown
+ * skin) and the hair above it — the hull of their landmarks lifted by `neighbourCrownLift`
  * where `otherLandmarks` has them, else their face box and its oval lifted by `neighbourCrown`;
  * nor the subject's own head (`subjectHead`, outside other faces) to anyone else. Changes
  * `others` (how much each crop pixel is someone else's) in place.
@@ -88,7 +95,7 @@ export function splitByColour(
   otherFaces.forEach((b, k) => {
     const landmarks = otherLandmarks[k];
     if (landmarks) {
-      const crown = faceRegion(landmarks, width, height, COLOUR_SPLIT.crown);
+      const crown = faceRegion(landmarks, width, height, COLOUR_SPLIT.neighbourCrownLift);
       for (let i = 0; i < crown.data.length; i++) if (crown.data[i] >= 0.5 && !inSubjectHead[i]) inOtherHead[i] = 1;
     } else forEachPixelInEllipse(headEllipse(b, COLOUR_SPLIT.neighbourCrown), width, height, (i) => (inOtherHead[i] |= inSubjectHead[i] ? 0 : 1));
   });
