@@ -94,7 +94,7 @@ type Result = Awaited<ReturnType<PortraitProcessor['process']>>;
 const centre = (pts: readonly { x: number; y: number }[]) => ({ x: pts.reduce((s, p) => s + p.x, 0) / pts.length, y: pts.reduce((s, p) => s + p.y, 0) / pts.length });
 
 /** The face's outline polygon (jaw 0–16, then the brows 26–17), where it lies inside the photo, as a 0/1 mask. */
-export function faceOutlineInPhoto(L: readonly { x: number; y: number }[], inPhoto: Uint8Array, W: number, H: number): Uint8Array {
+function faceOutlineInPhoto(L: readonly { x: number; y: number }[], inPhoto: Uint8Array, W: number, H: number): Uint8Array {
   const mask = fillPolygon([...L.slice(0, 17), ...L.slice(17, 27).reverse()], W, H);
   for (let i = 0; i < mask.length; i++) mask[i] &= inPhoto[i];
   return mask;

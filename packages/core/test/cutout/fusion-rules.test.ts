@@ -43,6 +43,18 @@ const plane = (f: (x: number, y: number) => number): GrayImage => {
   return g;
 };
 const at = (g: GrayImage, x: number, y: number) => g.data[y * W + x];
+/** A crop in two colours, `first` where `isFirst` holds and `second` elsewhere, each with the same fixed grain of ±5 (no real hair or cloth is flat). */
+const twoToneCrop = (isFirst: (x: number, y: number) => boolean, first: readonly number[], second: readonly number[]): RgbaImage => {
+  const data = new Uint8ClampedArray(W * H * 4);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const noise = ((x * 7 + y * 13) % 11) - 5;
+      const [r, g, b] = isFirst(x, y) ? first : second;
+      data.set([r + noise, g + noise, b + noise, 255], (y * W + x) * 4);
+    }
+  }
+  return { width: W, height: H, data };
+};
 
 describe('forcedFace', () => {
   const landmarks = frontalLandmarks();
@@ -386,15 +398,7 @@ describe('splitByColour', () => {
   it("moves the people split's straight line onto the colour edge between the subject's hair and the neighbour behind", () => {
     // The subject (blond, left) reaches x 130; the neighbour (dark brown) fills the rest. The
     // split put its line at x 110, through the subject's hair.
-    const data = new Uint8ClampedArray(W * H * 4);
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const blond = x < 130;
-        const noise = ((x * 7 + y * 13) % 11) - 5;
-        data.set(blond ? [225 + noise, 190 + noise, 120 + noise, 255] : [90 + noise, 60 + noise, 40 + noise, 255], (y * W + x) * 4);
-      }
-    }
-    const crop: RgbaImage = { width: W, height: H, data };
+    const crop = twoToneCrop((x) => x < 130, [225, 190, 120], [90, 60, 40]);
     const matte = plane(() => 1); // ISNet holds both people as one region
     const others = plane((x) => (x >= 110 ? 1 : 0));
     splitByColour(crop, matte, others, 60); // band 30 px around the line, samples to 72 px
@@ -408,14 +412,7 @@ describe('splitByColour', () => {
     // The subject's black top reaches x 104 past the split's line at x 100; the neighbour is
     // brown, with a black patch (x 116–126) set apart from the subject by brown.
     const black = (x: number) => x < 104 || (x >= 116 && x < 126);
-    const data = new Uint8ClampedArray(W * H * 4);
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const noise = ((x * 7 + y * 13) % 11) - 5;
-        data.set(black(x) ? [30 + noise, 30 + noise, 32 + noise, 255] : [150 + noise, 100 + noise, 60 + noise, 255], (y * W + x) * 4);
-      }
-    }
-    const crop: RgbaImage = { width: W, height: H, data };
+    const crop = twoToneCrop(black, [30, 30, 32], [150, 100, 60]);
     const matte = plane(() => 1);
     const others = plane((x) => (x >= 100 ? 1 : 0));
     splitByColour(crop, matte, others, 60);
@@ -428,14 +425,7 @@ describe('splitByColour', () => {
     // Blond subject, brown neighbour from x 140 on, and dark roots on the subject's crown
     // (x 104–128, y 34–60) the same brown as the neighbour; the split's line runs at x 125.
     const brown = (x: number, y: number) => x >= 140 || (x >= 104 && x < 128 && y >= 34 && y < 60);
-    const data = new Uint8ClampedArray(W * H * 4);
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const noise = ((x * 7 + y * 13) % 11) - 5;
-        data.set(brown(x, y) ? [90 + noise, 60 + noise, 40 + noise, 255] : [225 + noise, 190 + noise, 120 + noise, 255], (y * W + x) * 4);
-      }
-    }
-    const crop: RgbaImage = { width: W, height: H, data };
+    const crop = twoToneCrop(brown, [90, 60, 40], [225, 190, 120]);
     const split = (crown?: GrayImage) => {
       const others = plane((x) => (x >= 125 ? 1 : 0));
       splitByColour(crop, plane(() => 1), others, 60, [], crown);
@@ -454,14 +444,7 @@ describe('splitByColour', () => {
     // blond tuft (x 120-170, y 20-50, touching the subject's side) above their face box (x 130-190,
     // y 60-120): the colour of the subject's side. By colour alone the tuft went to the subject.
     const tuft = (x: number, y: number) => x >= 120 && x < 170 && y >= 20 && y < 50;
-    const data = new Uint8ClampedArray(W * H * 4);
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const noise = ((x * 7 + y * 13) % 11) - 5;
-        data.set(x < 120 || tuft(x, y) ? [225 + noise, 190 + noise, 120 + noise, 255] : [90 + noise, 60 + noise, 40 + noise, 255], (y * W + x) * 4);
-      }
-    }
-    const crop: RgbaImage = { width: W, height: H, data };
+    const crop = twoToneCrop((x, y) => x < 120 || tuft(x, y), [225, 190, 120], [90, 60, 40]);
     const box = { x: 130, y: 60, width: 60, height: 60 };
     const split = (faces: { x: number; y: number; width: number; height: number }[]) => {
       const others = plane((x) => (x >= 120 ? 1 : 0));
@@ -479,14 +462,7 @@ describe('splitByColour', () => {
     // tuft (x 120-180, y 12-28) on top of their head: their brows at y 70, eye to chin 50, so
     // the tuft lies between 0.8 and 1.2 eye-to-chin lengths above the brows.
     const tuft = (x: number, y: number) => x >= 120 && x < 180 && y >= 12 && y < 28;
-    const data = new Uint8ClampedArray(W * H * 4);
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const noise = ((x * 7 + y * 13) % 11) - 5;
-        data.set(x < 120 || tuft(x, y) ? [225 + noise, 190 + noise, 120 + noise, 255] : [90 + noise, 60 + noise, 40 + noise, 255], (y * W + x) * 4);
-      }
-    }
-    const crop: RgbaImage = { width: W, height: H, data };
+    const crop = twoToneCrop((x, y) => x < 120 || tuft(x, y), [225, 190, 120], [90, 60, 40]);
     const neighbour = frontalLandmarks().map((p) => ({ x: p.x + 60, y: p.y }));
     const others = plane((x) => (x >= 120 ? 1 : 0));
     splitByColour(crop, plane(() => 1), others, 60, [{ x: 125, y: 50, width: 70, height: 85 }], undefined, [neighbour]);
@@ -500,14 +476,7 @@ describe('splitByColour', () => {
     // Blond subject up to x 130, the brown neighbour beyond; the split's line at x 110. The
     // neighbour's detector box (x 112–196) reaches over the subject's hair; their face, as the
     // hull of their landmarks, starts at the jaw (x 130).
-    const data = new Uint8ClampedArray(W * H * 4);
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const noise = ((x * 7 + y * 13) % 11) - 5;
-        data.set(x < 130 ? [225 + noise, 190 + noise, 120 + noise, 255] : [90 + noise, 60 + noise, 40 + noise, 255], (y * W + x) * 4);
-      }
-    }
-    const crop: RgbaImage = { width: W, height: H, data };
+    const crop = twoToneCrop((x) => x < 130, [225, 190, 120], [90, 60, 40]);
     const neighbour = frontalLandmarks().map((p) => ({ x: p.x + 60, y: p.y }));
     const box = { x: 112, y: 40, width: 84, height: 100 };
     const split = (landmarks?: Point[]) => {
