@@ -663,6 +663,25 @@ describe('otherPeopleMask', () => {
     expect(at(mask, 140, 190)).toBeGreaterThan(0.9); // under the neighbour's face, at the bottom: the neighbour's body
     expect(at(mask, 60, 190)).toBeLessThan(0.1); // under the subject's face: the subject's
   });
+
+  it("gives a smaller face beside a larger subject the column under it, down to the bottom", () => {
+    // One person mask over the whole plane; the subject's face box twice the neighbour's side,
+    // both at about the same height. Down, both grow at the subject's pace: at the
+    // neighbour's own (half the subject's), the subject's body outran them down their column
+    // (a young woman's hanging hair and raised hand stayed in an older woman's portrait).
+    const mask = otherPeopleMask({
+      context: plane(() => 1),
+      contextToCrop: [1, 0, 0, 0, 1, 0],
+      subject: { x: 20, y: 40, width: 60, height: 60 },
+      others: [{ x: 120, y: 50, width: 30, height: 30 }],
+      width: W,
+      height: H,
+    })!.others;
+    expect(at(mask, 135, 65)).toBe(1); // the neighbour's face
+    expect(at(mask, 135, 190)).toBeGreaterThan(0.9); // under it, at the bottom: the neighbour's
+    expect(at(mask, 50, 190)).toBeLessThan(0.1); // under the subject's face: the subject's
+    expect(at(mask, 95, 120)).toBeLessThan(0.1); // beside the subject's chin: still the subject's (the neighbour's pace sideways is their own)
+  });
 });
 
 describe('otherPeopleMask past the person contour', () => {

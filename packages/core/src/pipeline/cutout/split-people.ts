@@ -159,8 +159,9 @@ export function subjectHeadOf(landmarks: readonly Point[], crown: () => GrayImag
 /**
  * Who owns each person pixel when several people are in view: every face grows over the
  * person mask from its own middle, at a speed proportional to its size (distances are counted
- * in face sizes, so a near and a far person meet where their bodies do) and more slowly
- * sideways than up and down (SIDEWAYS_COST), and each pixel goes to the face that reaches it
+ * in face sizes, so a near and a far person meet where their bodies do; down, where only a
+ * body's width depends on its size, all at the subject's pace) and more slowly sideways than
+ * up and down (SIDEWAYS_COST), and each pixel goes to the face that reaches it
  * first. With `subjectHead`, bodies that leave the view far above the subject's head grow too
  * (UNSEEN_PEOPLE). Returns, on the crop, how much each pixel belongs to someone other than the
  * subject (0..1, edges softened); undefined when no one else is there.
@@ -269,10 +270,18 @@ function growOwners(context: GrayImage, growers: readonly Grower[], spread: numb
   });
   const SIDE = SIDEWAYS_COST;
   const DIAGONAL = Math.hypot(1, SIDE);
-  const STEP_LENGTH = [SIDE, SIDE, 1, 1, DIAGONAL, DIAGONAL, DIAGONAL, DIAGONAL];
-  // Per grower, each step's cost (length × speed, the product the growth has always used) and
-  // where it may walk: the person mask, shared, less what that grower is barred from.
-  const stepCosts = growers.map((g) => Float64Array.from(STEP_LENGTH, (length) => length * g.speed));
+  // Per grower, each step's cost: sideways and up at its own pace, down at the first grower's
+  // (the subject's). A body leaves the view below its face however far away that face is; only
+  // its width scales with the face. At each face's own pace down, a larger, nearer face outran
+  // a smaller one beside it down that one's own column: the hanging hair and raised hand of a
+  // young woman beside an older one stayed in the older woman's portrait.
+  const down = growers[0].speed;
+  const stepCosts = growers.map((g) => {
+    const side = SIDE * g.speed;
+    const downDiagonal = Math.hypot(side, down);
+    return Float64Array.of(side, side, down, g.speed, downDiagonal, downDiagonal, DIAGONAL * g.speed, DIAGONAL * g.speed);
+  });
+  // Where each grower may walk: the person mask, shared, less what that grower is barred from.
   const person = new Uint8Array(n);
   for (let j = 0; j < n; j++) person[j] = data[j] > PERSON_THRESHOLD ? 1 : 0;
   const walkable = growers.map(({ barred }) => {
