@@ -83,7 +83,6 @@ function edgeZones(a: Float32Array, width: number, height: number, band: number)
       codes[j] = (v < CLEARISH ? 1 : 0) | (v > CLEAR ? 2 : 0);
     }
   }
-  const around = [-pw - 1, -pw, -pw + 1, -1, 1, pw - 1, pw, pw + 1];
   for (let y = 0, i = 0; y < height; y++) {
     for (let x = 0, j = (y + 1) * pw + 1; x < width; x++, i++, j++) {
       const c = codes[j];
@@ -91,11 +90,10 @@ function edgeZones(a: Float32Array, width: number, height: number, band: number)
       // A set pixel lies within band of itself; it marks its square only if it borders a pixel outside the set.
       if (c & 1) nearClear[i] = 1;
       if (c & 2) nearSubject[i] = 1;
-      let missing = 0;
-      for (let k = 0; k < 8; k++) {
-        const u = codes[j + around[k]];
-        if (u !== c && u !== PAD) missing |= c & ~u;
-      }
+      // The sets every neighbour is in (the frame, all bits, is in all of them): the pixel's own
+      // sets missing from that border a pixel outside them.
+      const all = codes[j - pw - 1] & codes[j - pw] & codes[j - pw + 1] & codes[j - 1] & codes[j + 1] & codes[j + pw - 1] & codes[j + pw] & codes[j + pw + 1];
+      const missing = c & ~all;
       if (missing & 1) markSquare(nearClear, width, height, x, y, band);
       if (missing & 2) markSquare(nearSubject, width, height, x, y, band);
     }
@@ -126,25 +124,39 @@ export function decontaminateEdge(image: RgbaImage, alpha: GrayImage, options?: 
 
 function freeSolidRim(image: RgbaImage, alpha: GrayImage, samples: EdgeSamples): RgbaImage {
   const out = createRgbaImage(image.width, image.height, new Uint8ClampedArray(image.data));
-  const dst = out.data;
-  const a = alpha.data;
-  forEachEdgePixel(samples, (i) => a[i] >= SOLID, (i, F, B) => {
-    const i4 = i * 4;
-    const dr = F[0] - B[0];
-    const dg = F[1] - B[1];
-    const db = F[2] - B[2];
-    const d2 = dr * dr + dg * dg + db * db;
-    if (d2 < MIN_CONTRAST * MIN_CONTRAST) return;
-    const r = dst[i4];
-    const g = dst[i4 + 1];
-    const b = dst[i4 + 2];
-    const move = backgroundShare(r - B[0], g - B[1], b - B[2], dr, dg, db, d2, MIXED_FROM);
-    if (move <= 0) return;
-    dst[i4] = r + move * dr;
-    dst[i4 + 1] = g + move * dg;
-    dst[i4 + 2] = b + move * db;
-  });
+  forEachEdgePixel(samples, { alpha: alpha.data, dst: out.data }, isSolid, freeRimPixel);
   return out;
+}
+
+// The per-pixel rules of both passes are module-level functions, given what they edit, not
+// closures made per call: V8 keeps the optimised code of a closure, or of a loop that inlined
+// one, only while that closure lives, and compiled them all again for every portrait.
+
+/** What a pass reads and writes: the cut-out's alpha, the colours it frees. */
+interface EdgeEdit {
+  readonly alpha: Float32Array;
+  readonly dst: Uint8ClampedArray;
+}
+
+const isSolid = ({ alpha }: EdgeEdit, i: number): boolean => alpha[i] >= SOLID;
+const isSoft = ({ alpha }: EdgeEdit, i: number): boolean => alpha[i] > CLEAR && alpha[i] < SOLID;
+
+/** A solid rim pixel: the old background's share of its colour swapped for the subject's (see decontaminateEdge). */
+function freeRimPixel({ dst }: EdgeEdit, i: number, F: Float64Array, B: Float64Array): void {
+  const i4 = i * 4;
+  const dr = F[0] - B[0];
+  const dg = F[1] - B[1];
+  const db = F[2] - B[2];
+  const d2 = dr * dr + dg * dg + db * db;
+  if (d2 < MIN_CONTRAST * MIN_CONTRAST) return;
+  const r = dst[i4];
+  const g = dst[i4 + 1];
+  const b = dst[i4 + 2];
+  const move = backgroundShare(r - B[0], g - B[1], b - B[2], dr, dg, db, d2, MIXED_FROM);
+  if (move <= 0) return;
+  dst[i4] = r + move * dr;
+  dst[i4 + 1] = g + move * dg;
+  dst[i4 + 2] = b + move * db;
 }
 
 /**
@@ -169,35 +181,36 @@ export function decontaminateEdgeChroma(foreground: RgbaImage, alpha: GrayImage,
 
 function freeSoftHue(foreground: RgbaImage, alpha: GrayImage, samples: EdgeSamples): RgbaImage {
   const out = createRgbaImage(foreground.width, foreground.height, new Uint8ClampedArray(foreground.data));
-  const dst = out.data;
-  const a = alpha.data;
-  forEachEdgePixel(samples, (i) => a[i] > CLEAR && a[i] < SOLID, (i, F, B) => {
-    const fu = F[0] - F[1];
-    const fv = (F[0] + F[1]) / 2 - F[2];
-    const bu = B[0] - B[1];
-    const bv = (B[0] + B[1]) / 2 - B[2];
-    const du = fu - bu;
-    const dv = fv - bv;
-    const d2 = du * du + dv * dv;
-    if (d2 < MIN_CHROMA_CONTRAST * MIN_CHROMA_CONTRAST) return;
-    const i4 = i * 4;
-    const r = dst[i4];
-    const g = dst[i4 + 1];
-    const b = dst[i4 + 2];
-    const u = r - g;
-    const v = (r + g) / 2 - b;
-    const move = backgroundShare(u - bu, v - bv, 0, du, dv, 0, d2);
-    if (move <= 0) return;
-    // Back from (luminance, u, v) to RGB: r + g + b = 3L, r − g = u, (r + g)/2 − b = v.
-    const luminance = (r + g + b) / 3;
-    const nu = u + move * du;
-    const nv = v + move * dv;
-    const redGreen = 2 * luminance + (2 * nv) / 3;
-    dst[i4] = (redGreen + nu) / 2;
-    dst[i4 + 1] = (redGreen - nu) / 2;
-    dst[i4 + 2] = luminance - (2 * nv) / 3;
-  });
+  forEachEdgePixel(samples, { alpha: alpha.data, dst: out.data }, isSoft, freeHuePixel);
   return out;
+}
+
+/** A soft edge pixel: the old background's share of its chroma moved to the subject's, its luminance kept (see decontaminateEdgeChroma). */
+function freeHuePixel({ dst }: EdgeEdit, i: number, F: Float64Array, B: Float64Array): void {
+  const fu = F[0] - F[1];
+  const fv = (F[0] + F[1]) / 2 - F[2];
+  const bu = B[0] - B[1];
+  const bv = (B[0] + B[1]) / 2 - B[2];
+  const du = fu - bu;
+  const dv = fv - bv;
+  const d2 = du * du + dv * dv;
+  if (d2 < MIN_CHROMA_CONTRAST * MIN_CHROMA_CONTRAST) return;
+  const i4 = i * 4;
+  const r = dst[i4];
+  const g = dst[i4 + 1];
+  const b = dst[i4 + 2];
+  const u = r - g;
+  const v = (r + g) / 2 - b;
+  const move = backgroundShare(u - bu, v - bv, 0, du, dv, 0, d2);
+  if (move <= 0) return;
+  // Back from (luminance, u, v) to RGB: r + g + b = 3L, r − g = u, (r + g)/2 − b = v.
+  const luminance = (r + g + b) / 3;
+  const nu = u + move * du;
+  const nv = v + move * dv;
+  const redGreen = 2 * luminance + (2 * nv) / 3;
+  dst[i4] = (redGreen + nu) / 2;
+  dst[i4 + 1] = (redGreen - nu) / 2;
+  dst[i4 + 2] = luminance - (2 * nv) / 3;
 }
 
 /**
@@ -266,11 +279,11 @@ function sampleEdges(photo: RgbaImage, alpha: GrayImage, band: number, window: n
 }
 
 /**
- * Calls `visit(i, F, B)` for every pixel `selected` within the band of the clear side that has
+ * Calls `visit(edit, i, F, B)` for every pixel `selected` within the band of the clear side that has
  * enough samples of both sides in the (2·window + 1)² square around it: F the mean colour of the
  * solid pixels past the band there, B that of the clear pixels in the photo past the soft edge.
  */
-function forEachEdgePixel(samples: EdgeSamples, selected: (i: number) => boolean, visit: (i: number, F: Float64Array, B: Float64Array) => void): void {
+function forEachEdgePixel(samples: EdgeSamples, edit: EdgeEdit, selected: (edit: EdgeEdit, i: number) => boolean, visit: (edit: EdgeEdit, i: number, F: Float64Array, B: Float64Array) => void): void {
   const { photo, window, nearClear, kind } = samples;
   const { width, height } = photo;
   const src = photo.data;
@@ -280,7 +293,7 @@ function forEachEdgePixel(samples: EdgeSamples, selected: (i: number) => boolean
     const y0 = Math.max(0, y - window);
     const y1 = Math.min(height - 1, y + window);
     for (let x = 0; x < width; x++, i++) {
-      if (!nearClear[i] || !selected(i)) continue;
+      if (!nearClear[i] || !selected(edit, i)) continue;
       const x0 = Math.max(0, x - window);
       const x1 = Math.min(width - 1, x + window);
       let nf = 0;
@@ -316,7 +329,7 @@ function forEachEdgePixel(samples: EdgeSamples, selected: (i: number) => boolean
       B[0] = br / nb;
       B[1] = bg / nb;
       B[2] = bb / nb;
-      visit(i, F, B);
+      visit(edit, i, F, B);
     }
   }
 }

@@ -443,13 +443,9 @@ function filterRunSplit(padded: Uint32Array, radius: number, width: number, heig
 
 /** Filters every pixel, or only the runs of pixels flagged in `only` (one byte per pixel), row by row. */
 function filterRows(padded: Uint32Array, radius: number, stretches: Int32Array | null, width: number, height: number, win: Window, only: Uint8Array | undefined, dst: Uint8ClampedArray): void {
-  const run = (y: number, x0: number, x1: number) => {
-    if (stretches) filterRunSplit(padded, radius, width, height, y, x0, x1, win, stretches, dst);
-    else filterRun(padded, radius, true, width, y, x0, x1, win, dst);
-  };
   for (let y = 0; y < height; y++) {
     if (!only) {
-      run(y, 0, width);
+      filterSpan(padded, radius, stretches, width, height, y, 0, width, win, dst);
       continue;
     }
     const row = y * width;
@@ -457,9 +453,19 @@ function filterRows(padded: Uint32Array, radius: number, stretches: Int32Array |
       while (x < width && only[row + x] === 0) x++;
       const start = x;
       while (x < width && only[row + x] !== 0) x++;
-      if (x > start) run(y, start, x);
+      if (x > start) filterSpan(padded, radius, stretches, width, height, y, start, x, win, dst);
     }
   }
+}
+
+/**
+ * Pixels x0 … x1 − 1 of row y, split at the transparent stretches where there are any. A
+ * module-level function, not a closure made per call: V8 dropped the optimised code of the row
+ * loop that had inlined the closure once it was collected, and compiled it again for every portrait.
+ */
+function filterSpan(padded: Uint32Array, radius: number, stretches: Int32Array | null, width: number, height: number, y: number, x0: number, x1: number, win: Window, dst: Uint8ClampedArray): void {
+  if (stretches) filterRunSplit(padded, radius, width, height, y, x0, x1, win, stretches, dst);
+  else filterRun(padded, radius, true, width, y, x0, x1, win, dst);
 }
 
 /**

@@ -144,23 +144,34 @@ function cropPlane(data: Float32Array, width: number, region: Region): Float32Ar
 }
 
 /**
+ * What the two box-filter stages of meanCoefficients read and write. The row functions that
+ * slidingBoxMeans calls are module-level, not closures made per call: V8 keeps a closure's
+ * optimised code only while a closure of it lives, so closures made anew for each portrait were
+ * compiled again for each one (about 50 ms of compiling a portrait across the pipeline, on a
+ * second core that the pipeline's own work needs).
+ */
+interface MomentStages {
+  readonly guide: Float32Array;
+  readonly p: Float32Array;
+  readonly width: number;
+  readonly epsilon: number;
+  /** Stage one's output, stage two's input: (a_r, a_g, a_b, b) per pixel. */
+  readonly coef: Float32Array;
+  /** Stage two's output: the same, window-averaged. */
+  readonly result: Float32Array;
+}
+
+/** Adds (sign 1) or removes (sign −1) row y into the column sums, or receives finished row y of means (channel c of pixel x at c·width + x). */
+type AddRow = (stages: MomentStages, y: number, sums: Float64Array, pitch: number, sign: number) => void;
+type EmitRow = (stages: MomentStages, y: number, means: Float64Array) => void;
+
+/**
  * Sliding (2r+1)² window means of `channels` values per pixel, windows clipped at the borders and
  * divided by the pixels they hold. Sums and means are planar (channel c of column x at
- * c·pitch + x), which keeps every inner loop sequential. `addRow(y, sums, pitch, sign)` adds
- * (sign 1) or removes (sign −1) source row y into the column sums; `emit(y, means)` receives a
- * finished row, channel c of pixel x at c·width + x.
+ * c·pitch + x), which keeps every inner loop sequential. `addRow` adds or removes a source row
+ * into the column sums; `emit` receives each finished row.
  */
-function slidingBoxMeans(
-  width: number,
-  height: number,
-  channels: number,
-  radius: number,
-  addRow: (y: number, sums: Float64Array, pitch: number, sign: number) => void,
-  emit: (y: number, means: Float64Array) => void,
-): void {
-  // Each channel's column sums carry r + 1 zero columns on the left and r on the right, so the
-  // running sum along x needs no edge tests; the zeros add nothing and the divisor counts only
-  // real pixels.
+function slidingBoxMeans(stages: MomentStages, width: number, height: number, channels: number, radius: number, addRow: AddRow, emit: EmitRow): void {
   const pitch = width + 2 * radius + 1;
   const columns = new Float64Array(channels * pitch);
   const real = columns.subarray(radius + 1);
@@ -169,12 +180,11 @@ function slidingBoxMeans(
   for (let x = 0; x < width; x++) spans[x] = Math.min(width - 1, x + radius) - Math.max(0, x - radius) + 1;
   const scale = new Float64Array(width);
   const ahead = 2 * radius + 1;
-  for (let y = 0; y < Math.min(radius, height); y++) addRow(y, real, pitch, 1);
-  // The divisors change only with the window's height: away from the top and bottom, never.
+  for (let y = 0; y < Math.min(radius, height); y++) addRow(stages, y, real, pitch, 1);
   let scaledRows = 0;
   for (let y = 0; y < height; y++) {
-    if (y + radius < height) addRow(y + radius, real, pitch, 1);
-    if (y - radius - 1 >= 0) addRow(y - radius - 1, real, pitch, -1);
+    if (y + radius < height) addRow(stages, y + radius, real, pitch, 1);
+    if (y - radius - 1 >= 0) addRow(stages, y - radius - 1, real, pitch, -1);
     const rows = Math.min(height - 1, y + radius) - Math.max(0, y - radius) + 1;
     if (rows !== scaledRows) {
       for (let x = 0; x < width; x++) scale[x] = 1 / (rows * spans[x]);
@@ -190,7 +200,7 @@ function slidingBoxMeans(
         means[out + x] = acc * scale[x];
       }
     }
-    emit(y, means);
+    emit(stages, y, means);
   }
 }
 
@@ -200,95 +210,89 @@ function slidingBoxMeans(
  * I·Iᵀ) so that no N×13 buffer is ever allocated.
  */
 function meanCoefficients(guide: Float32Array, p: Float32Array, width: number, height: number, radius: number, epsilon: number): Float32Array {
-  const coef = new Float32Array(width * height * 4);
-  slidingBoxMeans(
-    width,
-    height,
-    13,
-    radius,
-    (y, sums, pitch, sign) => {
-      for (let x = 0, i = y * width; x < width; x++, i++) {
-        const r = guide[i * 3];
-        const g = guide[i * 3 + 1];
-        const b = guide[i * 3 + 2];
-        const v = sign * p[i];
-        const sr = sign * r;
-        const sg = sign * g;
-        const sb = sign * b;
-        sums[x] += sr;
-        sums[pitch + x] += sg;
-        sums[2 * pitch + x] += sb;
-        sums[3 * pitch + x] += v;
-        sums[4 * pitch + x] += r * v;
-        sums[5 * pitch + x] += g * v;
-        sums[6 * pitch + x] += b * v;
-        sums[7 * pitch + x] += sr * r;
-        sums[8 * pitch + x] += sr * g;
-        sums[9 * pitch + x] += sr * b;
-        sums[10 * pitch + x] += sg * g;
-        sums[11 * pitch + x] += sg * b;
-        sums[12 * pitch + x] += sb * b;
-      }
-    },
-    (y, m) => {
-      const w = width;
-      for (let x = 0, o = y * width * 4; x < width; x++, o += 4) {
-        const mr = m[x];
-        const mg = m[w + x];
-        const mb = m[2 * w + x];
-        const mp = m[3 * w + x];
-        const cr = m[4 * w + x] - mr * mp;
-        const cg = m[5 * w + x] - mg * mp;
-        const cb = m[6 * w + x] - mb * mp;
-        const srr = m[7 * w + x] - mr * mr + epsilon;
-        const srg = m[8 * w + x] - mr * mg;
-        const srb = m[9 * w + x] - mr * mb;
-        const sgg = m[10 * w + x] - mg * mg + epsilon;
-        const sgb = m[11 * w + x] - mg * mb;
-        const sbb = m[12 * w + x] - mb * mb + epsilon;
-        // (Σ + εU)⁻¹ by cofactors; Σ + εU is symmetric positive definite, so det > 0.
-        const i00 = sgg * sbb - sgb * sgb;
-        const i01 = srb * sgb - srg * sbb;
-        const i02 = srg * sgb - srb * sgg;
-        const i11 = srr * sbb - srb * srb;
-        const i12 = srg * srb - srr * sgb;
-        const i22 = srr * sgg - srg * srg;
-        const invDet = 1 / (srr * i00 + srg * i01 + srb * i02);
-        const ar = (i00 * cr + i01 * cg + i02 * cb) * invDet;
-        const ag = (i01 * cr + i11 * cg + i12 * cb) * invDet;
-        const ab = (i02 * cr + i12 * cg + i22 * cb) * invDet;
-        coef[o] = ar;
-        coef[o + 1] = ag;
-        coef[o + 2] = ab;
-        coef[o + 3] = mp - ar * mr - ag * mg - ab * mb;
-      }
-    },
-  );
-  // Stage two: every pixel averages the coefficients of all windows that contain it.
-  const result = new Float32Array(coef.length);
-  slidingBoxMeans(
-    width,
-    height,
-    4,
-    radius,
-    (y, sums, pitch, sign) => {
-      for (let x = 0, i = y * width * 4; x < width; x++, i += 4) {
-        sums[x] += sign * coef[i];
-        sums[pitch + x] += sign * coef[i + 1];
-        sums[2 * pitch + x] += sign * coef[i + 2];
-        sums[3 * pitch + x] += sign * coef[i + 3];
-      }
-    },
-    (y, m) => {
-      for (let x = 0, o = y * width * 4; x < width; x++, o += 4) {
-        result[o] = m[x];
-        result[o + 1] = m[width + x];
-        result[o + 2] = m[2 * width + x];
-        result[o + 3] = m[3 * width + x];
-      }
-    },
-  );
-  return result;
+  const stages: MomentStages = { guide, p, width, epsilon, coef: new Float32Array(width * height * 4), result: new Float32Array(width * height * 4) };
+  slidingBoxMeans(stages, width, height, 13, radius, addMomentRow, emitCoefficientRow);
+  slidingBoxMeans(stages, width, height, 4, radius, addCoefficientRow, emitMeanCoefficientRow);
+  return stages.result;
+}
+
+/** Stage one's input: the 13 moments of row y. */
+function addMomentRow({ guide, p, width }: MomentStages, y: number, sums: Float64Array, pitch: number, sign: number): void {
+  for (let x = 0, i = y * width; x < width; x++, i++) {
+    const r = guide[i * 3];
+    const g = guide[i * 3 + 1];
+    const b = guide[i * 3 + 2];
+    const v = sign * p[i];
+    const sr = sign * r;
+    const sg = sign * g;
+    const sb = sign * b;
+    sums[x] += sr;
+    sums[pitch + x] += sg;
+    sums[2 * pitch + x] += sb;
+    sums[3 * pitch + x] += v;
+    sums[4 * pitch + x] += r * v;
+    sums[5 * pitch + x] += g * v;
+    sums[6 * pitch + x] += b * v;
+    sums[7 * pitch + x] += sr * r;
+    sums[8 * pitch + x] += sr * g;
+    sums[9 * pitch + x] += sr * b;
+    sums[10 * pitch + x] += sg * g;
+    sums[11 * pitch + x] += sg * b;
+    sums[12 * pitch + x] += sb * b;
+  }
+}
+
+/** Stage one's output: each pixel's ridge-regression coefficients from its window's moments. */
+function emitCoefficientRow({ width: w, epsilon, coef }: MomentStages, y: number, m: Float64Array): void {
+  for (let x = 0, o = y * w * 4; x < w; x++, o += 4) {
+    const mr = m[x];
+    const mg = m[w + x];
+    const mb = m[2 * w + x];
+    const mp = m[3 * w + x];
+    const cr = m[4 * w + x] - mr * mp;
+    const cg = m[5 * w + x] - mg * mp;
+    const cb = m[6 * w + x] - mb * mp;
+    const srr = m[7 * w + x] - mr * mr + epsilon;
+    const srg = m[8 * w + x] - mr * mg;
+    const srb = m[9 * w + x] - mr * mb;
+    const sgg = m[10 * w + x] - mg * mg + epsilon;
+    const sgb = m[11 * w + x] - mg * mb;
+    const sbb = m[12 * w + x] - mb * mb + epsilon;
+    const i00 = sgg * sbb - sgb * sgb;
+    const i01 = srb * sgb - srg * sbb;
+    const i02 = srg * sgb - srb * sgg;
+    const i11 = srr * sbb - srb * srb;
+    const i12 = srg * srb - srr * sgb;
+    const i22 = srr * sgg - srg * srg;
+    const invDet = 1 / (srr * i00 + srg * i01 + srb * i02);
+    const ar = (i00 * cr + i01 * cg + i02 * cb) * invDet;
+    const ag = (i01 * cr + i11 * cg + i12 * cb) * invDet;
+    const ab = (i02 * cr + i12 * cg + i22 * cb) * invDet;
+    coef[o] = ar;
+    coef[o + 1] = ag;
+    coef[o + 2] = ab;
+    coef[o + 3] = mp - ar * mr - ag * mg - ab * mb;
+  }
+}
+
+/** Stage two's input: the coefficients of row y. */
+function addCoefficientRow({ width, coef }: MomentStages, y: number, sums: Float64Array, pitch: number, sign: number): void {
+  for (let x = 0, i = y * width * 4; x < width; x++, i += 4) {
+    sums[x] += sign * coef[i];
+    sums[pitch + x] += sign * coef[i + 1];
+    sums[2 * pitch + x] += sign * coef[i + 2];
+    sums[3 * pitch + x] += sign * coef[i + 3];
+  }
+}
+
+/** Stage two's output: the window-averaged coefficients, interleaved again. */
+function emitMeanCoefficientRow({ width, result }: MomentStages, y: number, m: Float64Array): void {
+  for (let x = 0, o = y * width * 4; x < width; x++, o += 4) {
+    result[o] = m[x];
+    result[o + 1] = m[width + x];
+    result[o + 2] = m[2 * width + x];
+    result[o + 3] = m[3 * width + x];
+  }
 }
 
 /**
@@ -357,6 +361,20 @@ function writeExact(out: Float32Array, rgba: Uint8ClampedArray, width: number, r
   }
 }
 
+/** Per full-resolution position along an axis of n: its two coarse samples (of ln) and the weight of the second. */
+function upsampleAxis(n: number, ln: number, s: number): { lo: Int32Array; hi: Int32Array; t: Float64Array } {
+  const lo = new Int32Array(n);
+  const hi = new Int32Array(n);
+  const t = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = Math.min(ln - 1, Math.max(0, (i + 0.5) / s - 0.5));
+    lo[i] = Math.floor(u);
+    hi[i] = Math.min(ln - 1, lo[i] + 1);
+    t[i] = u - lo[i];
+  }
+  return { lo, hi, t };
+}
+
 /**
  * The fast filter's output: coefficients interpolated bilinearly from the coarse grid, whose
  * samples sit at block centres (full-resolution x maps to (x + ½)/s − ½), clamped at the borders.
@@ -372,20 +390,8 @@ function writeUpsampled(
   lh: number,
   s: number,
 ): void {
-  const axis = (n: number, ln: number) => {
-    const lo = new Int32Array(n);
-    const hi = new Int32Array(n);
-    const t = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const u = Math.min(ln - 1, Math.max(0, (i + 0.5) / s - 0.5));
-      lo[i] = Math.floor(u);
-      hi[i] = Math.min(ln - 1, lo[i] + 1);
-      t[i] = u - lo[i];
-    }
-    return { lo, hi, t };
-  };
-  const xs = axis(region.width, lw);
-  const ys = axis(region.height, lh);
+  const xs = upsampleAxis(region.width, lw, s);
+  const ys = upsampleAxis(region.height, lh, s);
   const k = 1 / 255;
   for (let y = 0; y < region.height; y++) {
     const r0 = ys.lo[y] * lw;

@@ -30,7 +30,10 @@ export function decodeBlazeFace(
 ): RawDetection[] {
   const detections: RawDetection[] = [];
   const scale = 1 / inputSize;
-  heads.forEach(({ scores, regressors }, layerIndex) => {
+  // A loop, not heads.forEach with a closure made per call: V8 keeps a closure's optimised code
+  // only while one of its closures lives, and compiled this one again for every photo.
+  for (let layerIndex = 0; layerIndex < heads.length; layerIndex++) {
+    const { scores, regressors } = heads[layerIndex];
     const layer = LAYERS[layerIndex];
     if (!layer) throw new RangeError(`BlazeFace has ${LAYERS.length} heads, received ${heads.length}`);
     const expected = layer.cells * layer.cells * layer.anchorsPerCell;
@@ -54,7 +57,7 @@ export function decodeBlazeFace(
       }
       detections.push({ box: { x: cx - w / 2, y: cy - h / 2, width: w, height: h }, keypoints, score });
     }
-  });
+  }
   return detections;
 }
 

@@ -100,7 +100,7 @@ export function salientHoldsSides({ salient, personDepth, neck, body, faceScale,
       inNeck++;
       if (held) heldNeck++;
     } else if (where.data[i] >= 0.5 && d >= deep) {
-      const s = side ? side(i % width, Math.floor(i / width)) : 0;
+      const s = side ? sideAt(side, i % width, Math.floor(i / width)) : 0;
       inShoulders[s]++;
       if (held) heldShoulders[s]++;
     }
@@ -119,13 +119,31 @@ export function salientHoldsBody(inputs: FusionInputs): boolean {
   return left && right;
 }
 
-/** Which side of the body's axis a pixel lies on (0 or 1); undefined without a head frame. */
-function sideOfAxis(head: HeadFrame | undefined): ((x: number, y: number) => number) | undefined {
+/**
+ * A value linear in the pixel's position, at0 + x·perX + y·perY. The per-pixel rules below take
+ * their geometry as such data, read by module-level functions, not as closures made per call:
+ * V8 keeps the optimised code of a closure, or of a function that inlined one, only while that
+ * closure lives, and compiled it all again for every portrait.
+ */
+interface Linear {
+  readonly at0: number;
+  readonly perX: number;
+  readonly perY: number;
+}
+
+const linearAt = (l: Linear, x: number, y: number): number => l.at0 + x * l.perX + y * l.perY;
+
+/** The body's axis as a Linear positive on the image's right of it; undefined without a head frame. */
+function sideOfAxis(head: HeadFrame | undefined): Linear | undefined {
   if (!head) return undefined;
   const { eyes, up } = head;
-  // Across the axis: the up vector turned a quarter clockwise on screen (up (0, −1) → (1, 0)).
-  return (x, y) => ((x + 0.5 - eyes.x) * -up.y + (y + 0.5 - eyes.y) * up.x > 0 ? 1 : 0);
+  // Across the axis: the up vector turned a quarter clockwise on screen (up (0, −1) → (1, 0)),
+  // at pixel middles: (x + 0.5 − eyes.x)·(−up.y) + (y + 0.5 − eyes.y)·up.x.
+  return { at0: (0.5 - eyes.x) * -up.y + (0.5 - eyes.y) * up.x, perX: -up.y, perY: up.x };
 }
+
+/** Which side of the body's axis a pixel lies on (0: the image's left of it, 1: its right). */
+const sideAt = (axis: Linear, x: number, y: number): number => (linearAt(axis, x, y) > 0 ? 1 : 0);
 
 /**
  * Where the person model may fill when ISNet holds the body: ISNet's solid region closed by
@@ -166,18 +184,34 @@ function fillableNearSolid(salient: GrayImage, radius: number, within: GrayImage
  * shoulder on a dark backdrop, which ISNet dropped, has the subject's colours; the forest floor
  * the person model took for a shoulder has the backdrop's.
  */
-function colourVoteOnLostSide(crop: RgbaImage, inputs: FusionInputs, sides: BodySides, side: (x: number, y: number) => number): Uint8Array {
-  const { body } = inputs;
-  const roles = voteRoles(inputs, (x, y, i, d, a) => d > 0 && a <= 0.5 && body.data[i] > 0 && !sides[side(x, y)]);
-  return colourFavoursSubject(crop, roles, inputs.faceScale);
+function colourVoteOnLostSide(crop: RgbaImage, inputs: FusionInputs, vote: VoteGeometry): Uint8Array {
+  return colourFavoursSubject(crop, voteRoles(inputs, vote, onLostSide), inputs.faceScale);
 }
+
+/** What the candidate rules read besides the pixel: which sides ISNet holds, the body's axis, the wider reach's fade, beyondPersonFrom in crop pixels. */
+interface VoteGeometry {
+  readonly sides: BodySides;
+  readonly side: Linear | undefined;
+  readonly fade: Linear;
+  readonly from: number;
+}
+
+/** A candidate rule (pixel x, y, index i, depth d, ISNet's alpha a). */
+type CandidateRule = (inputs: FusionInputs, vote: VoteGeometry, x: number, y: number, i: number, d: number, a: number) => boolean;
+
+/** colourVoteOnLostSide's candidates: what the person model would fill inside the body band on a side ISNet lost. */
+const onLostSide: CandidateRule = ({ body }, { sides, side }, x, y, i, d, a) => d > 0 && a <= 0.5 && body.data[i] > 0 && side !== undefined && !sides[sideAt(side, x, y)];
+
+/** colourVoteBeyondPerson's candidates (see there). */
+const beyondPerson: CandidateRule = (_inputs, { sides, side, fade, from }, x, y, _i, d, a) => solidBeyondPerson(d, a, from) && sides[side ? sideAt(side, x, y) : 0] && fadeAt(fade, x, y) < 1;
 
 /**
  * The colour vote's roles on the crop: the subject where ISNet is solid inside the person, the
  * backdrop where ISNet sees nothing outside it, and the candidates `isCandidate` picks (pixel x,
  * y, index i, depth d, ISNet's alpha a; never a pixel of those two roles).
  */
-function voteRoles({ salient, personDepth: depth }: FusionInputs, isCandidate: (x: number, y: number, i: number, d: number, a: number) => boolean): Uint8Array {
+function voteRoles(inputs: FusionInputs, vote: VoteGeometry, isCandidate: CandidateRule): Uint8Array {
+  const { salient, personDepth: depth } = inputs;
   const { width, height } = salient;
   const roles = new Uint8Array(width * height);
   for (let y = 0, i = 0; y < height; y++) {
@@ -186,21 +220,22 @@ function voteRoles({ salient, personDepth: depth }: FusionInputs, isCandidate: (
       const a = salient.data[i];
       if (d > 0 && a > 0.9) roles[i] = VOTE_SUBJECT;
       else if (d < 0 && a < FUSION.trace) roles[i] = VOTE_BACKDROP;
-      else if (isCandidate(x, y, i, d, a)) roles[i] = VOTE_CANDIDATE;
+      else if (isCandidate(inputs, vote, x, y, i, d, a)) roles[i] = VOTE_CANDIDATE;
     }
   }
   return roles;
 }
 
-/** The wider reach's fade at a pixel: 0 where `reachWhenHeld` holds, 1 where the plain `reach` does (see FUSION.heldReachFade). */
-type HeldFade = (x: number, y: number) => number;
-
-function heldFadeOf(head: HeadFrame | undefined): HeldFade {
-  if (!head) return () => 0;
+/** The wider reach's fade before clamping: 0 where `reachWhenHeld` holds, 1 where the plain `reach` does (see FUSION.heldReachFade); 0 everywhere without a head frame. */
+function heldFadeOf(head: HeadFrame | undefined): Linear {
+  if (!head) return { at0: 0, perX: 0, perY: 0 };
   const above = heightAboveEyes(head);
   const { from, to } = FUSION.heldReachFade;
-  return (x, y) => clamp01((above.at0 + x * above.perX + y * above.perY - from) / (to - from));
+  return { at0: (above.at0 - from) / (to - from), perX: above.perX / (to - from), perY: above.perY / (to - from) };
 }
+
+/** The wider reach's fade at a pixel (see heldFadeOf). */
+const fadeAt = (fade: Linear, x: number, y: number): number => clamp01(linearAt(fade, x, y));
 
 /** Whether ISNet's alpha `a` at a pixel `d` from the person's contour (`from` = FUSION.beyondPersonFrom in crop pixels) makes it a candidate of colourVoteBeyondPerson (its side held, below the eyes aside). */
 const solidBeyondPerson = (d: number, a: number, from: number) => d < -from && a > 0.5;
@@ -216,9 +251,8 @@ const solidBeyondPerson = (d: number, a: number, from: number) => d < -from && a
  * (FUSION.beyondPersonOverlap); 0 where it sides with the backdrop, and for every pixel that is
  * not a candidate.
  */
-function colourVoteBeyondPerson(crop: RgbaImage, inputs: FusionInputs, sides: BodySides, side: ((x: number, y: number) => number) | undefined, fade: HeldFade, from: number): Uint8Array {
-  const roles = voteRoles(inputs, (x, y, _i, d, a) => solidBeyondPerson(d, a, from) && sides[side ? side(x, y) : 0] && fade(x, y) < 1);
-  return colourFavoursSubject(crop, roles, inputs.faceScale, FUSION.beyondPersonOverlap);
+function colourVoteBeyondPerson(crop: RgbaImage, inputs: FusionInputs, vote: VoteGeometry): Uint8Array {
+  return colourFavoursSubject(crop, voteRoles(inputs, vote, beyondPerson), inputs.faceScale, FUSION.beyondPersonOverlap);
 }
 
 /**
@@ -246,21 +280,22 @@ export function fuseAlpha(inputs: FusionInputs): GrayImage {
   const near = holdsAny ? fillableNearSolid(salient, Math.max(1, Math.round(FUSION.hug * faceScale)), body) : undefined;
   const reach = FUSION.reach * faceScale;
   const heldReach = FUSION.reachWhenHeld * faceScale;
-  const voted = side && inputs.crop ? colourVoteOnLostSide(inputs.crop, inputs, sides, side) : undefined;
   const fade = heldFadeOf(inputs.head);
   const voteFrom = FUSION.beyondPersonFrom * faceScale;
-  const keptBeyond = holdsAny && inputs.crop ? colourVoteBeyondPerson(inputs.crop, inputs, sides, side, fade, voteFrom) : undefined;
+  const vote: VoteGeometry = { sides, side, fade, from: voteFrom };
+  const voted = side && inputs.crop ? colourVoteOnLostSide(inputs.crop, inputs, vote) : undefined;
+  const keptBeyond = holdsAny && inputs.crop ? colourVoteBeyondPerson(inputs.crop, inputs, vote) : undefined;
   for (let y = 0, i = 0; y < height; y++) {
     for (let x = 0; x < width; x++, i++) {
       const d = depth.data[i];
-      const holds = side ? sides[side(x, y)] : sides[0];
+      const holds = side ? sides[sideAt(side, x, y)] : sides[0];
       const fill = clamp01(d / solid) * body.data[i] * (holds && near ? near[i] : voted && salient.data[i] <= 0.5 ? voted[i] : 1);
       // Where ISNet holds the body, its shoulders are not the person model's to cut: a white
       // sweater on a white wall is ISNet's whole and the person model's only in part.
       let gate: number;
       // …unless it lies beyond the person in the backdrop's colours (see colourVoteBeyondPerson).
       if (holds) {
-        const f = fade(x, y);
+        const f = fadeAt(fade, x, y);
         const votedOut = keptBeyond !== undefined && solidBeyondPerson(d, salient.data[i], voteFrom) && f < 1 && keptBeyond[i] === 0;
         gate = votedOut ? clamp01(1 + d / reach) : Math.max(clamp01(1 + d / (heldReach + (reach - heldReach) * f)), body.data[i]);
       } else gate = clamp01(1 + d / reach);

@@ -32,8 +32,23 @@ export interface PersonPrior {
   readonly context: GrayImage;
   /** Plane pixel → crop pixel. */
   readonly contextToCrop: Affine2D;
-  /** Whether a plane pixel's middle lies inside the photo (asked only where needed, so nothing is made per cut-out). */
-  readonly contextInPhoto: (x: number, y: number) => boolean;
+  /** Where the plane lies in the photo: whether a plane pixel's middle is inside it is asked with planePixelInPhoto, only where needed. */
+  readonly contextInPhoto: PlaneInPhoto;
+}
+
+/** Where a person map's plane lies in its photo. */
+export type PlaneInPhoto = Pick<PersonMap, 'planeToPhoto' | 'photoWidth' | 'photoHeight'>;
+
+/**
+ * Whether plane pixel (x, y)'s middle lies inside the photo. A module-level function of data, not
+ * a closure made per cut-out: V8 drops the optimised code that inlined such a closure once it is
+ * collected, and the loops that ask this were compiled again for every portrait.
+ */
+export function planePixelInPhoto({ planeToPhoto, photoWidth, photoHeight }: PlaneInPhoto, x: number, y: number): boolean {
+  // applyAffine(planeToPhoto, x + 0.5, y + 0.5), inline: the split asks this of thousands of pixels.
+  const px = planeToPhoto[0] * (x + 0.5) + planeToPhoto[1] * (y + 0.5) + planeToPhoto[2];
+  const py = planeToPhoto[3] * (x + 0.5) + planeToPhoto[4] * (y + 0.5) + planeToPhoto[5];
+  return px >= 0 && py >= 0 && px < photoWidth && py < photoHeight;
 }
 
 /** A copy of the photo the person model may read instead of the photo, and the map into it. */
@@ -130,14 +145,7 @@ export function priorOnCrop(map: PersonMap, cropToPhoto: Affine2D, width: number
     const v = Math.min(plane.height - 1, Math.max(0, Math.floor(d * x + e * y + f)));
     return plane.data[v * plane.width + u];
   };
-  // applyAffine(map.planeToPhoto, x + 0.5, y + 0.5), inline: the split asks this of thousands of pixels.
-  const [pa, pb, pc, pd, pe, pf] = map.planeToPhoto;
-  const contextInPhoto = (x: number, y: number) => {
-    const px = pa * (x + 0.5) + pb * (y + 0.5) + pc;
-    const py = pd * (x + 0.5) + pe * (y + 0.5) + pf;
-    return px >= 0 && py >= 0 && px < map.photoWidth && py < map.photoHeight;
-  };
-  return { atCrop, context: plane, contextToCrop, contextInPhoto };
+  return { atCrop, context: plane, contextToCrop, contextInPhoto: map };
 }
 
 /** How far in from the photo's edge (plane pixels) the person model's values are read for the edge itself: its output blurs across the edge for a pixel or two. */

@@ -7,7 +7,7 @@ import { eyeGeometry, LANDMARK_INDEX } from '../../geometry/face-landmarks.js';
 import { isolateSubject } from '../isolate-subject.js';
 import { heightAboveEyes, type HeadFrame } from './head-frame.js';
 import { faceScale, forEachPixelOfOtherFace } from './face-region.js';
-import { sampleGray } from './person-prior.js';
+import { planePixelInPhoto, sampleGray, type PlaneInPhoto } from './person-prior.js';
 import type { FaceBehind } from './hair-over-faces.js';
 
 /** Context pixels with a person probability above this are walkable: the split follows bodies, not gaps. */
@@ -128,7 +128,7 @@ export interface SplitPeopleInput {
   /** Person probability on a low-resolution context plane around the crop. */
   readonly context: GrayImage;
   /** Whether a context pixel lies inside the photo; all do when not given. */
-  readonly contextInPhoto?: (x: number, y: number) => boolean;
+  readonly contextInPhoto?: PlaneInPhoto;
   /** Context pixel → crop pixel. */
   readonly contextToCrop: Affine2D;
   /** The subject's face box and every other face's box, in crop pixels. */
@@ -175,15 +175,7 @@ export function otherPeopleMask(input: SplitPeopleInput): PeopleSplit | undefine
   const above = subjectHead ? heightPlane(subjectHead, contextToCrop, cw, ch) : undefined;
   let unseenSeeds = above ? unseenBodySeeds(context, input.contextInPhoto, above) : [];
   if (others.length === 0 && unseenSeeds.length === 0) return undefined;
-  const faceGrower = (box: Box, behind?: FaceBehind): Grower => {
-    const speed = 1 / Math.max(1, Math.max(box.width, box.height) * scale);
-    // A face behind the subject's hair grows from the part of it that shows, and never into the subject.
-    const shown = behind ? maskOnContext(behind.visible, 1, width, height, contextToCrop, cw, ch) : undefined;
-    const seeds: number[] = [];
-    if (shown) shown.forEach((v, i) => v && seeds.push(i));
-    if (!behind || seeds.length === 0) return { seeds: faceSeeds(box, cropToContext, scale, cw, ch), speed };
-    return { seeds, speed, barred: maskOnContext(behind.barred, 1, width, height, contextToCrop, cw, ch) };
-  };
+  const faceGrower = (box: Box, behind?: FaceBehind): Grower => growerOfFace(input, box, behind, cropToContext, scale);
   const subjectGrower = faceGrower(subject);
   // The people seen, by their faces.
   const spread = OWNER_SPREAD * Math.max(subject.width, subject.height) * scale;
@@ -207,16 +199,34 @@ export function otherPeopleMask(input: SplitPeopleInput): PeopleSplit | undefine
     unseenOwner = growOwners(context, [{ ...subjectGrower, slowdown }, { seeds: unseenSeeds, speed: subjectGrower.speed, barred: inCrown }], spread);
   }
   // Onto the crop (nearest owner), then a soft edge of about one context pixel.
-  const onCrop = (owned: (i: number) => boolean) => {
-    const plane = createGrayImage(cw, ch);
-    for (let i = 0; i < n; i++) plane.data[i] = owned(i) ? 1 : 0;
-    return sampleGray(gaussianBlurGray(plane, 0.8), cropToContext, width, height);
-  };
-  const anyone = onCrop((i) => (seenOwner !== undefined && seenOwner[i] > 0) || (unseenOwner !== undefined && unseenOwner[i] > 0));
+  const anyone = ownedOnCrop(seenOwner, unseenOwner, cw, ch, cropToContext, width, height);
   if (!unseenOwner) return { others: anyone, unseen: undefined };
   // With no one else seen, everyone else is someone unseen: the same plane, copied (the caller changes `others`).
-  const unseen = seenOwner ? onCrop((i) => unseenOwner[i] > 0) : createGrayImage(width, height, new Float32Array(anyone.data));
+  const unseen = seenOwner ? ownedOnCrop(undefined, unseenOwner, cw, ch, cropToContext, width, height) : createGrayImage(width, height, new Float32Array(anyone.data));
   return { others: anyone, unseen };
+}
+
+// The loops over the context plane below are module-level functions of data, not closures made
+// per call: V8 drops the optimised code of a closure, or of a loop that inlined one, once that
+// closure is collected, and compiled the split again for every portrait.
+
+/** A face's grower: from the middle of its box, or, for a face behind the subject's hair, from the part of it that shows and never into the subject. */
+function growerOfFace(input: SplitPeopleInput, box: Box, behind: FaceBehind | undefined, cropToContext: Affine2D, scale: number): Grower {
+  const { contextToCrop, width, height } = input;
+  const { width: cw, height: ch } = input.context;
+  const speed = 1 / Math.max(1, Math.max(box.width, box.height) * scale);
+  const shown = behind ? maskOnContext(behind.visible, 1, width, height, contextToCrop, cw, ch) : undefined;
+  const seeds: number[] = [];
+  if (shown) for (let i = 0; i < shown.length; i++) if (shown[i]) seeds.push(i);
+  if (!behind || seeds.length === 0) return { seeds: faceSeeds(box, cropToContext, scale, cw, ch), speed };
+  return { seeds, speed, barred: maskOnContext(behind.barred, 1, width, height, contextToCrop, cw, ch) };
+}
+
+/** 1 on the crop where either owner plane gives a context pixel to someone other than the subject (> 0), softened by about one context pixel. */
+function ownedOnCrop(seen: Int16Array | undefined, unseen: Int16Array | undefined, cw: number, ch: number, cropToContext: Affine2D, width: number, height: number): GrayImage {
+  const plane = createGrayImage(cw, ch);
+  for (let i = 0; i < cw * ch; i++) plane.data[i] = (seen !== undefined && seen[i] > 0) || (unseen !== undefined && unseen[i] > 0) ? 1 : 0;
+  return sampleGray(gaussianBlurGray(plane, 0.8), cropToContext, width, height);
 }
 
 /** Someone growing over the person mask: where from, how fast, and where not. */
@@ -308,6 +318,11 @@ function spreadToNearest(owner: Int16Array, person: Uint8Array, barred: readonly
   }
 }
 
+/** One chamfer step: pixel i takes j's owner when that is nearer by j. */
+function relax(dist: Float32Array, nearest: Int16Array, i: number, j: number, step: number): void {
+  if (dist[j] + step < dist[i]) (dist[i] = dist[j] + step), (nearest[i] = nearest[j]);
+}
+
 /** Each pixel's chamfer distance (two passes, steps 1 and √2) to the nearest owned pixel, and its owner. */
 function chamferFrom(owner: Int16Array, cw: number, ch: number): { dist: Float32Array; nearest: Int16Array } {
   const n = cw * ch;
@@ -317,28 +332,25 @@ function chamferFrom(owner: Int16Array, cw: number, ch: number): { dist: Float32
     if (owner[i] >= 0) (dist[i] = 0), (nearest[i] = owner[i]);
     else dist[i] = Infinity;
   }
-  const relax = (i: number, j: number, step: number) => {
-    if (dist[j] + step < dist[i]) (dist[i] = dist[j] + step), (nearest[i] = nearest[j]);
-  };
   for (let y = 0; y < ch; y++) {
     for (let x = 0; x < cw; x++) {
       const i = y * cw + x;
-      if (x > 0) relax(i, i - 1, 1);
+      if (x > 0) relax(dist, nearest, i, i - 1, 1);
       if (y > 0) {
-        relax(i, i - cw, 1);
-        if (x > 0) relax(i, i - cw - 1, Math.SQRT2);
-        if (x < cw - 1) relax(i, i - cw + 1, Math.SQRT2);
+        relax(dist, nearest, i, i - cw, 1);
+        if (x > 0) relax(dist, nearest, i, i - cw - 1, Math.SQRT2);
+        if (x < cw - 1) relax(dist, nearest, i, i - cw + 1, Math.SQRT2);
       }
     }
   }
   for (let y = ch - 1; y >= 0; y--) {
     for (let x = cw - 1; x >= 0; x--) {
       const i = y * cw + x;
-      if (x < cw - 1) relax(i, i + 1, 1);
+      if (x < cw - 1) relax(dist, nearest, i, i + 1, 1);
       if (y < ch - 1) {
-        relax(i, i + cw, 1);
-        if (x < cw - 1) relax(i, i + cw + 1, Math.SQRT2);
-        if (x > 0) relax(i, i + cw - 1, Math.SQRT2);
+        relax(dist, nearest, i, i + cw, 1);
+        if (x < cw - 1) relax(dist, nearest, i, i + cw + 1, Math.SQRT2);
+        if (x > 0) relax(dist, nearest, i, i + cw - 1, Math.SQRT2);
       }
     }
   }
@@ -404,18 +416,22 @@ function heightPlane(head: SubjectHead, contextToCrop: Affine2D, cw: number, ch:
 }
 
 /** The person pixels where the view ends (the plane's border, the photo's edge) high above the subject's eyes. */
-function unseenBodySeeds(context: GrayImage, inPhoto: ((x: number, y: number) => boolean) | undefined, above: Float32Array): number[] {
+function unseenBodySeeds(context: GrayImage, inPhoto: PlaneInPhoto | undefined, above: Float32Array): number[] {
   const { width: cw, height: ch, data } = context;
   const seeds: number[] = [];
-  const outside = (x: number, y: number) => x < 0 || y < 0 || x >= cw || y >= ch || (inPhoto !== undefined && !inPhoto(x, y));
   for (let y = 0; y < ch; y++) {
     for (let x = 0; x < cw; x++) {
       const i = y * cw + x;
-      if (data[i] <= PERSON_THRESHOLD || above[i] <= UNSEEN_PEOPLE.seedAbove || outside(x, y)) continue;
-      if (outside(x - 1, y) || outside(x + 1, y) || outside(x, y - 1) || outside(x, y + 1)) seeds.push(i);
+      if (data[i] <= PERSON_THRESHOLD || above[i] <= UNSEEN_PEOPLE.seedAbove || outsideView(cw, ch, inPhoto, x, y)) continue;
+      if (outsideView(cw, ch, inPhoto, x - 1, y) || outsideView(cw, ch, inPhoto, x + 1, y) || outsideView(cw, ch, inPhoto, x, y - 1) || outsideView(cw, ch, inPhoto, x, y + 1)) seeds.push(i);
     }
   }
   return seeds;
+}
+
+/** Whether context pixel (x, y) lies outside the view: off the plane, or outside the photo. */
+function outsideView(cw: number, ch: number, inPhoto: PlaneInPhoto | undefined, x: number, y: number): boolean {
+  return x < 0 || y < 0 || x >= cw || y >= ch || (inPhoto !== undefined && !planePixelInPhoto(inPhoto, x, y));
 }
 
 /** The seeds less each group of them (8-connected on a `width`-wide plane) of fewer than `minCount` pixels. */
