@@ -175,18 +175,19 @@ export function otherPeopleMask(input: SplitPeopleInput): PeopleSplit | undefine
   const above = subjectHead ? heightPlane(subjectHead, contextToCrop, cw, ch) : undefined;
   let unseenSeeds = above ? unseenBodySeeds(context, input.contextInPhoto, above) : [];
   if (others.length === 0 && unseenSeeds.length === 0) return undefined;
-  const faceGrower = (box: Box, behind?: FaceBehind): Grower => growerOfFace(input, box, behind, cropToContext, scale);
-  const subjectGrower = faceGrower(subject);
+  const subjectGrower = growerOfFace(input, subject, undefined, cropToContext, scale);
   // The people seen, by their faces.
   const spread = OWNER_SPREAD * Math.max(subject.width, subject.height) * scale;
-  const seenOwner = others.length > 0 ? growOwners(context, [subjectGrower, ...others.map((b, k) => faceGrower(b, input.behind?.[k]))], spread) : undefined;
+  const growers = [subjectGrower];
+  for (let k = 0; k < others.length; k++) growers.push(growerOfFace(input, others[k], input.behind?.[k], cropToContext, scale));
+  const seenOwner = others.length > 0 ? growOwners(context, growers, spread) : undefined;
   // Where the view ends on someone seen (a neighbour's hair leaving it above the subject's
   // head), no one unseen is needed: their growth gave the crown of a girl's head, under her
   // taller friend's hair, to someone unseen, and cut it flat above the brows.
-  if (seenOwner) unseenSeeds = unseenSeeds.filter((i) => seenOwner[i] <= 0);
+  if (seenOwner) unseenSeeds = seedsWhere(unseenSeeds, seenOwner, 0);
   const crown = subjectHead && unseenSeeds.length > 0 ? subjectHead.crown() : undefined;
   const inCrown = crown ? maskOnContext(crown.data, 0.5, width, height, contextToCrop, cw, ch) : undefined;
-  if (inCrown) unseenSeeds = unseenSeeds.filter((i) => !inCrown[i]);
+  if (inCrown) unseenSeeds = seedsWhere(unseenSeeds, inCrown, 0);
   if (subjectHead) unseenSeeds = withoutNarrowExits(unseenSeeds, cw, UNSEEN_PEOPLE.minExit * subjectHead.scale * scale);
   if (!seenOwner && unseenSeeds.length === 0) return undefined;
   // Then, apart, the subject against anyone unseen, so the faces seen split as they would alone:
@@ -220,6 +221,13 @@ function growerOfFace(input: SplitPeopleInput, box: Box, behind: FaceBehind | un
   if (shown) for (let i = 0; i < shown.length; i++) if (shown[i]) seeds.push(i);
   if (!behind || seeds.length === 0) return { seeds: faceSeeds(box, cropToContext, scale, cw, ch), speed };
   return { seeds, speed, barred: maskOnContext(behind.barred, 1, width, height, contextToCrop, cw, ch) };
+}
+
+/** The seeds where `plane` is at most `atMost` (the caller's seen owner: no one seen, or its crown mask: outside it). */
+function seedsWhere(seeds: readonly number[], plane: Int16Array | Uint8Array, atMost: number): number[] {
+  const kept: number[] = [];
+  for (const i of seeds) if (plane[i] <= atMost) kept.push(i);
+  return kept;
 }
 
 /** 1 on the crop where either owner plane gives a context pixel to someone other than the subject (> 0), softened by about one context pixel. */
@@ -269,15 +277,15 @@ function growOwners(context: GrayImage, growers: readonly Grower[], spread: numb
   const dist = new Float64Array(n).fill(Infinity);
   const owner = new Int16Array(n).fill(-1);
   const heap = new MinHeap(2 * n);
-  growers.forEach((grower, k) => {
-    for (const i of grower.seeds) {
+  for (let k = 0; k < growers.length; k++) {
+    for (const i of growers[k].seeds) {
       // The subject's face wins its own pixels.
       if (dist[i] === 0 && owner[i] === 0) continue;
       dist[i] = 0;
       owner[i] = k;
       heap.push(0, i);
     }
-  });
+  }
   const SIDE = SIDEWAYS_COST;
   const DIAGONAL = Math.hypot(1, SIDE);
   // Per grower, each step's cost: sideways and up at its own pace, down at the first grower's
@@ -286,24 +294,31 @@ function growOwners(context: GrayImage, growers: readonly Grower[], spread: numb
   // a smaller one beside it down that one's own column: the hanging hair and raised hand of a
   // young woman beside an older one stayed in the older woman's portrait.
   const down = growers[0].speed;
-  const stepCosts = growers.map((g) => {
-    const side = SIDE * g.speed;
-    const downDiagonal = Math.hypot(side, down);
-    return Float64Array.of(side, side, down, g.speed, downDiagonal, downDiagonal, DIAGONAL * g.speed, DIAGONAL * g.speed);
-  });
   // Where each grower may walk: the person mask, shared, less what that grower is barred from.
   const person = new Uint8Array(n);
   for (let j = 0; j < n; j++) person[j] = data[j] > PERSON_THRESHOLD ? 1 : 0;
-  const walkable = growers.map(({ barred }) => {
-    if (!barred) return person;
-    const walk = new Uint8Array(n);
-    for (let j = 0; j < n; j++) walk[j] = person[j] && !barred[j] ? 1 : 0;
-    return walk;
-  });
-  const slowdowns = growers.map((g) => g.slowdown ?? NO_SLOWDOWN);
+  const stepCosts: Float64Array[] = [];
+  const walkable: Uint8Array[] = [];
+  const slowdowns: Float32Array[] = [];
+  const barred: (Uint8Array | undefined)[] = [];
+  for (const g of growers) {
+    const side = SIDE * g.speed;
+    const downDiagonal = Math.hypot(side, down);
+    stepCosts.push(Float64Array.of(side, side, down, g.speed, downDiagonal, downDiagonal, DIAGONAL * g.speed, DIAGONAL * g.speed));
+    walkable.push(g.barred ? walkableWithout(person, g.barred) : person);
+    slowdowns.push(g.slowdown ?? NO_SLOWDOWN);
+    barred.push(g.barred);
+  }
   growFromSeeds(cw, ch, heap, dist, owner, stepCosts, walkable, slowdowns);
-  spreadToNearest(owner, person, growers.map((g) => g.barred), cw, ch, spread);
+  spreadToNearest(owner, person, barred, cw, ch, spread);
   return owner;
+}
+
+/** The person mask less the pixels barred. */
+function walkableWithout(person: Uint8Array, barred: Uint8Array): Uint8Array {
+  const walk = new Uint8Array(person.length);
+  for (let j = 0; j < person.length; j++) walk[j] = person[j] && !barred[j] ? 1 : 0;
+  return walk;
 }
 
 /**
