@@ -8,13 +8,13 @@
  */
 
 /** Vertical distance (in rows) from each pixel to the nearest set pixel in its column, capped at `cap` (cap means none within it). */
-function columnDistances(width: number, height: number, inside: (index: number) => boolean, cap: number): Int32Array {
+function columnDistances(width: number, height: number, inside: Uint8Array, cap: number): Int32Array {
   const run = new Int32Array(width).fill(cap);
   const column = new Int32Array(width * height);
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) {
-      const r = inside(row + x) ? 0 : Math.min(cap, run[x] + 1);
+      const r = inside[row + x] !== 0 ? 0 : Math.min(cap, run[x] + 1);
       run[x] = r;
       column[row + x] = r;
     }
@@ -32,11 +32,13 @@ function columnDistances(width: number, height: number, inside: (index: number) 
 }
 
 /**
- * For each pixel where `wanted` is true, the Euclidean distance to the nearest pixel where
- * `inside` is true, when it is at most `radius`; Infinity when it is farther (or there is none),
- * and for pixels not wanted. The values within the radius equal distanceToSet's (as Float32).
+ * For each pixel where `wanted` is non-zero, the Euclidean distance to the nearest pixel where
+ * `inside` is non-zero, when it is at most `radius`; Infinity when it is farther (or there is
+ * none), and for pixels not wanted. The values within the radius equal distanceToSet's (as
+ * Float32). The sets are masks, one byte per pixel, not predicates: a predicate made per call
+ * is a closure, whose inlined code V8 drops once it is collected and compiles again next time.
  */
-export function distanceToSetWithin(width: number, height: number, inside: (index: number) => boolean, radius: number, wanted: (index: number) => boolean): Float32Array {
+export function distanceToSetWithin(width: number, height: number, inside: Uint8Array, radius: number, wanted: Uint8Array): Float32Array {
   const reach = Math.max(0, Math.ceil(radius));
   const cap = reach + 1;
   const column = columnDistances(width, height, inside, cap);
@@ -52,7 +54,7 @@ export function distanceToSetWithin(width: number, height: number, inside: (inde
     for (let x = 0; x < width; x++) {
       const i = row + x;
       if (near[Math.min(width, x + reach + 1)] === near[Math.max(0, x - reach)]) continue;
-      if (!wanted(i)) continue;
+      if (wanted[i] === 0) continue;
       let best = Infinity;
       const g0 = column[i];
       if (g0 < cap) best = g0 * g0;

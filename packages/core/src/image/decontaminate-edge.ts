@@ -51,16 +51,43 @@ const MIN_CHROMA_CONTRAST = 20;
  * bounding box of the subject's pixels near the clear side, grown by the window, clamped), or
  * null when there are none: every other pixel's colour passes through unread.
  */
-export function decontaminateReadBox(alpha: GrayImage, options?: DecontaminateEdgeOptions): { x: number; y: number; width: number; height: number } | null {
+export function decontaminateReadBox(alpha: GrayImage, options?: DecontaminateEdgeOptions, zones?: EdgeZones): { x: number; y: number; width: number; height: number } | null {
   assertGrayImage(alpha, 'alpha');
   const { band, window } = resolveOptions(options);
   const { width, height } = alpha;
   const a = alpha.data;
-  const { nearClear } = edgeZones(a, width, height, band);
+  const { nearClear } = zonesFor(alpha, band, zones);
   const edge = new Uint8Array(width * height);
   for (let i = 0; i < edge.length; i++) if (a[i] > CLEAR && nearClear[i]) edge[i] = 1;
   const box = grownBoxOf(edge, width, height, window);
   return box ? { x: box.x0, y: box.y0, width: box.w, height: box.h } : null;
+}
+
+/**
+ * Where both passes read and write, worked out from an alpha once: given to decontaminateReadBox
+ * and freeEdgeColours on the same, unchanged alpha (as the refined cut-out calls them, one to
+ * bound the enhancement, one after it), it spares the second the same scan of the whole plane.
+ */
+export interface EdgeZones {
+  /** The alpha's data it was worked out from (a zone set is used only with that very array). */
+  readonly of: Float32Array;
+  readonly band: number;
+  /** 1 within `band` of the clear side (α < 0.5); 1 within `band` of any trace of the subject (α > 0.02). */
+  readonly nearClear: Uint8Array;
+  readonly nearSubject: Uint8Array;
+}
+
+/** The zones of `alpha` for decontaminateReadBox and freeEdgeColours (see EdgeZones). */
+export function edgeZonesOf(alpha: GrayImage, options?: DecontaminateEdgeOptions): EdgeZones {
+  assertGrayImage(alpha, 'alpha');
+  const { band } = resolveOptions(options);
+  return { of: alpha.data, band, ...edgeZones(alpha.data, alpha.width, alpha.height, band) };
+}
+
+/** `given` when it was worked out from this alpha's data with this band, else the zones worked out now. */
+function zonesFor(alpha: GrayImage, band: number, given: EdgeZones | undefined): { nearClear: Uint8Array; nearSubject: Uint8Array } {
+  if (given && given.of === alpha.data && given.band === band) return given;
+  return edgeZones(alpha.data, alpha.width, alpha.height, band);
 }
 
 /**
@@ -218,12 +245,12 @@ function freeHuePixel({ dst }: EdgeEdit, i: number, F: Float64Array, B: Float64A
  * (decontaminateEdge), `estimate` on that (estimateForeground), then the soft edge's hue
  * (decontaminateEdgeChroma), the local colours read once for both.
  */
-export function freeEdgeColours(image: RgbaImage, alpha: GrayImage, estimate: (rimFreed: RgbaImage) => RgbaImage, options?: DecontaminateEdgeOptions): RgbaImage {
+export function freeEdgeColours(image: RgbaImage, alpha: GrayImage, estimate: (rimFreed: RgbaImage) => RgbaImage, options?: DecontaminateEdgeOptions, zones?: EdgeZones): RgbaImage {
   assertRgbaImage(image, 'image');
   assertGrayImage(alpha, 'alpha');
   assertSameSize(image, 'image', alpha, 'alpha');
   const { band, window } = resolveOptions(options);
-  const samples = sampleEdges(image, alpha, band, window);
+  const samples = sampleEdges(image, alpha, band, window, zones);
   return freeSoftHue(estimate(freeSolidRim(image, alpha, samples)), alpha, samples);
 }
 
@@ -262,12 +289,12 @@ interface EdgeSamples {
   readonly kind: Uint8Array;
 }
 
-function sampleEdges(photo: RgbaImage, alpha: GrayImage, band: number, window: number): EdgeSamples {
+function sampleEdges(photo: RgbaImage, alpha: GrayImage, band: number, window: number, zones?: EdgeZones): EdgeSamples {
   const { width, height } = photo;
   const n = width * height;
   const src = photo.data;
   const a = alpha.data;
-  const { nearClear, nearSubject } = edgeZones(a, width, height, band);
+  const { nearClear, nearSubject } = zonesFor(alpha, band, zones);
   const kind = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const v = a[i];

@@ -7,7 +7,7 @@ import type { Box, Point } from '../geometry/point.js';
 import { applyAffine, cropWindowAffine, invertAffine, warpAffine, type Affine2D } from '../image/affine.js';
 import { alphaToMask, compositeOnColor, withAlpha } from '../image/composite.js';
 import { featheredEllipseMask } from '../image/ellipse-mask.js';
-import { decontaminateReadBox, freeEdgeColours } from '../image/decontaminate-edge.js';
+import { decontaminateReadBox, edgeZonesOf, freeEdgeColours } from '../image/decontaminate-edge.js';
 import { estimateForeground, foregroundReadBox } from '../image/estimate-foreground.js';
 import { boxReduce } from '../image/box-reduce.js';
 import { resizeImage } from '../image/resize.js';
@@ -358,6 +358,9 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
     const touching = cutout ? touchesOtherPersonWarning(cutout.neighbourCut / workWidth) : undefined;
     if (touching) warnings.push(touching);
 
+    // Where the refined cut-out's edge colours are read and freed, worked out once for both the
+    // enhancement's bounds and the freeing itself.
+    const edgeZones = cutout?.mode === 'refined' && subjectMask ? await timer.time('edges', () => edgeZonesOf(subjectMask)) : undefined;
     let working = crop;
     let enhancement: EnhanceReport | null = null;
     if (o.enhance) {
@@ -366,7 +369,7 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
       // the oval only narrows), the box the foreground estimate reads, the landmark net's window
       // for the measure. A restoration model reads the face its own way: then the whole crop.
       const needed = subjectMask && !(o.restoreFace && models.restoration)
-        ? unionRect(cutout?.mode === 'refined' ? unionOf(foregroundReadBox(subjectMask), decontaminateReadBox(subjectMask)) : null, landmarkReadBox(mapDetection(photoToCrop, subject).box, models.landmarks.entry.inputSize))
+        ? unionRect(cutout?.mode === 'refined' ? unionOf(foregroundReadBox(subjectMask), decontaminateReadBox(subjectMask, undefined, edgeZones)) : null, landmarkReadBox(mapDetection(photoToCrop, subject).box, models.landmarks.entry.inputSize))
         : undefined;
       const result = await timer.time('enhance', () =>
         enhancePhoto(crop, { face: faceSkinMask(cropLandmarks, workWidth, workHeight), subject: subjectMask ?? inPhoto, inPhoto }, enhanceOptions, needed),
@@ -398,7 +401,7 @@ export async function createPortraitProcessor(options: CreatePortraitProcessorOp
     // of the old background (a blue screen's) left on the soft pixels.
     let output = cutout?.mode === 'refined' && subjectMask
       ? await timer.time('foreground', () =>
-          withAlpha(freeEdgeColours(working, subjectMask, (rimFreed) => estimateForeground(rimFreed, subjectMask)), alpha),
+          withAlpha(freeEdgeColours(working, subjectMask, (rimFreed) => estimateForeground(rimFreed, subjectMask), undefined, edgeZones), alpha),
         )
       : withAlpha(working, alpha);
     if (workWidth !== o.width || workHeight !== o.height) {

@@ -20,12 +20,12 @@ describe('distanceToSetWithin', () => {
   it('equals the full transform wherever that is within the radius, at the pixels asked about', () => {
     for (const [width, height, radius] of [[97, 61, 7.5], [40, 120, 12], [150, 150, 3]] as const) {
       const set = scatter(width, height, width * 7 + height);
-      const wanted = (i: number) => i % 3 !== 0;
+      const wanted = Uint8Array.from({ length: width * height }, (_, i) => (i % 3 !== 0 ? 1 : 0));
       const full = distanceToSet(width, height, (i) => set[i] === 1).data;
-      const near = distanceToSetWithin(width, height, (i) => set[i] === 1, radius, wanted);
+      const near = distanceToSetWithin(width, height, set, radius, wanted);
       let checked = 0;
       for (let i = 0; i < full.length; i++) {
-        if (!wanted(i)) expect(near[i]).toBe(Infinity);
+        if (!wanted[i]) expect(near[i]).toBe(Infinity);
         else if (full[i] <= radius) (expect(near[i]).toBe(full[i]), checked++);
         else expect(near[i]).toBe(Infinity);
       }
@@ -34,7 +34,7 @@ describe('distanceToSetWithin', () => {
   });
 
   it('says Infinity everywhere when the set is empty', () => {
-    const near = distanceToSetWithin(20, 10, () => false, 5, () => true);
+    const near = distanceToSetWithin(20, 10, new Uint8Array(200), 5, new Uint8Array(200).fill(1));
     expect(near.every((v) => v === Infinity)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decontaminateEdge, decontaminateEdgeChroma, decontaminateReadBox, freeEdgeColours } from '../../src/image/decontaminate-edge.js';
+import { decontaminateEdge, decontaminateEdgeChroma, decontaminateReadBox, edgeZonesOf, freeEdgeColours } from '../../src/image/decontaminate-edge.js';
 import { estimateForeground } from '../../src/image/estimate-foreground.js';
 import * as image from '../../src/image/index.js';
 import { createGrayImage, createRgbaImage, type GrayImage, type RgbaImage } from '../../src/image/rgba-image.js';
@@ -232,6 +232,21 @@ describe('decontaminateEdgeChroma on a blue screen with known F', () => {
     const apart = decontaminateEdgeChroma(estimate(decontaminateEdge(onBlue, cutout)), cutout, onBlue);
     expect(sameBytes(freeEdgeColours(onBlue, cutout, estimate).data, apart.data)).toBe(true);
     expect(image.freeEdgeColours).toBe(freeEdgeColours);
+  });
+
+  it('takes the zones worked out once (edgeZonesOf) for the same alpha, and works them out afresh for any other', () => {
+    const onBlue = composite(fg, blue, truthAlpha);
+    const estimate = (im: RgbaImage) => estimateForeground(im, cutout);
+    const zones = edgeZonesOf(cutout);
+    expect(decontaminateReadBox(cutout, undefined, zones)).toEqual(decontaminateReadBox(cutout));
+    expect(sameBytes(freeEdgeColours(onBlue, cutout, estimate, undefined, zones).data, freeEdgeColours(onBlue, cutout, estimate).data)).toBe(true);
+    // Zones of another alpha (or another band) are not used: a copy of the cut-out shrunk by a
+    // few pixels gets its own, as if none were given.
+    const shrunk = createGrayImage(SIZE, SIZE, Float32Array.from(cutout.data, (v) => (v < 0.9 ? 0 : v)));
+    const shrunkEstimate = (im: RgbaImage) => estimateForeground(im, shrunk);
+    expect(sameBytes(freeEdgeColours(onBlue, shrunk, shrunkEstimate, undefined, zones).data, freeEdgeColours(onBlue, shrunk, shrunkEstimate).data)).toBe(true);
+    expect(sameBytes(freeEdgeColours(onBlue, cutout, estimate, { band: 3 }, zones).data, freeEdgeColours(onBlue, cutout, estimate, { band: 3 }).data)).toBe(true);
+    expect(decontaminateReadBox(shrunk, undefined, zones)).toEqual(decontaminateReadBox(shrunk));
   });
 
   it('rejects bad input', () => {

@@ -14,6 +14,8 @@ export const STAGE_LABELS: Record<string, string> = {
   'segment.isnet': '· salient object (ISNet)',
   'segment.person': '· person model & fusion',
   'segment.refine': '· edge refinement',
+  people: 'Person map',
+  edges: 'Edge zones',
   foreground: 'Edge colours',
   enhance: 'Enhance',
   restore: 'Restore face',

@@ -50,7 +50,7 @@ export function solidifyInterior(alpha: GrayImage, personDepth: GrayImage, faceS
     }
   }
   // Only the pixels that may lift, and only up to where the lift is whole: deeper is solid anyway.
-  const toClear = distanceToSetWithin(width, height, (i) => clear[i] === 1, 2 * band, (i) => lifted[i] === 1);
+  const toClear = distanceToSetWithin(width, height, clear, 2 * band, lifted);
   for (let i = 0; i < data.length; i++) {
     if (lifted[i] === 0) continue;
     const lift = (toClear[i] - band) / band;
