@@ -25,7 +25,8 @@ export function refineEdge(crop: RgbaImage, alpha: GrayImage, face: GrayImage): 
   const radius = Math.max(2, Math.round(RADIUS * scale));
   // The band: soft pixels and their neighbourhood, half the filter's radius out.
   const band = dilateBox(softPixels(alpha.data), alpha.width, alpha.height, Math.max(1, Math.round(radius / 2)));
-  const refined = guidedFilterAlpha(crop, alpha, { radius, epsilon: EPSILON, band, subsample: radius >= 8 ? SUBSAMPLE : radius >= 4 ? 2 : 1 });
+  // The coarse grid keeps a window of at least two of its cells either side (radius / subsample ≥ 2).
+  const refined = guidedFilterAlpha(crop, alpha, { radius, epsilon: EPSILON, band, subsample: Math.min(SUBSAMPLE, Math.max(1, Math.floor(radius / 2))) });
   // The filter may move the edge inwards but not out past the matte's own support: grown
   // outwards it leaves a rim of the old background (a light halo on a dark backdrop).
   keepWithinSupport(refined.data, alpha.data, face.data, crop.data);
