@@ -10,6 +10,10 @@ const modes = ['salient', 'person', 'refined'] as const;
 const threads = Math.max(1, os.availableParallelism());
 const p = await createNodePortraitProcessor({ modelsDir: 'models', device: 'cpu', threads });
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const WARMUP = Number(process.env.WARMUP ?? 3);
+// Warm-up: every photo through every mode a few times first. V8 takes several portraits to
+// settle (one round per mode left the first photo's runs 20-50 ms slower than the others').
+for (let r = 0; r < WARMUP; r++) for (const photo of photos) for (const m of modes) await p.process(readFileSync(`packages/core/test/fixtures/${photo}`), { cutout: m });
 const rows = [];
 for (const photo of photos) {
   const bytes = readFileSync(`packages/core/test/fixtures/${photo}`);
@@ -40,6 +44,6 @@ for (const photo of photos) {
 }
 // Beyond ISNet alone (whose own framing look is counted against it, so only the difference remains).
 const added = (m: 'person' | 'refined') => median(rows.map((r: any) => r[m].addedMs - r.salient.addedMs));
-const out = { name: 'cut-out cost', machine: `${os.cpus()[0].model}, ${os.cpus().length} cores`, date: new Date().toISOString().slice(0, 10), threads, runs: RUNS, rows, medianAddedMs: { person: added('person'), refined: added('refined') } };
+const out = { name: 'cut-out cost', machine: `${os.cpus()[0].model}, ${os.cpus().length} cores`, date: new Date().toISOString().slice(0, 10), threads, runs: RUNS, warmupRounds: WARMUP, rows, medianAddedMs: { person: added('person'), refined: added('refined') } };
 writeFileSync('bench/results/cutout-cost.json', `${JSON.stringify(out, null, 2)}\n`);
 console.log(out.medianAddedMs);
