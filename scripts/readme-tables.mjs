@@ -42,7 +42,7 @@ const hugePages = (machine) => (machine.malloc ? (machine.malloc.active ? 'huge-
 
 async function benchTable() {
   const dir = path.join(root, 'bench/results');
-  const files = existsSync(dir) ? (await readdir(dir)).filter((f) => f.endsWith('.json') && !['image-sizes.json', 'browser.json', 'quality.json', 'peer.json'].includes(f)).sort() : [];
+  const files = existsSync(dir) ? (await readdir(dir)).filter((f) => f.endsWith('.json') && !['image-sizes.json', 'browser.json', 'quality.json', 'peer.json', 'recompiles.json'].includes(f)).sort() : [];
   const rows = [];
   for (const file of files) {
     const r = JSON.parse(await readFile(path.join(dir, file), 'utf8'));
