@@ -172,6 +172,9 @@ type EmitRow = (stages: MomentStages, y: number, means: Float64Array) => void;
  * into the column sums; `emit` receives each finished row.
  */
 function slidingBoxMeans(stages: MomentStages, width: number, height: number, channels: number, radius: number, addRow: AddRow, emit: EmitRow): void {
+  // Each channel's column sums carry r + 1 zero columns on the left and r on the right, so the
+  // running sum along x needs no edge tests; the zeros add nothing and the divisor counts only
+  // real pixels.
   const pitch = width + 2 * radius + 1;
   const columns = new Float64Array(channels * pitch);
   const real = columns.subarray(radius + 1);
@@ -181,6 +184,7 @@ function slidingBoxMeans(stages: MomentStages, width: number, height: number, ch
   const scale = new Float64Array(width);
   const ahead = 2 * radius + 1;
   for (let y = 0; y < Math.min(radius, height); y++) addRow(stages, y, real, pitch, 1);
+  // The divisors change only with the window's height: away from the top and bottom, never.
   let scaledRows = 0;
   for (let y = 0; y < height; y++) {
     if (y + radius < height) addRow(stages, y + radius, real, pitch, 1);
@@ -212,6 +216,7 @@ function slidingBoxMeans(stages: MomentStages, width: number, height: number, ch
 function meanCoefficients(guide: Float32Array, p: Float32Array, width: number, height: number, radius: number, epsilon: number): Float32Array {
   const stages: MomentStages = { guide, p, width, epsilon, coef: new Float32Array(width * height * 4), result: new Float32Array(width * height * 4) };
   slidingBoxMeans(stages, width, height, 13, radius, addMomentRow, emitCoefficientRow);
+  // Stage two: every pixel averages the coefficients of all windows that contain it.
   slidingBoxMeans(stages, width, height, 4, radius, addCoefficientRow, emitMeanCoefficientRow);
   return stages.result;
 }
@@ -258,6 +263,7 @@ function emitCoefficientRow({ width: w, epsilon, coef }: MomentStages, y: number
     const sgg = m[10 * w + x] - mg * mg + epsilon;
     const sgb = m[11 * w + x] - mg * mb;
     const sbb = m[12 * w + x] - mb * mb + epsilon;
+    // (Σ + εU)⁻¹ by cofactors; Σ + εU is symmetric positive definite, so det > 0.
     const i00 = sgg * sbb - sgb * sgb;
     const i01 = srb * sgb - srg * sbb;
     const i02 = srg * sgb - srb * sgg;

@@ -2,7 +2,7 @@ import { dilateBox } from '../../image/dilate.js';
 import { grownBoxOf } from '../../image/grown-box.js';
 import { createGrayImage, type GrayImage, type RgbaImage } from '../../image/rgba-image.js';
 import { colourFavoursSubject, VOTE_BACKDROP, VOTE_CANDIDATE, VOTE_SUBJECT } from './colour-vote.js';
-import { heightAboveEyes, type HeadFrame } from './head-frame.js';
+import { heightAboveEyes, linearAt, type HeadFrame, type PixelLinear } from './head-frame.js';
 
 /**
  * Distances of the fusion, in eye-to-chin lengths (about 0.4 of a head's height), measured
@@ -119,22 +119,8 @@ export function salientHoldsBody(inputs: FusionInputs): boolean {
   return left && right;
 }
 
-/**
- * A value linear in the pixel's position, at0 + x·perX + y·perY. The per-pixel rules below take
- * their geometry as such data, read by module-level functions, not as closures made per call:
- * V8 keeps the optimised code of a closure, or of a function that inlined one, only while that
- * closure lives, and compiled it all again for every portrait.
- */
-interface Linear {
-  readonly at0: number;
-  readonly perX: number;
-  readonly perY: number;
-}
-
-const linearAt = (l: Linear, x: number, y: number): number => l.at0 + x * l.perX + y * l.perY;
-
-/** The body's axis as a Linear positive on the image's right of it; undefined without a head frame. */
-function sideOfAxis(head: HeadFrame | undefined): Linear | undefined {
+/** The body's axis as a PixelLinear positive on the image's right of it; undefined without a head frame. */
+function sideOfAxis(head: HeadFrame | undefined): PixelLinear | undefined {
   if (!head) return undefined;
   const { eyes, up } = head;
   // Across the axis: the up vector turned a quarter clockwise on screen (up (0, −1) → (1, 0)),
@@ -143,7 +129,7 @@ function sideOfAxis(head: HeadFrame | undefined): Linear | undefined {
 }
 
 /** Which side of the body's axis a pixel lies on (0: the image's left of it, 1: its right). */
-const sideAt = (axis: Linear, x: number, y: number): number => (linearAt(axis, x, y) > 0 ? 1 : 0);
+const sideAt = (axis: PixelLinear, x: number, y: number): number => (linearAt(axis, x, y) > 0 ? 1 : 0);
 
 /**
  * Where the person model may fill when ISNet holds the body: ISNet's solid region closed by
@@ -191,8 +177,8 @@ function colourVoteOnLostSide(crop: RgbaImage, inputs: FusionInputs, vote: VoteG
 /** What the candidate rules read besides the pixel: which sides ISNet holds, the body's axis, the wider reach's fade, beyondPersonFrom in crop pixels. */
 interface VoteGeometry {
   readonly sides: BodySides;
-  readonly side: Linear | undefined;
-  readonly fade: Linear;
+  readonly side: PixelLinear | undefined;
+  readonly fade: PixelLinear;
   readonly from: number;
 }
 
@@ -227,7 +213,7 @@ function voteRoles(inputs: FusionInputs, vote: VoteGeometry, isCandidate: Candid
 }
 
 /** The wider reach's fade before clamping: 0 where `reachWhenHeld` holds, 1 where the plain `reach` does (see FUSION.heldReachFade); 0 everywhere without a head frame. */
-function heldFadeOf(head: HeadFrame | undefined): Linear {
+function heldFadeOf(head: HeadFrame | undefined): PixelLinear {
   if (!head) return { at0: 0, perX: 0, perY: 0 };
   const above = heightAboveEyes(head);
   const { from, to } = FUSION.heldReachFade;
@@ -235,7 +221,7 @@ function heldFadeOf(head: HeadFrame | undefined): Linear {
 }
 
 /** The wider reach's fade at a pixel (see heldFadeOf). */
-const fadeAt = (fade: Linear, x: number, y: number): number => clamp01(linearAt(fade, x, y));
+const fadeAt = (fade: PixelLinear, x: number, y: number): number => clamp01(linearAt(fade, x, y));
 
 /** Whether ISNet's alpha `a` at a pixel `d` from the person's contour (`from` = FUSION.beyondPersonFrom in crop pixels) makes it a candidate of colourVoteBeyondPerson (its side held, below the eyes aside). */
 const solidBeyondPerson = (d: number, a: number, from: number) => d < -from && a > 0.5;

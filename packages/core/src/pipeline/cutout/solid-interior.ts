@@ -1,6 +1,6 @@
 import { distanceToSetWithin } from '../../image/bounded-distance.js';
 import type { GrayImage, RgbaImage } from '../../image/rgba-image.js';
-import { heightAboveEyes, type HeadFrame } from './head-frame.js';
+import { heightAboveEyes, linearAt, type HeadFrame } from './head-frame.js';
 
 /**
  * Distances in eye-to-chin lengths. A matte is soft only where the subject meets what is behind
@@ -46,7 +46,7 @@ export function solidifyInterior(alpha: GrayImage, personDepth: GrayImage, faceS
     for (let x = 0; x < width; x++, i++) {
       const a = data[i];
       if (a < INTERIOR.clear) clear[i] = inPhoto && inPhoto[i * 4 + 3] !== 255 ? 0 : 1;
-      else if (a >= INTERIOR.trace && a < 1 && depth[i] > 0 && (!above || above.at0 + x * above.perX + y * above.perY <= INTERIOR.liftBelow)) lifted[i] = 1;
+      else if (a >= INTERIOR.trace && a < 1 && depth[i] > 0 && (!above || linearAt(above, x, y) <= INTERIOR.liftBelow)) lifted[i] = 1;
     }
   }
   // Only the pixels that may lift, and only up to where the lift is whole: deeper is solid anyway.
