@@ -319,6 +319,19 @@ describe('solidifyInterior', () => {
     expect(at(alpha, 100, 160)).toBe(1); // below it, 20 px inside: solid
   });
 
+  it('with the skull known, lifts a see-through head inside it, not the hair around it', () => {
+    // The coat disc again (α 0.6, radius 80) as dark hair ISNet half lost; eyes at y 40, chin at
+    // y 140: all of it above the chin. The skull: a disc of radius 50 at (100, 70).
+    const alpha = plane((x, y) => (Math.hypot(x - 100, y - 100) < 80 ? 0.6 : 0));
+    const skull = plane((x, y) => (Math.hypot(x - 100, y - 70) < 50 ? 1 : 0));
+    solidifyInterior(alpha, insidePerson, scale, undefined, { eyes: { x: 100, y: 40 }, up: { x: 0, y: -1 }, scale }, skull);
+    expect(at(alpha, 100, 70)).toBe(1); // inside the skull, 30 px from the clear: solid
+    expect(at(alpha, 100, 110)).toBe(1);
+    expect(at(alpha, 100, 24)).toBeCloseTo(0.6, 5); // inside the skull but within the edge band of the clear: soft as before
+    expect(at(alpha, 160, 100)).toBeCloseTo(0.6, 5); // hair beside the skull: as the matte has it
+    expect(at(alpha, 100, 160)).toBe(1); // below the chin as before
+  });
+
   it('lifts nothing the person model calls background', () => {
     const alpha = plane((x, y) => (Math.hypot(x - 100, y - 100) < 80 ? 0.6 : 0));
     solidifyInterior(alpha, plane(() => -5), scale);

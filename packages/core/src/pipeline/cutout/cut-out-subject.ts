@@ -154,7 +154,7 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   }
   fillPersonHoles(fused, prior.atCrop);
   const alpha = isolateSubject(fused, input.seeds);
-  solidifyInterior(alpha, personDepth, scale, crop, head);
+  solidifyInterior(alpha, personDepth, scale, crop, head, crownOnce());
   // Nothing outside the photo: the crop's own alpha is 0 there.
   insidePhotoOnly(alpha.data, crop.data);
   const person = ms(started);
@@ -168,7 +168,7 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   fillEnclosedSpecks(refined, personDepth, scale);
   // The guided filter widens a low-contrast edge (a dark shoulder on a dark wall) into a band
   // the backdrop shows through: inside the person it is narrowed again to the kept soft edge.
-  solidifyInterior(refined, personDepth, scale, crop, head);
+  solidifyInterior(refined, personDepth, scale, crop, head, crownOnce());
   narrowEdgeForUpscale(refined, face, input.outputScale ?? 1);
   return { alpha: refined, mode: 'refined', timings: { isnet, person, refine: ms(started) }, neighbourCut: neighbourCut(refined) };
 }

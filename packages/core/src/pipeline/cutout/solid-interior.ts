@@ -19,7 +19,10 @@ export const INTERIOR = Object.freeze({
    * Only below this height above the eyes (−1: the chin) is anything lifted, where the head
    * frame is given. Above the chin only the face (forced solid apart) and hair meet the
    * backdrop, and hair is soft well inside its outline: lifting it there made the composites'
-   * hair edges worse (mean SAD 10.65 → 10.39 without it). A see-through patch is a body's.
+   * hair edges worse (mean SAD 10.65 → 10.39 without it). A see-through patch is a body's —
+   * or a skull's: inside the subject's skull (where given) the head is solid whatever covers it,
+   * and there it lifts too. Dark hair on a dark bar, which ISNet held at 0.3–0.5, left the head
+   * cut straight across above the forehead, where the forced face ends.
    */
   liftBelow: -1,
 });
@@ -30,10 +33,11 @@ export const INTERIOR = Object.freeze({
  * the nearest clear pixel. The edge itself, and holes that are clear, stay as they are.
  * With `crop`, only clear pixels wholly inside the photo count (the crop's alpha 255): past the
  * photo's edge the matte is clear because the picture ends there, not the subject, and a
- * shoulder the photo cuts is solid up to the cut. With `head`, only below the chin (`liftBelow`).
- * Changes `alpha` in place.
+ * shoulder the photo cuts is solid up to the cut. With `head`, only below the chin (`liftBelow`)
+ * and inside `skull` (≥ 0.5: the landmarks' hull lifted to the skull's top, see
+ * COLOUR_SPLIT.crown), where given. Changes `alpha` in place.
  */
-export function solidifyInterior(alpha: GrayImage, personDepth: GrayImage, faceScale: number, crop?: RgbaImage, head?: HeadFrame): void {
+export function solidifyInterior(alpha: GrayImage, personDepth: GrayImage, faceScale: number, crop?: RgbaImage, head?: HeadFrame, skull?: GrayImage): void {
   const { width, height, data } = alpha;
   const band = Math.max(1, INTERIOR.edgeBand * faceScale);
   // Which pixels may lift and which are clear, worked out once, then read by the distance search.
@@ -46,7 +50,7 @@ export function solidifyInterior(alpha: GrayImage, personDepth: GrayImage, faceS
     for (let x = 0; x < width; x++, i++) {
       const a = data[i];
       if (a < INTERIOR.clear) clear[i] = inPhoto && inPhoto[i * 4 + 3] !== 255 ? 0 : 1;
-      else if (a >= INTERIOR.trace && a < 1 && depth[i] > 0 && (!above || linearAt(above, x, y) <= INTERIOR.liftBelow)) lifted[i] = 1;
+      else if (a >= INTERIOR.trace && a < 1 && depth[i] > 0 && (!above || linearAt(above, x, y) <= INTERIOR.liftBelow || (skull !== undefined && skull.data[i] >= 0.5))) lifted[i] = 1;
     }
   }
   // Only the pixels that may lift, and only up to where the lift is whole: deeper is solid anyway.
