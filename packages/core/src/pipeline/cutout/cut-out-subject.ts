@@ -139,7 +139,7 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   if (people) {
     const { others, unseen } = people;
     const otherLandmarks = input.otherLandmarks ?? [];
-    splitByColour(crop, fused, others, scale, input.otherBoxes, crownOnce(), otherLandmarks);
+    splitByColour(crop, fused, others, scale, input.otherBoxes, faceRegion(input.landmarks, width, height, COLOUR_SPLIT.hairLift), otherLandmarks);
     giveBackHair(others, hairOver, scale);
     // Where ISNet already parts the subject from everyone else (no other face mostly inside the
     // ISNet region connected to the subject's face), that region, less the other faces, is the

@@ -39,8 +39,9 @@ export const COLOUR_SPLIT = Object.freeze({
   maxOverlap: 0.5,
   /**
    * The subject's crown: the landmarks' hull with the brows lifted this far (the skull's top is
-   * about 0.75 above them). Colour never gives it to a neighbour: dark roots under blonde hair
-   * match the brown hair of someone behind, and a bite came out of the top of the head.
+   * about 0.75 above them). Colour never gives it, nor the hair above it up to `hairLift`, to a
+   * neighbour: dark roots under blonde hair match the brown hair of someone behind, and a bite
+   * came out of the top of the head. (Where ISNet sees through a head, the skull is made solid.)
    */
   crown: 0.8,
   /**
@@ -51,11 +52,13 @@ export const COLOUR_SPLIT = Object.freeze({
   neighbourCrown: 0.6,
   /**
    * …and, where their landmarks were placed, the hull of them with the brows lifted this far
-   * (eye-to-chin lengths; `crown` is the subject's): the top of a woman's full hair, above a
+   * (eye-to-chin lengths; `crown` is the subject's skull): the top of a woman's full hair, above a
    * lift of 0.8, went by colour (its dark roots) to the man beside her, as a lock across his
-   * portrait's top corner.
+   * portrait's top corner. The subject's own hair is kept from the colour as far up (see
+   * splitByColour's `subjectHead`): the same dark roots on top of a blonde subject's head went by
+   * colour to the dark-haired man beside her, and her crown was cut flat.
    */
-  neighbourCrownLift: 1.2,
+  hairLift: 1.2,
 });
 
 
@@ -64,9 +67,9 @@ export const COLOUR_SPLIT = Object.freeze({
  * something, a pixel whose colour is clearly the neighbour's side goes to the neighbour, one
  * clearly the subject's to the subject (log-likelihood of two colour histograms, smoothed over a
  * few pixels). Another person's head is never given to the subject: their face (skin matches
- * skin) and the hair above it — the hull of their landmarks lifted by `neighbourCrownLift`
+ * skin) and the hair above it — the hull of their landmarks lifted by `hairLift`
  * where `otherLandmarks` has them, else their face box and its oval lifted by `neighbourCrown`;
- * nor the subject's own head (`subjectHead`, outside other faces) to anyone else. Changes
+ * nor the subject's own head (`subjectHead`: their hull lifted by `hairLift`, outside other faces) to anyone else. Changes
  * `others` (how much each crop pixel is someone else's) in place.
  */
 export function splitByColour(
@@ -95,7 +98,7 @@ export function splitByColour(
   otherFaces.forEach((b, k) => {
     const landmarks = otherLandmarks[k];
     if (landmarks) {
-      const crown = faceRegion(landmarks, width, height, COLOUR_SPLIT.neighbourCrownLift);
+      const crown = faceRegion(landmarks, width, height, COLOUR_SPLIT.hairLift);
       for (let i = 0; i < crown.data.length; i++) if (crown.data[i] >= 0.5 && !inSubjectHead[i]) inOtherHead[i] = 1;
     } else forEachPixelInEllipse(headEllipse(b, COLOUR_SPLIT.neighbourCrown), width, height, (i) => (inOtherHead[i] |= inSubjectHead[i] ? 0 : 1));
   });
