@@ -480,7 +480,7 @@ describe('splitByColour', () => {
     const others = plane((x) => (x >= 120 ? 1 : 0));
     splitByColour(crop, plane(() => 1), others, 60, [{ x: 125, y: 50, width: 70, height: 85 }], undefined, [neighbour]);
     expect(COLOUR_SPLIT.hairLift).toBeGreaterThan(COLOUR_SPLIT.crown);
-    expect(at(faceRegion(neighbour, W, H, COLOUR_SPLIT.crown), 140, 20)).toBe(0); // above the subject's own crown lift
+    expect(at(faceRegion(neighbour, W, H, COLOUR_SPLIT.crown), 140, 20)).toBe(0); // above the skull's lift (crown), below hairLift
     expect(at(others, 140, 20)).toBe(1); // the neighbour's
     expect(at(others, 100, 100)).toBe(0); // the subject is still the subject's
   });
