@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eyeGeometry, LANDMARK_INDEX } from '../../src/geometry/face-landmarks.js';
-import type { Point } from '../../src/geometry/point.js';
+import { centroid, distance, type Point } from '../../src/geometry/point.js';
 import { applyAffine, cropWindowAffine, invertAffine } from '../../src/image/affine.js';
 import { convexHull, fillPolygon } from '../../src/image/fill-polygon.js';
 import { createNodePortraitProcessor } from '../../src/node.js';
@@ -219,9 +219,9 @@ describe('cut-out with the person model', () => {
     const length = Math.hypot(chin.x - eyes.midpoint.x, chin.y - eyes.midpoint.y);
     const up = { x: (eyes.midpoint.x - chin.x) / length, y: (eyes.midpoint.y - chin.y) / length };
     // Above the brows' middle third, from 0.8 to 0.85 eye-to-chin lengths up.
-    const brows = points.slice(17, 27);
-    const browsMid = { x: brows.reduce((s, p) => s + p.x, 0) / 10, y: brows.reduce((s, p) => s + p.y, 0) / 10 };
-    const half = Math.hypot(points[26].x - points[17].x, points[26].y - points[17].y) / 6;
+    const [browsFrom, browsTo] = [LANDMARK_INDEX.rightBrow[0], LANDMARK_INDEX.leftBrow[1]];
+    const browsMid = centroid(points.slice(browsFrom, browsTo));
+    const half = distance(points[browsFrom], points[browsTo - 1]) / 6;
     const at = (across: number, along: number) => ({ x: browsMid.x - up.y * across + up.x * along * length, y: browsMid.y + up.x * across + up.y * along * length });
     const crownTop = fillPolygon(result.width, result.height, [at(-half, 0.8), at(half, 0.8), at(half, 0.85), at(-half, 0.85)]).data;
     expect(meanAlpha(result, crownTop)).toBeGreaterThanOrEqual(0.8);
