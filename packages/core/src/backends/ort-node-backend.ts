@@ -80,7 +80,16 @@ function ortNodeBackend(ort: OrtNode, device: DeviceOf<'node'>, options: OrtNode
         // next thing to run is the pipeline's own JavaScript and sharp, which then share the cores
         // with them. Stopped when a run returns (and spinning again inside the next run, where the
         // many small operators need it): 918 → 875 ms a portrait, every fixture faster.
-        extra: { session: { force_spinning_stop: '1' } },
+        //
+        // x64quantprecision: on x86 without VNNI (SSE4.1, AVX2, AVX-512 before VNNI) the int8
+        // ISNet's uint8 × int8 products are summed in pairs into a saturating 16-bit integer, and
+        // our full-range weights overflow it: on an AVX2-only EPYC up to 3.1 % of ISNet's pixels
+        // came out more than 0.1 from float32 (bench/isnet-int8-drift.mts), and a group portrait
+        // kept a neighbour's ponytail (the core's cut-out test). The option makes onnxruntime run
+        // such weights as uint8 × uint8 on those CPUs only, without the overflow (0.17 %, as the
+        // WASM build), at about twice ISNet's time there; CPUs with VNNI and other platforms run
+        // as before.
+        extra: { session: { force_spinning_stop: '1', x64quantprecision: '1' } },
       }, { backend: 'ort-node', device }),
   }, failures);
 }
