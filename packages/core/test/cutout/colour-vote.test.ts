@@ -45,6 +45,16 @@ describe('colourFavoursSubject', () => {
     expect(vote[30 * W + 60]).toBe(1);
   });
 
+  it("passes none when told that an unsure vote fails: too few sure pixels, or the two sides' colours alike", () => {
+    const few = scene(() => GREEN, (x) => (x < 40 ? VOTE_SUBJECT : x === 119 ? VOTE_BACKDROP : x >= 80 ? 0 : VOTE_CANDIDATE));
+    expect(colourFavoursSubject(few.crop, few.roles, 100, Infinity, 'fails')[30 * W + 60]).toBe(0);
+    // Both sides brown: the overlap is 1.
+    const alike = scene(() => BROWN);
+    for (let i = 0; i < W * H; i++) alike.crop.data.set([...BROWN, 255], i * 4);
+    expect(colourFavoursSubject(alike.crop, alike.roles, 100, 0.5)[30 * W + 60]).toBe(1);
+    expect(colourFavoursSubject(alike.crop, alike.roles, 100, 0.5, 'fails')[30 * W + 60]).toBe(0);
+  });
+
   it('learns only from sure pixels near the candidates', () => {
     // 200 × 60: subject x < 40 (brown from x 16, green before), candidates x 40–79 (brown),
     // backdrop from x 80 (green up to x 103, brown beyond). The learning radius is 1.2 × 20 =

@@ -29,9 +29,10 @@ export const VOTE_CANDIDATE = 3;
  * face scales among the candidates) is likelier on the subject than on the backdrop: 1 yes, 0 no
  * (and 0 for every pixel that is not a candidate). Pixels outside the photo (crop alpha < 255)
  * teach nothing. Where the two sides' colours overlap `maxOverlap` or more (Bhattacharyya
- * coefficient of their histograms), colour cannot tell them apart and every candidate passes.
+ * coefficient of their histograms), colour cannot tell them apart: every candidate passes, or,
+ * with `unsure` 'fails', none does (also when too few sure pixels teach).
  */
-export function colourFavoursSubject(crop: RgbaImage, roles: Uint8Array, faceScale: number, maxOverlap = Infinity): Uint8Array {
+export function colourFavoursSubject(crop: RgbaImage, roles: Uint8Array, faceScale: number, maxOverlap = Infinity, unsure: 'passes' | 'fails' = 'passes'): Uint8Array {
   const { width, height, data } = crop;
   const n = width * height;
   const subject = new Float64Array(BINS);
@@ -64,7 +65,7 @@ export function colourFavoursSubject(crop: RgbaImage, roles: Uint8Array, faceSca
     }
   }
   if (subjectCount < COLOUR_VOTE.minSamples || backdropCount < COLOUR_VOTE.minSamples || overlapOf(subject, subjectCount, backdrop, backdropCount) >= maxOverlap) {
-    for (let i = 0; i < n; i++) out[i] = roles[i] === VOTE_CANDIDATE ? 1 : 0;
+    if (unsure === 'passes') for (let i = 0; i < n; i++) out[i] = roles[i] === VOTE_CANDIDATE ? 1 : 0;
     return out;
   }
   const sigma = Math.max(1, COLOUR_VOTE.smoothing * faceScale);

@@ -13,6 +13,7 @@ import { signedDistance } from '../../image/distance-transform.js';
 import { invertAffine, type Affine2D } from '../../image/affine.js';
 import { narrowEdgeForUpscale, refineEdge } from './refine-edge.js';
 import { solidifyInterior } from './solid-interior.js';
+import { solidifySeeThroughHair } from './see-through-hair.js';
 import { giveBackHair, hairOverOtherFaces } from './hair-over-faces.js';
 import { COLOUR_SPLIT, splitByColour } from './split-by-colour.js';
 import { otherPeopleMask, ownSalientRegion, ownWhereColourAgrees, splitLineLength, subjectHeadOf } from './split-people.js';
@@ -94,6 +95,14 @@ function cutAwayOthers(fused: Float32Array, face: Float32Array, others: Float32A
   }
 }
 
+/** How much each pixel belongs to someone else: a neighbour found by their face, or one seen only as a body (`unseen`). */
+function claimedByOthers(a: Float32Array, b: Float32Array | undefined): Float32Array {
+  if (!b) return a;
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = Math.max(a[i], b[i]);
+  return out;
+}
+
 /** The subject's alpha on the crop. */
 export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   const { photo, cropToPhoto, crop } = input;
@@ -154,6 +163,8 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   }
   fillPersonHoles(fused, prior.atCrop);
   const alpha = isolateSubject(fused, input.seeds);
+  // A see-through lock of hair beside the face (solidifyInterior lifts only below the chin and in the skull).
+  solidifySeeThroughHair(alpha, personDepth, scale, crop, head, split && claimedByOthers(split.others.data, people?.unseen?.data));
   solidifyInterior(alpha, personDepth, scale, crop, head, crownOnce());
   // Nothing outside the photo: the crop's own alpha is 0 there.
   insidePhotoOnly(alpha.data, crop.data);
