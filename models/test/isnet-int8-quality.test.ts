@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: the assembly's plain .mjs helpers, without type declarations
 import { decodeModel } from '../lib/onnx-graph.mjs';
+import { ORT_NODE_SESSION_CONFIG } from '../../packages/core/src/backends/ort-node-backend.js';
 import { fixturesDir, modelsDir, readManifest } from './helpers.js';
 
 const SIZE = 768;
@@ -49,7 +50,8 @@ beforeAll(async () => {
   const int8Entry = manifest.models.find((m) => m.id === 'isnet-int8');
   if (!floatEntry || !int8Entry) throw new Error('the manifest lists no isnet or isnet-int8');
   int8File = path.join(modelsDir, int8Entry.file);
-  const options = { executionProviders: ['cpu'], intraOpNumThreads: Math.min(2, os.availableParallelism()), enableCpuMemArena: false, logSeverityLevel: 3 as const };
+  // The pipeline's own session settings: on x86 without VNNI they keep the int8 sums from overflowing.
+  const options = { executionProviders: ['cpu'], intraOpNumThreads: Math.min(2, os.availableParallelism()), enableCpuMemArena: false, logSeverityLevel: 3 as const, extra: { session: { ...ORT_NODE_SESSION_CONFIG } } };
   float = await ort.InferenceSession.create(path.join(modelsDir, floatEntry.file), options);
   int8 = await ort.InferenceSession.create(int8File, { ...options, optimizedModelFilePath: optimizedPath });
 });

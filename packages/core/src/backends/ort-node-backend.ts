@@ -56,6 +56,26 @@ async function assertCudaAvailable(ort: OrtNode): Promise<void> {
 // An optional peer: loaded when a backend starts, so that importing @facecraft/core/node never fails for its absence.
 const loadOrtNode = () => importOptionalPeer('onnxruntime-node', () => import('onnxruntime-node'));
 
+/**
+ * Session settings of every onnxruntime-node session (also read by the models' own tests, so
+ * that they run the models as the pipeline does):
+ *
+ * force_spinning_stop: onnxruntime's pool threads keep spinning after a run returns, for the
+ * next one; here the next thing to run is the pipeline's own JavaScript and sharp, which then
+ * share the cores with them. Stopped when a run returns (and spinning again inside the next
+ * run, where the many small operators need it): 918 → 875 ms a portrait, every fixture faster.
+ *
+ * x64quantprecision: on x86 without VNNI (SSE4.1, AVX2, AVX-512 before VNNI) the int8
+ * ISNet's uint8 × int8 products are summed in pairs into a saturating 16-bit integer, and
+ * our full-range weights overflow it: on an AVX2-only EPYC up to 3.1 % of ISNet's pixels
+ * came out more than 0.1 from float32 (bench/isnet-int8-drift.mts), and a group portrait
+ * kept a neighbour's ponytail (the core's cut-out test). The option makes onnxruntime run
+ * such weights as uint8 × uint8 on those CPUs only, without the overflow (0.17 %, as the
+ * WASM build), at about twice ISNet's time there; CPUs with VNNI and other platforms run
+ * as before.
+ */
+export const ORT_NODE_SESSION_CONFIG: Readonly<Record<string, string>> = Object.freeze({ force_spinning_stop: '1', x64quantprecision: '1' });
+
 function ortNodeBackend(ort: OrtNode, device: DeviceOf<'node'>, options: OrtNodeBackendOptions, failures: FailureLog): InferenceBackend {
   const executionProviders = device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'];
   const threads = intraOpThreads({ cores: os.availableParallelism(), ...(options.threads !== undefined ? { override: options.threads } : {}) });
@@ -76,20 +96,7 @@ function ortNodeBackend(ort: OrtNode, device: DeviceOf<'node'>, options: OrtNode
         // asking for them (scripts/fast-malloc.sh, GLIBC_TUNABLES in the Dockerfiles).
         enableCpuMemArena: false,
         intraOpNumThreads: threads,
-        // onnxruntime's pool threads keep spinning after a run returns, for the next one; here the
-        // next thing to run is the pipeline's own JavaScript and sharp, which then share the cores
-        // with them. Stopped when a run returns (and spinning again inside the next run, where the
-        // many small operators need it): 918 → 875 ms a portrait, every fixture faster.
-        //
-        // x64quantprecision: on x86 without VNNI (SSE4.1, AVX2, AVX-512 before VNNI) the int8
-        // ISNet's uint8 × int8 products are summed in pairs into a saturating 16-bit integer, and
-        // our full-range weights overflow it: on an AVX2-only EPYC up to 3.1 % of ISNet's pixels
-        // came out more than 0.1 from float32 (bench/isnet-int8-drift.mts), and a group portrait
-        // kept a neighbour's ponytail (the core's cut-out test). The option makes onnxruntime run
-        // such weights as uint8 × uint8 on those CPUs only, without the overflow (0.17 %, as the
-        // WASM build), at about twice ISNet's time there; CPUs with VNNI and other platforms run
-        // as before.
-        extra: { session: { force_spinning_stop: '1', x64quantprecision: '1' } },
+        extra: { session: { ...ORT_NODE_SESSION_CONFIG } },
       }, { backend: 'ort-node', device }),
   }, failures);
 }
