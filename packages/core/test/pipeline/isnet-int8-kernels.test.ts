@@ -4,7 +4,7 @@
 // pixels came out more than 0.1 from the WASM build's, and the cut-out kept a neighbour's
 // ponytail. The node backend asks onnxruntime to avoid that (x64quantprecision, see
 // ort-node-backend.ts): 0 % there. CPUs with VNNI never overflow; their kernels and WASM's still
-// round apart at soft edges (see the README), well inside the 1 % allowed here.
+// round apart at soft edges (see the README), which the 1 % allowed here leaves room for.
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { createOrtNodeBackend } from '../../src/backends/ort-node-backend.js';
