@@ -525,6 +525,51 @@ describe('splitByColour', () => {
     expect(Array.from(others.data)).toEqual(Array.from(before));
   });
 
+  it("gives the neighbour a dark lock of theirs that hangs across the line where both sides hold skin, and nothing else", () => {
+    // Line at x 100 (band 30 px, samples to 72 px). The subject: white hair (x < 40), skin, and
+    // a dark patch of her own at x 75–85, y 20–50 (a shadow) set apart by skin. The neighbour:
+    // dark hair at x 100–110 and 140–160, skin elsewhere, and white (the subject's colour) at
+    // x 110–125, y 20–50. Both sides' samples hold skin: the colours overlap and the band alone
+    // would change nothing. Their lock hangs across the line at x 82–100, y 100–160.
+    const skin = [210, 160, 130];
+    const white = [235, 235, 230];
+    const dark = [40, 30, 25];
+    const colourAt = (x: number, y: number) => {
+      if (x < 100) {
+        if (x >= 82 && y >= 100 && y < 160) return dark; // the neighbour's lock
+        if (x >= 75 && x < 85 && y >= 20 && y < 50) return dark; // the subject's shadow
+        return x < 40 ? white : skin;
+      }
+      if (x < 110 || (x >= 140 && x < 160)) return dark;
+      if (x < 125 && y >= 20 && y < 50) return white;
+      return skin;
+    };
+    const data = new Uint8ClampedArray(W * H * 4);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data.set([...colourAt(x, y), 255], (y * W + x) * 4);
+    const others = plane((x) => (x >= 100 ? 1 : 0));
+    splitByColour({ width: W, height: H, data }, plane(() => 1), others, 60);
+    expect(at(others, 90, 130)).toBe(1); // the lock: the neighbour's
+    expect(at(others, 84, 110)).toBe(1);
+    expect(at(others, 80, 35)).toBe(0); // the subject's own dark patch, not joined to their side: hers
+    expect(at(others, 60, 130)).toBe(0); // her skin: hers
+    expect(at(others, 118, 35)).toBe(1); // white on the neighbour's side: where colours overlap, the subject gains nothing
+  });
+
+  it("takes past the band only what joins the neighbour's side: their lock, not the subject's patch of their colour", () => {
+    // Blond subject left of the line at x 100 (band 30 px, samples to 72 px), brown neighbour
+    // right of it. A brown lock of theirs runs from the line to x 5 (y 100–115); a brown patch
+    // of the subject's own (x 40–50, y 20–35) is set apart by blond. (Each of the two passes
+    // moves the line by a band at most: the band alone left the lock's end, past x 40.)
+    const brown = (x: number, y: number) => x >= 100 || (x >= 5 && y >= 100 && y < 115) || (x >= 40 && x < 50 && y >= 20 && y < 35);
+    const crop = twoToneCrop(brown, [90, 60, 40], [225, 190, 120]);
+    const others = plane((x) => (x >= 100 ? 1 : 0));
+    splitByColour(crop, plane(() => 1), others, 60);
+    expect(at(others, 55, 107)).toBe(1); // the lock: the neighbour's, to its end
+    expect(at(others, 20, 107)).toBe(1);
+    expect(at(others, 45, 27)).toBe(0); // the patch: the subject's
+    expect(at(others, 60, 60)).toBe(0);
+  });
+
   it('changes nothing when one side has too little to learn from', () => {
     const data = new Uint8ClampedArray(W * H * 4).fill(128);
     const crop: RgbaImage = { width: W, height: H, data };

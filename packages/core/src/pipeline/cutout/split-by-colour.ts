@@ -17,7 +17,11 @@ import { forEachPixelInEllipse, headEllipse } from './head-ellipse.js';
 export const COLOUR_SPLIT = Object.freeze({
   /** Pixels this close to the split's line are contested. */
   band: 0.5,
-  /** Each side's colours are sampled from `band` to this far from the line. */
+  /**
+   * Each side's colours are sampled from `band` to this far from the line; out to here on the
+   * subject's side, colour also takes from her what is clearly the neighbour's and joins their
+   * side (a lock of their hair hanging beside her face, past the band).
+   */
   sample: 1.2,
   /** Log-likelihood ratio beyond which the colour decides; between, the split's own line stays. */
   decisive: 1.2,
@@ -37,6 +41,14 @@ export const COLOUR_SPLIT = Object.freeze({
    * eight is misread; hair against hair or a jumper is far below it.
    */
   maxOverlap: 0.5,
+  /**
+   * Where the sides' colours overlap that much (skin on both sides), a pixel still goes to the
+   * neighbour when its colour is this decisive (12× likelier on their side) and it joins their
+   * side through such pixels: a neighbour's dark lock hung beside a white-haired woman's face,
+   * across the split's line, in strips where both sides held skin (overlap 0.7). At `decisive`
+   * (1.2) a blonde lost hair tips at the photo's edge to the dark-haired man beside her.
+   */
+  joinedDecisive: 2.5,
   /**
    * The subject's crown: the landmarks' hull with the brows lifted this far (the skull's top is
    * about 0.75 above them). Colour never gives it, nor the hair above it up to `hairLift`, to a
@@ -66,7 +78,8 @@ export const COLOUR_SPLIT = Object.freeze({
  * Moves the people split's line along colour: in a band around the line where the matte holds
  * something, a pixel whose colour is clearly the neighbour's side goes to the neighbour, one
  * clearly the subject's to the subject (log-likelihood of two colour histograms, smoothed over a
- * few pixels). Another person's head is never given to the subject: their face (skin matches
+ * few pixels); past the band on the subject's side, and where the two sides' colours overlap,
+ * only what is clearly the neighbour's and joins their side goes to them. Another person's head is never given to the subject: their face (skin matches
  * skin) and the hair above it — the hull of their landmarks lifted by `hairLift`
  * where `otherLandmarks` has them, else their face box and its oval lifted by `neighbourCrown`;
  * nor the subject's own head (`subjectHead`: their hull lifted by `hairLift`, outside other faces) to anyone else. Changes
@@ -119,12 +132,13 @@ function keepOnlyJoinedGains(others: GrayImage, before: Float32Array, matte: Gra
   const reached = new Uint8Array(n);
   const stack: number[] = [];
   for (let i = 0; i < n; i++) if (before[i] < 0.5 && open(i)) (reached[i] = 1), stack.push(i);
+  // One function for every step, not a closure made per pixel (the flood visits hundreds of thousands).
+  const visit = (j: number) => {
+    if (!reached[j] && open(j)) (reached[j] = 1), stack.push(j);
+  };
   while (stack.length > 0) {
     const i = stack.pop() as number;
     const x = i % width;
-    const visit = (j: number) => {
-      if (!reached[j] && open(j)) (reached[j] = 1), stack.push(j);
-    };
     if (x > 0) visit(i - 1);
     if (x < width - 1) visit(i + 1);
     if (i >= width) visit(i - width);
@@ -133,7 +147,16 @@ function keepOnlyJoinedGains(others: GrayImage, before: Float32Array, matte: Gra
   for (let i = 0; i < n; i++) if (before[i] >= 0.5 && data[i] < 0.5 && !reached[i]) data[i] = before[i];
 }
 
-/** One pass: learn both sides' colours back from the current line, then move the line in the band. */
+/** What colour may do in a strip: nothing (too few samples), move the line both ways, or only take from the subject what joins the neighbour. */
+const SILENT = 0;
+const BOTH_WAYS = 1;
+const JOINED_ONLY = 2;
+
+/**
+ * One pass: learn both sides' colours back from the current line, then move the line in the
+ * band; past the band on the subject's side (to `sample`), and wherever the sides' colours
+ * overlap, colour only takes from the subject what joins the neighbour's side (takeJoined).
+ */
 function splitOnce(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceScale: number, inOtherHead: Uint8Array, inSubjectHead: Uint8Array): void {
   const { width, height } = others;
   const n = width * height;
@@ -155,17 +178,11 @@ function splitOnce(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceSca
     if (d < -band && d > -sample) (subjectHist[s * BINS + binOf(crop.data, i)] += 1), subjectCount[s]++;
     else if (d > band && d < sample) (otherHist[s * BINS + binOf(crop.data, i)] += 1), otherCount[s]++;
   }
-  const reach = COLOUR_SPLIT.stripReach;
-  const near = (counts: Float64Array, s: number) => {
-    let sum = 0;
-    for (let k = Math.max(0, s - reach); k <= Math.min(strips - 1, s + reach); k++) sum += counts[k];
-    return sum;
-  };
-  const nearBin = (hist: Float64Array, s: number, b: number) => {
-    let sum = 0;
-    for (let k = Math.max(0, s - reach); k <= Math.min(strips - 1, s + reach); k++) sum += hist[k * BINS + b];
-    return sum;
-  };
+  // Each strip's counts with its neighbours' added (stripReach), once: every pixel reads them.
+  const subjectNear = nearStrips(subjectHist, strips, BINS);
+  const otherNear = nearStrips(otherHist, strips, BINS);
+  const subjectCountNear = nearStrips(subjectCount, strips, 1);
+  const otherCountNear = nearStrips(otherCount, strips, 1);
   const ratio = createGrayImage(width, height);
   const weight = createGrayImage(width, height);
   let contested = 0;
@@ -174,24 +191,29 @@ function splitOnce(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceSca
   let minY = height;
   let maxX = -1;
   let maxY = -1;
-  // Per strip: whether colour can tell the two sides apart there at all.
+  // Per strip: how far colour may move the line there (SILENT where too little was learnt).
   const telling = new Uint8Array(strips);
   for (let s = 0; s < strips; s++) {
-    const sc = near(subjectCount, s);
-    const oc = near(otherCount, s);
+    const sc = subjectCountNear[s];
+    const oc = otherCountNear[s];
     if (sc < COLOUR_SPLIT.minSamples || oc < COLOUR_SPLIT.minSamples) continue;
     let overlap = 0;
-    for (let b = 0; b < BINS; b++) overlap += Math.sqrt((nearBin(subjectHist, s, b) / sc) * (nearBin(otherHist, s, b) / oc));
-    telling[s] = overlap < COLOUR_SPLIT.maxOverlap ? 1 : 0;
+    for (let b = 0; b < BINS; b++) overlap += Math.sqrt((subjectNear[s * BINS + b] / sc) * (otherNear[s * BINS + b] / oc));
+    telling[s] = overlap < COLOUR_SPLIT.maxOverlap ? BOTH_WAYS : JOINED_ONLY;
   }
+  // Each strip's log-likelihood ratio per colour bin, worked out when a pixel first needs it.
+  const logRatio = new Float64Array(strips * BINS).fill(NaN);
+  // Contested: the band, and on the subject's side out to where her colours are sampled (what
+  // goes to the neighbour there must join their side, see takeJoined).
   for (let i = 0; i < n; i++) {
-    if (Math.abs(side.data[i]) >= band || matte.data[i] < 0.1) continue;
+    const d = side.data[i];
+    if (d >= band || d <= -sample || matte.data[i] < 0.1) continue;
     const s = Math.floor(Math.floor(i / width) / stripHeight);
-    if (!telling[s]) continue;
-    const sc = near(subjectCount, s);
-    const oc = near(otherCount, s);
-    const b = binOf(crop.data, i);
-    ratio.data[i] = Math.log((nearBin(otherHist, s, b) + 0.5) / (oc + 0.5 * BINS)) - Math.log((nearBin(subjectHist, s, b) + 0.5) / (sc + 0.5 * BINS));
+    if (telling[s] === SILENT) continue;
+    const k = s * BINS + binOf(crop.data, i);
+    let llr = logRatio[k];
+    if (Number.isNaN(llr)) llr = logRatio[k] = Math.log((otherNear[k] + 0.5) / (otherCountNear[s] + 0.5 * BINS)) - Math.log((subjectNear[k] + 0.5) / (subjectCountNear[s] + 0.5 * BINS));
+    ratio.data[i] = llr;
     weight.data[i] = 1;
     contested++;
     const x = i % width;
@@ -202,6 +224,8 @@ function splitOnce(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceSca
     if (y > maxY) maxY = y;
   }
   if (contested === 0) return;
+  // Pixels the colour gives the neighbour only if they join the neighbour's side (takeJoined).
+  const pending = new Uint8Array(n);
   // Smoothed as a weighted mean, so that the band's edge is not pulled towards 0; by stacked
   // boxes (a few additions per pixel) rather than a Gaussian of 37–73 taps.
   const sigma = Math.max(1, 0.03 * faceScale);
@@ -221,9 +245,58 @@ function splitOnce(crop: RgbaImage, matte: GrayImage, others: GrayImage, faceSca
       if (weight.data[i] === 0) continue;
       const j = (y - y0) * w + (x - x0);
       const llr = smoothRatio.data[j] / Math.max(1e-6, smoothWeight.data[j]);
-      if (llr > COLOUR_SPLIT.decisive && !inSubjectHead[i]) others.data[i] = 1;
-      else if (llr < -COLOUR_SPLIT.decisive && !inOtherHead[i]) others.data[i] = 0;
+      const verdict = telling[Math.floor(y / stripHeight)];
+      const inBand = side.data[i] > -band;
+      if (verdict === JOINED_ONLY) {
+        if (llr > COLOUR_SPLIT.joinedDecisive && others.data[i] < 0.5 && !inSubjectHead[i]) pending[i] = 1;
+      } else if (llr > COLOUR_SPLIT.decisive && !inSubjectHead[i]) {
+        if (inBand) others.data[i] = 1;
+        else if (others.data[i] < 0.5) pending[i] = 1;
+      } else if (inBand && llr < -COLOUR_SPLIT.decisive && !inOtherHead[i]) others.data[i] = 0;
     }
   }
+  takeJoined(others, pending);
 }
 
+/** Per strip, its counts (`bins` per strip) plus those of the `stripReach` strips above and below. */
+function nearStrips(counts: Float64Array, strips: number, bins: number): Float64Array {
+  const out = new Float64Array(strips * bins);
+  const reach = COLOUR_SPLIT.stripReach;
+  for (let s = 0; s < strips; s++) {
+    for (let k = Math.max(0, s - reach); k <= Math.min(strips - 1, s + reach); k++) {
+      for (let b = 0; b < bins; b++) out[s * bins + b] += counts[k * bins + b];
+    }
+  }
+  return out;
+}
+
+/**
+ * What the colour would take from the subject beyond the band or where the sides' colours
+ * overlap (`pending`) goes to the neighbour only where it joins the neighbour's side through
+ * other such pixels: a dark lock hanging from the neighbour's head, not a dark patch of the
+ * subject's own that merely matches their colours.
+ */
+function takeJoined(others: GrayImage, pending: Uint8Array): void {
+  const { width, data } = others;
+  const n = data.length;
+  const stack: number[] = [];
+  const take = (j: number) => {
+    if (pending[j]) (pending[j] = 0), (data[j] = 1), stack.push(j);
+  };
+  for (let i = 0; i < n; i++) {
+    if (data[i] < 0.5) continue;
+    const x = i % width;
+    if (x > 0) take(i - 1);
+    if (x < width - 1) take(i + 1);
+    if (i >= width) take(i - width);
+    if (i + width < n) take(i + width);
+  }
+  while (stack.length > 0) {
+    const i = stack.pop() as number;
+    const x = i % width;
+    if (x > 0) take(i - 1);
+    if (x < width - 1) take(i + 1);
+    if (i >= width) take(i - width);
+    if (i + width < n) take(i + width);
+  }
+}
