@@ -184,7 +184,7 @@ async function cutoutCostText() {
   const parts = (name) => range(rows.map((x) => x.refined.partsMs[name]));
   return [
     `What the person model and the refinement cost beyond ISNet alone is measured by \`tsx bench/cutout-cost.mts\``,
-    `(\`bench/results/cutout-cost.json\`, ${r.machine}, ${r.date}; medians of ${r.runs} runs on the ${rows.length} portrait fixtures after ${r.warmupRounds ?? 1} warm-up round(s) of each, int8 ISNet, ${r.threads} threads):`,
+    `(\`bench/results/cutout-cost.json\`, ${r.machine}, ${r.date}; medians of ${r.runs} runs on ${rows.length} fixtures (${rows.map((x) => x.photo.replace(/\.\w+$/, '')).join(', ')}) after ${r.warmupRounds ?? 1} warm-up round(s) of each, int8 ISNet, ${r.threads} threads):`,
     `\`person\` adds ${range(rows.map((x) => x.person.addedMs))}, \`refined\` ${range(rows.map((x) => x.refined.addedMs))}, for a whole portrait of ${totals[0]}–${totals[totals.length - 1]} ms.`,
     `Its parts: fusion with the people split and the solid interior ${parts('person')}, edge refinement ${parts('refine')}, edge colours ${parts('foreground')};`,
     `the person map, ${parts('people')}, is made for every cut-out, \`salient\` included, since the framing reads it.`,
