@@ -79,11 +79,12 @@ export const COLOUR_SPLIT = Object.freeze({
  * something, a pixel whose colour is clearly the neighbour's side goes to the neighbour, one
  * clearly the subject's to the subject (log-likelihood of two colour histograms, smoothed over a
  * few pixels); past the band on the subject's side, and where the two sides' colours overlap,
- * only what is clearly the neighbour's and joins their side goes to them. Another person's head is never given to the subject: their face (skin matches
- * skin) and the hair above it — the hull of their landmarks lifted by `hairLift`
- * where `otherLandmarks` has them, else their face box and its oval lifted by `neighbourCrown`;
- * nor the subject's own head (`subjectHead`: their hull lifted by `hairLift`, outside other faces) to anyone else. Changes
- * `others` (how much each crop pixel is someone else's) in place.
+ * only what is clearly the neighbour's and joins their side goes to them. Another person's head
+ * is never given to the subject: their face (skin matches skin) and the hair above it — the
+ * hull of their landmarks lifted by `hairLift` where `otherLandmarks` has them, else their face
+ * box and its oval lifted by `neighbourCrown`; nor the subject's own head (`subjectHead`: their
+ * hull lifted by `hairLift`, outside other faces) to anyone else. Changes `others` (how much
+ * each crop pixel is someone else's) in place.
  */
 export function splitByColour(
   crop: RgbaImage,
