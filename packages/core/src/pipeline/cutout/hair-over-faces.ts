@@ -1,6 +1,7 @@
 import type { Point } from '../../geometry/point.js';
 import { convexHull, fillPolygon } from '../../image/fill-polygon.js';
 import { gaussianBlurGray } from '../../image/gaussian-blur.js';
+import { joinedTo } from '../../image/joined-to.js';
 import { createGrayImage, type GrayImage, type RgbaImage } from '../../image/rgba-image.js';
 import { COLOUR_BINS as BINS, colourBinOf as binOf } from './colour-bins.js';
 import { faceRegion } from './face-region.js';
@@ -156,23 +157,6 @@ export function hairOverOtherFaces(crop: RgbaImage, matte: GrayImage, held: () =
     for (let i = 0; i < n; i++) barred[i] = subjectHeld.data[i] >= 0.5 && (ownHead.data[i] < 0.5 || covering[i]) ? 1 : 0;
     return { onFace, behind: { covering, visible, share, barred } };
   });
-}
-
-/** The pixels joined to `from` through pixels where `open` is 1 (4-connected); `stack` holds at least width × height entries. */
-function joinedTo(from: readonly number[], width: number, height: number, open: Uint8Array, stack: Int32Array): Uint8Array {
-  const n = width * height;
-  const reached = new Uint8Array(n);
-  let top = 0;
-  for (const i of from) if (!reached[i] && open[i]) (reached[i] = 1), (stack[top++] = i);
-  while (top > 0) {
-    const i = stack[--top];
-    const x = i % width;
-    if (x > 0 && !reached[i - 1] && open[i - 1]) (reached[i - 1] = 1), (stack[top++] = i - 1);
-    if (x < width - 1 && !reached[i + 1] && open[i + 1]) (reached[i + 1] = 1), (stack[top++] = i + 1);
-    if (i >= width && !reached[i - width] && open[i - width]) (reached[i - width] = 1), (stack[top++] = i - width);
-    if (i + width < n && !reached[i + width] && open[i + width]) (reached[i + width] = 1), (stack[top++] = i + width);
-  }
-  return reached;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { boxRadiusFor, stackedBoxBlurGray } from '../../image/box-blur.js';
 import { COLOUR_BINS as BINS, colourBinOf as binOf } from './colour-bins.js';
 import { signedDistance } from '../../image/distance-transform.js';
+import { joinedTo } from '../../image/joined-to.js';
 import type { Box, Point } from '../../geometry/point.js';
 import { faceRegion, forEachPixelOfOtherFace } from './face-region.js';
 import { createGrayImage, cropGrayImage, type GrayImage, type RgbaImage } from '../../image/rgba-image.js';
@@ -278,26 +279,15 @@ function nearStrips(counts: Float64Array, strips: number, bins: number): Float64
  * subject's own that merely matches their colours.
  */
 function takeJoined(others: GrayImage, pending: Uint8Array): void {
-  const { width, data } = others;
+  const { width, height, data } = others;
   const n = data.length;
-  const stack: number[] = [];
-  const take = (j: number) => {
-    if (pending[j]) (pending[j] = 0), (data[j] = 1), stack.push(j);
-  };
+  // From the pending pixels that touch the neighbour's side, through pending pixels only.
+  const seeds: number[] = [];
   for (let i = 0; i < n; i++) {
-    if (data[i] < 0.5) continue;
+    if (!pending[i]) continue;
     const x = i % width;
-    if (x > 0) take(i - 1);
-    if (x < width - 1) take(i + 1);
-    if (i >= width) take(i - width);
-    if (i + width < n) take(i + width);
+    if ((x > 0 && data[i - 1] >= 0.5) || (x < width - 1 && data[i + 1] >= 0.5) || (i >= width && data[i - width] >= 0.5) || (i + width < n && data[i + width] >= 0.5)) seeds.push(i);
   }
-  while (stack.length > 0) {
-    const i = stack.pop() as number;
-    const x = i % width;
-    if (x > 0) take(i - 1);
-    if (x < width - 1) take(i + 1);
-    if (i >= width) take(i - width);
-    if (i + width < n) take(i + width);
-  }
+  const taken = joinedTo(seeds, width, height, pending, new Int32Array(n));
+  for (let i = 0; i < n; i++) if (taken[i]) data[i] = 1;
 }
