@@ -1,6 +1,8 @@
 /**
  * Frees a cut-out's edge of the old background's colour where foreground estimation cannot: the
- * solid rim (decontaminateEdge) and the soft edge's hue (decontaminateEdgeChroma, below).
+ * solid rim (decontaminateEdge) and the soft edge's hue (decontaminateEdgeChroma, below); and,
+ * before both, a matte's edge lowered to the photo's own mix where it is plainly more opaque
+ * (fitEdgeToPhotoMix, at the end).
  *
  * The solid rim. A photo's own blur (the lens,
  * JPEG, an upscaled or soft source) mixes the background into the last pixels of the subject, but
@@ -15,8 +17,8 @@
  * the pixel lies on that line; a colour off it (a real detail, not a mix) is left as it is. Alpha
  * does not change; nor does any pixel outside the band.
  */
-import { grownBoxOf } from './grown-box.js';
-import { createRgbaImage, type GrayImage, type RgbaImage } from './rgba-image.js';
+import { grownBoxOf, type PlaneBox } from './grown-box.js';
+import { createGrayImage, createRgbaImage, type GrayImage, type RgbaImage } from './rgba-image.js';
 import { assertGrayImage, assertOptionalObject, assertPositiveInteger, assertRgbaImage, assertSameSize } from './validate.js';
 
 export interface DecontaminateEdgeOptions {
@@ -43,6 +45,21 @@ const MIN_CONTRAST = 24;
  * matte cut through), which painting in the subject's colour nearby turns into a line of skin.
  */
 const MIXED_FROM = 0.5;
+/**
+ * fitEdgeToPhotoMix lowers a pixel's alpha only as far as the matte is more opaque than the
+ * photo's own mix there (its colour placed on the line from the background's to the subject's):
+ * from this much more, fully to the mix from OVER_OPAQUE_FULL more. Nearer, the matte and the
+ * photo agree within what the local means can tell.
+ */
+const OVER_OPAQUE_FROM = 0.1;
+const OVER_OPAQUE_FULL = 0.3;
+/**
+ * …and only before a plain background (the background samples' spread under this share of their
+ * contrast with the subject): before a busy one (leaves, cups, a room) their mean is not the colour
+ * behind the pixel and the mix read from it is wrong. A plain wall or backdrop is also where a
+ * light or dark outline shows most.
+ */
+const PLAIN_BACKGROUND = 0.15;
 /** Subject and background closer than this in chroma (opponent units on 0–255): no cast to remove. */
 const MIN_CHROMA_CONTRAST = 20;
 
@@ -254,6 +271,25 @@ export function freeEdgeColours(image: RgbaImage, alpha: GrayImage, estimate: (r
   return freeSoftHue(estimate(freeSolidRim(image, alpha, samples)), alpha, samples);
 }
 
+/** Whether the background around is plain enough (spread under PLAIN_BACKGROUND of its contrast with F) for one mean colour to stand for it at the pixel. */
+function plainBackground(F: Float64Array, B: Float64Array): boolean {
+  const contrast = Math.hypot(F[0] - B[0], F[1] - B[1], F[2] - B[2]);
+  return B[3] < PLAIN_BACKGROUND * contrast;
+}
+
+/** How much of F the photo's colour at pixel i holds: its place on the line from B (0) to F (1), clamped; 1 (no mix to read) where F and B are too alike or the colour lies off the line. */
+function photoMix(photo: Uint8ClampedArray, i: number, F: Float64Array, B: Float64Array): number {
+  const dr = F[0] - B[0];
+  const dg = F[1] - B[1];
+  const db = F[2] - B[2];
+  const d2 = dr * dr + dg * dg + db * db;
+  if (d2 < MIN_CONTRAST * MIN_CONTRAST) return 1;
+  const i4 = i * 4;
+  const shareOfB = backgroundShare(photo[i4] - B[0], photo[i4 + 1] - B[1], photo[i4 + 2] - B[2], dr, dg, db, d2);
+  // backgroundShare is (1 − t), scaled down off the line: 0 there, which reads as t = 1 (no mix).
+  return 1 - shareOfB;
+}
+
 function resolveOptions(options: DecontaminateEdgeOptions | undefined): { band: number; window: number } {
   assertOptionalObject(options, 'options');
   const { band = 2, window = 6 } = options ?? {};
@@ -360,3 +396,162 @@ function forEachEdgePixel(samples: EdgeSamples, edit: EdgeEdit, selected: (edit:
     }
   }
 }
+
+/**
+ * The matte's edge lowered to the photo's own mix where it is plainly more opaque than that mix
+ * before a plain background. A soft photo (lens blur, an enlarged or old print) spreads the
+ * subject's edge over several pixels, and a segmentation model's matte turns solid a pixel or two
+ * sooner: there I = αF + (1 − α)B leaves the foreground estimate pale whatever it does, a light
+ * outline round dark hair on a new dark backdrop (or, lowered only in colour, a dark rim too wide
+ * on a light one). Each soft pixel, and each solid one beside a soft one,
+ * places the photo's colour on the line from the local background's colour (B) to the subject's
+ * (F), read as decontaminateEdge reads them, in the (2·window + 1)² square or, where that holds
+ * too few background samples (the inner pixels of a wide soft edge), in the square twice as wide;
+ * a pixel with too few in both is left as it is. Where
+ * the alpha exceeds that place by more than OVER_OPAQUE_FROM it moves down to it, fully from
+ * OVER_OPAQUE_FULL. Never below `keep` (the face); never up. Returns a new alpha.
+ */
+export function fitEdgeToPhotoMix(photo: RgbaImage, alpha: GrayImage, keep?: GrayImage, options?: DecontaminateEdgeOptions): GrayImage {
+  assertRgbaImage(photo, 'photo');
+  assertGrayImage(alpha, 'alpha');
+  assertSameSize(photo, 'photo', alpha, 'alpha');
+  if (keep) {
+    assertGrayImage(keep, 'keep');
+    assertSameSize(keep, 'keep', alpha, 'alpha');
+  }
+  const { band, window } = resolveOptions(options);
+  const { width, height } = alpha;
+  const a = alpha.data;
+  const out = createGrayImage(width, height, new Float32Array(a));
+  const edge = new Uint8Array(width * height);
+  for (let y = 0, i = 0; y < height; y++) for (let x = 0; x < width; x++, i++) if (onSoftEdge(a, width, height, x, y, i)) edge[i] = 1;
+  const reach = 2 * window;
+  const box = grownBoxOf(edge, width, height, reach);
+  if (!box) return out;
+  // Every soft pixel reads a square of up to (4·window + 1)² pixels: summed over the box once
+  // (exact integer sums, the same means as adding the squares up), each square costs four reads.
+  const sums = localSums(sampleEdges(photo, alpha, band, window), box);
+  const F = new Float64Array(3);
+  const B = new Float64Array(4);
+  for (let y = box.y0; y < box.y0 + box.h; y++) {
+    for (let x = box.x0, i = y * width + box.x0; x < box.x0 + box.w; x++, i++) {
+      if (!edge[i]) continue;
+      if (!sums.meanColours(x, y, window, F, B) && !sums.meanColours(x, y, reach, F, B)) continue;
+      if (!plainBackground(F, B)) continue;
+      const over = a[i] - photoMix(photo.data, i, F, B);
+      if (over <= OVER_OPAQUE_FROM) continue;
+      const lowered = a[i] - over * Math.min(1, (over - OVER_OPAQUE_FROM) / (OVER_OPAQUE_FULL - OVER_OPAQUE_FROM));
+      out.data[i] = keep ? Math.max(lowered, keep.data[i]) : lowered;
+    }
+  }
+  return out;
+}
+
+/** Summed-area tables of the subject and background samples' colours over a box (see localSums). */
+class LocalSums {
+  constructor(
+    private readonly box: PlaneBox,
+    /** Subject r, g, b, count, then background r, g, b, count, each (w + 1)·(h + 1); exact integers (below 2⁵³). */
+    private readonly planes: readonly Float64Array[],
+    /** The background samples' r² + g² + b², summed the same way. */
+    private readonly backgroundSquares: Float64Array,
+  ) {}
+
+  /**
+   * F and B as forEachEdgePixel reads them, in the (2·radius + 1)² square around (x, y) clipped to
+   * the box (which holds every square read), and in B[3] the background samples' spread (RMS
+   * distance from their mean); false when either side has fewer than MIN_SAMPLES there.
+   */
+  meanColours(x: number, y: number, radius: number, F: Float64Array, B: Float64Array): boolean {
+    const { x0, y0, w, h } = this.box;
+    const left = Math.max(0, x - radius - x0);
+    const right = Math.min(w, x + radius + 1 - x0);
+    const top = Math.max(0, y - radius - y0);
+    const bottom = Math.min(h, y + radius + 1 - y0);
+    const stride = w + 1;
+    const a = top * stride + left;
+    const b = top * stride + right;
+    const c = bottom * stride + left;
+    const d = bottom * stride + right;
+    const [fr, fg, fb, nf, br, bg, bb, nb] = this.planes;
+    const subjects = rectSum(nf, a, b, c, d);
+    const backgrounds = rectSum(nb, a, b, c, d);
+    if (subjects < MIN_SAMPLES || backgrounds < MIN_SAMPLES) return false;
+    F[0] = rectSum(fr, a, b, c, d) / subjects;
+    F[1] = rectSum(fg, a, b, c, d) / subjects;
+    F[2] = rectSum(fb, a, b, c, d) / subjects;
+    B[0] = rectSum(br, a, b, c, d) / backgrounds;
+    B[1] = rectSum(bg, a, b, c, d) / backgrounds;
+    B[2] = rectSum(bb, a, b, c, d) / backgrounds;
+    const squares = rectSum(this.backgroundSquares, a, b, c, d);
+    B[3] = Math.sqrt(Math.max(0, squares / backgrounds - (B[0] * B[0] + B[1] * B[1] + B[2] * B[2])));
+    return true;
+  }
+}
+
+/** A rectangle's sum from a summed-area table, given its four corners' indices (top-left, top-right, bottom-left, bottom-right). */
+function rectSum(table: Float64Array, a: number, b: number, c: number, d: number): number {
+  return table[d] - table[b] - table[c] + table[a];
+}
+
+/** The samples' summed-area tables over `box` (pixels outside it count as no sample). */
+function localSums({ photo, kind }: EdgeSamples, box: PlaneBox): LocalSums {
+  const { x0, y0, w, h } = box;
+  const stride = w + 1;
+  const size = stride * (h + 1);
+  const [fr, fg, fb, nf, br, bg, bb, nb] = Array.from({ length: 8 }, () => new Float64Array(size));
+  const squares = new Float64Array(size);
+  const src = photo.data;
+  for (let y = 0; y < h; y++) {
+    // This row's running sums, added to the table's row above.
+    let rfr = 0;
+    let rfg = 0;
+    let rfb = 0;
+    let rnf = 0;
+    let rbr = 0;
+    let rbg = 0;
+    let rbb = 0;
+    let rnb = 0;
+    let rq = 0;
+    for (let x = 0, j = (y0 + y) * photo.width + x0, at = (y + 1) * stride + 1; x < w; x++, j++, at++) {
+      const k = kind[j];
+      const j4 = j * 4;
+      if (k === 1) {
+        rfr += src[j4];
+        rfg += src[j4 + 1];
+        rfb += src[j4 + 2];
+        rnf++;
+      } else if (k === 2) {
+        const r = src[j4];
+        const g = src[j4 + 1];
+        const bl = src[j4 + 2];
+        rbr += r;
+        rbg += g;
+        rbb += bl;
+        rnb++;
+        rq += r * r + g * g + bl * bl;
+      }
+      const above = at - stride;
+      fr[at] = fr[above] + rfr;
+      fg[at] = fg[above] + rfg;
+      fb[at] = fb[above] + rfb;
+      nf[at] = nf[above] + rnf;
+      br[at] = br[above] + rbr;
+      bg[at] = bg[above] + rbg;
+      bb[at] = bb[above] + rbb;
+      nb[at] = nb[above] + rnb;
+      squares[at] = squares[above] + rq;
+    }
+  }
+  return new LocalSums(box, [fr, fg, fb, nf, br, bg, bb, nb], squares);
+}
+
+/** A soft pixel (CLEAR < α < SOLID), or a solid one with a 4-neighbour that is soft; NaN is neither. */
+function onSoftEdge(a: Float32Array, width: number, height: number, x: number, y: number, i: number): boolean {
+  const v = a[i];
+  if (!(v > CLEAR)) return false;
+  if (v < SOLID) return true;
+  return (x > 0 && isSoftAlpha(a[i - 1])) || (x + 1 < width && isSoftAlpha(a[i + 1])) || (y > 0 && isSoftAlpha(a[i - width])) || (y + 1 < height && isSoftAlpha(a[i + width]));
+}
+
+const isSoftAlpha = (v: number): boolean => v > CLEAR && v < SOLID;

@@ -67,4 +67,4 @@ export {
 export { maxChannelDifference, psnr, type CompareChannels, type CompareOptions } from './compare.js';
 export { guidedFilterAlpha, type GuidedFilterOptions } from './guided-filter.js';
 export { estimateForeground, type EstimateForegroundOptions } from './estimate-foreground.js';
-export { decontaminateEdge, decontaminateEdgeChroma, decontaminateReadBox, freeEdgeColours, type DecontaminateEdgeOptions } from './decontaminate-edge.js';
+export { decontaminateEdge, decontaminateEdgeChroma, decontaminateReadBox, fitEdgeToPhotoMix, freeEdgeColours, type DecontaminateEdgeOptions } from './decontaminate-edge.js';

@@ -4,7 +4,7 @@ import { dilateBox } from '../../src/image/dilate.js';
 import { createNodePortraitProcessor } from '../../src/node.js';
 import type { PortraitProcessor, PortraitResult } from '../../src/pipeline/portrait-processor.js';
 import { foregroundFile } from '../support/composites.js';
-import { modelsDir } from '../support/fixtures.js';
+import { modelsDir, readFixture } from '../support/fixtures.js';
 
 /**
  * The edge's colours on a blue screen, with the real models: a subject photographed against a
@@ -69,5 +69,51 @@ describe('the edge on a blue screen', () => {
     // The photo's own edge is plainly blue: the check can fail.
     expect(asIs).toBeGreaterThan(20);
     expect(freed).toBeLessThan(0.45 * asIs);
+  }, 120_000);
+});
+
+/**
+ * How much lighter the top of the head's outline is than the hair just inside it: over the pixels
+ * above the eyes that the cut-out shows (α ≥ 0.5) within 3 px of its clear side, the α-weighted
+ * mean luminance of their colour, minus the mean luminance of those 4–10 px in (the hair's own
+ * shade). A light outline of the old backdrop on a new dark one raises it.
+ */
+function lightOutlineAboveEyes(result: PortraitResult): number {
+  const { width: w, height: h, data } = result.image;
+  const eyeY = Math.round(result.metrics.eyeLineFromTopRatio * h);
+  const clear = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) clear[i] = data[i * 4 + 3] < 128 ? 1 : 0;
+  const rimZone = dilateBox(clear, w, h, 3);
+  const innerZone = dilateBox(clear, w, h, 10);
+  const luma = (i: number) => (data[i * 4] + data[i * 4 + 1] + data[i * 4 + 2]) / 3;
+  let rim = 0;
+  let rimWeight = 0;
+  let inner = 0;
+  let innerCount = 0;
+  for (let i = 0; i < eyeY * w; i++) {
+    if (clear[i]) continue;
+    if (rimZone[i]) {
+      const a = data[i * 4 + 3] / 255;
+      rim += a * luma(i);
+      rimWeight += a;
+    } else if (innerZone[i]) {
+      inner += luma(i);
+      innerCount++;
+    }
+  }
+  return rim / rimWeight - inner / innerCount;
+}
+
+describe('the edge of a soft photo', () => {
+  // A soft, low-resolution greyscale portrait: dark hair before a light backdrop, its edge spread
+  // over several pixels, wider than the matte's. Measured (648², margin 0.3): refined without the
+  // edge fitted to the photo's mix (fitEdgeToPhotoMix) 48.9 grey levels lighter than the hair,
+  // with it 25.6 (a soft edge is lighter than the hair's middle in the photo too).
+  it('refined leaves no light outline round dark hair on a light backdrop', async () => {
+    const photo = await readFixture('grey-portrait-tight.jpg');
+    const result = await processor.process(photo, { ovalMask: false, enhance: false, faceMargin: 0.3, cutout: 'refined' });
+    const outline = lightOutlineAboveEyes(result);
+    console.info(`grey-portrait-tight: outline ${outline.toFixed(1)} grey levels lighter than the hair`);
+    expect(outline).toBeLessThan(35);
   }, 120_000);
 });

@@ -9,6 +9,7 @@ import { fillEnclosedSpecks, fillPersonHoles } from './fill-holes.js';
 import { fuseAlpha } from './fuse-alpha.js';
 import { continuedPastPhoto, mapPeople, priorOnCrop, sampleGray, type PersonMap } from './person-prior.js';
 import type { PortraitWindow } from '../../geometry/portrait-window.js';
+import { fitEdgeToPhotoMix } from '../../image/decontaminate-edge.js';
 import { signedDistance } from '../../image/distance-transform.js';
 import { invertAffine, type Affine2D } from '../../image/affine.js';
 import { narrowEdgeForUpscale, refineEdge } from './refine-edge.js';
@@ -180,6 +181,9 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
   // The guided filter widens a low-contrast edge (a dark shoulder on a dark wall) into a band
   // the backdrop shows through: inside the person it is narrowed again to the kept soft edge.
   solidifyInterior(refined, personDepth, scale, crop, head, crownOnce());
-  narrowEdgeForUpscale(refined, face, input.outputScale ?? 1);
-  return { alpha: refined, mode: 'refined', timings: { isnet, person, refine: ms(started) }, neighbourCut: neighbourCut(refined) };
+  // A soft photo's edge spreads wider than the matte's: lowered to the photo's own mix, so the
+  // foreground estimate can take the old backdrop out (no light outline round dark hair).
+  const fitted = fitEdgeToPhotoMix(crop, refined, face);
+  narrowEdgeForUpscale(fitted, face, input.outputScale ?? 1);
+  return { alpha: fitted, mode: 'refined', timings: { isnet, person, refine: ms(started) }, neighbourCut: neighbourCut(fitted) };
 }
