@@ -54,12 +54,18 @@ const MIXED_FROM = 0.5;
 const OVER_OPAQUE_FROM = 0.1;
 const OVER_OPAQUE_FULL = 0.3;
 /**
- * …and only before a plain background (the background samples' spread under this share of their
- * contrast with the subject): before a busy one (leaves, cups, a room) their mean is not the colour
- * behind the pixel and the mix read from it is wrong. A plain wall or backdrop is also where a
- * light or dark outline shows most.
+ * …and only where the photo's mix can be read: where subject and backdrop differ plainly (their
+ * mean colours at least MIX_CONTRAST apart, RGB distance on 0–255) and each side is plain
+ * enough for its mean to stand for the colour at the pixel (the backdrop samples' spread under
+ * PLAIN_BACKDROP of that contrast, the subject's under PLAIN_SUBJECT, which also holds the last
+ * mixed pixels of a soft edge). Before a busy backdrop (leaves, cups, a room) its mean is not what
+ * lies behind the pixel; blonde strands over darker roots against a pale sky (contrast about 75,
+ * the subject's spread a fifth of it) were lowered into see-through patches on top of the head.
+ * Dark hair on a white wall, where a light outline shows most, is far inside all three.
  */
-const PLAIN_BACKGROUND = 0.15;
+const MIX_CONTRAST = 100;
+const PLAIN_BACKDROP = 0.15;
+const PLAIN_SUBJECT = 0.25;
 /** Subject and background closer than this in chroma (opponent units on 0–255): no cast to remove. */
 const MIN_CHROMA_CONTRAST = 20;
 
@@ -271,10 +277,10 @@ export function freeEdgeColours(image: RgbaImage, alpha: GrayImage, estimate: (r
   return freeSoftHue(estimate(freeSolidRim(image, alpha, samples)), alpha, samples);
 }
 
-/** Whether the background around is plain enough (spread under PLAIN_BACKGROUND of its contrast with F) for one mean colour to stand for it at the pixel. */
-function plainBackground(F: Float64Array, B: Float64Array): boolean {
+/** Whether the photo's mix can be read from these local colours (F[3] and B[3] their samples' spreads; see MIX_CONTRAST). */
+function mixReadable(F: Float64Array, B: Float64Array): boolean {
   const contrast = Math.hypot(F[0] - B[0], F[1] - B[1], F[2] - B[2]);
-  return B[3] < PLAIN_BACKGROUND * contrast;
+  return contrast >= MIX_CONTRAST && F[3] < PLAIN_SUBJECT * contrast && B[3] < PLAIN_BACKDROP * contrast;
 }
 
 /** How much of F the photo's colour at pixel i holds: its place on the line from B (0) to F (1), clamped; 1 (no mix to read) where F and B are too alike or the colour lies off the line. */
@@ -399,7 +405,7 @@ function forEachEdgePixel(samples: EdgeSamples, edit: EdgeEdit, selected: (edit:
 
 /**
  * The matte's edge lowered to the photo's own mix where it is plainly more opaque than that mix
- * before a plain background. A soft photo (lens blur, an enlarged or old print) spreads the
+ * and the mix can be read (see MIX_CONTRAST). A soft photo (lens blur, an enlarged or old print) spreads the
  * subject's edge over several pixels, and a segmentation model's matte turns solid a pixel or two
  * sooner: there I = αF + (1 − α)B leaves the foreground estimate pale whatever it does, a light
  * outline round dark hair on a new dark backdrop (or, lowered only in colour, a dark rim too wide
@@ -431,13 +437,14 @@ export function fitEdgeToPhotoMix(photo: RgbaImage, alpha: GrayImage, keep?: Gra
   // Every soft pixel reads a square of up to (4·window + 1)² pixels: summed over the box once
   // (exact integer sums, the same means as adding the squares up), each square costs four reads.
   const sums = localSums(sampleEdges(photo, alpha, band, window), box);
-  const F = new Float64Array(3);
+  // [3]: each side's spread (see LocalSums.meanColours).
+  const F = new Float64Array(4);
   const B = new Float64Array(4);
   for (let y = box.y0; y < box.y0 + box.h; y++) {
     for (let x = box.x0, i = y * width + box.x0; x < box.x0 + box.w; x++, i++) {
       if (!edge[i]) continue;
       if (!sums.meanColours(x, y, window, F, B) && !sums.meanColours(x, y, reach, F, B)) continue;
-      if (!plainBackground(F, B)) continue;
+      if (!mixReadable(F, B)) continue;
       const over = a[i] - photoMix(photo.data, i, F, B);
       if (over <= OVER_OPAQUE_FROM) continue;
       const lowered = a[i] - over * Math.min(1, (over - OVER_OPAQUE_FROM) / (OVER_OPAQUE_FULL - OVER_OPAQUE_FROM));
@@ -453,14 +460,15 @@ class LocalSums {
     private readonly box: PlaneBox,
     /** Subject r, g, b, count, then background r, g, b, count, each (w + 1)·(h + 1); exact integers (below 2⁵³). */
     private readonly planes: readonly Float64Array[],
-    /** The background samples' r² + g² + b², summed the same way. */
+    /** The subject's and the background samples' r² + g² + b², summed the same way. */
+    private readonly subjectSquares: Float64Array,
     private readonly backgroundSquares: Float64Array,
   ) {}
 
   /**
    * F and B as forEachEdgePixel reads them, in the (2·radius + 1)² square around (x, y) clipped to
-   * the box (which holds every square read), and in B[3] the background samples' spread (RMS
-   * distance from their mean); false when either side has fewer than MIN_SAMPLES there.
+   * the box (which holds every square read), and in F[3] and B[3] each side's spread (the RMS
+   * distance of its samples from their mean); false when either side has fewer than MIN_SAMPLES there.
    */
   meanColours(x: number, y: number, radius: number, F: Float64Array, B: Float64Array): boolean {
     const { x0, y0, w, h } = this.box;
@@ -483,10 +491,15 @@ class LocalSums {
     B[0] = rectSum(br, a, b, c, d) / backgrounds;
     B[1] = rectSum(bg, a, b, c, d) / backgrounds;
     B[2] = rectSum(bb, a, b, c, d) / backgrounds;
-    const squares = rectSum(this.backgroundSquares, a, b, c, d);
-    B[3] = Math.sqrt(Math.max(0, squares / backgrounds - (B[0] * B[0] + B[1] * B[1] + B[2] * B[2])));
+    F[3] = spread(rectSum(this.subjectSquares, a, b, c, d) / subjects, F);
+    B[3] = spread(rectSum(this.backgroundSquares, a, b, c, d) / backgrounds, B);
     return true;
   }
+}
+
+/** The RMS distance of samples from their mean colour, from the mean of their r² + g² + b². */
+function spread(meanSquare: number, mean: Float64Array): number {
+  return Math.sqrt(Math.max(0, meanSquare - (mean[0] * mean[0] + mean[1] * mean[1] + mean[2] * mean[2])));
 }
 
 /** A rectangle's sum from a summed-area table, given its four corners' indices (top-left, top-right, bottom-left, bottom-right). */
@@ -500,6 +513,7 @@ function localSums({ photo, kind }: EdgeSamples, box: PlaneBox): LocalSums {
   const stride = w + 1;
   const size = stride * (h + 1);
   const [fr, fg, fb, nf, br, bg, bb, nb] = Array.from({ length: 8 }, () => new Float64Array(size));
+  const subjectSquares = new Float64Array(size);
   const squares = new Float64Array(size);
   const src = photo.data;
   for (let y = 0; y < h; y++) {
@@ -512,15 +526,20 @@ function localSums({ photo, kind }: EdgeSamples, box: PlaneBox): LocalSums {
     let rbg = 0;
     let rbb = 0;
     let rnb = 0;
+    let rfq = 0;
     let rq = 0;
     for (let x = 0, j = (y0 + y) * photo.width + x0, at = (y + 1) * stride + 1; x < w; x++, j++, at++) {
       const k = kind[j];
       const j4 = j * 4;
       if (k === 1) {
-        rfr += src[j4];
-        rfg += src[j4 + 1];
-        rfb += src[j4 + 2];
+        const r = src[j4];
+        const g = src[j4 + 1];
+        const bl = src[j4 + 2];
+        rfr += r;
+        rfg += g;
+        rfb += bl;
         rnf++;
+        rfq += r * r + g * g + bl * bl;
       } else if (k === 2) {
         const r = src[j4];
         const g = src[j4 + 1];
@@ -540,10 +559,11 @@ function localSums({ photo, kind }: EdgeSamples, box: PlaneBox): LocalSums {
       bg[at] = bg[above] + rbg;
       bb[at] = bb[above] + rbb;
       nb[at] = nb[above] + rnb;
+      subjectSquares[at] = subjectSquares[above] + rfq;
       squares[at] = squares[above] + rq;
     }
   }
-  return new LocalSums(box, [fr, fg, fb, nf, br, bg, bb, nb], squares);
+  return new LocalSums(box, [fr, fg, fb, nf, br, bg, bb, nb], subjectSquares, squares);
 }
 
 /** A soft pixel (CLEAR < α < SOLID), or a solid one with a 4-neighbour that is soft; NaN is neither. */
