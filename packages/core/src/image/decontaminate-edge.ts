@@ -405,17 +405,17 @@ function forEachEdgePixel(samples: EdgeSamples, edit: EdgeEdit, selected: (edit:
 
 /**
  * The matte's edge lowered to the photo's own mix where it is plainly more opaque than that mix
- * and the mix can be read (see MIX_CONTRAST). A soft photo (lens blur, an enlarged or old print) spreads the
- * subject's edge over several pixels, and a segmentation model's matte turns solid a pixel or two
- * sooner: there I = αF + (1 − α)B leaves the foreground estimate pale whatever it does, a light
- * outline round dark hair on a new dark backdrop (or, lowered only in colour, a dark rim too wide
- * on a light one). Each soft pixel, and each solid one beside a soft one,
- * places the photo's colour on the line from the local background's colour (B) to the subject's
- * (F), read as decontaminateEdge reads them, in the (2·window + 1)² square or, where that holds
- * too few background samples (the inner pixels of a wide soft edge), in the square twice as wide;
- * a pixel with too few in both is left as it is. Where
- * the alpha exceeds that place by more than OVER_OPAQUE_FROM it moves down to it, fully from
- * OVER_OPAQUE_FULL. Never below `keep` (the face); never up. Returns a new alpha.
+ * and the mix can be read (see MIX_CONTRAST). A soft photo (lens blur, an enlarged or old print)
+ * spreads the subject's edge over several pixels, and a segmentation model's matte turns solid a
+ * pixel or two sooner: there I = αF + (1 − α)B leaves the foreground estimate pale whatever it
+ * does, a light outline round dark hair on a new dark backdrop (or, lowered only in colour, a
+ * dark rim too wide on a light one). Each soft pixel, and each solid one beside a soft one,
+ * places the photo's colour on the line from the local background's colour (B) to the
+ * subject's (F), read as decontaminateEdge reads them, in the (2·window + 1)² square or, where
+ * that holds too few background samples (the inner pixels of a wide soft edge), in the square
+ * twice as wide; a pixel with too few in both is left as it is. Where the alpha exceeds that
+ * place by more than OVER_OPAQUE_FROM it moves down to it, fully from OVER_OPAQUE_FULL. Never
+ * below `keep` (the face); never up. Returns a new alpha.
  */
 export function fitEdgeToPhotoMix(photo: RgbaImage, alpha: GrayImage, keep?: GrayImage, options?: DecontaminateEdgeOptions): GrayImage {
   assertRgbaImage(photo, 'photo');

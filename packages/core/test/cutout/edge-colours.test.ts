@@ -57,8 +57,8 @@ function blueFringe(result: PortraitResult): number {
 }
 
 describe('the edge on a blue screen', () => {
-  // Measured (648², margin 0.4): portrait-5 (blond curls) person 74.3 → refined 25.9;
-  // portrait-1 (brown hair) 33.3 → 8.7 (the fringe's blue excess in grey levels). Without the
+  // Measured (648², margin 0.4): portrait-5 (blond curls) person 77.9 → refined 25.8;
+  // portrait-1 (brown hair) 33.2 → 9.0 (the fringe's blue excess in grey levels). Without the
   // soft edge's hue freed (decontaminateEdgeChroma) refined left 36.9 and 12.5.
   it.each(['portrait-5', 'portrait-1'])('%s: refined leaves under 0.45 × the blue fringe the photo shows', async (name) => {
     const photo = await onBlueScreen(name);
