@@ -17,7 +17,8 @@
  * the pixel lies on that line; a colour off it (a real detail, not a mix) is left as it is. Alpha
  * does not change; nor does any pixel outside the band.
  */
-import { grownBoxOf, type PlaneBox } from './grown-box.js';
+import { grownBoxOf } from './grown-box.js';
+import { BACKGROUND_SAMPLE, LocalSampleMeans, SUBJECT_SAMPLE } from './local-sample-means.js';
 import { createGrayImage, createRgbaImage, type GrayImage, type RgbaImage } from './rgba-image.js';
 import { assertGrayImage, assertOptionalObject, assertPositiveInteger, assertRgbaImage, assertSameSize } from './validate.js';
 
@@ -327,7 +328,7 @@ interface EdgeSamples {
   readonly window: number;
   /** 1 within the band of the clear side. */
   readonly nearClear: Uint8Array;
-  /** 1: subject sample (solid, past the band); 2: background sample (clear, in the photo, past the soft edge); 0: neither. */
+  /** SUBJECT_SAMPLE (solid, past the band), BACKGROUND_SAMPLE (clear, in the photo, past the soft edge) or 0: neither. */
   readonly kind: Uint8Array;
 }
 
@@ -341,8 +342,8 @@ function sampleEdges(photo: RgbaImage, alpha: GrayImage, band: number, window: n
   for (let i = 0; i < n; i++) {
     const v = a[i];
     if (v >= SOLID) {
-      if (!nearClear[i]) kind[i] = 1;
-    } else if (v <= CLEAR && !nearSubject[i] && src[i * 4 + 3] === 255) kind[i] = 2;
+      if (!nearClear[i]) kind[i] = SUBJECT_SAMPLE;
+    } else if (v <= CLEAR && !nearSubject[i] && src[i * 4 + 3] === 255) kind[i] = BACKGROUND_SAMPLE;
   }
   return { photo, window, nearClear, kind };
 }
@@ -378,7 +379,7 @@ function forEachEdgePixel(samples: EdgeSamples, edit: EdgeEdit, selected: (edit:
           const k = kind[j];
           if (k === 0) continue;
           const j4 = j * 4;
-          if (k === 1) {
+          if (k === SUBJECT_SAMPLE) {
             nf++;
             fr += src[j4];
             fg += src[j4 + 1];
@@ -436,8 +437,9 @@ export function fitEdgeToPhotoMix(photo: RgbaImage, alpha: GrayImage, keep?: Gra
   if (!box) return out;
   // Every soft pixel reads a square of up to (4·window + 1)² pixels: summed over the box once
   // (exact integer sums, the same means as adding the squares up), each square costs four reads.
-  const sums = new LocalSums(sampleEdges(photo, alpha, band, window), box, reach);
-  // [3]: each side's spread (see LocalSums.meanColours).
+  const { kind } = sampleEdges(photo, alpha, band, window);
+  const sums = new LocalSampleMeans(photo, kind, box, reach, MIN_SAMPLES);
+  // [3]: each side's spread (see LocalSampleMeans.meanColours).
   const F = new Float64Array(4);
   const B = new Float64Array(4);
   for (let y = box.y0; y < box.y0 + box.h; y++) {
@@ -452,112 +454,6 @@ export function fitEdgeToPhotoMix(photo: RgbaImage, alpha: GrayImage, keep?: Gra
     }
   }
   return out;
-}
-
-/** Sums per cell of LocalSums' table: subject r, g, b, count, r² + g² + b², then the same of the background samples. */
-const SUMS = 10;
-
-/**
- * The summed-area table of the subject and background samples' colours over a box, kept only
- * for the rows a square of up to `reach` pixels around the current row reads: a ring of
- * 2·reach + 2 table rows, built as the reads move down the box. The whole table (ten sums per
- * cell of a crop) was tens of megabytes written and read back; the ring stays in the cache.
- * The sums are exact integers (below 2⁵³), the same as adding the squares up.
- */
-class LocalSums {
-  /** Ring of table rows, each (w + 1) cells of SUMS sums side by side; table row t (0..h) lives at slot t % ringRows. */
-  private readonly ring: Float64Array;
-  private readonly ringRows: number;
-  private readonly rowLength: number;
-  /** This box row's running sums, added to the table row above. */
-  private readonly run = new Float64Array(SUMS);
-  /** Table rows built so far (row 0, all zeros, counts as built). */
-  private built = 1;
-
-  constructor(
-    private readonly samples: EdgeSamples,
-    private readonly box: PlaneBox,
-    private readonly reach: number,
-  ) {
-    this.ringRows = 2 * reach + 2;
-    this.rowLength = (box.w + 1) * SUMS;
-    this.ring = new Float64Array(this.ringRows * this.rowLength);
-  }
-
-  /**
-   * F and B as forEachEdgePixel reads them, in the (2·radius + 1)² square around (x, y) clipped to
-   * the box (which holds every square read), and in F[3] and B[3] each side's spread (the RMS
-   * distance of its samples from their mean); false when either side has fewer than MIN_SAMPLES
-   * there. `radius` is at most the reach; calls go down the box (y never decreases).
-   */
-  meanColours(x: number, y: number, radius: number, F: Float64Array, B: Float64Array): boolean {
-    const { x0, y0, w, h } = this.box;
-    const left = Math.max(0, x - radius - x0);
-    const right = Math.min(w, x + radius + 1 - x0);
-    const top = Math.max(0, y - radius - y0);
-    const bottom = Math.min(h, y + radius + 1 - y0);
-    if (radius > this.reach || top + this.ringRows < this.built) throw new Error('LocalSums: a square above the rows still kept');
-    while (this.built <= bottom) this.buildRow(this.built++);
-    const t = this.ring;
-    const a = (top % this.ringRows) * this.rowLength + left * SUMS;
-    const b = (top % this.ringRows) * this.rowLength + right * SUMS;
-    const c = (bottom % this.ringRows) * this.rowLength + left * SUMS;
-    const d = (bottom % this.ringRows) * this.rowLength + right * SUMS;
-    const subjects = rectSum(t, a + 3, b + 3, c + 3, d + 3);
-    const backgrounds = rectSum(t, a + 8, b + 8, c + 8, d + 8);
-    if (subjects < MIN_SAMPLES || backgrounds < MIN_SAMPLES) return false;
-    F[0] = rectSum(t, a, b, c, d) / subjects;
-    F[1] = rectSum(t, a + 1, b + 1, c + 1, d + 1) / subjects;
-    F[2] = rectSum(t, a + 2, b + 2, c + 2, d + 2) / subjects;
-    B[0] = rectSum(t, a + 5, b + 5, c + 5, d + 5) / backgrounds;
-    B[1] = rectSum(t, a + 6, b + 6, c + 6, d + 6) / backgrounds;
-    B[2] = rectSum(t, a + 7, b + 7, c + 7, d + 7) / backgrounds;
-    F[3] = spread(rectSum(t, a + 4, b + 4, c + 4, d + 4) / subjects, F);
-    B[3] = spread(rectSum(t, a + 9, b + 9, c + 9, d + 9) / backgrounds, B);
-    return true;
-  }
-
-  /** Table row `row` (≥ 1): the row above plus box row `row` − 1's running sums. */
-  private buildRow(row: number): void {
-    const { photo, kind } = this.samples;
-    const { x0, y0, w } = this.box;
-    const src = photo.data;
-    const t = this.ring;
-    const run = this.run;
-    run.fill(0);
-    let at = (row % this.ringRows) * this.rowLength;
-    let above = ((row - 1) % this.ringRows) * this.rowLength;
-    // Column 0 of every table row is 0 (the slot may hold an older row).
-    t.fill(0, at, at + SUMS);
-    at += SUMS;
-    above += SUMS;
-    for (let x = 0, j = (y0 + row - 1) * photo.width + x0; x < w; x++, j++, at += SUMS, above += SUMS) {
-      const k = kind[j];
-      if (k !== 0) {
-        const j4 = j * 4;
-        const r = src[j4];
-        const g = src[j4 + 1];
-        const bl = src[j4 + 2];
-        const o = k === 1 ? 0 : 5;
-        run[o] += r;
-        run[o + 1] += g;
-        run[o + 2] += bl;
-        run[o + 3]++;
-        run[o + 4] += r * r + g * g + bl * bl;
-      }
-      for (let q = 0; q < SUMS; q++) t[at + q] = t[above + q] + run[q];
-    }
-  }
-}
-
-/** The RMS distance of samples from their mean colour, from the mean of their r² + g² + b². */
-function spread(meanSquare: number, mean: Float64Array): number {
-  return Math.sqrt(Math.max(0, meanSquare - (mean[0] * mean[0] + mean[1] * mean[1] + mean[2] * mean[2])));
-}
-
-/** A rectangle's sum from a summed-area table, given its four corners' indices (top-left, top-right, bottom-left, bottom-right). */
-function rectSum(table: Float64Array, a: number, b: number, c: number, d: number): number {
-  return table[d] - table[b] - table[c] + table[a];
 }
 
 /** A soft pixel (CLEAR < α < SOLID), or a solid one with a 4-neighbour that is soft; NaN is neither. */
