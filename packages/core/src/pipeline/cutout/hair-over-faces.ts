@@ -92,71 +92,106 @@ export function hairOverOtherFaces(crop: RgbaImage, matte: GrayImage, held: () =
     hairSamples.push(i);
   }
   if (hairSamples.length < HAIR_OVER_FACES.minSamples) return otherLandmarks.map(() => undefined);
-  // A face's skin: the colours of its nose and mouth.
-  const skinOf = (landmarks: readonly Point[]) => {
-    const core = fillPolygon(width, height, convexHull([...landmarks.slice(...NOSE), ...landmarks.slice(...MOUTH)]));
-    const histogram = new Float64Array(BINS);
-    let count = 0;
-    for (let i = 0; i < n; i++) if (core.data[i] >= 0.5 && bins[i] >= 0) histogram[bins[i]]++, count++;
-    return { histogram, count, core };
-  };
-  const ownSkin = skinOf(subjectLandmarks);
-  return otherLandmarks.map((landmarks, k) => {
+  const subject: SubjectHair = { matte, bins, hair, hairSamples, ownSkin: skinOf(subjectLandmarks, width, height, bins), held };
+  const out: (HairOverFace | undefined)[] = [];
+  for (const [k, landmarks] of otherLandmarks.entries()) {
     const hull = hulls[k];
-    if (!landmarks || !hull) return undefined;
-    const { histogram: skin, count: skinCount, core } = skinOf(landmarks);
-    if (skinCount < HAIR_OVER_FACES.minSamples) return undefined;
-    // Per colour bin: likelier the subject's hair than this face's skin and than the subject's
-    // own skin (a receding hairline puts skin on the crown). Then that colour joined to the crown.
-    const hairLike = new Uint8Array(BINS);
-    const hairNorm = hairSamples.length + 0.5 * BINS;
-    const skinNorm = skinCount + 0.5 * BINS;
-    const ownSkinNorm = ownSkin.count + 0.5 * BINS;
-    for (let b = 0; b < BINS; b++) {
-      const hairLog = Math.log((hair[b] + 0.5) / hairNorm);
-      const overSkin = hairLog - Math.log((skin[b] + 0.5) / skinNorm);
-      const overOwnSkin = hairLog - Math.log((ownSkin.histogram[b] + 0.5) / ownSkinNorm);
-      hairLike[b] = overSkin > HAIR_OVER_FACES.hairOverSkin && overOwnSkin > HAIR_OVER_FACES.hairOverSkin ? 1 : 0;
-    }
-    const hairColoured = new Uint8Array(n);
-    for (let i = 0; i < n; i++) hairColoured[i] = bins[i] >= 0 && matte.data[i] >= 0.5 && hairLike[bins[i]] === 1 ? 1 : 0;
-    const stack = new Int32Array(n);
-    const covering = joinedTo(hairSamples, width, height, hairColoured, stack);
-    // The share is counted on the face's bare skin: brows, eyes, nostrils and lips are dark in
-    // every face and would pass for dark hair.
-    const features = fillPolygon(width, height, convexHull([...landmarks.slice(...BROWS), ...landmarks.slice(...EYES)]));
-    let bareSkin = 0;
-    let coveredSkin = 0;
-    let touched = false;
-    for (let i = 0; i < n; i++) {
-      if (hull.data[i] < 0.5 || bins[i] < 0) continue;
-      if (covering[i]) touched = true;
-      if (features.data[i] >= 0.5 || core.data[i] >= 0.5) continue;
-      bareSkin++;
-      if (covering[i]) coveredSkin++;
-    }
-    // The hair nowhere on the face: nothing to hand back, no one behind.
-    if (!touched) return { onFace: undefined, behind: undefined };
-    const share = bareSkin > 0 ? coveredSkin / bareSkin : 0;
-    // That person's own head above their face (their hull lifted like a crown).
-    const ownHead = faceRegion(landmarks, width, height, COLOUR_SPLIT.crown);
-    // The hair on the face counts only as reached from the subject's side: through that person's
-    // own hair above their face, a fringe the colour of the subject's roots would count too.
-    // Nor through their brows, eyes, nose or mouth: dark brows touching dark hair are still theirs.
-    const sideways = new Uint8Array(n);
-    for (let i = 0; i < n; i++) sideways[i] = covering[i] === 1 && (hull.data[i] >= 0.5 ? features.data[i] < 0.5 && core.data[i] < 0.5 : ownHead.data[i] < 0.5) ? 1 : 0;
-    const onFace = joinedTo(hairSamples, width, height, sideways, stack);
-    for (let i = 0; i < n; i++) if (hull.data[i] < 0.5) onFace[i] = 0;
-    if (share < HAIR_OVER_FACES.coveredShare) return { onFace, behind: undefined };
-    // In front, the subject owns what ISNet holds of them; behind, the other person keeps their
-    // own head wherever the subject's hair does not cover it, and grows from the face that shows.
-    const visible = new Uint8Array(n);
-    for (let i = 0; i < n; i++) visible[i] = hull.data[i] >= 0.5 && bins[i] >= 0 && !covering[i] ? 1 : 0;
-    const subjectHeld = held();
-    const barred = new Uint8Array(n);
-    for (let i = 0; i < n; i++) barred[i] = subjectHeld.data[i] >= 0.5 && (ownHead.data[i] < 0.5 || covering[i]) ? 1 : 0;
-    return { onFace, behind: { covering, visible, share, barred } };
-  });
+    out.push(landmarks && hull ? hairOverFace(subject, landmarks, hull) : undefined);
+  }
+  return out;
+}
+
+// The per-face work and the skin's colours are module-level functions, not closures made per
+// call: V8 keeps a closure's optimised code only while that closure lives, and compiled their
+// per-pixel loops again for every portrait with another face in view (77–126 ms of compiling a
+// portrait on the touching-people fixtures, on the core the pipeline's own work needs).
+
+/** What every other face is judged against: the subject's hair and skin, and the crop's colour bins. */
+interface SubjectHair {
+  readonly matte: GrayImage;
+  /** Each crop pixel's colour bin, −1 past the photo. */
+  readonly bins: Int16Array;
+  /** The subject's hair colours (a histogram of bins), learnt at `hairSamples`. */
+  readonly hair: Float64Array;
+  readonly hairSamples: readonly number[];
+  readonly ownSkin: Skin;
+  /** What ISNet holds joined to the subject (asked only when a face is behind). */
+  readonly held: () => GrayImage;
+}
+
+/** A face's skin colours: the histogram of its nose and mouth (`core`). */
+interface Skin {
+  readonly histogram: Float64Array;
+  readonly count: number;
+  readonly core: GrayImage;
+}
+
+/** A face's skin: the colours of its nose and mouth. */
+function skinOf(landmarks: readonly Point[], width: number, height: number, bins: Int16Array): Skin {
+  const core = fillPolygon(width, height, convexHull([...landmarks.slice(...NOSE), ...landmarks.slice(...MOUTH)]));
+  const histogram = new Float64Array(BINS);
+  let count = 0;
+  for (let i = 0; i < bins.length; i++) if (core.data[i] >= 0.5 && bins[i] >= 0) histogram[bins[i]]++, count++;
+  return { histogram, count, core };
+}
+
+/** Where the subject's hair covers the face of these landmarks (its hull `hull`), and whether it is behind (see hairOverOtherFaces). */
+function hairOverFace(subject: SubjectHair, landmarks: readonly Point[], hull: GrayImage): HairOverFace | undefined {
+  const { matte, bins, hair, hairSamples, ownSkin } = subject;
+  const { width, height } = matte;
+  const n = width * height;
+  const { histogram: skin, count: skinCount, core } = skinOf(landmarks, width, height, bins);
+  if (skinCount < HAIR_OVER_FACES.minSamples) return undefined;
+  // Per colour bin: likelier the subject's hair than this face's skin and than the subject's
+  // own skin (a receding hairline puts skin on the crown). Then that colour joined to the crown.
+  const hairLike = new Uint8Array(BINS);
+  const hairNorm = hairSamples.length + 0.5 * BINS;
+  const skinNorm = skinCount + 0.5 * BINS;
+  const ownSkinNorm = ownSkin.count + 0.5 * BINS;
+  for (let b = 0; b < BINS; b++) {
+    const hairLog = Math.log((hair[b] + 0.5) / hairNorm);
+    const overSkin = hairLog - Math.log((skin[b] + 0.5) / skinNorm);
+    const overOwnSkin = hairLog - Math.log((ownSkin.histogram[b] + 0.5) / ownSkinNorm);
+    hairLike[b] = overSkin > HAIR_OVER_FACES.hairOverSkin && overOwnSkin > HAIR_OVER_FACES.hairOverSkin ? 1 : 0;
+  }
+  const hairColoured = new Uint8Array(n);
+  for (let i = 0; i < n; i++) hairColoured[i] = bins[i] >= 0 && matte.data[i] >= 0.5 && hairLike[bins[i]] === 1 ? 1 : 0;
+  const stack = new Int32Array(n);
+  const covering = joinedTo(hairSamples, width, height, hairColoured, stack);
+  // The share is counted on the face's bare skin: brows, eyes, nostrils and lips are dark in
+  // every face and would pass for dark hair.
+  const features = fillPolygon(width, height, convexHull([...landmarks.slice(...BROWS), ...landmarks.slice(...EYES)]));
+  let bareSkin = 0;
+  let coveredSkin = 0;
+  let touched = false;
+  for (let i = 0; i < n; i++) {
+    if (hull.data[i] < 0.5 || bins[i] < 0) continue;
+    if (covering[i]) touched = true;
+    if (features.data[i] >= 0.5 || core.data[i] >= 0.5) continue;
+    bareSkin++;
+    if (covering[i]) coveredSkin++;
+  }
+  // The hair nowhere on the face: nothing to hand back, no one behind.
+  if (!touched) return { onFace: undefined, behind: undefined };
+  const share = bareSkin > 0 ? coveredSkin / bareSkin : 0;
+  // That person's own head above their face (their hull lifted like a crown).
+  const ownHead = faceRegion(landmarks, width, height, COLOUR_SPLIT.crown);
+  // The hair on the face counts only as reached from the subject's side: through that person's
+  // own hair above their face, a fringe the colour of the subject's roots would count too.
+  // Nor through their brows, eyes, nose or mouth: dark brows touching dark hair are still theirs.
+  const sideways = new Uint8Array(n);
+  for (let i = 0; i < n; i++) sideways[i] = covering[i] === 1 && (hull.data[i] >= 0.5 ? features.data[i] < 0.5 && core.data[i] < 0.5 : ownHead.data[i] < 0.5) ? 1 : 0;
+  const onFace = joinedTo(hairSamples, width, height, sideways, stack);
+  for (let i = 0; i < n; i++) if (hull.data[i] < 0.5) onFace[i] = 0;
+  if (share < HAIR_OVER_FACES.coveredShare) return { onFace, behind: undefined };
+  // In front, the subject owns what ISNet holds of them; behind, the other person keeps their
+  // own head wherever the subject's hair does not cover it, and grows from the face that shows.
+  const visible = new Uint8Array(n);
+  for (let i = 0; i < n; i++) visible[i] = hull.data[i] >= 0.5 && bins[i] >= 0 && !covering[i] ? 1 : 0;
+  const subjectHeld = subject.held();
+  const barred = new Uint8Array(n);
+  for (let i = 0; i < n; i++) barred[i] = subjectHeld.data[i] >= 0.5 && (ownHead.data[i] < 0.5 || covering[i]) ? 1 : 0;
+  return { onFace, behind: { covering, visible, share, barred } };
 }
 
 /**
