@@ -130,22 +130,14 @@ export function splitByColour(
 function keepOnlyJoinedGains(others: GrayImage, before: Float32Array, matte: GrayImage): void {
   const { width, height, data } = others;
   const n = width * height;
-  const open = (i: number) => data[i] < 0.5 && matte.data[i] >= 0.5;
-  const reached = new Uint8Array(n);
-  const stack: number[] = [];
-  for (let i = 0; i < n; i++) if (before[i] < 0.5 && open(i)) (reached[i] = 1), stack.push(i);
-  // One function for every step, not a closure made per pixel (the flood visits hundreds of thousands).
-  const visit = (j: number) => {
-    if (!reached[j] && open(j)) (reached[j] = 1), stack.push(j);
-  };
-  while (stack.length > 0) {
-    const i = stack.pop() as number;
-    const x = i % width;
-    if (x > 0) visit(i - 1);
-    if (x < width - 1) visit(i + 1);
-    if (i >= width) visit(i - width);
-    if (i + width < n) visit(i + width);
+  // The subject's side now, where the matte holds something; flooded from what was already theirs.
+  const open = new Uint8Array(n);
+  const from: number[] = [];
+  for (let i = 0; i < n; i++) {
+    open[i] = data[i] < 0.5 && matte.data[i] >= 0.5 ? 1 : 0;
+    if (open[i] && before[i] < 0.5) from.push(i);
   }
+  const reached = joinedTo(from, width, height, open, new Int32Array(n));
   for (let i = 0; i < n; i++) if (before[i] >= 0.5 && data[i] < 0.5 && !reached[i]) data[i] = before[i];
 }
 
