@@ -493,23 +493,27 @@ function maskOnContext(mask: ArrayLike<number>, threshold: number, width: number
   return out;
 }
 
+/**
+ * The share of a face's box that a region holds. A face half hidden behind the subject's hair
+ * has its box's middle on that hair: the share of the whole box counts. (A module-level
+ * function: as a closure made per call, its loop was compiled again for every portrait.)
+ */
+function heldShare(region: GrayImage, b: Box): number {
+  let held = 0;
+  let all = 0;
+  for (let y = Math.max(0, Math.floor(b.y)); y < Math.min(region.height, Math.ceil(b.y + b.height)); y++) {
+    for (let x = Math.max(0, Math.floor(b.x)); x < Math.min(region.width, Math.ceil(b.x + b.width)); x++) {
+      all++;
+      if (region.data[y * region.width + x] > 0.5) held++;
+    }
+  }
+  return all > 0 ? held / all : 0;
+}
+
 /** ISNet's region connected to the subject's face, less the other faces' boxes; undefined when it holds most of another face. */
 export function ownSalientRegion(salient: GrayImage, seeds: readonly Point[], otherBoxes: readonly Box[], otherLandmarks: readonly (readonly Point[] | undefined)[] = []): GrayImage | undefined {
   const own = isolateSubject(salient, seeds);
-  // A face half hidden behind the subject's hair has its box's middle on that hair: count the
-  // share of the whole box instead.
-  const heldShare = (b: Box) => {
-    let held = 0;
-    let all = 0;
-    for (let y = Math.max(0, Math.floor(b.y)); y < Math.min(own.height, Math.ceil(b.y + b.height)); y++) {
-      for (let x = Math.max(0, Math.floor(b.x)); x < Math.min(own.width, Math.ceil(b.x + b.width)); x++) {
-        all++;
-        if (own.data[y * own.width + x] > 0.5) held++;
-      }
-    }
-    return all > 0 ? held / all : 0;
-  };
-  if (otherBoxes.some((b) => heldShare(b) > 0.5)) return undefined;
+  if (otherBoxes.some((b) => heldShare(own, b) > 0.5)) return undefined;
   // Another person's face is never the subject's, whatever ISNet joined to it: the hull of
   // their landmarks where placed (the box's margin may be the subject's hair), else the box.
   otherBoxes.forEach((b, k) => forEachPixelOfOtherFace(b, otherLandmarks[k], own.width, own.height, (i) => (own.data[i] = 0)));
