@@ -2,7 +2,7 @@ import { eyeGeometry, LANDMARK_INDEX } from '../../geometry/face-landmarks.js';
 import type { Box, Point } from '../../geometry/point.js';
 import { convexHull, fillPolygon } from '../../image/fill-polygon.js';
 import type { GrayImage } from '../../image/rgba-image.js';
-import { forEachPixelInEllipse, headEllipse } from './head-ellipse.js';
+import { ellipseMask, headEllipse } from './head-ellipse.js';
 
 /** How far above the brows the forehead reaches, as a share of the eye-to-chin distance (face thirds: ~0.5; less, so a receding hairline's hair is left to the matte). */
 const FOREHEAD = 0.4;
@@ -52,19 +52,22 @@ export function faceRegion(landmarks: readonly Point[], width: number, height: n
 }
 
 /**
- * Calls `visit` with every pixel of another person's face on a `width × height` plane: the hull
- * of their landmarks where they were placed (the detector's box has a margin that may lie on the
- * subject's hair), else the oval inscribed in their face box.
+ * Another person's face on a `width × height` plane (1 inside): the hull of their landmarks
+ * where they were placed (the detector's box has a margin that may lie on the subject's hair),
+ * else the oval inscribed in their face box.
  */
-export function forEachPixelOfOtherFace(box: Box, landmarks: readonly Point[] | undefined, width: number, height: number, visit: (index: number) => void): void {
-  if (landmarks) {
-    const hull = faceRegion(landmarks, width, height);
-    for (let i = 0; i < hull.data.length; i++) if (hull.data[i] >= 0.5) visit(i);
-    return;
-  }
+export function otherFaceMask(box: Box, landmarks: readonly Point[] | undefined, width: number, height: number): Uint8Array {
   // A face is round: the box's corners lie beside it, often on the subject's hair (a neighbour in
   // profile over a subject's long hair lost a square notch of it).
-  forEachPixelInEllipse(headEllipse(box), width, height, visit);
+  if (!landmarks) return ellipseMask(headEllipse(box), width, height);
+  return atLeastHalf(faceRegion(landmarks, width, height).data);
+}
+
+/** 1 where the plane is at least 0.5. */
+export function atLeastHalf(plane: Float32Array): Uint8Array {
+  const mask = new Uint8Array(plane.length);
+  for (let i = 0; i < plane.length; i++) mask[i] = plane[i] >= 0.5 ? 1 : 0;
+  return mask;
 }
 
 /** The eye-to-chin distance in pixels: the unit in which the cut-out's distances are set. */

@@ -3,9 +3,9 @@ import { COLOUR_BINS as BINS, colourBinOf as binOf } from './colour-bins.js';
 import { signedDistance } from '../../image/distance-transform.js';
 import { joinedTo } from '../../image/joined-to.js';
 import type { Box, Point } from '../../geometry/point.js';
-import { faceRegion, forEachPixelOfOtherFace } from './face-region.js';
+import { atLeastHalf, faceRegion, otherFaceMask } from './face-region.js';
 import { createGrayImage, cropGrayImage, type GrayImage, type RgbaImage } from '../../image/rgba-image.js';
-import { forEachPixelInEllipse, headEllipse } from './head-ellipse.js';
+import { ellipseMask, headEllipse } from './head-ellipse.js';
 
 /**
  * Distances in eye-to-chin lengths. The people split (otherPeopleMask) grows each face over the
@@ -105,21 +105,24 @@ export function splitByColour(
   if (othersHeld < COLOUR_SPLIT.minSamples) return;
   const { width, height } = others;
   const inOtherFace = new Uint8Array(width * height);
-  otherFaces.forEach((b, k) => forEachPixelOfOtherFace(b, otherLandmarks[k], width, height, (i) => (inOtherFace[i] = 1)));
+  for (const [k, b] of otherFaces.entries()) markWhere(inOtherFace, otherFaceMask(b, otherLandmarks[k], width, height), undefined);
   const inSubjectHead = new Uint8Array(width * height);
   if (subjectHead) for (let i = 0; i < inSubjectHead.length; i++) inSubjectHead[i] = subjectHead.data[i] >= 0.5 && !inOtherFace[i] ? 1 : 0;
   // The others' hair above their faces, where it is not the subject's own head.
   const inOtherHead = new Uint8Array(inOtherFace);
-  otherFaces.forEach((b, k) => {
+  for (const [k, b] of otherFaces.entries()) {
     const landmarks = otherLandmarks[k];
-    if (landmarks) {
-      const crown = faceRegion(landmarks, width, height, COLOUR_SPLIT.hairLift);
-      for (let i = 0; i < crown.data.length; i++) if (crown.data[i] >= 0.5 && !inSubjectHead[i]) inOtherHead[i] = 1;
-    } else forEachPixelInEllipse(headEllipse(b, COLOUR_SPLIT.neighbourCrown), width, height, (i) => (inOtherHead[i] |= inSubjectHead[i] ? 0 : 1));
-  });
+    const head = landmarks ? atLeastHalf(faceRegion(landmarks, width, height, COLOUR_SPLIT.hairLift).data) : ellipseMask(headEllipse(b, COLOUR_SPLIT.neighbourCrown), width, height);
+    markWhere(inOtherHead, head, inSubjectHead);
+  }
   const before = new Float32Array(others.data);
   for (let pass = 0; pass < COLOUR_SPLIT.passes; pass++) splitOnce(crop, matte, others, faceScale, inOtherHead, inSubjectHead);
   keepOnlyJoinedGains(others, before, matte);
+}
+
+/** marks := 1 where `mask` is set, save where `except` is (module-level loops: see keepOnlyJoinedGains). */
+function markWhere(marks: Uint8Array, mask: Uint8Array, except: Uint8Array | undefined): void {
+  for (let i = 0; i < marks.length; i++) if (mask[i] && !except?.[i]) marks[i] = 1;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Box, Point } from '../../geometry/point.js';
 import { eyeGeometry, LANDMARK_INDEX } from '../../geometry/face-landmarks.js';
 import { isolateSubject } from '../isolate-subject.js';
 import { heightAboveEyes, type HeadFrame } from './head-frame.js';
-import { faceScale, forEachPixelOfOtherFace } from './face-region.js';
+import { faceScale, otherFaceMask } from './face-region.js';
 import { planePixelInPhoto, sampleGray, type PlaneInPhoto } from './person-prior.js';
 import type { FaceBehind } from './hair-over-faces.js';
 
@@ -493,6 +493,11 @@ function maskOnContext(mask: ArrayLike<number>, threshold: number, width: number
   return out;
 }
 
+/** plane := 0 where the mask is set, in place. */
+function clearWhere(plane: Float32Array, mask: Uint8Array): void {
+  for (let i = 0; i < plane.length; i++) if (mask[i]) plane[i] = 0;
+}
+
 /**
  * The share of a face's box that a region holds. A face half hidden behind the subject's hair
  * has its box's middle on that hair: the share of the whole box counts. (A module-level
@@ -516,7 +521,7 @@ export function ownSalientRegion(salient: GrayImage, seeds: readonly Point[], ot
   if (otherBoxes.some((b) => heldShare(own, b) > 0.5)) return undefined;
   // Another person's face is never the subject's, whatever ISNet joined to it: the hull of
   // their landmarks where placed (the box's margin may be the subject's hair), else the box.
-  otherBoxes.forEach((b, k) => forEachPixelOfOtherFace(b, otherLandmarks[k], own.width, own.height, (i) => (own.data[i] = 0)));
+  for (const [k, b] of otherBoxes.entries()) clearWhere(own.data, otherFaceMask(b, otherLandmarks[k], own.width, own.height));
   return own;
 }
 
