@@ -171,7 +171,6 @@ export function otherPeopleMask(input: SplitPeopleInput): PeopleSplit | undefine
   const cropToContext = invertAffine(contextToCrop);
   const scale = Math.hypot(cropToContext[0], cropToContext[3]);
   const { width: cw, height: ch } = context;
-  const n = cw * ch;
   const above = subjectHead ? heightPlane(subjectHead, contextToCrop, cw, ch) : undefined;
   let unseenSeeds = above ? unseenBodySeeds(context, input.contextInPhoto, above) : [];
   if (others.length === 0 && unseenSeeds.length === 0) return undefined;
@@ -195,9 +194,7 @@ export function otherPeopleMask(input: SplitPeopleInput): PeopleSplit | undefine
   // crown; the subject grows slowly above it.
   let unseenOwner: Int16Array | undefined;
   if (unseenSeeds.length > 0 && above && inCrown) {
-    const slowdown = new Float32Array(n);
-    for (let i = 0; i < n; i++) slowdown[i] = above[i] > UNSEEN_PEOPLE.crownAbove ? UNSEEN_PEOPLE.subjectSlowdown : 1;
-    unseenOwner = growOwners(context, [{ ...subjectGrower, slowdown }, { seeds: unseenSeeds, speed: subjectGrower.speed, barred: inCrown }], spread);
+    unseenOwner = growOwners(context, [{ ...subjectGrower, slowdown: slowAboveCrown(above) }, { seeds: unseenSeeds, speed: subjectGrower.speed, barred: inCrown }], spread);
   }
   // Onto the crop (nearest owner), then a soft edge of about one context pixel.
   const anyone = ownedOnCrop(seenOwner, unseenOwner, cw, ch, cropToContext, width, height);
@@ -277,15 +274,7 @@ function growOwners(context: GrayImage, growers: readonly Grower[], spread: numb
   const dist = new Float64Array(n).fill(Infinity);
   const owner = new Int16Array(n).fill(-1);
   const heap = new MinHeap(2 * n);
-  for (let k = 0; k < growers.length; k++) {
-    for (const i of growers[k].seeds) {
-      // The subject's face wins its own pixels.
-      if (dist[i] === 0 && owner[i] === 0) continue;
-      dist[i] = 0;
-      owner[i] = k;
-      heap.push(0, i);
-    }
-  }
+  for (let k = 0; k < growers.length; k++) plantSeeds(growers[k].seeds, k, dist, owner, heap);
   const SIDE = SIDEWAYS_COST;
   const DIAGONAL = Math.hypot(1, SIDE);
   // Per grower, each step's cost: sideways and up at its own pace, down at the first grower's
@@ -295,8 +284,7 @@ function growOwners(context: GrayImage, growers: readonly Grower[], spread: numb
   // young woman beside an older one stayed in the older woman's portrait.
   const down = growers[0].speed;
   // Where each grower may walk: the person mask, shared, less what that grower is barred from.
-  const person = new Uint8Array(n);
-  for (let j = 0; j < n; j++) person[j] = data[j] > PERSON_THRESHOLD ? 1 : 0;
+  const person = personMask(data);
   const stepCosts: Float64Array[] = [];
   const walkable: Uint8Array[] = [];
   const slowdowns: Float32Array[] = [];
@@ -312,6 +300,27 @@ function growOwners(context: GrayImage, growers: readonly Grower[], spread: numb
   growFromSeeds(cw, ch, heap, dist, owner, stepCosts, walkable, slowdowns);
   spreadToNearest(owner, person, barred, cw, ch, spread);
   return owner;
+}
+
+// growOwners runs a few times a portrait and its loops over seeds and pixels live in these
+// module-level functions: inline, they made V8 compile growOwners itself (on stack, then whole)
+// for every portrait with someone else in view.
+
+/** Grower k's seeds, at distance 0, onto the heap; the subject's face (grower 0) wins its own pixels. */
+function plantSeeds(seeds: readonly number[], k: number, dist: Float64Array, owner: Int16Array, heap: MinHeap): void {
+  for (const i of seeds) {
+    if (dist[i] === 0 && owner[i] === 0) continue;
+    dist[i] = 0;
+    owner[i] = k;
+    heap.push(0, i);
+  }
+}
+
+/** 1 where the person model sees a person (above PERSON_THRESHOLD). */
+function personMask(data: Float32Array): Uint8Array {
+  const person = new Uint8Array(data.length);
+  for (let j = 0; j < data.length; j++) person[j] = data[j] > PERSON_THRESHOLD ? 1 : 0;
+  return person;
 }
 
 /** The person mask less the pixels barred. */
@@ -417,6 +426,18 @@ function growFromSeeds(
       }
     }
   }
+}
+
+/**
+ * The subject's slowdown above their crown (UNSEEN_PEOPLE.subjectSlowdown where the height
+ * above the eyes passes crownAbove, else 1). A module-level loop: inline in otherPeopleMask, which
+ * runs once a portrait, it made V8 compile that whole function (about 35 ms of TurboFan) and
+ * throw it away again at the next portrait.
+ */
+function slowAboveCrown(above: Float32Array): Float32Array {
+  const slowdown = new Float32Array(above.length);
+  for (let i = 0; i < above.length; i++) slowdown[i] = above[i] > UNSEEN_PEOPLE.crownAbove ? UNSEEN_PEOPLE.subjectSlowdown : 1;
+  return slowdown;
 }
 
 /** Each context pixel's height above the subject's eyes, in eye-to-chin lengths. */
