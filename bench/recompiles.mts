@@ -9,7 +9,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-const PHOTOS = ['portrait-1.jpg', 'portrait-3.jpg'];
+// Two single portraits, and two where the subject touches someone (the people split, the hair
+// over the other face and the colour split run there).
+const PHOTOS = ['portrait-1.jpg', 'portrait-3.jpg', 'bar-night-couple-flash.jpg', 'older-woman-magnifier-lamp.jpg'];
 const WARMUP = 10;
 const MEASURED = 6;
 const MARK = '=== facecraft run';
