@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BACKGROUNDS, foregroundNames, runComposites, summariseComposites } from './composites.mts';
 import { contactSheet, loadProcessor, resultsDir, SIZE } from './lib.mts';
-import { CHECKS, runRealPhotos, summarise, TARGETS } from './real-photos.mts';
+import { CHECKS, FACE_MARGINS, runRealPhotos, summarise, TARGETS } from './real-photos.mts';
 
 const only = process.env.QUALITY_ONLY;
 const limit = process.env.QUALITY_COMPOSITES ? Number(process.env.QUALITY_COMPOSITES) : Infinity;
@@ -30,7 +30,7 @@ if (processor && only !== 'composites') {
   const run = await runRealPhotos(processor, T);
   for (const [set, tiles] of Object.entries(run.tiles)) writeFileSync(path.join(resultsDir, `quality-real-${set}.png`), await contactSheet(tiles, run.columns, T));
   real = {
-    options: { size: SIZE, ovalMask: false, enhance: false, segmentationSize: 'default (768)', faceMargins: { dev: [0.4, 0.3], 'held-out': [0.4] } },
+    options: { size: SIZE, ovalMask: false, enhance: false, segmentationSize: 'default (768)', faceMargins: FACE_MARGINS },
     targets: TARGETS,
     checks: CHECKS,
     seconds: Math.round((performance.now() - t0) / 1000),
