@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import path from 'node:path';
 import type { PortraitProcessor } from '../../packages/core/src/node.ts';
+import type { Affine2D } from '../../packages/core/src/image/affine.ts';
 import {
   alphaOf,
   caption,
@@ -100,6 +101,19 @@ function faceOutlineInPhoto(L: readonly { x: number; y: number }[], inPhoto: Uin
   return mask;
 }
 
+/**
+ * Whether the photo edge nearest to photo point `p` runs inside the canvas there: its foot (the
+ * nearest point on that edge) lies half a canvas pixel or more inside the canvas. Where framing
+ * fitted the window to the photo, the photo's edge lies on or just past the canvas's own edge,
+ * and the canvas, not the photo, ends the subject there (framing, like the canvas's bottom).
+ */
+function nearestEdgeOnCanvas(p: { x: number; y: number }, pw: number, ph: number, photoToCanvas: Affine2D, W: number, H: number): boolean {
+  const d = Math.min(p.x, pw - p.x, p.y, ph - p.y);
+  const foot = d === p.x ? { x: 0, y: p.y } : d === pw - p.x ? { x: pw, y: p.y } : d === p.y ? { x: p.x, y: 0 } : { x: p.x, y: ph };
+  const f = mapPoint(photoToCanvas, foot.x, foot.y);
+  return f.x >= 0.5 && f.y >= 0.5 && f.x <= W - 0.5 && f.y <= H - 0.5;
+}
+
 /** Every check on one output. */
 export async function measureOutput(processor: PortraitProcessor, r: Result): Promise<Pick<RealResult, 'checks' | 'neighbours' | 'warnings'>> {
   const alpha = alphaOf(r.image);
@@ -186,7 +200,7 @@ export async function measureOutput(processor: PortraitProcessor, r: Result): Pr
     for (let x = 0; x < W; x++) {
       const p = mapPoint(toPhoto, x + 0.5, y + 0.5);
       const d = Math.min(p.x, pw - p.x, p.y, ph - p.y) * scale;
-      if (d > 1 && d <= 2 && alpha[y * W + x] >= 0.5) cut++;
+      if (d > 1 && d <= 2 && alpha[y * W + x] >= 0.5 && nearestEdgeOnCanvas(p, pw, ph, toOut, W, H)) cut++;
     }
   const cutShare = cut / W;
   const edge: Check = { value: round(cutShare), pass: cutShare <= TARGETS.photoEdgeCut || hasWarning, ...(cutShare > 0 && hasWarning ? { note: 'cut, but the result carries a warning' } : {}) };
