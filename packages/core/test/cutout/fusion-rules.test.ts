@@ -939,6 +939,58 @@ describe('otherPeopleMask: people whose faces are out of view', () => {
   it('looks for no one unseen without the subject\'s head', () => {
     expect(split(100, false)).toBeUndefined();
   });
+
+  describe('a limb that ends inside the view (the person model lost its owner\'s body)', () => {
+    // The view reaches 100 px above the crop; a neighbour, face seen, stands at the right edge
+    // (x ≥ 185), so the split runs. `limb` is added to the subject's person region.
+    const reach = 100;
+    const neighbour = { x: 190, y: 60, width: 10, height: 30 };
+    const withLimb = (limb: (x: number, y: number) => boolean) => {
+      const context = createGrayImage(W, H + reach);
+      for (let y = 0; y < context.height; y++) {
+        for (let x = 0; x < W; x++) {
+          const [px, py] = [x + 0.5, y + 0.5 - reach];
+          const arm = px >= 120 && px <= 135 && py <= 25;
+          context.data[y * W + x] = (person(px, py) && !arm) || limb(px, py) || px >= 185 ? 1 : 0;
+        }
+      }
+      return otherPeopleMask({
+        context,
+        contextToCrop: [1, 0, 0, 0, 1, -reach],
+        subject,
+        others: [neighbour],
+        width: W,
+        height: H,
+        subjectHead: subjectHeadOf(landmarks, () => faceRegion(landmarks, W, H, COLOUR_SPLIT.crown)),
+      })!;
+    };
+
+    it('gives a forearm resting on the head and ending far above it to someone unseen, and none of the head', () => {
+      // From the hair's top (y 20) up to y −70: 3 eye-to-chin lengths above the eyes, short of the view's top.
+      const { others, unseen } = withLimb((x, y) => x >= 120 && x <= 135 && y >= -70 && y <= 25);
+      expect(unseen).toBeDefined();
+      expect(at(others, 127, 0)).toBeGreaterThan(0.9); // the forearm inside the crop
+      expect(at(unseen!, 127, 0)).toBeGreaterThan(0.9);
+      expect(at(others, 100, 45)).toBe(0); // the crown
+      expect(at(others, 100, 100)).toBe(0); // the face
+      expect(at(others, 60, 180)).toBe(0); // the body
+    });
+
+    it("keeps the subject's own raised arm: it hangs from the shoulder, beside the head", () => {
+      // Up from the shoulder (the body's right end, x 160) beside the head to the same height.
+      const { others, unseen } = withLimb((x, y) => x >= 160 && x <= 175 && y >= -70 && y <= 130);
+      expect(unseen).toBeUndefined();
+      expect(at(others, 167, 0)).toBe(0);
+      expect(at(others, 167, 60)).toBe(0);
+    });
+
+    it('keeps what ends nearer above the eyes than UNSEEN_PEOPLE.seedAbove: a top knot', () => {
+      const top = 80 - (UNSEEN_PEOPLE.seedAbove - 0.2) * 50; // 2.3 eye-to-chin lengths above the eyes
+      const { others, unseen } = withLimb((x, y) => x >= 92 && x <= 108 && y >= top && y <= 25);
+      expect(unseen).toBeUndefined();
+      expect(at(others, 100, 2)).toBe(0);
+    });
+  });
 });
 
 describe('splitLineLength', () => {

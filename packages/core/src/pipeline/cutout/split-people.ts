@@ -1,4 +1,5 @@
 import { applyAffine, invertAffine, type Affine2D } from '../../image/affine.js';
+import { dilateBox } from '../../image/dilate.js';
 import { gaussianBlurGray } from '../../image/gaussian-blur.js';
 import { createGrayImage, type GrayImage, type RgbaImage } from '../../image/rgba-image.js';
 import { colourFavoursSubject, VOTE_BACKDROP, VOTE_CANDIDATE, VOTE_SUBJECT } from './colour-vote.js';
@@ -116,6 +117,12 @@ export const UNSEEN_PEOPLE = Object.freeze({
    * her crown above crownAbove.
    */
   minExit: 0.15,
+  /**
+   * How far the head reaches beyond the crown's hull (eye-to-chin lengths): its ears and the hair
+   * at its sides. A limb that meets the subject only within it hangs from the head alone (see
+   * limbEndsHangingFromHead).
+   */
+  headSides: 0.35,
 });
 
 /** The subject's head as the split needs it to tell who an unseen body is (crop pixels). */
@@ -184,6 +191,9 @@ export function otherPeopleMask(input: SplitPeopleInput): PeopleSplit | undefine
   // head), no one unseen is needed: their growth gave the crown of a girl's head, under her
   // taller friend's hair, to someone unseen, and cut it flat above the brows.
   if (seenOwner) unseenSeeds = seedsWhere(unseenSeeds, seenOwner, 0);
+  // A limb whose owner's body the person model lost (it ends inside the view) is someone
+  // unseen's too, where it hangs from the subject's head alone.
+  if (above && subjectHead) unseenSeeds = unseenSeeds.concat(limbEndsHangingFromHead(context, above, seenOwner, headOnContext(subjectHead, scale, width, height, contextToCrop, cw, ch)));
   const crown = subjectHead && unseenSeeds.length > 0 ? subjectHead.crown() : undefined;
   const inCrown = crown ? maskOnContext(crown.data, 0.5, width, height, contextToCrop, cw, ch) : undefined;
   if (inCrown) unseenSeeds = seedsWhere(unseenSeeds, inCrown, 0);
@@ -463,6 +473,51 @@ function unseenBodySeeds(context: GrayImage, inPhoto: PlaneInPhoto | undefined, 
     }
   }
   return seeds;
+}
+
+/** The subject's crown grown by UNSEEN_PEOPLE.headSides, on the context plane. */
+function headOnContext(head: SubjectHead, scale: number, width: number, height: number, contextToCrop: Affine2D, cw: number, ch: number): Uint8Array {
+  const crown = maskOnContext(head.crown().data, 0.5, width, height, contextToCrop, cw, ch);
+  return dilateBox(crown, cw, ch, Math.max(1, Math.round(UNSEEN_PEOPLE.headSides * head.scale * scale)));
+}
+
+/**
+ * The upper ends of the subject's person region far above their eyes (its pixels above
+ * seedAbove with no person pixel over them) that hang from the subject's head alone: with the
+ * crown taken out, the region they lie in reaches nowhere below the eyes. A forearm of someone
+ * standing behind, hands resting on the subject's head, whose body the person model lost; the
+ * subject's own raised arm hangs from their shoulder, and a crowd behind them joins their body
+ * beside the head.
+ */
+function limbEndsHangingFromHead(context: GrayImage, above: Float32Array, seenOwner: Int16Array | undefined, crown: Uint8Array): number[] {
+  const { width: cw, height: ch, data } = context;
+  const n = cw * ch;
+  const walk = new Uint8Array(n);
+  for (let i = 0; i < n; i++) walk[i] = data[i] > PERSON_THRESHOLD && !crown[i] && (seenOwner === undefined || seenOwner[i] <= 0) ? 1 : 0;
+  const label = new Int32Array(n).fill(-1);
+  const reachesBelowEyes: boolean[] = [];
+  const stack: number[] = [];
+  const ends: number[] = [];
+  for (let i = cw; i < n; i++) {
+    if (!walk[i] || above[i] <= UNSEEN_PEOPLE.seedAbove || data[i - cw] > PERSON_THRESHOLD) continue;
+    if (label[i] < 0) {
+      const g = reachesBelowEyes.length;
+      let below = false;
+      label[i] = g;
+      stack.push(i);
+      while (stack.length > 0) {
+        const p = stack.pop() as number;
+        if (above[p] < 0) below = true;
+        const x = p % cw;
+        for (const q of [x > 0 ? p - 1 : -1, x < cw - 1 ? p + 1 : -1, p - cw, p + cw]) {
+          if (q >= 0 && q < n && walk[q] && label[q] < 0) (label[q] = g), stack.push(q);
+        }
+      }
+      reachesBelowEyes.push(below);
+    }
+    if (!reachesBelowEyes[label[i]]) ends.push(i);
+  }
+  return ends;
 }
 
 /** Whether context pixel (x, y) lies outside the view: off the plane, or outside the photo. */
