@@ -193,7 +193,7 @@ export function otherPeopleMask(input: SplitPeopleInput): PeopleSplit | undefine
   if (seenOwner) unseenSeeds = seedsWhere(unseenSeeds, seenOwner, 0);
   // A limb whose owner's body the person model lost (it ends inside the view) is someone
   // unseen's too, where it hangs from the subject's head alone.
-  if (above && subjectHead) unseenSeeds = unseenSeeds.concat(limbEndsHangingFromHead(context, above, seenOwner, headOnContext(subjectHead, scale, width, height, contextToCrop, cw, ch)));
+  if (above && subjectHead) unseenSeeds = unseenSeeds.concat(limbEndsHangingFromHead(context, above, seenOwner, () => headOnContext(subjectHead, scale, width, height, contextToCrop, cw, ch)));
   const crown = subjectHead && unseenSeeds.length > 0 ? subjectHead.crown() : undefined;
   const inCrown = crown ? maskOnContext(crown.data, 0.5, width, height, contextToCrop, cw, ch) : undefined;
   if (inCrown) unseenSeeds = seedsWhere(unseenSeeds, inCrown, 0);
@@ -484,16 +484,19 @@ function headOnContext(head: SubjectHead, scale: number, width: number, height: 
 /**
  * The upper ends of the subject's person region far above their eyes (its pixels above
  * seedAbove with no person pixel over them) that hang from the subject's head alone: with the
- * crown taken out, the region they lie in reaches nowhere below the eyes. A forearm of someone
- * standing behind, hands resting on the subject's head, whose body the person model lost; the
- * subject's own raised arm hangs from their shoulder, and a crowd behind them joins their body
- * beside the head.
+ * head taken out (`headOf`, see headOnContext), the region they lie in reaches nowhere below the
+ * eyes. A forearm of someone standing behind, hands resting on the subject's head, whose body
+ * the person model lost; the subject's own raised arm hangs from their shoulder, and a crowd
+ * behind them joins their body beside the head.
  */
-function limbEndsHangingFromHead(context: GrayImage, above: Float32Array, seenOwner: Int16Array | undefined, crown: Uint8Array): number[] {
+function limbEndsHangingFromHead(context: GrayImage, above: Float32Array, seenOwner: Int16Array | undefined, headOf: () => Uint8Array): number[] {
   const { width: cw, height: ch, data } = context;
   const n = cw * ch;
+  // Most views have no such end at all: the head's mask is made only when one might be there.
+  if (!hasUpperEndAbove(data, above, seenOwner, cw)) return [];
+  const head = headOf();
   const walk = new Uint8Array(n);
-  for (let i = 0; i < n; i++) walk[i] = data[i] > PERSON_THRESHOLD && !crown[i] && (seenOwner === undefined || seenOwner[i] <= 0) ? 1 : 0;
+  for (let i = 0; i < n; i++) walk[i] = data[i] > PERSON_THRESHOLD && !head[i] && (seenOwner === undefined || seenOwner[i] <= 0) ? 1 : 0;
   const label = new Int32Array(n).fill(-1);
   const reachesBelowEyes: boolean[] = [];
   const stack: number[] = [];
@@ -509,15 +512,32 @@ function limbEndsHangingFromHead(context: GrayImage, above: Float32Array, seenOw
         const p = stack.pop() as number;
         if (above[p] < 0) below = true;
         const x = p % cw;
-        for (const q of [x > 0 ? p - 1 : -1, x < cw - 1 ? p + 1 : -1, p - cw, p + cw]) {
-          if (q >= 0 && q < n && walk[q] && label[q] < 0) (label[q] = g), stack.push(q);
-        }
+        if (x > 0) visitLimbPixel(p - 1, g, walk, label, stack);
+        if (x < cw - 1) visitLimbPixel(p + 1, g, walk, label, stack);
+        if (p >= cw) visitLimbPixel(p - cw, g, walk, label, stack);
+        if (p + cw < n) visitLimbPixel(p + cw, g, walk, label, stack);
       }
       reachesBelowEyes.push(below);
     }
     if (!reachesBelowEyes[label[i]]) ends.push(i);
   }
   return ends;
+}
+
+/** Labels pixel q with group g and queues it, where it is walkable and not yet labelled. */
+function visitLimbPixel(q: number, g: number, walk: Uint8Array, label: Int32Array, stack: number[]): void {
+  if (walk[q] && label[q] < 0) {
+    label[q] = g;
+    stack.push(q);
+  }
+}
+
+/** Whether some person pixel not seen to be someone else's lies above UNSEEN_PEOPLE.seedAbove with no person pixel over it. */
+function hasUpperEndAbove(data: Float32Array, above: Float32Array, seenOwner: Int16Array | undefined, cw: number): boolean {
+  for (let i = cw; i < data.length; i++) {
+    if (data[i] > PERSON_THRESHOLD && above[i] > UNSEEN_PEOPLE.seedAbove && data[i - cw] <= PERSON_THRESHOLD && (seenOwner === undefined || seenOwner[i] <= 0)) return true;
+  }
+  return false;
 }
 
 /** Whether context pixel (x, y) lies outside the view: off the plane, or outside the photo. */
