@@ -499,37 +499,40 @@ function limbEndsHangingFromHead(context: GrayImage, above: Float32Array, seenOw
   for (let i = 0; i < n; i++) walk[i] = data[i] > PERSON_THRESHOLD && !head[i] && (seenOwner === undefined || seenOwner[i] <= 0) ? 1 : 0;
   const label = new Int32Array(n).fill(-1);
   const reachesBelowEyes: boolean[] = [];
-  const stack: number[] = [];
+  // Each pixel enters the stack once (labelled as it does): n slots are enough.
+  const stack = new Int32Array(n);
   const ends: number[] = [];
   for (let i = cw; i < n; i++) {
     if (!walk[i] || above[i] <= UNSEEN_PEOPLE.seedAbove || data[i - cw] > PERSON_THRESHOLD) continue;
     if (label[i] < 0) {
       const g = reachesBelowEyes.length;
-      let below = false;
       label[i] = g;
-      stack.push(i);
-      while (stack.length > 0) {
-        const p = stack.pop() as number;
-        if (above[p] < 0) below = true;
-        const x = p % cw;
-        if (x > 0) visitLimbPixel(p - 1, g, walk, label, stack);
-        if (x < cw - 1) visitLimbPixel(p + 1, g, walk, label, stack);
-        if (p >= cw) visitLimbPixel(p - cw, g, walk, label, stack);
-        if (p + cw < n) visitLimbPixel(p + cw, g, walk, label, stack);
-      }
-      reachesBelowEyes.push(below);
+      stack[0] = i;
+      reachesBelowEyes.push(floodReachesBelowEyes(stack, 1, g, walk, label, above, cw));
     }
     if (!reachesBelowEyes[label[i]]) ends.push(i);
   }
   return ends;
 }
 
-/** Labels pixel q with group g and queues it, where it is walkable and not yet labelled. */
-function visitLimbPixel(q: number, g: number, walk: Uint8Array, label: Int32Array, stack: number[]): void {
-  if (walk[q] && label[q] < 0) {
-    label[q] = g;
-    stack.push(q);
+/**
+ * Floods group g over the walkable pixels from the `size` pixels on the stack (already labelled
+ * g), labelling each as it is queued; whether any pixel of it lies below the eyes.
+ */
+function floodReachesBelowEyes(stack: Int32Array, size: number, g: number, walk: Uint8Array, label: Int32Array, above: Float32Array, cw: number): boolean {
+  const n = walk.length;
+  let below = false;
+  let top = size;
+  while (top > 0) {
+    const p = stack[--top];
+    if (above[p] < 0) below = true;
+    const x = p % cw;
+    if (x > 0 && walk[p - 1] && label[p - 1] < 0) (label[p - 1] = g), (stack[top++] = p - 1);
+    if (x < cw - 1 && walk[p + 1] && label[p + 1] < 0) (label[p + 1] = g), (stack[top++] = p + 1);
+    if (p >= cw && walk[p - cw] && label[p - cw] < 0) (label[p - cw] = g), (stack[top++] = p - cw);
+    if (p + cw < n && walk[p + cw] && label[p + cw] < 0) (label[p + cw] = g), (stack[top++] = p + cw);
   }
+  return below;
 }
 
 /** Whether some person pixel not seen to be someone else's lies above UNSEEN_PEOPLE.seedAbove with no person pixel over it. */
