@@ -193,9 +193,11 @@ export function otherPeopleMask(input: SplitPeopleInput): PeopleSplit | undefine
   if (seenOwner) unseenSeeds = seedsWhere(unseenSeeds, seenOwner, 0);
   // A limb whose owner's body the person model lost (it ends inside the view) is someone
   // unseen's too, where it hangs from the subject's head alone.
-  if (above && subjectHead) unseenSeeds = unseenSeeds.concat(limbEndsHangingFromHead(context, above, seenOwner, () => headOnContext(subjectHead, scale, width, height, contextToCrop, cw, ch)));
-  const crown = subjectHead && unseenSeeds.length > 0 ? subjectHead.crown() : undefined;
-  const inCrown = crown ? maskOnContext(crown.data, 0.5, width, height, contextToCrop, cw, ch) : undefined;
+  // The crown on the context plane, mapped once for both uses below.
+  let crownOnContext: Uint8Array | undefined;
+  const inCrownOf = (head: SubjectHead) => (crownOnContext ??= maskOnContext(head.crown().data, 0.5, width, height, contextToCrop, cw, ch));
+  if (above && subjectHead) unseenSeeds = unseenSeeds.concat(limbEndsHangingFromHead(context, above, seenOwner, () => grownHead(inCrownOf(subjectHead), subjectHead, scale, cw, ch)));
+  const inCrown = subjectHead && unseenSeeds.length > 0 ? inCrownOf(subjectHead) : undefined;
   if (inCrown) unseenSeeds = seedsWhere(unseenSeeds, inCrown, 0);
   if (subjectHead) unseenSeeds = withoutNarrowExits(unseenSeeds, cw, UNSEEN_PEOPLE.minExit * subjectHead.scale * scale);
   if (!seenOwner && unseenSeeds.length === 0) return undefined;
@@ -475,25 +477,26 @@ function unseenBodySeeds(context: GrayImage, inPhoto: PlaneInPhoto | undefined, 
   return seeds;
 }
 
-/** The subject's crown grown by UNSEEN_PEOPLE.headSides, on the context plane. */
-function headOnContext(head: SubjectHead, scale: number, width: number, height: number, contextToCrop: Affine2D, cw: number, ch: number): Uint8Array {
-  const crown = maskOnContext(head.crown().data, 0.5, width, height, contextToCrop, cw, ch);
+/** The subject's crown on the context plane (`crown`) grown by UNSEEN_PEOPLE.headSides: the whole head. */
+function grownHead(crown: Uint8Array, head: SubjectHead, scale: number, cw: number, ch: number): Uint8Array {
   return dilateBox(crown, cw, ch, Math.max(1, Math.round(UNSEEN_PEOPLE.headSides * head.scale * scale)));
 }
 
 /**
  * The upper ends of the subject's person region far above their eyes (its pixels above
  * seedAbove with no person pixel over them) that hang from the subject's head alone: with the
- * head taken out (`headOf`, see headOnContext), the region they lie in reaches nowhere below the
+ * head taken out (`headOf`, see grownHead), the region they lie in reaches nowhere below the
  * eyes. A forearm of someone standing behind, hands resting on the subject's head, whose body
  * the person model lost; the subject's own raised arm hangs from their shoulder, and a crowd
  * behind them joins their body beside the head.
  */
 function limbEndsHangingFromHead(context: GrayImage, above: Float32Array, seenOwner: Int16Array | undefined, headOf: () => Uint8Array): number[] {
-  const { width: cw, height: ch, data } = context;
-  const n = cw * ch;
-  // Most views have no such end at all: the head's mask is made only when one might be there.
-  if (!hasUpperEndAbove(data, above, seenOwner, cw)) return [];
+  const { data } = context;
+  const n = data.length;
+  const cw = context.width;
+  const upperEnds = upperEndsAbove(data, above, seenOwner, cw);
+  // Most views have no such end at all: the head's mask is made only when one is there.
+  if (upperEnds.length === 0) return [];
   const head = headOf();
   const walk = new Uint8Array(n);
   for (let i = 0; i < n; i++) walk[i] = data[i] > PERSON_THRESHOLD && !head[i] && (seenOwner === undefined || seenOwner[i] <= 0) ? 1 : 0;
@@ -502,8 +505,8 @@ function limbEndsHangingFromHead(context: GrayImage, above: Float32Array, seenOw
   // Each pixel enters the stack once (labelled as it does): n slots are enough.
   const stack = new Int32Array(n);
   const ends: number[] = [];
-  for (let i = cw; i < n; i++) {
-    if (!walk[i] || above[i] <= UNSEEN_PEOPLE.seedAbove || data[i - cw] > PERSON_THRESHOLD) continue;
+  for (const i of upperEnds) {
+    if (head[i]) continue;
     if (label[i] < 0) {
       const g = reachesBelowEyes.length;
       label[i] = g;
@@ -535,12 +538,13 @@ function floodReachesBelowEyes(stack: Int32Array, size: number, g: number, walk:
   return below;
 }
 
-/** Whether some person pixel not seen to be someone else's lies above UNSEEN_PEOPLE.seedAbove with no person pixel over it. */
-function hasUpperEndAbove(data: Float32Array, above: Float32Array, seenOwner: Int16Array | undefined, cw: number): boolean {
+/** In raster order, the person pixels not seen to be someone else's above UNSEEN_PEOPLE.seedAbove with no person pixel over them. */
+function upperEndsAbove(data: Float32Array, above: Float32Array, seenOwner: Int16Array | undefined, cw: number): number[] {
+  const ends: number[] = [];
   for (let i = cw; i < data.length; i++) {
-    if (data[i] > PERSON_THRESHOLD && above[i] > UNSEEN_PEOPLE.seedAbove && data[i - cw] <= PERSON_THRESHOLD && (seenOwner === undefined || seenOwner[i] <= 0)) return true;
+    if (data[i] > PERSON_THRESHOLD && above[i] > UNSEEN_PEOPLE.seedAbove && data[i - cw] <= PERSON_THRESHOLD && (seenOwner === undefined || seenOwner[i] <= 0)) ends.push(i);
   }
-  return false;
+  return ends;
 }
 
 /** Whether context pixel (x, y) lies outside the view: off the plane, or outside the photo. */
