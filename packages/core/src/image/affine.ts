@@ -19,6 +19,7 @@ import {
   assertRgbaImage,
   describeValue,
 } from './validate.js';
+import { LITTLE_ENDIAN } from './endianness.js';
 
 /**
  * `[a, b, c, d, e, f]` meaning x' = a·x + b·y + c and y' = d·x + e·y + f: the top two rows of
@@ -186,8 +187,6 @@ export function cropWindowAffine(window: CropWindow): Affine2D {
   const toWindowUnits: Affine2D = [width / outputWidth, 0, -width / 2, 0, height / outputHeight, -height / 2];
   return composeAffine(composeAffine(translateAffine(centerX, centerY), rotateAffine(angle)), toWindowUnits);
 }
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** The RGBA bytes as one word per pixel (a copy only when the bytes are not 4-byte aligned). */
 function wordView(data: Uint8ClampedArray): Uint32Array {

@@ -53,8 +53,8 @@ export function distanceToSetWithin(width: number, height: number, inside: Uint8
     for (let x = 0; x < width; x++) near[x + 1] = near[x] + (column[row + x] < cap ? 1 : 0);
     for (let x = 0; x < width; x++) {
       const i = row + x;
-      if (near[Math.min(width, x + reach + 1)] === near[Math.max(0, x - reach)]) continue;
       if (wanted[i] === 0) continue;
+      if (near[Math.min(width, x + reach + 1)] === near[Math.max(0, x - reach)]) continue;
       let best = Infinity;
       const g0 = column[i];
       if (g0 < cap) best = g0 * g0;

@@ -38,8 +38,33 @@ function boxRows(data: Float32Array, width: number, height: number, radius: numb
   }
 }
 
-function transpose(src: Float32Array, dst: Float32Array, width: number, height: number): void {
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) dst[x * height + y] = src[y * width + x];
+/**
+ * PASSES box passes down each column, in place: every column's running sum at once, a row at a
+ * time (memory in order, where a column at a time strides through the plane). Each column sees
+ * the same additions in the same order as boxRows gives a row, so the values are the same as
+ * transposing, filtering the rows and transposing back.
+ */
+function boxColumns(data: Float32Array, width: number, height: number, radius: number): void {
+  const scale = 1 / (2 * radius + 1);
+  const source = new Float32Array(data.length);
+  const sums = new Float64Array(width);
+  for (let pass = 0; pass < PASSES; pass++) {
+    source.set(data);
+    sums.fill(0);
+    for (let y = 0; y < Math.min(radius, height); y++) for (let x = 0, i = y * width; x < width; x++, i++) sums[x] += source[i];
+    for (let y = 0; y < height; y++) {
+      const add = y + radius < height ? (y + radius) * width : -1;
+      const sub = y - radius - 1 >= 0 ? (y - radius - 1) * width : -1;
+      const row = y * width;
+      for (let x = 0; x < width; x++) {
+        let sum = sums[x];
+        if (add >= 0) sum += source[add + x];
+        if (sub >= 0) sum -= source[sub + x];
+        sums[x] = sum;
+        data[row + x] = sum * scale;
+      }
+    }
+  }
 }
 
 export function stackedBoxBlurGray(image: GrayImage, sigma: number): GrayImage {
@@ -49,10 +74,7 @@ export function stackedBoxBlurGray(image: GrayImage, sigma: number): GrayImage {
   const radius = boxRadiusFor(sigma);
   const out = createGrayImage(width, height, new Float32Array(image.data));
   if (radius === 0) return out;
-  const columns = new Float32Array(out.data.length);
   boxRows(out.data, width, height, radius);
-  transpose(out.data, columns, width, height);
-  boxRows(columns, height, width, radius);
-  transpose(columns, out.data, height, width);
+  boxColumns(out.data, width, height, radius);
   return out;
 }

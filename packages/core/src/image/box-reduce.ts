@@ -1,6 +1,5 @@
 import { createRgbaImage, type RgbaImage } from './rgba-image.js';
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+import { LITTLE_ENDIAN } from './endianness.js';
 
 /** n×m blocks of `src` averaged in premultiplied alpha (the last row and column of blocks may be partial). */
 export function boxReduce(src: RgbaImage, n: number, m: number): RgbaImage {

@@ -4,6 +4,7 @@
  */
 import { createGrayImage, createRgbaImage, type GrayImage, type RgbaImage } from './rgba-image.js';
 import { assertGrayImage, assertInteger, assertNumberInRange, assertObject, assertPositiveInteger, assertRgbaImage, assertSameSize } from './validate.js';
+import { LITTLE_ENDIAN } from './endianness.js';
 
 export interface RgbColor {
   r: number;
@@ -78,8 +79,6 @@ function setAlphaClearingTransparent(dst: Uint8ClampedArray, m: Float32Array): v
     }
   }
 }
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * compositeOnColor's loop a pixel word (R | G << 8 | B << 16 | A << 24) at a time, on a

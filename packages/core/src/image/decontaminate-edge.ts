@@ -17,6 +17,7 @@
  * the pixel lies on that line; a colour off it (a real detail, not a mix) is left as it is. Alpha
  * does not change; nor does any pixel outside the band.
  */
+import { LITTLE_ENDIAN } from './endianness.js';
 import { grownBoxOf } from './grown-box.js';
 import { BACKGROUND_SAMPLE, LocalSampleMeans, SUBJECT_SAMPLE } from './local-sample-means.js';
 import { createGrayImage, createRgbaImage, type GrayImage, type RgbaImage } from './rgba-image.js';
@@ -123,33 +124,82 @@ function zonesFor(alpha: GrayImage, band: number, given: EdgeZones | undefined):
 function edgeZones(a: Float32Array, width: number, height: number, band: number): { nearClear: Uint8Array; nearSubject: Uint8Array } {
   const nearClear = new Uint8Array(width * height);
   const nearSubject = new Uint8Array(width * height);
-  // Each pixel's sets as bits (1: clear-ish, 2: a trace of the subject), in a plane with a
-  // one-pixel frame that matches anything (PAD), so the neighbour test needs no bounds checks.
-  // NaN compares false everywhere: it is in neither set.
-  const pw = width + 2;
-  const codes = new Uint8Array(pw * (height + 2)).fill(PAD);
+  // Each pixel's sets as bits (1: clear-ish, 2: a trace of the subject), in a plane with a frame
+  // that matches anything (PAD), so the neighbour test needs no bounds checks; its rows are padded
+  // to whole words, so the test can read four pixels at once. A set pixel lies within band of
+  // itself: its own zone is marked here. NaN compares false everywhere: it is in neither set.
+  const pitch = (width + 2 + 3) & ~3;
+  const codes = new Uint8Array(pitch * (height + 2)).fill(PAD);
   for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0, j = (y + 1) * pw + 1; x < width; x++, i++, j++) {
+    for (let x = 0, j = (y + 1) * pitch + 1; x < width; x++, i++, j++) {
       const v = a[i];
-      codes[j] = (v < CLEARISH ? 1 : 0) | (v > CLEAR ? 2 : 0);
+      const c = (v < CLEARISH ? 1 : 0) | (v > CLEAR ? 2 : 0);
+      codes[j] = c;
+      nearClear[i] = c & 1;
+      nearSubject[i] = c >> 1;
     }
   }
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0, j = (y + 1) * pw + 1; x < width; x++, i++, j++) {
-      const c = codes[j];
-      if (c === 0) continue;
-      // A set pixel lies within band of itself; it marks its square only if it borders a pixel outside the set.
-      if (c & 1) nearClear[i] = 1;
-      if (c & 2) nearSubject[i] = 1;
-      // The sets every neighbour is in (the frame, all bits, is in all of them): the pixel's own
-      // sets missing from that border a pixel outside them.
-      const all = codes[j - pw - 1] & codes[j - pw] & codes[j - pw + 1] & codes[j - 1] & codes[j + 1] & codes[j + pw - 1] & codes[j + pw] & codes[j + pw + 1];
-      const missing = c & ~all;
-      if (missing & 1) markSquare(nearClear, width, height, x, y, band);
-      if (missing & 2) markSquare(nearSubject, width, height, x, y, band);
-    }
-  }
+  const zones = { nearClear, nearSubject, width, height, band };
+  if (LITTLE_ENDIAN) markBordersByWords(codes, pitch, zones);
+  else markBordersByBytes(codes, pitch, zones);
   return { nearClear, nearSubject };
+}
+
+interface Zones {
+  readonly nearClear: Uint8Array;
+  readonly nearSubject: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+  readonly band: number;
+}
+
+/**
+ * Marks the square of every pixel whose sets are not all its neighbours' too (it borders a pixel
+ * outside one of them): the sets every pixel of its 3×3 block is in (the frame, all bits, is in
+ * all of them) lack those of its own that some neighbour lacks.
+ */
+function markBordersByBytes(codes: Uint8Array, pitch: number, zones: Zones): void {
+  for (let y = 0; y < zones.height; y++) {
+    for (let x = 0, j = (y + 1) * pitch + 1; x < zones.width; x++, j++) {
+      const all = codes[j - pitch - 1] & codes[j - pitch] & codes[j - pitch + 1] & codes[j - 1] & codes[j + 1] & codes[j + pitch - 1] & codes[j + pitch] & codes[j + pitch + 1];
+      markMissing(zones, x, y, codes[j] & ~all);
+    }
+  }
+}
+
+/**
+ * markBordersByBytes four pixels a word (little-endian hosts): the 3×3 blocks' sets as the AND
+ * of three rows' words, then of each byte's neighbours within the row. A word of pixels that all
+ * share every set of their blocks (the inside of the subject or of the backdrop, most of the
+ * plane) is passed over in one test.
+ */
+function markBordersByWords(codes: Uint8Array, pitch: number, zones: Zones): void {
+  const words = new Uint32Array(codes.buffer, codes.byteOffset, codes.length >> 2);
+  const perRow = pitch >> 2;
+  const column = new Int32Array(perRow);
+  for (let y = 0; y < zones.height; y++) {
+    const row = (y + 1) * perRow;
+    for (let k = 0; k < perRow; k++) column[k] = words[row - perRow + k] & words[row + k] & words[row + perRow + k];
+    for (let k = 0; k < perRow; k++) {
+      const v = column[k];
+      // Byte b's neighbours in the row: byte b − 1 and b + 1 (the row's ends take PAD's all-ones).
+      const left = (v << 8) | (k > 0 ? column[k - 1] >>> 24 : 0xff);
+      const right = (v >>> 8) | (k + 1 < perRow ? column[k + 1] << 24 : 0xff << 24);
+      const missing = words[row + k] & ~(v & left & right);
+      if (missing === 0) continue;
+      for (let b = 0; b < 4; b++) {
+        // Byte b is pixel x = 4k + b − 1 (the frame's columns are no pixels).
+        const x = 4 * k + b - 1;
+        if (x >= 0 && x < zones.width) markMissing(zones, x, y, (missing >>> (8 * b)) & 0xff);
+      }
+    }
+  }
+}
+
+/** Marks the square around (x, y) in each zone whose set bit `missing` holds. */
+function markMissing(zones: Zones, x: number, y: number, missing: number): void {
+  if (missing & 1) markSquare(zones.nearClear, zones.width, zones.height, x, y, zones.band);
+  if (missing & 2) markSquare(zones.nearSubject, zones.width, zones.height, x, y, zones.band);
 }
 /** The frame's code in edgeZones: never outside a set. */
 const PAD = 255;
@@ -275,7 +325,13 @@ export function freeEdgeColours(image: RgbaImage, alpha: GrayImage, estimate: (r
   assertSameSize(image, 'image', alpha, 'alpha');
   const { band, window } = resolveOptions(options);
   const samples = sampleEdges(image, alpha, band, window, zones);
-  return freeSoftHue(estimate(freeSolidRim(image, alpha, samples)), alpha, samples);
+  const rimFreed = freeSolidRim(image, alpha, samples);
+  const estimated = estimate(rimFreed);
+  // The estimate is this call's own image (a new one, or the rim-freed copy): its hue is freed in
+  // place. Only the caller's own image is copied first.
+  const foreground = estimated === image ? createRgbaImage(image.width, image.height, new Uint8ClampedArray(image.data)) : estimated;
+  forEachEdgePixel(samples, { alpha: alpha.data, dst: foreground.data }, isSoft, freeHuePixel);
+  return foreground;
 }
 
 /** Whether the photo's mix can be read from these local colours (F[3] and B[3] their samples' spreads; see MIX_CONTRAST). */

@@ -10,6 +10,7 @@
  */
 import { createRgbaImage, type RgbaImage } from './rgba-image.js';
 import { assertInteger, assertOptionalObject, assertPositiveNumber, assertRgbaImage, describeValue } from './validate.js';
+import { LITTLE_ENDIAN } from './endianness.js';
 
 export interface BilateralOptions {
   /** Window radius in pixels (the window is the disc of this radius). Default 4. */
@@ -40,8 +41,6 @@ interface Window {
  * level, and integer sums skip a conversion to floating point per channel and tap.
  */
 const ONE = 65536;
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * Copy with `radius` replicated edge pixels on every side, so no lookup needs a bounds check,

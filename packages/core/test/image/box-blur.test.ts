@@ -41,6 +41,38 @@ describe('stackedBoxBlurGray', () => {
     for (let i = 0; i < w.data.length; i++) expect(v.data[i] / w.data[i]).toBeCloseTo(0.7, 5);
   });
 
+  it('filters the columns exactly as it filters the rows: the same numbers as filtering the transposed plane', () => {
+    // The three box passes of one line, as the row pass makes them (sums in doubles, stored as float32).
+    const boxLine = (line: Float32Array, radius: number) => {
+      const scale = 1 / (2 * radius + 1);
+      for (let pass = 0; pass < 3; pass++) {
+        const source = Float32Array.from(line);
+        let sum = 0;
+        for (let x = 0; x < Math.min(radius, line.length); x++) sum += source[x];
+        for (let x = 0; x < line.length; x++) {
+          if (x + radius < line.length) sum += source[x + radius];
+          if (x - radius - 1 >= 0) sum -= source[x - radius - 1];
+          line[x] = sum * scale;
+        }
+      }
+    };
+    for (const [width, height, sigma] of [[37, 23, 2.5], [5, 60, 4], [64, 1, 3]]) {
+      const plane = createGrayImage(width, height, Float32Array.from({ length: width * height }, (_, i) => Math.sin(i * 12.9898) * 4));
+      const radius = boxRadiusFor(sigma);
+      const expected = Float32Array.from(plane.data);
+      for (let y = 0; y < height; y++) {
+        const row = expected.subarray(y * width, (y + 1) * width);
+        boxLine(row, radius);
+      }
+      for (let x = 0; x < width; x++) {
+        const column = Float32Array.from({ length: height }, (_, y) => expected[y * width + x]);
+        boxLine(column, radius);
+        for (let y = 0; y < height; y++) expected[y * width + x] = column[y];
+      }
+      expect(Array.from(stackedBoxBlurGray(plane, sigma).data)).toEqual(Array.from(expected));
+    }
+  });
+
   it('leaves the plane as it is at σ 0', () => {
     const plane = createGrayImage(7, 5, Float32Array.from({ length: 35 }, (_, i) => i));
     expect(boxRadiusFor(0)).toBe(0);

@@ -249,6 +249,39 @@ describe('decontaminateEdgeChroma on a blue screen with known F', () => {
     expect(decontaminateReadBox(shrunk, undefined, zones)).toEqual(decontaminateReadBox(shrunk));
   });
 
+  it('edgeZonesOf marks what lies within the band of each set, as its definition says, whatever the width', () => {
+    // Planes of odd widths (rows not a whole number of words), soft discs and noise, NaN among them.
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (const [w, h] of [[1, 1], [2, 3], [5, 7], [13, 9], [61, 40], [64, 33]]) {
+      for (let kind = 0; kind < 5; kind++) {
+        const cx = random() * w;
+        const cy = random() * h;
+        const r = random() * Math.max(w, h);
+        const data = Float32Array.from({ length: w * h }, (_, i) => {
+          const d = Math.hypot((i % w) - cx, Math.floor(i / w) - cy) - r;
+          if (kind === 0) return random();
+          if (kind === 1 && random() < 0.05) return NaN;
+          return Math.min(1, Math.max(0, 0.5 - d / kind));
+        });
+        for (const band of [1, 2, 3]) {
+          const zones = edgeZonesOf(createGrayImage(w, h, data), { band });
+          // Brute force: any pixel of the set within `band` (Chebyshev), NaN in neither set.
+          const near = (x: number, y: number, inSet: (v: number) => boolean) => {
+            for (let yy = Math.max(0, y - band); yy <= Math.min(h - 1, y + band); yy++) for (let xx = Math.max(0, x - band); xx <= Math.min(w - 1, x + band); xx++) if (inSet(data[yy * w + xx])) return 1;
+            return 0;
+          };
+          for (let y = 0; y < h; y++) {
+            for (let x = 0; x < w; x++) {
+              expect(zones.nearClear[y * w + x]).toBe(near(x, y, (v) => v < 0.5));
+              expect(zones.nearSubject[y * w + x]).toBe(near(x, y, (v) => v > 0.02));
+            }
+          }
+        }
+      }
+    }
+  });
+
   it('rejects bad input', () => {
     expect(() => decontaminateEdgeChroma(photo, cutout, createRgbaImage(8, 8))).toThrow(/256×256/);
     expect(() => decontaminateEdgeChroma(photo, createGrayImage(8, 8), photo)).toThrow(/256×256/);

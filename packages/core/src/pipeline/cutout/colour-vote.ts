@@ -76,7 +76,6 @@ export function colourFavoursSubject(crop: RgbaImage, roles: Uint8Array, faceSca
   const w = Math.min(width, maxX + reach + 1) - x0;
   const h = Math.min(height, maxY + reach + 1) - y0;
   const ratio = createGrayImage(w, h);
-  const weight = createGrayImage(w, h);
   const subjectNorm = subjectCount + 0.5 * BINS;
   const backdropNorm = backdropCount + 0.5 * BINS;
   for (let y = minY; y <= maxY; y++) {
@@ -86,17 +85,17 @@ export function colourFavoursSubject(crop: RgbaImage, roles: Uint8Array, faceSca
       const b = binOf(data, i);
       const j = (y - y0) * w + (x - x0);
       ratio.data[j] = Math.log((subject[b] + 0.5) / subjectNorm) - Math.log((backdrop[b] + 0.5) / backdropNorm);
-      weight.data[j] = 1;
     }
   }
+  // The vote is the sign of the candidates' smoothed mean, and a mean over a positive weight has
+  // the sign of its sum: the smoothed sum alone decides (the weights' blur is not needed).
   const smoothRatio = stackedBoxBlurGray(ratio, sigma);
-  const smoothWeight = stackedBoxBlurGray(weight, sigma);
   for (let y = minY; y <= maxY; y++) {
     for (let x = minX; x <= maxX; x++) {
       const i = y * width + x;
       if (roles[i] !== VOTE_CANDIDATE) continue;
       const j = (y - y0) * w + (x - x0);
-      out[i] = smoothRatio.data[j] / Math.max(1e-6, smoothWeight.data[j]) > 0 ? 1 : 0;
+      out[i] = smoothRatio.data[j] > 0 ? 1 : 0;
     }
   }
   return out;
