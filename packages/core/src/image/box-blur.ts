@@ -29,7 +29,21 @@ function boxRows(data: Float32Array, width: number, height: number, radius: numb
       line.set(data.subarray(row, row + width));
       let sum = 0;
       for (let x = 0; x < Math.min(radius, width); x++) sum += line[x];
-      for (let x = 0; x < width; x++) {
+      // The additions and subtractions split by where they apply, not tested per pixel (the same
+      // operations in the same order).
+      const addEnd = Math.max(0, width - radius); // x + radius < width
+      const subStart = radius + 1; // x − radius − 1 ≥ 0
+      let x = 0;
+      for (; x < Math.min(addEnd, subStart); x++) {
+        sum += line[x + radius];
+        data[row + x] = sum * scale;
+      }
+      for (; x < addEnd; x++) {
+        sum += line[x + radius];
+        sum -= line[x - radius - 1];
+        data[row + x] = sum * scale;
+      }
+      for (; x < width; x++) {
         if (x + radius < width) sum += line[x + radius];
         if (x - radius - 1 >= 0) sum -= line[x - radius - 1];
         data[row + x] = sum * scale;
