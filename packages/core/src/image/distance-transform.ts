@@ -124,14 +124,18 @@ export function signedDistance(mask: GrayImage, threshold = 0.5): GrayImage {
   const out = createGrayImage(width, height);
   for (let y = 0; y < height; y++) {
     const row = y * width;
+    let insideCount = 0;
     for (let x = 0; x < width; x++) {
       const c = squared(column[row + x]);
       const inside = set[row + x] === 1;
       toInside.f[x] = inside ? 0 : c;
       toOutside.f[x] = inside ? c : 0;
+      insideCount += inside ? 1 : 0;
     }
-    transform1d(width, toInside);
-    transform1d(width, toOutside);
+    // A row all on one side reads only that side's transform (a row above the person, most of a
+    // neighbour's mask's rows): the other is not worked out.
+    if (insideCount < width) transform1d(width, toInside);
+    if (insideCount > 0) transform1d(width, toOutside);
     for (let x = 0; x < width; x++) {
       if (set[row + x]) out.data[row + x] = toOutside.d[x] >= INF / 2 ? Infinity : Math.sqrt(toOutside.d[x]);
       else out.data[row + x] = toInside.d[x] >= INF / 2 ? -Infinity : -Math.sqrt(toInside.d[x]);
