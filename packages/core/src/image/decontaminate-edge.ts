@@ -325,13 +325,7 @@ export function freeEdgeColours(image: RgbaImage, alpha: GrayImage, estimate: (r
   assertSameSize(image, 'image', alpha, 'alpha');
   const { band, window } = resolveOptions(options);
   const samples = sampleEdges(image, alpha, band, window, zones);
-  const rimFreed = freeSolidRim(image, alpha, samples);
-  const estimated = estimate(rimFreed);
-  // The estimate is this call's own image (a new one, or the rim-freed copy): its hue is freed in
-  // place. Only the caller's own image is copied first.
-  const foreground = estimated === image ? createRgbaImage(image.width, image.height, new Uint8ClampedArray(image.data)) : estimated;
-  forEachEdgePixel(samples, { alpha: alpha.data, dst: foreground.data }, isSoft, freeHuePixel);
-  return foreground;
+  return freeSoftHue(estimate(freeSolidRim(image, alpha, samples)), alpha, samples);
 }
 
 /** Whether the photo's mix can be read from these local colours (F[3] and B[3] their samples' spreads; see MIX_CONTRAST). */
