@@ -17,6 +17,7 @@ import { solidifyInterior } from './solid-interior.js';
 import { solidifySeeThroughHair } from './see-through-hair.js';
 import { giveBackHair, hairOverOtherFaces } from './hair-over-faces.js';
 import { COLOUR_SPLIT, splitByColour } from './split-by-colour.js';
+import { liftRaisedLimbs } from './raised-limbs.js';
 import { otherPeopleMask, ownSalientRegion, ownWhereColourAgrees, splitLineLength, subjectHeadOf } from './split-people.js';
 
 /**
@@ -163,6 +164,8 @@ export async function cutOutSubject(input: CutoutInput): Promise<Cutout> {
     cutAwayOthers(fused.data, face.data, others.data, own?.data, unseen?.data);
   }
   fillPersonHoles(fused, prior.atCrop);
+  // An arm raised beside the head, which ISNet holds only faintly and isolateSubject would cut off.
+  liftRaisedLimbs(crop, fused, face, personDepth, body, salient, people?.others.data, scale);
   const alpha = isolateSubject(fused, input.seeds);
   // A see-through lock of hair beside the face (solidifyInterior lifts only below the chin and in the skull).
   solidifySeeThroughHair(alpha, personDepth, scale, crop, head, split && claimedByOthers(split.others.data, people?.unseen?.data));
