@@ -5,6 +5,14 @@
  */
 const BITS = 4;
 export const COLOUR_BINS = 1 << (3 * BITS);
+/** The levels of each channel in a bin's colour. */
+export const COLOUR_BIN_STEPS = 1 << BITS;
+
+/** The bin of a colour given as its channels' steps (each 0 .. COLOUR_BIN_STEPS - 1). */
+export const colourBinOfSteps = (r: number, g: number, b: number): number => (r << (2 * BITS)) | (g << BITS) | b;
+
+/** A bin's red, green and blue steps. */
+export const stepsOfColourBin = (bin: number): [number, number, number] => [bin >> (2 * BITS), (bin >> BITS) & (COLOUR_BIN_STEPS - 1), bin & (COLOUR_BIN_STEPS - 1)];
 
 /** The bin of RGBA pixel `i` of `data`. */
 export const colourBinOf = (data: Uint8ClampedArray, i: number): number =>

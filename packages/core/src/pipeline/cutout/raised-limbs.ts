@@ -1,5 +1,5 @@
 import type { GrayImage, RgbaImage } from '../../image/rgba-image.js';
-import { COLOUR_BINS, colourBinOf } from './colour-bins.js';
+import { COLOUR_BIN_STEPS, COLOUR_BINS, colourBinOf, colourBinOfSteps, stepsOfColourBin } from './colour-bins.js';
 import { colourFavoursSubject, VOTE_BACKDROP, VOTE_CANDIDATE, VOTE_SUBJECT } from './colour-vote.js';
 
 /**
@@ -34,9 +34,6 @@ export const RAISED_LIMBS = Object.freeze({
   /** A lifted region smaller than this (as a share of an eye-to-chin length squared) is a sliver at the hair's edge, not a limb: left as it is. */
   minArea: 0.2,
 });
-
-/** A bin's red, green and blue steps (4 bits each, as colourBinOf packs them). */
-const STEPS = 16;
 
 /**
  * Lifts to 1 the raised limbs of `fused` (in place) and returns how many pixels it lifted.
@@ -85,12 +82,11 @@ function skinColours(crop: RgbaImage, face: GrayImage): Uint8Array {
   const reach = RAISED_LIMBS.skinReach;
   for (let bin = 0; bin < COLOUR_BINS; bin++) {
     if (counts[bin] < RAISED_LIMBS.skinMinPixels) continue;
-    const r = bin >> 8;
-    const g = (bin >> 4) & 15;
-    const b = bin & 15;
-    for (let rr = Math.max(0, r - reach); rr <= Math.min(STEPS - 1, r + reach); rr++) {
-      for (let gg = Math.max(0, g - reach); gg <= Math.min(STEPS - 1, g + reach); gg++) {
-        for (let bb = Math.max(0, b - reach); bb <= Math.min(STEPS - 1, b + reach); bb++) near[(rr << 8) | (gg << 4) | bb] = 1;
+    const [r, g, b] = stepsOfColourBin(bin);
+    const top = COLOUR_BIN_STEPS - 1;
+    for (let rr = Math.max(0, r - reach); rr <= Math.min(top, r + reach); rr++) {
+      for (let gg = Math.max(0, g - reach); gg <= Math.min(top, g + reach); gg++) {
+        for (let bb = Math.max(0, b - reach); bb <= Math.min(top, b + reach); bb++) near[colourBinOfSteps(rr, gg, bb)] = 1;
       }
     }
   }
